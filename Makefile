@@ -1,0 +1,45 @@
+# Tongfa — the two commands a fresh machine needs are `make demo` and `make test`.
+GO        ?= go
+BIN       := bin/tongfa
+DEMO_DB   ?= postgres://127.0.0.1:5432/tongfa?sslmode=disable
+
+.PHONY: all build services demo test test-short lint bench fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/tongfa
+
+# Start PostgreSQL and Redis if needed (installing them as root when
+# missing) and create the tongfa and test databases.
+services:
+	./scripts/services.sh
+
+# Build, prepare the services, migrate, seed the demo office and run the hub
+# with the platform simulators on 127.0.0.1:8080.
+demo: build services bin/demo.key
+	TONGFA_DATABASE_URL='$(DEMO_DB)' $(BIN) migrate
+	TONGFA_DATABASE_URL='$(DEMO_DB)' TONGFA_SECRET_KEY=$$(cat bin/demo.key) TONGFA_LOG_FORMAT=text $(BIN) demo
+
+# The demo's key for platform credentials, made once (real deployments set
+# TONGFA_SECRET_KEY from their secret store).
+bin/demo.key:
+	@mkdir -p bin
+	@od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > $@
+
+# The whole test suite against the local PostgreSQL and Redis.
+test: services
+	$(GO) test -race -count=1 ./...
+
+test-short:
+	$(GO) test -count=1 -short ./...
+
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin

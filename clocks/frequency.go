@@ -1,0 +1,271 @@
+package clocks
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/notify"
+	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/workday"
+)
+
+// Update-frequency states.
+const (
+	FreqOK       = "ok"
+	FreqWarning  = "warning"  // will fall short unless something is published soon
+	FreqBreached = "breached" // below the requirement now
+)
+
+// Frequency is one account's (or website column's) update standing (R6).
+type Frequency struct {
+	AccountID   int64           `json:"account_id"`
+	AccountName string          `json:"account_name"`
+	UnitID      int64           `json:"unit_id"`
+	Platform    tongfa.Platform `json:"platform"`
+	Column      string          `json:"column,omitempty"` // website: news, policy or other
+	Required    int             `json:"required,omitempty"`
+	Posts       int             `json:"posts_last_7_days"`
+	LastPost    *time.Time      `json:"last_post,omitempty"`
+	Deadline    *time.Time      `json:"deadline,omitempty"` // website column: when the gap becomes too long
+	State       string          `json:"state"`
+	Message     string          `json:"message"`
+}
+
+// columnOf maps an item category to the website column type R6 sets a
+// limit for.
+func columnOf(category string) string {
+	switch category {
+	case tongfa.CategoryNews:
+		return "news"
+	case tongfa.CategoryPolicy, tongfa.CategoryInterpretation:
+		return "policy"
+	}
+	return "other"
+}
+
+// Frequencies computes the standing of every active account of units at now.
+func (s *Service) Frequencies(ctx context.Context, units []int64, now time.Time) ([]Frequency, error) {
+	accounts, err := s.DB.ActiveAccounts(ctx, units)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(accounts))
+	for i, a := range accounts {
+		ids[i] = a.ID
+	}
+	week := 7 * 24 * time.Hour
+	counts, err := s.DB.PostCounts(ctx, ids, now.Add(-week), now.Add(time.Second))
+	if err != nil {
+		return nil, err
+	}
+	var out []Frequency
+	for _, a := range accounts {
+		pol, err := s.PolicyFor(ctx, a.UnitID)
+		if err != nil {
+			return nil, err
+		}
+		if a.Platform == tongfa.PlatformWebsite {
+			cols, err := s.columns(ctx, a, pol, now)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cols...)
+			continue
+		}
+		f, err := s.weekly(ctx, a, pol, counts[a.ID], now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// weekly judges a new-media account against its posts per 7 days. It warns
+// when the posts that will still be in the window WarnAhead from now fall
+// short: "unless something is published within two days…".
+func (s *Service) weekly(ctx context.Context, a store.Account, pol *Policy, posts int, now time.Time) (Frequency, error) {
+	req, ok := pol.Weekly[a.Platform]
+	if !ok {
+		req = pol.Weekly[tongfa.PlatformOther]
+	}
+	f := Frequency{AccountID: a.ID, AccountName: a.Name, UnitID: a.UnitID, Platform: a.Platform, Required: req, Posts: posts, State: FreqOK}
+	week := 7 * 24 * time.Hour
+	staying, err := s.DB.PostCounts(ctx, []int64{a.ID}, now.Add(pol.WarnAhead-week), now.Add(time.Second))
+	if err != nil {
+		return f, err
+	}
+	switch {
+	case posts < req:
+		f.State = FreqBreached
+		f.Message = fmt.Sprintf("近 7 天更新 %d 条，低于每周 %d 条的要求", posts, req)
+	case staying[a.ID] < req:
+		f.State = FreqWarning
+		f.Message = fmt.Sprintf("须在 %s 内再发布 %d 条，否则将低于每周 %d 条的要求", durationText(pol.WarnAhead), req-staying[a.ID], req)
+	default:
+		f.Message = fmt.Sprintf("近 7 天更新 %d 条，达到每周 %d 条的要求", posts, req)
+	}
+	return f, nil
+}
+
+// columns judges each website column type by its longest gap.
+func (s *Service) columns(ctx context.Context, a store.Account, pol *Policy, now time.Time) ([]Frequency, error) {
+	posts, err := s.DB.LastColumnPosts(ctx, []int64{a.ID})
+	if err != nil {
+		return nil, err
+	}
+	last := map[string]time.Time{}
+	for _, p := range posts {
+		col := columnOf(p.Category)
+		if p.Last.After(last[col]) {
+			last[col] = p.Last
+		}
+	}
+	var out []Frequency
+	for _, col := range []string{"news", "policy", "other"} {
+		span, ok := pol.Columns[col]
+		if !ok {
+			continue
+		}
+		start := a.CreatedAt
+		f := Frequency{AccountID: a.ID, AccountName: a.Name, UnitID: a.UnitID, Platform: a.Platform, Column: col, State: FreqOK}
+		if t, ok := last[col]; ok {
+			start, f.LastPost = t, &t
+		}
+		deadline := span.End(s.Calendar(), start)
+		f.Deadline = &deadline
+		switch {
+		case now.After(deadline):
+			f.State, f.Message = FreqBreached, fmt.Sprintf("「%s」栏目已超过 %s 未更新", columnNames[col], span)
+		case now.Add(pol.WarnAhead).After(deadline):
+			f.State, f.Message = FreqWarning, fmt.Sprintf("「%s」栏目须在 %s 前更新", columnNames[col], deadline.In(workday.Location()).Format("01-02 15:04"))
+		default:
+			f.Message = fmt.Sprintf("「%s」栏目更新正常", columnNames[col])
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+var columnNames = map[string]string{"news": "新闻动态", "policy": "政策文件", "other": "其他"}
+
+func durationText(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%d 天", d/(24*time.Hour))
+	}
+	return fmt.Sprintf("%d 小时", d/time.Hour)
+}
+
+// FrequencySweep raises update-frequency alerts, once per account (and
+// column) per week: a warning to the unit's editors, a breach escalated to
+// its deputy leaders — the operator first, the leader later.
+func (s *Service) FrequencySweep(ctx context.Context, now time.Time) (int, error) {
+	fs, err := s.Frequencies(ctx, nil, now)
+	if err != nil {
+		return 0, err
+	}
+	year, wk := now.In(workday.Location()).ISOWeek()
+	n := 0
+	for _, f := range fs {
+		if f.State == FreqOK {
+			continue
+		}
+		ok, err := s.frequencyAlert(ctx, f, fmt.Sprintf("%d-W%02d", year, wk))
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (s *Service) frequencyAlert(ctx context.Context, f Frequency, week string) (bool, error) {
+	role := tongfa.RoleEditor
+	if f.State == FreqBreached {
+		role = tongfa.RoleDeputy
+	}
+	msg := fmt.Sprintf("【更新频率%s】%s（%s）：%s", map[string]string{FreqWarning: "预警", FreqBreached: "不达标"}[f.State],
+		f.AccountName, f.Platform.Label(), f.Message)
+	var fired bool
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		subject := fmt.Sprintf("account:%d/%s/%s", f.AccountID, f.Column, week)
+		if fired, err = tx.FireAlert(ctx, subject, "frequency", f.State, &f.UnitID, msg); err != nil || !fired {
+			return err
+		}
+		to, err := tx.UsersWithRole(ctx, []int64{f.UnitID}, role)
+		if err != nil {
+			return err
+		}
+		tx.Audit(store.SystemActor, "clock.frequency", fmt.Sprintf("account:%d", f.AccountID), &f.UnitID,
+			map[string]any{"state": f.State, "posts": f.Posts, "required": f.Required, "column": f.Column})
+		return tx.Notify(ctx, to, nil, "frequency."+f.State, false, msg)
+	})
+	if fired && err == nil {
+		s.Notify.Unit(ctx, f.UnitID, notify.Message{Title: "更新频率提醒", Text: msg})
+	}
+	return fired, err
+}
+
+// WeekRow is one account's compliance in one week.
+type WeekRow struct {
+	AccountID   int64     `json:"account_id"`
+	AccountName string    `json:"account_name"`
+	Platform    string    `json:"platform"`
+	Week        time.Time `json:"week"`
+	Posts       int       `json:"posts"`
+	Required    int       `json:"required"`
+	Compliant   bool      `json:"compliant"`
+}
+
+// Weekly is the weekly compliance table of the new-media accounts of units
+// for the weeks (Monday to Sunday, China time) starting in [from, to).
+func (s *Service) Weekly(ctx context.Context, units []int64, from, to time.Time) ([]WeekRow, error) {
+	accounts, err := s.DB.ActiveAccounts(ctx, units)
+	if err != nil {
+		return nil, err
+	}
+	ids := []int64{}
+	for _, a := range accounts {
+		ids = append(ids, a.ID)
+	}
+	counts, err := s.DB.WeeklyCounts(ctx, ids, from, to)
+	if err != nil {
+		return nil, err
+	}
+	got := map[string]int{}
+	for _, c := range counts {
+		got[fmt.Sprint(c.AccountID, c.Week.Unix())] = c.Count
+	}
+	var rows []WeekRow
+	for _, a := range accounts {
+		if a.Platform == tongfa.PlatformWebsite {
+			continue
+		}
+		pol, err := s.PolicyFor(ctx, a.UnitID)
+		if err != nil {
+			return nil, err
+		}
+		req, ok := pol.Weekly[a.Platform]
+		if !ok {
+			req = pol.Weekly[tongfa.PlatformOther]
+		}
+		for w := mondayOf(from); w.Before(to); w = w.AddDate(0, 0, 7) {
+			n := got[fmt.Sprint(a.ID, w.Unix())]
+			rows = append(rows, WeekRow{AccountID: a.ID, AccountName: a.Name, Platform: string(a.Platform), Week: w, Posts: n, Required: req, Compliant: n >= req})
+		}
+	}
+	return rows, nil
+}
+
+// mondayOf is 00:00 China time of the Monday of t's week.
+func mondayOf(t time.Time) time.Time {
+	t = t.In(workday.Location())
+	d := (int(t.Weekday()) + 6) % 7
+	y, m, day := t.Date()
+	return time.Date(y, m, day-d, 0, 0, 0, 0, workday.Location())
+}

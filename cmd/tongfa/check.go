@@ -1,0 +1,178 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/sensitive"
+)
+
+func init() {
+	register(command{name: "check", summary: "check text for sensitive words, expression errors, secrets, ads and personal data", run: runCheck})
+	register(command{name: "mask", summary: "write the text with personal data de-identified", run: runMask})
+}
+
+const checkUsage = `usage: tongfa check [--json] [--dict FILE]... [--exemption TYPE --basis TEXT] [FILE|-]
+
+Checks a text (a file, or standard input for none or -) for sensitive words,
+expression errors, secret markers, advertising and personal data.
+--dict files (UTF-8 TSV: word<TAB>category<TAB>level[<TAB>suggestion], # comments,
+!phrase allow lines) are merged with the shipped dictionaries, not instead of them.
+Exit status: 0 the text may go to sign-off; 1 a block-level finding stops it;
+2 a usage error, an unreadable file or a bad dictionary.
+
+flags:
+`
+
+// runCheck: tongfa check [--json] [--dict FILE]... [--exemption TYPE --basis TEXT] [FILE|-]
+func runCheck(ctx context.Context, st Stdio, args []string) error {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(st.Err)
+	fs.Usage = func() { fmt.Fprint(st.Err, checkUsage); fs.PrintDefaults() }
+	asJSON := fs.Bool("json", false, "print the report as one JSON object")
+	var dicts multiFlag
+	fs.Var(&dicts, "dict", "extra dictionary `FILE` (TSV), merged with the shipped ones; repeatable")
+	exemption := fs.String("exemption", "", "keep personal data: `TYPE` disciplinary (惩戒公示) or mandatory_disclosure (强制性信息披露)")
+	basis := fs.String("basis", "", "the legal basis of the exemption (required with --exemption)")
+	if err := fs.Parse(args); err != nil {
+		return flagError(err)
+	}
+	opts, err := exemptionOption(*exemption, *basis)
+	if err != nil {
+		return err
+	}
+	text, err := readInput(fs.Args(), st.In)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	c, err := checkerWith(dicts)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	rep := c.Check(ctx, text, opts)
+	if err := writeReport(st.Out, text, rep, *asJSON); err != nil {
+		return err
+	}
+	if rep.Blocked {
+		return exitCode(1)
+	}
+	return nil
+}
+
+// flagError makes -h a success and any other flag mistake a usage error
+// (the flag package has already printed the usage).
+func flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	return exitCode(2)
+}
+
+func writeReport(w io.Writer, text string, rep sensitive.Report, asJSON bool) error {
+	if !asJSON {
+		printReport(w, text, rep)
+		return nil
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(rep)
+}
+
+func exemptionOption(kind, basis string) (sensitive.Options, error) {
+	switch {
+	case kind == "" && basis == "":
+		return sensitive.Options{}, nil
+	case kind != tongfa.ExemptionDisciplinary && kind != tongfa.ExemptionMandatory:
+		return sensitive.Options{}, usageErrorf("--exemption must be disciplinary or mandatory_disclosure")
+	case strings.TrimSpace(basis) == "":
+		return sensitive.Options{}, usageErrorf("--exemption needs --basis (the legal basis)")
+	}
+	return sensitive.Options{Exemption: &tongfa.Exemption{Type: kind, Basis: basis}}, nil
+}
+
+// checkerWith builds a checker over the shipped dictionaries plus files.
+func checkerWith(files []string) (*sensitive.Checker, error) {
+	ds := []*sensitive.Dictionary{sensitive.DefaultDictionary()}
+	for _, f := range files {
+		d, err := readDictionary(f)
+		if err != nil {
+			return nil, err
+		}
+		ds = append(ds, d)
+	}
+	return sensitive.New(sensitive.DefaultNormalization, ds...)
+}
+
+func readDictionary(path string) (*sensitive.Dictionary, error) {
+	d := &sensitive.Dictionary{}
+	r, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return d, d.Parse(path, r)
+}
+
+// readInput reads the one file argument, or standard input for none or "-".
+func readInput(args []string, stdin io.Reader) (string, error) {
+	if len(args) > 1 {
+		return "", usageErrorf("give at most one file (or - for standard input)")
+	}
+	var b []byte
+	var err error
+	if len(args) == 0 || args[0] == "-" {
+		b, err = io.ReadAll(stdin)
+	} else {
+		b, err = os.ReadFile(args[0])
+	}
+	return string(b), err
+}
+
+var levelNames = map[string]string{"block": "必须修改", "review": "请审核", "notice": "提示"}
+
+// printReport writes one line per finding: line:column, level, what and
+// the suggestion.
+func printReport(w io.Writer, text string, rep sensitive.Report) {
+	for _, f := range rep.Findings {
+		line := strings.Count(text[:f.Start], "\n") + 1
+		col := len([]rune(text[strings.LastIndex(text[:f.Start], "\n")+1 : f.Start]))
+		fmt.Fprintf(w, "%d:%d\t%s\t%s/%s\t%s", line, col+1, levelNames[f.Level], f.Kind, f.Category, f.Text)
+		if f.Suggestion != "" {
+			fmt.Fprintf(w, "\t→ %s", f.Suggestion)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "required tier: %s; blocked: %v; %d findings\n", rep.RequiredTier, rep.Blocked, len(rep.Findings))
+	for _, r := range rep.Reasons {
+		fmt.Fprintln(w, "  ", r)
+	}
+}
+
+const maskUsage = `usage: tongfa mask [FILE|-]
+
+Writes the text (a file, or standard input for none or -) to standard output
+with its personal data de-identified: 410602********1230, 138****2345, 王某某.
+Office telephones and hotlines are public and kept.
+`
+
+func runMask(ctx context.Context, st Stdio, args []string) error {
+	fs := flag.NewFlagSet("mask", flag.ContinueOnError)
+	fs.SetOutput(st.Err)
+	fs.Usage = func() { fmt.Fprint(st.Err, maskUsage) }
+	if err := fs.Parse(args); err != nil {
+		return flagError(err)
+	}
+	text, err := readInput(fs.Args(), st.In)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	_, err = io.WriteString(st.Out, sensitive.Mask(text))
+	return err
+}

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, stdin string, args ...string) (int, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), Stdio{In: strings.NewReader(stdin), Out: &out, Err: &errb}, args)
+	return code, out.String() + errb.String()
+}
+
+func TestCheckJSON(t *testing.T) {
+	dir := t.TempDir()
+	dict := filepath.Join(dir, "my.tsv")
+	os.WriteFile(dict, []byte("# office list\n违规词\tcustom\tblock\t请删除\n"), 0o644)
+	text := filepath.Join(dir, "a.txt")
+	os.WriteFile(text, []byte("本店代 开 发 票，含违规词。电话13812342345"), 0o644)
+	code, out := runCLI(t, "", "check", "--json", "--dict", dict, text)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (blocked): %s", code, out)
+	}
+	var rep struct {
+		Findings []struct {
+			Kind, Category, Level, Text, Rule string
+			Start, End                        int
+		} `json:"findings"`
+		MaskedText   string `json:"masked_text"`
+		RequiredTier string `json:"required_tier"`
+		Blocked      bool   `json:"blocked"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	got := map[string]string{}
+	for _, f := range rep.Findings {
+		got[f.Rule] = f.Text
+	}
+	if got["代开发票"] != "代 开 发 票" || got["违规词"] != "违规词" || !rep.Blocked || rep.RequiredTier != "routine" {
+		t.Fatalf("report %+v", rep)
+	}
+	if !strings.Contains(rep.MaskedText, "138****2345") {
+		t.Fatalf("masked %q", rep.MaskedText)
+	}
+	src := "本店代 开 发 票"
+	if f := rep.Findings[0]; src[f.Start:f.End] != "代 开 发 票" {
+		t.Fatalf("offsets %d-%d", f.Start, f.End)
+	}
+}
+
+func TestCheckCleanTextExitsZero(t *testing.T) {
+	if code, out := runCLI(t, "市政府召开常务会议。", "check", "-"); code != 0 || !strings.Contains(out, "blocked: false") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+}
+
+func TestCheckExemption(t *testing.T) {
+	code, out := runCLI(t, "失信被执行人身份证号410602199003071238", "check", "--json", "--exemption", "disciplinary", "--basis", "《失信被执行人名单管理规定》")
+	if code != 0 || !strings.Contains(out, `"required_tier":"deputy"`) || !strings.Contains(out, "410602199003071238") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+	if code, _ := runCLI(t, "x", "check", "--exemption", "disciplinary"); code != 2 {
+		t.Fatalf("exemption without basis: exit %d", code)
+	}
+}
+
+func TestCheckBadDictionary(t *testing.T) {
+	dict := filepath.Join(t.TempDir(), "bad.tsv")
+	os.WriteFile(dict, []byte("词\tspam\tblock\n"), 0o644)
+	if code, out := runCLI(t, "x", "check", "--dict", dict); code != 2 || !strings.Contains(out, "bad.tsv:1") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+}
+
+func TestMask(t *testing.T) {
+	code, out := runCLI(t, "当事人张三，身份证410602199003071238，手机138 1234 2345。", "mask")
+	if code != 0 || out != "当事人张某，身份证410602********1238，手机138 **** 2345。" {
+		t.Fatalf("exit %d: %q", code, out)
+	}
+}
+
+func TestCheckHelpAndErrors(t *testing.T) {
+	if code, out := runCLI(t, "", "check", "-h"); code != 0 || !strings.Contains(out, "merged with the shipped dictionaries") {
+		t.Fatalf("help: exit %d: %s", code, out)
+	}
+	if code, out := runCLI(t, "", "check", filepath.Join(t.TempDir(), "missing.txt")); code != 2 || !strings.Contains(out, "missing.txt") {
+		t.Fatalf("missing file: exit %d: %s", code, out)
+	}
+	if code, _ := runCLI(t, "", "check", "--nope"); code != 2 {
+		t.Fatalf("unknown flag: exit %d", code)
+	}
+	if code, _ := runCLI(t, "", "check", "a.txt", "b.txt"); code != 2 {
+		t.Fatalf("two files: exit %d", code)
+	}
+}
+
+func TestCheckTextReport(t *testing.T) {
+	code, out := runCLI(t, "第一行\n由市工商局负责", "check")
+	if code != 0 || !strings.Contains(out, "2:3\t请审核\texpression/expression\t工商局\t→ 市场监督管理局") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+}
+
+func TestCheckDictAllowLine(t *testing.T) {
+	dict := filepath.Join(t.TempDir(), "office.tsv")
+	os.WriteFile(dict, []byte("赌博\tcustom\tblock\n!打击赌博\n"), 0o644)
+	if code, out := runCLI(t, "严厉打击赌博违法犯罪", "check", "--dict", dict, "-"); code != 0 {
+		t.Fatalf("allowed phrase: exit %d: %s", code, out)
+	}
+	if code, out := runCLI(t, "不要赌博", "check", "--dict", dict); code != 1 {
+		t.Fatalf("office word: exit %d: %s", code, out)
+	}
+}
+
+func TestMaskFileKeepsPublicPhones(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "reply.txt")
+	os.WriteFile(f, []byte("来电人李明（13912345678）反映的问题已转办，咨询电话0392-3311234。"), 0o644)
+	code, out := runCLI(t, "", "mask", f)
+	if code != 0 || out != "来电人李某（139****5678）反映的问题已转办，咨询电话0392-3311234。" {
+		t.Fatalf("exit %d: %q", code, out)
+	}
+}

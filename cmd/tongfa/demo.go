@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"math/big"
+	"net"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/auth"
+	"github.com/tongfa/tongfa/connectors/sim"
+	"github.com/tongfa/tongfa/store"
+)
+
+func init() {
+	register(command{name: "demo", summary: "seed a demo office and run the hub with the platform simulators", run: runDemo})
+}
+
+// Demo office names. The supervising office administers; its general
+// office (办公室) runs the channels.
+const (
+	demoCity   = "示范市人民政府"
+	demoOffice = "示范市人民政府办公室"
+)
+
+type demoUser struct {
+	username, display string
+	unit              string
+	roles             []tongfa.Role
+}
+
+var demoUsers = []demoUser{
+	{"editor", "王编辑", demoOffice, []tongfa.Role{tongfa.RoleEditor}},
+	{"editor2", "李编辑", demoOffice, []tongfa.Role{tongfa.RoleEditor}},
+	{"reviewer", "赵审核", demoOffice, []tongfa.Role{tongfa.RoleReviewer}},
+	{"deputy", "钱副主任", demoOffice, []tongfa.Role{tongfa.RoleDeputy}},
+	{"principal", "孙主任", demoOffice, []tongfa.Role{tongfa.RolePrincipal}},
+	{"admin", "周管理员", demoCity, []tongfa.Role{tongfa.RoleAdmin, tongfa.RoleAuditor}},
+}
+
+func runDemo(ctx context.Context, st Stdio, args []string) error {
+	var simAddr string
+	cfg, _, err := loadConfig("demo", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&simAddr, "sim-listen", "127.0.0.1:8090", "address of the platform simulators")
+	})
+	if err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return usageErrorf("invalid configuration:\n%v", err)
+	}
+	if err := cfg.RequireSecretKey(); err != nil {
+		return usageErrorf("%v (make demo creates bin/demo.key)", err)
+	}
+	ln, err := net.Listen("tcp", simAddr)
+	if err != nil {
+		return fmt.Errorf("simulators: %w", err)
+	}
+	simCtx, stopSim := context.WithCancel(ctx)
+	defer stopSim()
+	go serveSim(simCtx, ln, sim.New(1)) //nolint:errcheck // stops with the demo
+	m := NewMain(cfg, cfg.Logger())
+	m.Serve, m.Work = true, true
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	if err := seedDemo(ctx, m.DB, st); err != nil {
+		m.Close()
+		return err
+	}
+	if err := seedDemoChannels(ctx, m, "http://"+ln.Addr().String()); err != nil {
+		m.Close()
+		return err
+	}
+	fmt.Fprintf(st.Out, "\nTongfa demo: open %s/ (Ctrl-C stops it)\nPlatform simulators: http://%s/_sim/posts\n", cfg.BaseURL(), ln.Addr())
+	return runMain(ctx, m)
+}
+
+// seedDemo creates the demo office once and prints the generated passwords.
+// On later runs it leaves everything as it is.
+func seedDemo(ctx context.Context, db *store.DB, st Stdio) error {
+	if _, err := db.UnitByName(ctx, demoCity); err == nil {
+		fmt.Fprintln(st.Out, "demo office already seeded; passwords were printed on the first run")
+		return nil
+	} else if !errors.Is(err, tongfa.ErrNotFound) {
+		return err
+	}
+	passwords := map[string]string{}
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		city, err := tx.CreateUnit(ctx, demoCity, nil)
+		if err != nil {
+			return err
+		}
+		office, err := tx.CreateUnit(ctx, demoOffice, &city.ID)
+		if err != nil {
+			return err
+		}
+		units := map[string]int64{demoCity: city.ID, demoOffice: office.ID}
+		for _, du := range demoUsers {
+			pw := generatePassword()
+			hash, err := auth.HashPassword(pw, auth.DefaultParams)
+			if err != nil {
+				return err
+			}
+			u, err := tx.CreateUser(ctx, store.NewUser{Username: du.username, DisplayName: du.display, UnitID: units[du.unit], PasswordHash: hash})
+			if err != nil {
+				return err
+			}
+			for _, r := range du.roles {
+				if err := tx.Grant(ctx, u.ID, units[du.unit], r); err != nil {
+					return err
+				}
+			}
+			passwords[du.username] = pw
+		}
+		tx.Audit(cliActor, "demo.seed", "unit:"+fmt.Sprint(city.ID), &city.ID, map[string]int{"users": len(demoUsers)})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("seed demo: %w", err)
+	}
+	fmt.Fprintln(st.Out, "Demo office seeded. These passwords are shown once:")
+	for _, du := range demoUsers {
+		fmt.Fprintf(st.Out, "  %-10s %-24s %s (%s)\n", du.username, passwords[du.username], du.display, du.unit)
+	}
+	return nil
+}
+
+// generatePassword returns 16 characters from an alphabet without
+// look-alikes, with each character class present.
+func generatePassword() string {
+	const classes = "ABCDEFGHJKLMNPQRSTUVWXYZ|abcdefghijkmnpqrstuvwxyz|23456789|-_.+"
+	sets := splitClasses(classes)
+	pw := make([]byte, 0, 16)
+	for _, s := range sets {
+		pw = append(pw, s[randN(len(s))])
+	}
+	all := sets[0] + sets[1] + sets[2]
+	for len(pw) < 16 {
+		pw = append(pw, all[randN(len(all))])
+	}
+	for i := len(pw) - 1; i > 0; i-- {
+		j := randN(i + 1)
+		pw[i], pw[j] = pw[j], pw[i]
+	}
+	return string(pw)
+}
+
+func splitClasses(s string) []string {
+	var out []string
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '|' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return out
+}
+
+func randN(n int) int {
+	v, _ := rand.Int(rand.Reader, big.NewInt(int64(n)))
+	return int(v.Int64())
+}

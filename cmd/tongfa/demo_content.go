@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/connectors/sim"
+	"github.com/tongfa/tongfa/items"
+	"github.com/tongfa/tongfa/registry"
+	"github.com/tongfa/tongfa/review"
+	"github.com/tongfa/tongfa/store"
+)
+
+// demoAccounts are the office's four channels, all on the simulators.
+var demoAccounts = []struct {
+	platform tongfa.Platform
+	name     string
+	path     string
+	creds    map[string]string
+}{
+	{tongfa.PlatformWebsite, "示范市人民政府门户网站", "/website", map[string]string{"api_key": sim.WebsiteKey}},
+	{tongfa.PlatformWeChat, "示范市发布（微信公众号）", "/wechat", map[string]string{"app_id": "wxdemo0001", "app_secret": "demo-secret"}},
+	{tongfa.PlatformWeibo, "示范市发布（微博）", "/weibo", map[string]string{"access_token": "wbtok-demo",
+		"refresh_token": "refresh-wbtok-demo", "app_key": "demo", "app_secret": "demo"}},
+	{tongfa.PlatformApp, "掌上示范（移动客户端）", "/app", map[string]string{"hmac_secret": sim.AppSecret}},
+}
+
+// seedDemoChannels registers the accounts on the simulators (the
+// simulator's address may change between runs) and, on the first run,
+// some content in every state, including an urgent item counting down.
+func seedDemoChannels(ctx context.Context, m *Main, simURL string) error {
+	office, err := m.DB.UnitByName(ctx, demoOffice)
+	if err != nil {
+		return err
+	}
+	existing, err := m.DB.Accounts(ctx, []int64{office.ID})
+	if err != nil {
+		return err
+	}
+	if len(existing) > 0 {
+		_, err := m.DB.Pool.Exec(ctx, `UPDATE accounts SET api_base = $2 || substring(api_base from '/[a-z]+$') WHERE unit_id = $1`,
+			office.ID, simURL)
+		return err
+	}
+	var targets []int64
+	for _, a := range demoAccounts {
+		acc := &store.Account{UnitID: office.ID, Platform: a.platform, Name: a.name, APIBase: simURL + a.path,
+			Settings: map[string]string{"author": "示范市人民政府办公室"}}
+		creds, _ := json.Marshal(a.creds)
+		err := m.DB.InTx(ctx, func(tx *store.Tx) error {
+			if err := tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) {
+				return m.Server.Box.Seal(creds, registry.AccountAAD(id)), nil
+			}); err != nil {
+				return err
+			}
+			tx.Audit(cliActor, "account.create", fmt.Sprintf("account:%d", acc.ID), &office.ID, map[string]any{"platform": a.platform, "name": a.name})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		targets = append(targets, acc.ID)
+	}
+	return seedDemoItems(ctx, m, office.ID, targets)
+}
+
+// demoItem is a piece of demo content and how far it goes.
+type demoItem struct {
+	title, body, importance, urgency string
+	signers                          []string // who signs, in order; all of the chain means approved
+}
+
+var demoItems = []demoItem{
+	{"示范市召开2026年第四季度安全生产工作会议", "<p>11月20日，示范市召开第四季度安全生产工作会议，部署岁末年初安全防范工作。</p>",
+		"routine", "normal", []string{"reviewer"}},
+	{"关于做好冬季供暖保障工作的通知", "<p>各县区、各有关单位：为确保群众温暖过冬，现就做好冬季供暖保障工作通知如下。</p>",
+		"important", "normal", []string{"reviewer", "deputy"}},
+	{"示范市12345热线11月办理情况通报", "<p>11月，市12345政务服务便民热线共受理群众诉求8652件，按时办结率99.1%。</p>",
+		"routine", "normal", nil},
+	{"关于寒潮天气道路临时交通管制的紧急通告", "<p>受强寒潮影响，部分路段将实施临时交通管制，请市民合理安排出行。</p>",
+		"routine", "urgent", []string{"reviewer"}},
+}
+
+func seedDemoItems(ctx context.Context, m *Main, unit int64, targets []int64) error {
+	units, err := m.DB.Units(ctx)
+	if err != nil {
+		return err
+	}
+	tree := access.NewTree(units)
+	as := func(name string) (*access.Principal, error) {
+		u, err := m.DB.UserByUsername(ctx, name)
+		return &access.Principal{User: u, Tree: tree, IP: "demo"}, err
+	}
+	editor, err := as("editor")
+	if err != nil {
+		return err
+	}
+	for _, d := range demoItems {
+		in := &items.Input{Title: d.title, Body: d.body, Category: tongfa.CategoryNews, Kind: tongfa.KindOriginal,
+			Importance: d.importance, Urgency: d.urgency, Targets: targets}
+		if d.urgency == "urgent" {
+			at := time.Now().Add(-20 * time.Minute)
+			in.EventTime = &at
+		}
+		it, err := m.Server.Items.Create(ctx, editor, in)
+		if err != nil {
+			return fmt.Errorf("demo item %q: %w", d.title, err)
+		}
+		if d.signers == nil {
+			continue
+		}
+		if _, err := m.Server.Review.Submit(ctx, editor, it.ID); err != nil {
+			return fmt.Errorf("demo submit %q: %w", d.title, err)
+		}
+		for _, who := range d.signers {
+			p, err := as(who)
+			if err != nil {
+				return err
+			}
+			pass := func(context.Context, *access.Principal, string) error { return nil } // the demo signs for its own users
+			if _, err := m.Server.Review.Sign(ctx, p, it.ID, review.SignInput{VersionHash: it.Version.Hash, Decision: "approve", Comment: "同意发布"}, pass); err != nil {
+				return fmt.Errorf("demo sign %q as %s: %w", d.title, who, err)
+			}
+		}
+	}
+	m.Logger.Info("demo content seeded", slog.Int("items", len(demoItems)))
+	return nil
+}

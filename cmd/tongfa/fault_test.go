@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/connectors/sim"
+	"github.com/tongfa/tongfa/queue"
+	"github.com/tongfa/tongfa/queue/queuetest"
+	"github.com/tongfa/tongfa/redisconn/redistest"
+	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/store/storetest"
+)
+
+// TestMain lets the test binary stand in for `tongfa worker`: the fault
+// test starts it as a separate process and kills it with SIGKILL.
+func TestMain(m *testing.M) {
+	if os.Getenv("TONGFA_TEST_WORKER") == "1" {
+		os.Exit(run(context.Background(), Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, []string{"worker"}))
+	}
+	os.Exit(m.Run())
+}
+
+// workers runs worker processes against one schema and Redis database.
+type workers struct {
+	t    *testing.T
+	env  []string
+	mu   sync.Mutex
+	cmds []*exec.Cmd
+}
+
+func (w *workers) start(i int) {
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), w.env...)
+	if err := cmd.Start(); err != nil {
+		w.t.Fatal(err)
+	}
+	go cmd.Wait() //nolint:errcheck // reaped; the exit status of a killed worker is expected
+	w.mu.Lock()
+	w.cmds[i] = cmd
+	w.mu.Unlock()
+}
+
+func (w *workers) kill(i int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.cmds[i].Process.Signal(syscall.SIGKILL) //nolint:errcheck
+}
+
+func (w *workers) stop() {
+	for i := range w.cmds {
+		w.kill(i)
+	}
+}
+
+// faultRun approves n items for four accounts each, runs two worker
+// processes that are SIGKILLed and restarted at least kills times, and
+// optionally flushes Redis in the middle. It checks that every delivery
+// ends delivered or failed with a reason, and that no platform saw a post
+// twice.
+func faultRun(t *testing.T, n, kills int, flush bool) {
+	db, url := storetest.NewWithURL(t)
+	rdb := redistest.New(t, testRedisDB)
+	env := queuetest.New(t, db)
+	s := env.Sim
+	f := sim.PlatformFaults{Fault: sim.Fault{ErrorRate: 0.2, LostRate: 0.05, RateLimitRate: 0.02}, ExpireTokens: true}
+	s.SetFaults(sim.Faults{WeChat: f, Weibo: f, App: f, Website: f})
+
+	ctx := context.Background()
+	opt := asynq.RedisClientOpt{Addr: rdb.Options().Addr, DB: testRedisDB}
+	enq := &queue.Enqueuer{Client: asynq.NewClient(opt), DB: db}
+	defer enq.Client.Close()
+	var items []int64
+	for i := range n {
+		it, ids := env.Approve(t, fmt.Sprintf("第%d号通知：关于做好近期重点工作的通知", i+1), i%10 == 0)
+		if err := enq.EnqueueIDs(ctx, store.QueueFor(it.Version.Content), ids); err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, it.ID)
+	}
+
+	w := &workers{t: t, cmds: make([]*exec.Cmd, 2), env: []string{"TONGFA_TEST_WORKER=1", "TONGFA_DATABASE_URL=" + url,
+		"TONGFA_REDIS_URL=" + redistest.URL(testRedisDB), "TONGFA_SECRET_KEY=" + queuetest.Key, "TONGFA_NO_MIGRATE=true",
+		"TONGFA_DELIVERY_LEASE=5s", "TONGFA_PLATFORM_TIMEOUT=2s", "TONGFA_WORKER_CONCURRENCY=25", "TONGFA_LOG_LEVEL=error"}}
+	w.start(0)
+	w.start(1)
+	defer w.stop()
+	rng := rand.New(rand.NewPCG(1, 2))
+	for k := range kills {
+		time.Sleep(time.Duration(1500+rng.IntN(2000)) * time.Millisecond)
+		i := rng.IntN(2)
+		w.kill(i)
+		w.start(i)
+		if flush && k == kills/2 {
+			if err := rdb.FlushDB(ctx).Err(); err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("flushed Redis after %d kills", k+1)
+		}
+	}
+	ds := env.Wait(t, 8*time.Minute, items...)
+	failed := 0
+	for _, d := range ds {
+		switch {
+		case d.State == tongfa.DeliveryFailed && d.Error == "":
+			t.Errorf("delivery %d failed without a reason", d.ID)
+		case d.State == tongfa.DeliveryFailed:
+			failed++
+		case d.State != tongfa.DeliveryDelivered:
+			t.Errorf("delivery %d ended %s", d.ID, d.State)
+		}
+	}
+	if dup := s.Duplicates(); dup != 0 {
+		t.Fatalf("the simulators saw %d duplicate posts", dup)
+	}
+	t.Logf("%d deliveries: %d delivered, %d failed with a reason; %d posts on the simulators, 0 duplicates",
+		len(ds), len(ds)-failed, failed, len(s.Posts()))
+}
+
+func TestFaultsWithKilledWorkers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: 2,000 deliveries under faults")
+	}
+	faultRun(t, 500, 12, false)
+}
+
+func TestFaultsWithKilledWorkersAndRedisFlush(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: 2,000 deliveries under faults")
+	}
+	faultRun(t, 500, 12, true)
+}

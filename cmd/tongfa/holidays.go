@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/tongfa/tongfa/clocks"
+	"github.com/tongfa/tongfa/store"
+)
+
+func init() {
+	register(command{name: "holidays import", summary: "import official holidays for later years: holidays import FILE", run: runHolidaysImport})
+}
+
+// runHolidaysImport: tongfa holidays import FILE (format: docs/workdays.md).
+func runHolidaysImport(ctx context.Context, st Stdio, args []string) error {
+	cfg, rest, err := loadConfig("holidays import", args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usageErrorf("give one file: tongfa holidays import FILE")
+	}
+	content, err := os.ReadFile(rest[0])
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cals := &clocks.Calendars{DB: db}
+	o, err := cals.Import(ctx, rest[0], string(content), nil, cliActor)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(st.Out, "imported %d days; the calendar now covers %v\n", len(o.Days), cals.Current().Years())
+	return nil
+}

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tongfa/tongfa/config"
+	"github.com/tongfa/tongfa/redisconn/redistest"
+	"github.com/tongfa/tongfa/store/storetest"
+)
+
+const testRedisDB = 6
+
+// cli runs one tongfa command against the test schema and returns its exit
+// code and output.
+func cli(t *testing.T, dbURL, stdin string, args ...string) (int, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	full := append(append([]string{}, args...), "--database-url", dbURL)
+	code := run(context.Background(), Stdio{In: strings.NewReader(stdin), Out: &out, Err: &errOut}, full)
+	return code, out.String() + errOut.String()
+}
+
+// startHub runs the whole hub on a free port against the test schema.
+func startHub(t *testing.T, dbURL string) *Main {
+	t.Helper()
+	redistest.New(t, testRedisDB)
+	cfg := config.Default()
+	cfg.DatabaseURL, cfg.RedisURL, cfg.Listen = dbURL, redistest.URL(testRedisDB), "127.0.0.1:0"
+	m := NewMain(cfg, quietLogger())
+	m.Serve = true
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	return m
+}
+
+func request(t *testing.T, method, url, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, url, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+// TestAdministrationAndAPI walks the Foundation's promise end to end: set
+// up a unit and an editor with the CLI, start the hub, create, version and
+// list items with a token, verify the audit chain, then tamper with it.
+func TestAdministrationAndAPI(t *testing.T) {
+	_, url := storetest.NewWithURL(t)
+	mustCLI := func(stdin string, args ...string) string {
+		t.Helper()
+		code, out := cli(t, url, stdin, args...)
+		if code != 0 {
+			t.Fatalf("tongfa %v: exit %d: %s", args, code, out)
+		}
+		return out
+	}
+	mustCLI("", "unit", "add", "--name", "示范市人民政府")
+	mustCLI("", "unit", "add", "--name", "示范市人民政府办公室", "--parent", "示范市人民政府")
+	mustCLI("Editor-Passw0rd\n", "user", "add", "--username", "wang", "--unit", "示范市人民政府办公室", "--role", "editor", "--password-stdin")
+	if code, out := cli(t, url, "weak\n", "user", "add", "--username", "li", "--unit", "示范市人民政府办公室", "--role", "editor", "--password-stdin"); code != 2 || !strings.Contains(out, "too weak") {
+		t.Fatalf("weak password: exit %d %s", code, out)
+	}
+	token := strings.TrimSpace(mustCLI("", "token", "create", "--user", "wang"))
+	if !strings.HasPrefix(token, "tfa_") {
+		t.Fatalf("token %q", token)
+	}
+	m := startHub(t, url)
+	if st, body := request(t, "GET", m.URL()+"/readyz", "", nil); st != 200 || body["status"] != "ready" {
+		t.Fatalf("readyz: %d %v", st, body)
+	}
+	item := map[string]any{"title": "关于开展安全生产大检查的通知", "body": "<p>各单位：</p>", "category": "notice", "kind": "original", "importance": "routine"}
+	st, created := request(t, "POST", m.URL()+"/api/v1/items", token, item)
+	if st != 201 {
+		t.Fatalf("create: %d %v", st, created)
+	}
+	id := int64(created["id"].(float64))
+	item["title"] = "关于开展安全生产大检查的通知（第二版）"
+	if st, _ := request(t, "PUT", m.URL()+"/api/v1/items/"+strconv.FormatInt(id, 10), token, item); st != 200 {
+		t.Fatalf("update: %d", st)
+	}
+	if st, list := request(t, "GET", m.URL()+"/api/v1/items", token, nil); st != 200 || list["total"].(float64) != 1 {
+		t.Fatalf("list: %d %v", st, list)
+	}
+	if out := mustCLI("", "audit", "verify"); !strings.HasPrefix(out, "ok: ") {
+		t.Fatalf("audit verify: %s", out)
+	}
+	tamperRow(t, m, "item.version")
+	code, out := cli(t, url, "", "audit", "verify")
+	if code != 1 || !regexp.MustCompile(`BROKEN at row \d+`).MatchString(out) {
+		t.Fatalf("verify after tamper: exit %d %s", code, out)
+	}
+	if out := mustCLI("", "migrate"); !strings.Contains(out, "up to date") {
+		t.Fatalf("second migrate: %s", out)
+	}
+}
+
+func tamperRow(t *testing.T, m *Main, action string) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := m.DB.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	for _, sql := range []string{
+		`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`,
+		`UPDATE audit_log SET details = '{"version":2,"hash":"forged"}' WHERE action = '` + action + `'`,
+		`ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`,
+	} {
+		if _, err := tx.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tx.Commit(ctx)
+}
+
+func TestConfigRedacts(t *testing.T) {
+	t.Setenv("TONGFA_SECRET_KEY", strings.Repeat("0f", 32))
+	var out bytes.Buffer
+	code := run(context.Background(), Stdio{Out: &out, Err: &out}, []string{"config", "--database-url", "postgres://u:s3cret@db/x"})
+	if code != 0 || strings.Contains(out.String(), "s3cret") || strings.Contains(out.String(), "0f0f") {
+		t.Fatalf("exit %d:\n%s", code, out.String())
+	}
+	if !strings.Contains(out.String(), "TONGFA_SECRET_KEY=(set, redacted)") {
+		t.Fatalf("secret key line missing:\n%s", out.String())
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var out bytes.Buffer
+	if code := run(context.Background(), Stdio{Out: &out, Err: &out}, []string{"frobnicate"}); code != 2 || !strings.Contains(out.String(), "usage") {
+		t.Fatalf("exit %d: %s", code, out.String())
+	}
+}
+
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -1,0 +1,237 @@
+// Package config is Tongfa's one configuration: TONGFA_* environment
+// variables, overridden by command-line flags, validated before use.
+package config
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is passed explicitly to everything that needs it; there are no
+// globals.
+type Config struct {
+	DatabaseURL     string        // TONGFA_DATABASE_URL
+	RedisURL        string        // TONGFA_REDIS_URL (redis://, rediss://, redis-sentinel://)
+	Listen          string        // TONGFA_LISTEN
+	PublicURL       string        // TONGFA_PUBLIC_URL: how people reach the console
+	SecretKey       string        // TONGFA_SECRET_KEY: 32 bytes, hex or base64
+	LogLevel        string        // TONGFA_LOG_LEVEL: debug|info|warn|error
+	LogFormat       string        // TONGFA_LOG_FORMAT: json|text
+	MaxBody         int64         // TONGFA_MAX_BODY_BYTES
+	NoMigrate       bool          // TONGFA_NO_MIGRATE
+	SessionIdle     time.Duration // TONGFA_SESSION_IDLE
+	SessionMax      time.Duration // TONGFA_SESSION_MAX
+	Concurrency     int           // TONGFA_WORKER_CONCURRENCY
+	DictDir         string        // TONGFA_DICT_DIR: extra dictionaries loaded at start
+	Lease           time.Duration // TONGFA_DELIVERY_LEASE: how long a silent worker keeps a delivery
+	PlatformTimeout time.Duration // TONGFA_PLATFORM_TIMEOUT: one call to a platform API
+}
+
+// Default returns the documented defaults (DESIGN.md, "The stable surface").
+func Default() Config {
+	return Config{
+		DatabaseURL:     "postgres://127.0.0.1:5432/tongfa",
+		RedisURL:        "redis://127.0.0.1:6379/0",
+		Listen:          "127.0.0.1:8080",
+		LogLevel:        "info",
+		LogFormat:       "json",
+		MaxBody:         2 << 20,
+		SessionIdle:     30 * time.Minute,
+		SessionMax:      8 * time.Hour,
+		Concurrency:     20,
+		Lease:           45 * time.Second,
+		PlatformTimeout: 15 * time.Second,
+	}
+}
+
+// Load reads the environment (through getenv) and then parses args with a
+// flag set named name, so flags win over the environment.
+// extra registers command-specific flags on the same flag set.
+func Load(name string, getenv func(string) string, args []string, extra ...func(*flag.FlagSet)) (Config, []string, error) {
+	c := Default()
+	if err := c.fromEnv(getenv); err != nil {
+		return c, nil, err
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(os.Stderr)
+	c.Flags(fs)
+	for _, x := range extra {
+		if x != nil {
+			x(fs)
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, nil, err
+	}
+	return c, fs.Args(), nil
+}
+
+// Flags registers every flag on fs with the current values as defaults.
+// There is no flag for the secret key: command lines are visible to every
+// local user.
+func (c *Config) Flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL URL (TONGFA_DATABASE_URL)")
+	fs.StringVar(&c.RedisURL, "redis-url", c.RedisURL, "Redis URL (TONGFA_REDIS_URL)")
+	fs.StringVar(&c.Listen, "listen", c.Listen, "HTTP listen address (TONGFA_LISTEN)")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "public base URL of the console (TONGFA_PUBLIC_URL)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (TONGFA_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "json or text (TONGFA_LOG_FORMAT)")
+	fs.Int64Var(&c.MaxBody, "max-body-bytes", c.MaxBody, "largest accepted request body (TONGFA_MAX_BODY_BYTES)")
+	fs.BoolVar(&c.NoMigrate, "no-migrate", c.NoMigrate, "do not apply migrations on start (TONGFA_NO_MIGRATE)")
+	fs.DurationVar(&c.SessionIdle, "session-idle", c.SessionIdle, "session idle timeout (TONGFA_SESSION_IDLE)")
+	fs.DurationVar(&c.SessionMax, "session-max", c.SessionMax, "session absolute lifetime (TONGFA_SESSION_MAX)")
+	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "worker concurrency (TONGFA_WORKER_CONCURRENCY)")
+	fs.StringVar(&c.DictDir, "dict-dir", c.DictDir, "directory of extra .tsv dictionaries (TONGFA_DICT_DIR)")
+	fs.DurationVar(&c.Lease, "delivery-lease", c.Lease, "how long a silent worker keeps a delivery (TONGFA_DELIVERY_LEASE)")
+	fs.DurationVar(&c.PlatformTimeout, "platform-timeout", c.PlatformTimeout, "timeout of one platform API call (TONGFA_PLATFORM_TIMEOUT)")
+}
+
+func (c *Config) fromEnv(getenv func(string) string) error {
+	str := func(key string, dst *string) {
+		if v := getenv(key); v != "" {
+			*dst = v
+		}
+	}
+	str("TONGFA_DATABASE_URL", &c.DatabaseURL)
+	str("TONGFA_REDIS_URL", &c.RedisURL)
+	str("TONGFA_LISTEN", &c.Listen)
+	str("TONGFA_PUBLIC_URL", &c.PublicURL)
+	str("TONGFA_SECRET_KEY", &c.SecretKey)
+	str("TONGFA_LOG_LEVEL", &c.LogLevel)
+	str("TONGFA_LOG_FORMAT", &c.LogFormat)
+	str("TONGFA_DICT_DIR", &c.DictDir)
+	var errs []error
+	parse := func(key string, set func(string) error) {
+		if v := getenv(key); v != "" {
+			if err := set(v); err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q: %w", key, v, err))
+			}
+		}
+	}
+	parse("TONGFA_MAX_BODY_BYTES", func(v string) (err error) { c.MaxBody, err = strconv.ParseInt(v, 10, 64); return })
+	parse("TONGFA_NO_MIGRATE", func(v string) (err error) { c.NoMigrate, err = strconv.ParseBool(v); return })
+	parse("TONGFA_SESSION_IDLE", func(v string) (err error) { c.SessionIdle, err = time.ParseDuration(v); return })
+	parse("TONGFA_SESSION_MAX", func(v string) (err error) { c.SessionMax, err = time.ParseDuration(v); return })
+	parse("TONGFA_WORKER_CONCURRENCY", func(v string) (err error) { c.Concurrency, err = strconv.Atoi(v); return })
+	parse("TONGFA_DELIVERY_LEASE", func(v string) (err error) { c.Lease, err = time.ParseDuration(v); return })
+	parse("TONGFA_PLATFORM_TIMEOUT", func(v string) (err error) { c.PlatformTimeout, err = time.ParseDuration(v); return })
+	return errors.Join(errs...)
+}
+
+// Validate checks every field and reports all problems at once.
+func (c Config) Validate() error {
+	var errs []error
+	check := func(ok bool, format string, args ...any) {
+		if !ok {
+			errs = append(errs, fmt.Errorf(format, args...))
+		}
+	}
+	u, err := url.Parse(c.DatabaseURL)
+	check(err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql"), "database url must be postgres://…, got %q", redactURL(c.DatabaseURL))
+	r, err := url.Parse(c.RedisURL)
+	check(err == nil && (r.Scheme == "redis" || r.Scheme == "rediss" || r.Scheme == "redis-sentinel"),
+		"redis url must be redis://, rediss:// or redis-sentinel://, got %q", redactURL(c.RedisURL))
+	_, _, err = net.SplitHostPort(c.Listen)
+	check(err == nil, "listen address %q must be host:port", c.Listen)
+	if c.PublicURL != "" {
+		p, err := url.Parse(c.PublicURL)
+		check(err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != "", "public url %q must be http(s)://host", c.PublicURL)
+	}
+	if c.SecretKey != "" {
+		_, err := c.Key()
+		check(err == nil, "secret key: %v", err)
+	}
+	var lvl slog.Level
+	check(lvl.UnmarshalText([]byte(c.LogLevel)) == nil, "log level %q must be debug, info, warn or error", c.LogLevel)
+	check(c.LogFormat == "json" || c.LogFormat == "text", "log format %q must be json or text", c.LogFormat)
+	check(c.MaxBody >= 1024, "max body %d must be at least 1024 bytes", c.MaxBody)
+	check(c.SessionIdle > 0 && c.SessionMax >= c.SessionIdle, "session idle %s must be positive and not above max %s", c.SessionIdle, c.SessionMax)
+	check(c.Concurrency > 0, "worker concurrency must be positive")
+	check(c.PlatformTimeout > 0 && c.Lease > 2*c.PlatformTimeout, "delivery lease %s must exceed twice the platform timeout %s", c.Lease, c.PlatformTimeout)
+	return errors.Join(errs...)
+}
+
+// RequireSecretKey is for commands that store or read platform credentials.
+func (c Config) RequireSecretKey() error {
+	if c.SecretKey == "" {
+		return errors.New("TONGFA_SECRET_KEY is not set: generate one with `openssl rand -hex 32`")
+	}
+	_, err := c.Key()
+	return err
+}
+
+// Key decodes the secret key (32 bytes as 64 hex digits or base64).
+func (c Config) Key() ([]byte, error) {
+	s := strings.TrimSpace(c.SecretKey)
+	if b, err := hex.DecodeString(s); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	if b, err := base64.StdEncoding.DecodeString(s); err == nil && len(b) == 32 {
+		return b, nil
+	}
+	return nil, errors.New("must be 32 bytes written as 64 hex digits or base64")
+}
+
+// BaseURL is PublicURL, or one derived from the listen address.
+func (c Config) BaseURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimRight(c.PublicURL, "/")
+	}
+	return "http://" + c.Listen
+}
+
+// Redacted lists the effective configuration with secrets hidden, in a
+// stable order, for `tongfa config`.
+func (c Config) Redacted() [][2]string {
+	secret := "(unset)"
+	if c.SecretKey != "" {
+		secret = "(set, redacted)"
+	}
+	return [][2]string{
+		{"TONGFA_DATABASE_URL", redactURL(c.DatabaseURL)},
+		{"TONGFA_REDIS_URL", redactURL(c.RedisURL)},
+		{"TONGFA_LISTEN", c.Listen},
+		{"TONGFA_PUBLIC_URL", c.BaseURL()},
+		{"TONGFA_SECRET_KEY", secret},
+		{"TONGFA_LOG_LEVEL", c.LogLevel},
+		{"TONGFA_LOG_FORMAT", c.LogFormat},
+		{"TONGFA_MAX_BODY_BYTES", strconv.FormatInt(c.MaxBody, 10)},
+		{"TONGFA_NO_MIGRATE", strconv.FormatBool(c.NoMigrate)},
+		{"TONGFA_SESSION_IDLE", c.SessionIdle.String()},
+		{"TONGFA_SESSION_MAX", c.SessionMax.String()},
+		{"TONGFA_WORKER_CONCURRENCY", strconv.Itoa(c.Concurrency)},
+		{"TONGFA_DICT_DIR", c.DictDir},
+		{"TONGFA_DELIVERY_LEASE", c.Lease.String()},
+		{"TONGFA_PLATFORM_TIMEOUT", c.PlatformTimeout.String()},
+	}
+}
+
+// redactURL hides a password in a URL.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparseable)"
+	}
+	return u.Redacted()
+}
+
+// Logger builds the slog logger the configuration asks for.
+func (c Config) Logger() *slog.Logger {
+	var lvl slog.Level
+	lvl.UnmarshalText([]byte(c.LogLevel)) //nolint:errcheck // validated
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+}

@@ -1,0 +1,68 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaultsMatchDesign(t *testing.T) {
+	c, _, err := Load("t", env(nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DatabaseURL != "postgres://127.0.0.1:5432/tongfa" || c.RedisURL != "redis://127.0.0.1:6379/0" || c.Listen != "127.0.0.1:8080" {
+		t.Fatalf("defaults %+v", c)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFlagsOverrideEnv(t *testing.T) {
+	c, rest, err := Load("t", env(map[string]string{"TONGFA_LISTEN": "0.0.0.0:1", "TONGFA_SESSION_IDLE": "5m"}),
+		[]string{"--listen", "127.0.0.1:2", "extra"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:2" || c.SessionIdle != 5*time.Minute || len(rest) != 1 {
+		t.Fatalf("got %+v rest %v", c, rest)
+	}
+}
+
+func TestValidateReportsEveryProblem(t *testing.T) {
+	c := Default()
+	c.DatabaseURL = "mysql://x"
+	c.RedisURL = "http://x"
+	c.Listen = "nope"
+	c.SecretKey = "short"
+	c.LogLevel = "loud"
+	err := c.Validate()
+	for _, want := range []string{"database url", "redis url", "listen", "secret key", "log level"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v does not mention %s", err, want)
+		}
+	}
+}
+
+func TestBadEnvValue(t *testing.T) {
+	if _, _, err := Load("t", env(map[string]string{"TONGFA_SESSION_IDLE": "forever"}), nil); err == nil {
+		t.Fatal("want error for bad duration")
+	}
+}
+
+func TestRedactedHidesSecrets(t *testing.T) {
+	c := Default()
+	c.SecretKey = strings.Repeat("ab", 32)
+	c.DatabaseURL = "postgres://u:hunter2@db/x"
+	for _, kv := range c.Redacted() {
+		if strings.Contains(kv[1], "hunter2") || strings.Contains(kv[1], "abab") {
+			t.Fatalf("%s leaks a secret: %s", kv[0], kv[1])
+		}
+	}
+	if _, err := c.Key(); err != nil {
+		t.Fatal(err)
+	}
+}

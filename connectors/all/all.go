@@ -1,0 +1,51 @@
+// Package all builds the connector of any platform: what the delivery
+// worker calls to get a Publisher for an account.
+package all
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/connectors"
+	"github.com/tongfa/tongfa/connectors/app"
+	"github.com/tongfa/tongfa/connectors/website"
+	"github.com/tongfa/tongfa/connectors/wechat"
+	"github.com/tongfa/tongfa/connectors/weibo"
+)
+
+// Registry holds one connector per platform.
+type Registry struct {
+	WeChat  *wechat.Client
+	Weibo   *weibo.Client
+	App     *app.Client
+	Website *website.Client
+}
+
+// New builds every connector; platform calls time out after timeout.
+func New(rdb redis.UniversalClient, timeout time.Duration) *Registry {
+	hc := connectors.NewHTTPClient(timeout)
+	return &Registry{WeChat: wechat.New(rdb, hc), Weibo: weibo.New(hc, rdb), App: app.New(hc), Website: website.New(hc)}
+}
+
+// Publisher returns the connector for acc's platform.
+func (r *Registry) Publisher(acc connectors.Account) (connectors.Publisher, error) {
+	switch acc.Platform {
+	case tongfa.PlatformWeChat:
+		return r.WeChat, nil
+	case tongfa.PlatformWeibo:
+		return r.Weibo, nil
+	case tongfa.PlatformApp:
+		return r.App, nil
+	case tongfa.PlatformWebsite:
+		return r.Website, nil
+	}
+	return nil, &connectors.Error{Class: connectors.Permanent, Platform: string(acc.Platform),
+		Message: fmt.Sprintf("平台「%s」没有发布接口，请人工发布", acc.Platform.Label())}
+}
+
+// HTTPClient is the client every connector here uses.
+func HTTPClient(timeout time.Duration) *http.Client { return connectors.NewHTTPClient(timeout) }

@@ -1,0 +1,169 @@
+package tongfa
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"time"
+)
+
+// Importance is declared by the editor and sets the minimum tier.
+type Importance string
+
+const (
+	ImportanceRoutine   Importance = "routine"
+	ImportanceImportant Importance = "important"
+	ImportanceMajor     Importance = "major"
+)
+
+// Urgency marks items that race the first-report clock (R5).
+type Urgency string
+
+const (
+	UrgencyNormal Urgency = "normal"
+	UrgencyUrgent Urgency = "urgent"
+)
+
+// Kind distinguishes original work from reprints (R4).
+type Kind string
+
+const (
+	KindOriginal Kind = "original"
+	KindReprint  Kind = "reprint"
+)
+
+// Categories of items. The website maps them to columns with different
+// update requirements (R6); interpretations link to a policy document (R8).
+const (
+	CategoryNews           = "news"
+	CategoryPolicy         = "policy"
+	CategoryInterpretation = "interpretation"
+	CategoryNotice         = "notice"
+	CategoryService        = "service"
+	CategoryOther          = "other"
+)
+
+// Categories lists the valid categories with their Chinese labels.
+var Categories = map[string]string{
+	CategoryNews:           "新闻动态",
+	CategoryPolicy:         "政策文件",
+	CategoryInterpretation: "政策解读",
+	CategoryNotice:         "通知公告",
+	CategoryService:        "便民服务",
+	CategoryOther:          "其他",
+}
+
+// Exemption types allow personal data to stay in published text (R3).
+const (
+	ExemptionDisciplinary = "disciplinary"         // 惩戒公示
+	ExemptionMandatory    = "mandatory_disclosure" // 强制性信息披露
+)
+
+// ItemState is the lifecycle of an item. Transitions are owned by the store.
+type ItemState string
+
+const (
+	StateDraft      ItemState = "draft"
+	StateInReview   ItemState = "in_review"
+	StateApproved   ItemState = "approved"
+	StatePublishing ItemState = "publishing"
+	StatePublished  ItemState = "published"
+	StateRejected   ItemState = "rejected"
+	StateWithdrawn  ItemState = "withdrawn"
+)
+
+// Source attributes a reprint (R4).
+type Source struct {
+	Unit        string     `json:"unit"`
+	Author      string     `json:"author"`
+	Title       string     `json:"title"`
+	URL         string     `json:"url"`
+	ReprintedAt *time.Time `json:"reprinted_at"`
+}
+
+// Exemption states the legal basis for publishing personal data (R3).
+type Exemption struct {
+	Type  string `json:"type"`
+	Basis string `json:"basis"`
+}
+
+// Content is everything an item version publishes or that affects its
+// sign-off. Its hash is what signers approve.
+type Content struct {
+	Title        string     `json:"title"`
+	Body         string     `json:"body"`
+	Summary      string     `json:"summary"`
+	Category     string     `json:"category"`
+	Kind         Kind       `json:"kind"`
+	Source       *Source    `json:"source"`
+	Importance   Importance `json:"importance"`
+	Urgency      Urgency    `json:"urgency"`
+	EventTime    *time.Time `json:"event_time"`
+	Exemption    *Exemption `json:"exemption"`
+	Targets      []int64    `json:"targets"`
+	Cover        string     `json:"cover"`
+	PolicyItemID *int64     `json:"policy_item_id"`
+}
+
+// Canonical returns a copy with order-insensitive and time-zone-dependent
+// fields normalised, so equal content always encodes to equal bytes.
+func (c Content) Canonical() Content {
+	c.Targets = slices.Clone(c.Targets)
+	slices.Sort(c.Targets)
+	c.Targets = slices.Compact(c.Targets)
+	if c.Targets == nil {
+		c.Targets = []int64{}
+	}
+	c.EventTime = utcSecond(c.EventTime)
+	if c.Source != nil {
+		s := *c.Source
+		s.ReprintedAt = utcSecond(s.ReprintedAt)
+		c.Source = &s
+	}
+	return c
+}
+
+func utcSecond(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC().Truncate(time.Second)
+	return &u
+}
+
+// Hash is the hex SHA-256 of the canonical JSON encoding of c. The encoding
+// is versioned by its prefix so a future field can be added without
+// silently changing every existing hash.
+func (c Content) Hash() string {
+	b, err := json.Marshal(c.Canonical())
+	if err != nil {
+		panic("tongfa: content is always encodable: " + err.Error())
+	}
+	sum := sha256.Sum256(append([]byte("tongfa.content.v1\n"), b...))
+	return hex.EncodeToString(sum[:])
+}
+
+// Item is a piece of content moving through check, sign-off and delivery.
+type Item struct {
+	ID            int64     `json:"id"`
+	UnitID        int64     `json:"unit_id"`
+	AuthorID      int64     `json:"author_id"`
+	State         ItemState `json:"state"`
+	VersionNumber int       `json:"version_number"`
+	RequiredTier  Tier      `json:"required_tier,omitempty"`
+	Level         int       `json:"level"` // 1-based index into the chain while in review
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+	Version       *Version  `json:"version,omitempty"`
+}
+
+// Version is one immutable revision of an item.
+type Version struct {
+	ItemID    int64     `json:"item_id"`
+	Number    int       `json:"number"`
+	Hash      string    `json:"hash"`
+	AuthorID  int64     `json:"author_id"`
+	CreatedAt time.Time `json:"created_at"`
+	Content   Content   `json:"content"`
+}

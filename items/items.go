@@ -1,0 +1,263 @@
+package items
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/sanitize"
+	"github.com/tongfa/tongfa/sensitive"
+	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/validate"
+)
+
+// Service composes items.
+type Service struct {
+	DB       *store.DB
+	HTML     *sanitize.Policy
+	Validate *validate.Validator
+	Checker  *sensitive.Checker
+	// Revised, when set, is called in the saving transaction after a new
+	// version of an item in review or approved was stored; sign-off (package
+	// review) voids the old signatures there and restarts the chain.
+	Revised func(ctx context.Context, tx *store.Tx, p *Principal, it *tongfa.Item, prev tongfa.ItemState, oldHash string) error
+	// Saved, when set, is called after a version was committed (the clocks
+	// schedule an urgent item's checks there).
+	Saved func(ctx context.Context, it *tongfa.Item)
+}
+
+// New returns a service over db.
+func New(db *store.DB, v *validate.Validator, checker *sensitive.Checker) *Service {
+	return &Service{DB: db, HTML: sanitize.New(), Validate: v, Checker: checker}
+}
+
+// Check runs the content checker over a version.
+func (s *Service) Check(ctx context.Context, c tongfa.Content) *Check {
+	return CheckContent(ctx, s.Checker, c)
+}
+
+// Principal is the person acting, with the unit tree their rights are
+// judged against.
+type Principal = access.Principal
+
+// Content validates in and turns it into sanitized version content.
+func (s *Service) Content(in *Input) (tongfa.Content, error) {
+	if err := s.Validate.Struct(in, labels); err != nil {
+		return tongfa.Content{}, err
+	}
+	if f := in.reprintErrors(); f != nil {
+		return tongfa.Content{}, &tongfa.Error{Code: tongfa.EInvalid, Message: "转载稿件须注明来源单位、原标题和转载时间", Fields: f}
+	}
+	if in.Exemption != nil {
+		if err := s.Validate.Struct(in.Exemption, nil); err != nil {
+			return tongfa.Content{}, prefixFields(err, "exemption.")
+		}
+	}
+	c := tongfa.Content{
+		Title: sanitize.Text(in.Title), Body: s.HTML.HTML(in.Body), Summary: sanitize.Text(in.Summary),
+		Category: in.Category, Kind: in.Kind, Importance: tongfa.Importance(in.Importance),
+		Urgency: tongfa.Urgency(in.Urgency), EventTime: in.EventTime, Targets: in.Targets,
+		Cover: in.Cover, PolicyItemID: in.PolicyItemID,
+	}
+	if c.Urgency == "" {
+		c.Urgency = tongfa.UrgencyNormal
+	}
+	if c.Title == "" {
+		return c, validate.Invalid("title", "标题不能只包含标记或空白")
+	}
+	if c.Body == "" {
+		return c, validate.Invalid("body", "正文清理后为空，请检查内容")
+	}
+	if in.Kind == tongfa.KindReprint {
+		src := *in.Source
+		c.Source = &tongfa.Source{Unit: sanitize.Text(src.Unit), Author: sanitize.Text(src.Author),
+			Title: sanitize.Text(src.Title), URL: src.URL, ReprintedAt: src.ReprintedAt}
+	}
+	if in.Exemption != nil {
+		c.Exemption = &tongfa.Exemption{Type: in.Exemption.Type, Basis: sanitize.Text(in.Exemption.Basis)}
+	}
+	return c, nil
+}
+
+func prefixFields(err error, prefix string) error {
+	e, ok := err.(*tongfa.Error)
+	if !ok {
+		return err
+	}
+	f := make(map[string]string, len(e.Fields))
+	for k, v := range e.Fields {
+		f[prefix+k] = v
+	}
+	e.Fields = f
+	return e
+}
+
+// unitFor picks the unit an item is created in: the one asked for, else the
+// user's own unit, else their only editor unit.
+func unitFor(p *Principal, asked int64) (int64, error) {
+	units := p.Tree.WithRole(p.User, tongfa.RoleEditor)
+	switch {
+	case asked != 0 && slices.Contains(units, asked):
+		return asked, nil
+	case asked != 0:
+		return 0, &tongfa.Error{Code: tongfa.EForbidden, Message: "您不是该单位的采编人员，不能在该单位创建稿件"}
+	case slices.Contains(units, p.User.UnitID):
+		return p.User.UnitID, nil
+	case len(units) == 1:
+		return units[0], nil
+	case len(units) == 0:
+		return 0, &tongfa.Error{Code: tongfa.EForbidden, Message: "只有采编人员可以创建稿件"}
+	}
+	return 0, validate.Invalid("unit_id", "您在多个单位担任采编，请选择发布单位")
+}
+
+// Create stores a new draft with its first version.
+func (s *Service) Create(ctx context.Context, p *Principal, in *Input) (*tongfa.Item, error) {
+	c, err := s.Content(in)
+	if err != nil {
+		return nil, err
+	}
+	unit, err := unitFor(p, in.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	if c.EventTime == nil && c.Urgency == tongfa.UrgencyUrgent {
+		now := s.DB.Now()
+		c.EventTime = &now // R5: the clock runs from creation unless told otherwise
+	}
+	it, err := s.DB.CreateItem(ctx, unit, p.User.ID, c, store.UserActor(p.User, p.IP),
+		map[string]any{"version": 1, "hash": c.Hash(), "title": c.Title})
+	if err != nil {
+		return nil, fmt.Errorf("items: create: %w", err)
+	}
+	s.saved(ctx, it)
+	return it, nil
+}
+
+func (s *Service) saved(ctx context.Context, it *tongfa.Item) {
+	if s.Saved != nil {
+		s.Saved(ctx, it)
+	}
+}
+
+func itemTarget(id int64) string { return fmt.Sprintf("item:%d", id) }
+
+// Get returns an item the principal may read; others get not-found, so the
+// existence of another unit's drafts does not leak.
+func (s *Service) Get(ctx context.Context, p *Principal, id int64) (*tongfa.Item, error) {
+	it, err := s.DB.Item(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !s.Visible(ctx, p, it.UnitID) {
+		return nil, fmt.Errorf("items: item %d not readable by user %d: %w", id, p.User.ID, tongfa.ErrNotFound)
+	}
+	return it, nil
+}
+
+// Visible reports whether p may see a unit's items: through a role there or
+// above it, or through a sign-off delegation in force now.
+func (s *Service) Visible(ctx context.Context, p *Principal, unit int64) bool {
+	if p.Tree.CanRead(p.User, unit) {
+		return true
+	}
+	ok, err := s.DB.DelegatedTo(ctx, p.User.ID, unit, s.DB.Now())
+	return err == nil && ok
+}
+
+// editable reports whether saving may make a new version of an item in
+// state st. Items in review or approved (not yet sending) may be edited
+// only when sign-off is wired in to void their signatures.
+func (s *Service) editable(st tongfa.ItemState) bool {
+	switch st {
+	case tongfa.StateDraft, tongfa.StateRejected:
+		return true
+	case tongfa.StateInReview, tongfa.StateApproved, tongfa.StatePublished:
+		return s.Revised != nil
+	}
+	return false
+}
+
+// Update saves a new version of an item.
+func (s *Service) Update(ctx context.Context, p *Principal, id int64, in *Input) (*tongfa.Item, error) {
+	return s.update(ctx, p, id, in, false)
+}
+
+// Correct saves a corrected version of a published item (R11): it goes
+// through sign-off again and, once approved, replaces the item's posts on
+// every channel.
+func (s *Service) Correct(ctx context.Context, p *Principal, id int64, in *Input) (*tongfa.Item, error) {
+	return s.update(ctx, p, id, in, true)
+}
+
+func (s *Service) update(ctx context.Context, p *Principal, id int64, in *Input, correction bool) (*tongfa.Item, error) {
+	c, err := s.Content(in)
+	if err != nil {
+		return nil, err
+	}
+	var it *tongfa.Item
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		it, err = tx.LockItem(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !p.Tree.CanRead(p.User, it.UnitID) {
+			return fmt.Errorf("item %d: %w", id, tongfa.ErrNotFound)
+		}
+		if !p.Tree.Has(p.User, it.UnitID, tongfa.RoleEditor) {
+			return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有本单位采编人员可以修改稿件"}
+		}
+		if correction != (it.State == tongfa.StatePublished) {
+			return &tongfa.Error{Code: tongfa.EInvalidState, Message: map[bool]string{
+				true: "只有已发布的稿件需要更正", false: "稿件已发布，请使用更正流程"}[correction]}
+		}
+		return s.revise(ctx, tx, p, it, c, in.BaseVersion)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("items: update %d: %w", id, err)
+	}
+	s.saved(ctx, it)
+	return it, nil
+}
+
+func (s *Service) revise(ctx context.Context, tx *store.Tx, p *Principal, it *tongfa.Item, c tongfa.Content, base int) error {
+	if !s.editable(it.State) {
+		return &tongfa.Error{Code: tongfa.EInvalidState, Message: "稿件已在发布中或已发布，不能直接修改；请走更正流程"}
+	}
+	if base != 0 && base != it.VersionNumber {
+		return &tongfa.Error{Code: tongfa.EConflict, Message: "稿件已有更新的版本，请刷新后再修改",
+			Data: map[string]any{"current_version": it.VersionNumber}}
+	}
+	if c.EventTime == nil && c.Urgency == tongfa.UrgencyUrgent {
+		c.EventTime = it.Version.Content.EventTime
+	}
+	v, err := tx.AddVersion(ctx, it.ID, it.VersionNumber, p.User.ID, c)
+	if err != nil {
+		return err
+	}
+	tx.Audit(store.UserActor(p.User, p.IP), "item.version", itemTarget(it.ID), &it.UnitID,
+		map[string]any{"version": v.Number, "hash": v.Hash, "previous_hash": it.Version.Hash})
+	prev, oldHash := it.State, it.Version.Hash
+	it.Version, it.VersionNumber = v, v.Number
+	switch prev {
+	case tongfa.StateRejected:
+		it.State = tongfa.StateDraft
+		return tx.UpdateItemState(ctx, it.ID, store.ItemUpdate{From: []tongfa.ItemState{tongfa.StateRejected}, To: tongfa.StateDraft})
+	case tongfa.StateInReview, tongfa.StateApproved, tongfa.StatePublished:
+		return s.Revised(ctx, tx, p, it, prev, oldHash)
+	}
+	return nil
+}
+
+// List returns a page of items in the units the principal may read.
+func (s *Service) List(ctx context.Context, p *Principal, f store.ItemFilter) ([]store.ItemSummary, int, error) {
+	readable := p.Tree.Readable(p.User)
+	if f.UnitIDs == nil {
+		f.UnitIDs = readable
+	} else {
+		f.UnitIDs = slices.DeleteFunc(f.UnitIDs, func(u int64) bool { return !slices.Contains(readable, u) })
+	}
+	return s.DB.ListItems(ctx, f)
+}

@@ -1,0 +1,72 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/tongfa/tongfa/store"
+)
+
+// Reconciler rebuilds queue state from PostgreSQL: every open delivery that
+// has been quiet for a while is enqueued again under its deterministic
+// TaskID. A task that still exists makes that a no-op (ErrTaskIDConflict);
+// one that vanished — a lost enqueue after commit, a FLUSHALL, an archived
+// task — is recreated. The lease in PostgreSQL keeps the recreated task from
+// racing a worker that is still sending.
+type Reconciler struct {
+	DB        *store.DB
+	Enqueuer  *Enqueuer
+	Inspector *asynq.Inspector
+	Quiet     time.Duration
+	Log       *slog.Logger
+}
+
+// HandleReconcile is the asynq handler of TypeReconcile.
+func (r *Reconciler) HandleReconcile(ctx context.Context, _ *asynq.Task) error {
+	n, err := r.Run(ctx)
+	if n > 0 {
+		r.Log.Info("reconciler re-enqueued deliveries", slog.Int("count", n))
+	}
+	return err
+}
+
+// Run makes one pass over every open delivery and returns how many tasks it
+// had to recreate.
+func (r *Reconciler) Run(ctx context.Context) (int, error) {
+	var after int64
+	total := 0
+	for {
+		open, err := r.DB.OpenDeliveries(ctx, r.Quiet, after, 500)
+		if err != nil || len(open) == 0 {
+			return total, err
+		}
+		r.unarchive(ctx, open)
+		n, err := r.Enqueuer.Enqueue(ctx, open)
+		total += n
+		if err != nil {
+			return total, err
+		}
+		after = open[len(open)-1].ID
+	}
+}
+
+// unarchive deletes archived tasks of deliveries that are still open, so
+// they can be enqueued again (an archived task would hold its TaskID).
+func (r *Reconciler) unarchive(ctx context.Context, open []store.OpenDelivery) {
+	if r.Inspector == nil {
+		return
+	}
+	for _, d := range open {
+		info, err := r.Inspector.GetTaskInfo(d.Queue, TaskID(d.ID))
+		if err != nil || info.State != asynq.TaskStateArchived {
+			continue
+		}
+		if err := r.Inspector.DeleteTask(d.Queue, TaskID(d.ID)); err != nil && !errors.Is(err, asynq.ErrTaskNotFound) {
+			r.Log.Warn("reconciler: delete archived task", slog.Int64("delivery_id", d.ID), slog.Any("error", err))
+		}
+	}
+}

@@ -1,0 +1,79 @@
+package queue
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+)
+
+// reconcileEvery is how often the scheduler asks for a reconcile pass. Every
+// process runs a scheduler; the fixed TaskID lets only one pass be queued
+// at a time.
+const reconcileEvery = "@every 10s"
+
+// Runner is the worker side of a hub process: the asynq server with its
+// handlers, and the scheduler of periodic tasks.
+type Runner struct {
+	srv   *asynq.Server
+	sched *asynq.Scheduler
+	mux   *asynq.ServeMux
+}
+
+// NewRunner builds the asynq server and scheduler. Handlers of other
+// packages (clocks, inbox) are added with Handle before Start.
+func NewRunner(opt asynq.RedisConnOpt, concurrency int, log *slog.Logger) *Runner {
+	srv := asynq.NewServer(opt, asynq.Config{
+		Concurrency:     concurrency,
+		Queues:          Queues,
+		RetryDelayFunc:  retryDelay,
+		IsFailure:       isFailure,
+		ShutdownTimeout: 8 * time.Second,
+		// Clock checks scheduled at a threshold must run within seconds of it.
+		DelayedTaskCheckInterval: time.Second,
+		Logger:                   asynqLogger{log},
+		LogLevel:                 asynq.WarnLevel,
+		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+			if isFailure(err) {
+				log.Warn("task failed", slog.String("type", t.Type()), slog.String("payload", string(t.Payload())), slog.Any("error", err))
+			}
+		}),
+	})
+	sched := asynq.NewScheduler(opt, &asynq.SchedulerOpts{Logger: asynqLogger{log}, LogLevel: asynq.WarnLevel})
+	return &Runner{srv: srv, sched: sched, mux: asynq.NewServeMux()}
+}
+
+// Handle registers a task handler.
+func (r *Runner) Handle(taskType string, h asynq.HandlerFunc) { r.mux.HandleFunc(taskType, h) }
+
+// Every registers a periodic task; taskID keeps several schedulers from
+// queueing it twice.
+func (r *Runner) Every(spec, taskType, taskID, queue string) error {
+	_, err := r.sched.Register(spec, asynq.NewTask(taskType, nil), asynq.TaskID(taskID), asynq.Queue(queue),
+		asynq.MaxRetry(0), asynq.Timeout(time.Minute))
+	return err
+}
+
+// Start runs the server and the scheduler in the background.
+func (r *Runner) Start() error {
+	if err := r.srv.Start(r.mux); err != nil {
+		return err
+	}
+	return r.sched.Start()
+}
+
+// Shutdown stops taking tasks and waits for running ones (bounded by
+// ShutdownTimeout).
+func (r *Runner) Shutdown() {
+	r.sched.Shutdown()
+	r.srv.Shutdown()
+}
+
+// Deliveries registers the delivery handlers and the reconcile schedule.
+func (r *Runner) Deliveries(w *Worker, rec *Reconciler) error {
+	r.Handle(TypeDeliver, w.HandleDeliver)
+	r.Handle(TypeWithdraw, w.HandleWithdraw)
+	r.Handle(TypeReconcile, rec.HandleReconcile)
+	return r.Every(reconcileEvery, TypeReconcile, "delivery:reconcile", "default")
+}

@@ -1,0 +1,81 @@
+package queue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/tongfa/tongfa/store"
+)
+
+// Task type names are part of the stored data in Redis: never rename one.
+const (
+	TypeDeliver   = "delivery:send"
+	TypeReconcile = "delivery:reconcile"
+)
+
+// Queue names and their weights: urgent items skip the line (R5).
+var Queues = map[string]int{"urgent": 6, "default": 3, "low": 1}
+
+// deliverPayload carries only the id; everything else is read from
+// PostgreSQL when the task runs.
+type deliverPayload struct {
+	DeliveryID int64 `json:"delivery_id"`
+}
+
+// TaskID is the deterministic task id of a delivery: enqueueing it twice
+// yields asynq.ErrTaskIDConflict instead of a second task.
+func TaskID(deliveryID int64) string { return "delivery:" + strconv.FormatInt(deliveryID, 10) }
+
+// maxRetry bounds the failing attempts of one delivery. Rate limits and
+// waits do not count (see isFailure).
+const maxRetry = 12
+
+// Enqueuer hands deliveries to asynq.
+type Enqueuer struct {
+	Client *asynq.Client
+	DB     *store.DB
+}
+
+// Enqueue queues deliveries; one already queued counts as done. Pending
+// rows become queued. It returns how many tasks were newly created.
+func (e *Enqueuer) Enqueue(ctx context.Context, ds []store.OpenDelivery) (int, error) {
+	created := 0
+	var ids []int64
+	var errs []error
+	for _, d := range ds {
+		payload, _ := json.Marshal(deliverPayload{DeliveryID: d.ID})
+		_, err := e.Client.EnqueueContext(ctx, asynq.NewTask(TypeDeliver, payload),
+			asynq.TaskID(TaskID(d.ID)), asynq.Queue(d.Queue), asynq.MaxRetry(maxRetry), asynq.Timeout(2*time.Minute))
+		switch {
+		case err == nil:
+			created++
+			ids = append(ids, d.ID)
+		case errors.Is(err, asynq.ErrTaskIDConflict):
+			ids = append(ids, d.ID)
+		default:
+			errs = append(errs, fmt.Errorf("queue: enqueue delivery %d: %w", d.ID, err))
+		}
+	}
+	if len(ids) > 0 {
+		if err := e.DB.MarkEnqueued(ctx, ids); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return created, errors.Join(errs...)
+}
+
+// EnqueueIDs queues freshly planned deliveries (the relay after approval).
+func (e *Enqueuer) EnqueueIDs(ctx context.Context, queue string, ids []int64) error {
+	ds := make([]store.OpenDelivery, len(ids))
+	for i, id := range ids {
+		ds[i] = store.OpenDelivery{ID: id, Queue: queue}
+	}
+	_, err := e.Enqueue(ctx, ds)
+	return err
+}

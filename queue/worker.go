@@ -1,0 +1,212 @@
+package queue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/connectors"
+	"github.com/tongfa/tongfa/secret"
+	"github.com/tongfa/tongfa/store"
+)
+
+// Platforms builds the connector for an account.
+type Platforms interface {
+	Publisher(acc connectors.Account) (connectors.Publisher, error)
+}
+
+// Renderer turns an approved version into one platform's payload. link is
+// the item's public URL (the website article) where one exists.
+type Renderer interface {
+	Render(it *tongfa.Item, acc connectors.Account, link string) (connectors.Payload, error)
+}
+
+// Worker sends deliveries.
+type Worker struct {
+	DB        *store.DB
+	Box       *secret.Box
+	Platforms Platforms
+	Render    Renderer
+	Limiter   *Limiter
+	Log       *slog.Logger
+	Enqueuer  *Enqueuer     // for withdrawals of posts that land after their item was withdrawn
+	Owner     string        // lease owner: unique per process
+	Lease     time.Duration // how long a silent worker keeps a delivery
+}
+
+// HandleDeliver is the asynq handler of TypeDeliver.
+func (w *Worker) HandleDeliver(ctx context.Context, t *asynq.Task) error {
+	var p deliverPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.DeliveryID <= 0 {
+		return fmt.Errorf("queue: bad payload %q: %w", t.Payload(), asynq.SkipRetry)
+	}
+	claim, err := w.DB.ClaimDelivery(ctx, p.DeliveryID, w.Owner, w.Lease)
+	var held *store.ErrLeaseHeld
+	switch {
+	case errors.As(err, &held):
+		return wait(time.Until(held.Until)+time.Second, "另一进程正在投递")
+	case tongfa.ErrorCode(err) == tongfa.EInvalidState, errors.Is(err, tongfa.ErrNotFound):
+		return nil // already done, or gone: nothing to do
+	case err != nil:
+		return err
+	}
+	a := &attempt{w: w, d: claim.Delivery, takeOver: claim.TakeOver}
+	out, herr := a.run(ctx)
+	if last(ctx) && herr != nil && isFailure(herr) {
+		switch out.State {
+		case tongfa.DeliveryQueued:
+			out.State, herr = tongfa.DeliveryFailed, fmt.Errorf("%w: %w", herr, asynq.SkipRetry)
+			out.Error = "多次重试仍未成功：" + out.Error
+		case tongfa.DeliveryUnconfirmed:
+			// It may be on the platform: never give up verifying, never archive.
+			herr = wait(time.Minute, "仍在核实平台上是否已发布")
+		}
+	}
+	if err := w.finish(ctx, a.d, out); err != nil {
+		return err
+	}
+	return herr
+}
+
+// last reports whether this is the task's final permitted attempt.
+func last(ctx context.Context) bool {
+	n, ok1 := asynq.GetRetryCount(ctx)
+	m, ok2 := asynq.GetMaxRetry(ctx)
+	return ok1 && ok2 && n >= m
+}
+
+// finish records the outcome, settles the item and audits, atomically. A
+// post that landed after its item was withdrawn is removed again.
+func (w *Worker) finish(ctx context.Context, d *store.Delivery, out store.DeliveryOutcome) error {
+	var late bool
+	err := w.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.FinishAttempt(ctx, d.ID, w.Owner, out); err != nil {
+			return err
+		}
+		if _, err := tx.SettleItem(ctx, d.ItemID); err != nil {
+			return err
+		}
+		if out.State == tongfa.DeliveryDelivered {
+			st, err := tx.ItemStateOf(ctx, d.ItemID)
+			if err != nil {
+				return err
+			}
+			late = st == tongfa.StateWithdrawn
+		}
+		tx.Audit(store.SystemActor, "delivery."+string(out.State), fmt.Sprintf("delivery:%d", d.ID), nil, map[string]any{
+			"item_id": d.ItemID, "version_hash": d.VersionHash, "account_id": d.AccountID, "attempt": d.Attempts,
+			"platform_post_id": out.PlatformPostID, "url": out.URL, "error_code": out.ErrorCode, "error": out.Error})
+		return nil
+	})
+	if tongfa.ErrorCode(err) == tongfa.EConflict {
+		w.Log.Warn("lost the lease; the worker that took over verifies on the platform", slog.Int64("delivery_id", d.ID))
+		return nil
+	}
+	if err == nil && late && w.Enqueuer != nil {
+		err = w.Enqueuer.EnqueueWithdraw(ctx, []int64{d.ID})
+	}
+	return err
+}
+
+// attempt is one try at one delivery.
+type attempt struct {
+	w        *Worker
+	d        *store.Delivery
+	takeOver bool
+}
+
+// openState is where a failed attempt leaves the delivery: a delivery that
+// may be on the platform stays unconfirmed until verified.
+func (a *attempt) openState() tongfa.DeliveryState {
+	if a.takeOver {
+		return tongfa.DeliveryUnconfirmed
+	}
+	return tongfa.DeliveryQueued
+}
+
+func (a *attempt) fail(msg string, err error) (store.DeliveryOutcome, error) {
+	return store.DeliveryOutcome{State: tongfa.DeliveryFailed, Error: msg}, fmt.Errorf("%s: %w", msg, errors.Join(err, asynq.SkipRetry))
+}
+
+func (a *attempt) run(ctx context.Context) (store.DeliveryOutcome, error) {
+	it, err := a.w.DB.Item(ctx, a.d.ItemID)
+	if err != nil {
+		return store.DeliveryOutcome{State: a.openState(), Error: "读取稿件失败"}, err
+	}
+	if !sendable(it, a.d) {
+		return store.DeliveryOutcome{State: tongfa.DeliveryAbandoned, Error: "稿件已修改或撤回，该版本不再投递"}, nil
+	}
+	post, pub, err := a.prepare(ctx, it)
+	if err != nil {
+		var we *waitError
+		if errors.As(err, &we) {
+			return store.DeliveryOutcome{State: a.openState()}, err
+		}
+		return a.fail(tongfa.ErrorMessage(err), err)
+	}
+	steps := &dbSteps{db: a.w.DB, id: a.d.ID, owner: a.w.Owner, lease: a.w.Lease, m: a.d.Steps}
+	if a.takeOver {
+		r, found, err := pub.Verify(ctx, post, steps)
+		if err != nil {
+			return a.platformError(err)
+		}
+		if found {
+			return delivered(r, post), nil
+		}
+	}
+	if err := a.w.Limiter.Wait(ctx, post.Account); err != nil {
+		return store.DeliveryOutcome{State: a.openState()}, err
+	}
+	r, err := pub.Publish(ctx, post, steps)
+	if err != nil {
+		return a.platformError(err)
+	}
+	return delivered(r, post), nil
+}
+
+// sendable is the last guard of R1: only the approved version is sent.
+func sendable(it *tongfa.Item, d *store.Delivery) bool {
+	switch it.State {
+	case tongfa.StateApproved, tongfa.StatePublishing, tongfa.StatePublished:
+		return it.Version.Number == d.VersionNumber && it.Version.Hash == d.VersionHash
+	}
+	return false
+}
+
+func delivered(r connectors.Receipt, p *connectors.Post) store.DeliveryOutcome {
+	at := r.DeliveredAt
+	if at.IsZero() {
+		at = time.Now()
+	}
+	return store.DeliveryOutcome{State: tongfa.DeliveryDelivered, PlatformPostID: r.PlatformPostID, URL: r.URL,
+		DeliveredAt: at, PayloadHash: p.Payload.Hash()}
+}
+
+// platformError turns a connector error into an outcome and a retry decision.
+func (a *attempt) platformError(err error) (store.DeliveryOutcome, error) {
+	var ce *connectors.Error
+	msg, code := "平台接口调用失败", ""
+	if errors.As(err, &ce) {
+		msg, code = ce.Message, ce.Code
+	}
+	out := store.DeliveryOutcome{State: a.openState(), ErrorCode: code, Error: msg}
+	switch connectors.ClassOf(err) {
+	case connectors.Permanent:
+		out.State = tongfa.DeliveryFailed
+		return out, fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	case connectors.Unconfirmed:
+		out.State = tongfa.DeliveryUnconfirmed
+		return out, &retryError{After: 2 * time.Second, Err: err}
+	case connectors.RateLimited:
+		return out, wait(max(ce.RetryAfter, time.Second), msg)
+	case connectors.Token:
+		return out, &retryError{After: 100 * time.Millisecond, Err: err}
+	}
+	return out, err
+}

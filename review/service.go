@@ -1,0 +1,151 @@
+package review
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/store"
+)
+
+// Checker runs the content check on a version (package sensitive behind an
+// adapter, so review stays independent of the matcher).
+type Checker interface {
+	CheckContent(ctx context.Context, c tongfa.Content) (*CheckOutcome, error)
+}
+
+// CheckOutcome is what sign-off needs from a check.
+type CheckOutcome struct {
+	Blocked  bool
+	KeepsPII bool
+	Findings []Finding
+	Report   any // the full report, returned to the client
+}
+
+// Relay hands freshly planned deliveries to the queue after the approving
+// transaction commits. The reconciler catches anything it misses.
+type Relay func(ctx context.Context, queue string, ids []int64) error
+
+// Service runs submission and sign-off.
+type Service struct {
+	DB    *store.DB
+	Check Checker
+	Relay Relay
+	// Replace withdraws the posts of earlier versions once a correction is
+	// approved.
+	Replace func(ctx context.Context, deliveryIDs []int64) error
+	Notify  *Notifier
+	Log     *slog.Logger
+	Working func(from, to time.Time) time.Duration // working time between instants
+}
+
+// PolicyFor returns a unit's policy: its override or the default.
+func (s *Service) PolicyFor(ctx context.Context, unitID int64) (*Policy, error) {
+	src, err := s.DB.UnitPolicy(ctx, unitID)
+	if err != nil || src == "" {
+		return DefaultPolicy(), err
+	}
+	return ParsePolicy([]byte(src))
+}
+
+// Assessment is the tier a version needs and why.
+type Assessment struct {
+	Tier    tongfa.Tier   `json:"required_tier"`
+	Chain   []tongfa.Role `json:"chain"`
+	Reasons []Reason      `json:"reasons"`
+	Check   any           `json:"check"`
+	blocked bool
+}
+
+// Assess checks a version and computes its tier under the unit's policy.
+func (s *Service) Assess(ctx context.Context, unitID int64, c tongfa.Content) (*Assessment, error) {
+	pol, err := s.PolicyFor(ctx, unitID)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.Check.CheckContent(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	in := TierInput{Importance: c.Importance, Urgency: c.Urgency, Kind: c.Kind, Exemption: c.Exemption,
+		KeepsPII: out.KeepsPII, Findings: out.Findings}
+	if c.Source != nil {
+		in.SourceUnit = c.Source.Unit
+	}
+	tier, reasons := pol.RequiredTier(in)
+	if reasons == nil {
+		reasons = []Reason{}
+	}
+	return &Assessment{Tier: tier, Chain: tier.Chain(), Reasons: reasons, Check: out.Report, blocked: out.Blocked}, nil
+}
+
+// Submit puts the item's current version into review at level 1.
+func (s *Service) Submit(ctx context.Context, p *access.Principal, itemID int64) (*Assessment, error) {
+	it, err := s.DB.Item(ctx, itemID)
+	if err != nil || !p.Tree.CanRead(p.User, it.UnitID) {
+		return nil, notVisible(itemID, err)
+	}
+	if !p.Tree.Has(p.User, it.UnitID, tongfa.RoleEditor) {
+		return nil, &tongfa.Error{Code: tongfa.EForbidden, Message: "只有本单位采编人员可以送审"}
+	}
+	a, err := s.Assess(ctx, it.UnitID, it.Version.Content)
+	if err != nil {
+		return nil, err
+	}
+	if a.blocked {
+		return nil, &tongfa.Error{Code: tongfa.EBlocked, Message: "稿件含有必须修改的问题，修改后才能送审", Data: a.Check}
+	}
+	var signers []int64
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		cur, err := tx.LockItem(ctx, itemID)
+		if err != nil {
+			return err
+		}
+		if cur.Version.Hash != it.Version.Hash {
+			return &tongfa.Error{Code: tongfa.EConflict, Message: "稿件刚被修改，请刷新后再送审"}
+		}
+		signers, err = s.startChain(ctx, tx, p, cur, a, []tongfa.ItemState{tongfa.StateDraft})
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("review: submit item %d: %w", itemID, err)
+	}
+	s.Notify.Pending(ctx, it, 1, a.Chain[0], signers)
+	return a, nil
+}
+
+// startChain opens a submission of the current version at level 1 and
+// returns the users who may sign it.
+func (s *Service) startChain(ctx context.Context, tx *store.Tx, p *access.Principal, it *tongfa.Item, a *Assessment, from []tongfa.ItemState) ([]int64, error) {
+	reasons, _ := json.Marshal(a.Reasons)
+	sub := &store.Submission{ItemID: it.ID, VersionNumber: it.Version.Number, VersionHash: it.Version.Hash,
+		Tier: a.Tier, Chain: a.Chain, Reasons: reasons, SubmittedBy: p.User.ID}
+	if err := tx.CreateSubmission(ctx, sub); err != nil {
+		return nil, err
+	}
+	err := tx.UpdateItemState(ctx, it.ID, store.ItemUpdate{From: from, To: tongfa.StateInReview, Level: 1, Tier: a.Tier})
+	if err != nil {
+		return nil, err
+	}
+	tx.Audit(store.UserActor(p.User, p.IP), "item.submit", itemTarget(it.ID), &it.UnitID, map[string]any{
+		"version": it.Version.Number, "version_hash": it.Version.Hash, "tier": a.Tier, "reasons": a.Reasons})
+	signers, err := s.candidates(ctx, tx, it, a.Chain[0])
+	if err != nil {
+		return nil, err
+	}
+	return signers, tx.Notify(ctx, signers, &it.ID, "signoff.pending", it.Version.Content.Urgency == tongfa.UrgencyUrgent,
+		pendingMessage(it, a.Chain[0]))
+}
+
+func itemTarget(id int64) string { return fmt.Sprintf("item:%d", id) }
+
+func notVisible(id int64, err error) error {
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("review: item %d: %w", id, tongfa.ErrNotFound)
+}

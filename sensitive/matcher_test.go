@@ -1,0 +1,65 @@
+package sensitive
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func dictOf(t testing.TB, src string) *Dictionary {
+	t.Helper()
+	d := &Dictionary{}
+	if err := d.Parse("test.tsv", strings.NewReader(src)); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+const testDict = "代开发票\tad\tblock\n加微信\tad\tblock\n赌博\tcustom\treview\n!打击赌博\n秘密★\tsecret\tblock\n" +
+	"国家工商行政管理总局\texpression\treview\t国家市场监督管理总局\n发票\tcustom\tnotice\n六合彩\tcustom\tblock\nvpn\tcustom\treview\n"
+
+func TestMatcher(t *testing.T) {
+	c, err := New(DefaultNormalization, dictOf(t, testDict))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, text string
+		want       []string // rule:original text
+	}{
+		{"plain", "本店代开发票，欢迎咨询", []string{"代开发票:代开发票"}},
+		{"noise between", "代 开-发*票", []string{"代开发票:代 开-发*票"}},
+		{"zero width", "代\u200b开\u200b发\u200b票", []string{"代开发票:代\u200b开\u200b发\u200b票"}},
+		{"emoji", "加😀微😀信", []string{"加微信:加😀微😀信"}},
+		{"too much noise", "代    开发票", []string{"发票:发票"}},
+		{"han between", "代理开具发票", []string{"发票:发票"}},
+		{"letter between", "加强微信公众号建设", nil},
+		{"full width and case", "翻墙ＶＰＮ", []string{"vpn:ＶＰＮ"}},
+		{"traditional", "代開發票", []string{"代开发票:代開發票"}},
+		{"digits", "陸合彩 ⑥合彩 ６合彩", []string{"六合彩:陸合彩", "六合彩:⑥合彩", "六合彩:６合彩"}},
+		{"allowed phrase", "严厉打击赌博违法犯罪", nil},
+		{"allowed elsewhere", "打击赌博，不要赌博", []string{"赌博:赌博"}},
+		{"symbol in word", "秘密★1年", []string{"秘密★:秘密★"}},
+		{"symbol with noise", "秘密 ★", []string{"秘密★:秘密 ★"}},
+		{"no symbol", "保守秘密", nil},
+		{"expression", "原国家工商行政管理总局", []string{"国家工商行政管理总局:国家工商行政管理总局"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rep := c.Check(context.Background(), tc.text, Options{})
+			var got []string
+			for _, f := range rep.Findings {
+				if f.Kind == "pii" {
+					continue
+				}
+				got = append(got, f.Rule+":"+f.Text)
+				if tc.text[f.Start:f.End] != f.Text {
+					t.Errorf("offsets %d-%d give %q, text %q", f.Start, f.End, tc.text[f.Start:f.End], f.Text)
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tongfa/tongfa"
+)
+
+// Delivery is one approved version on its way to one account.
+type Delivery struct {
+	ID             int64                `json:"id"`
+	ItemID         int64                `json:"item_id"`
+	VersionNumber  int                  `json:"version_number"`
+	VersionHash    string               `json:"version_hash"`
+	AccountID      int64                `json:"account_id"`
+	Platform       tongfa.Platform      `json:"platform"`
+	Queue          string               `json:"queue"`
+	State          tongfa.DeliveryState `json:"state"`
+	Attempts       int                  `json:"attempts"`
+	Steps          map[string]string    `json:"-"`
+	PayloadHash    string               `json:"payload_hash,omitempty"`
+	PlatformPostID string               `json:"platform_post_id,omitempty"`
+	URL            string               `json:"url,omitempty"`
+	ErrorCode      string               `json:"error_code,omitempty"`
+	Error          string               `json:"error,omitempty"`
+	CreatedAt      time.Time            `json:"created_at"`
+	UpdatedAt      time.Time            `json:"updated_at"`
+	DeliveredAt    *time.Time           `json:"delivered_at,omitempty"`
+}
+
+// QueueFor picks the queue of an item's deliveries: urgent items skip the
+// line everywhere (R5).
+func QueueFor(c tongfa.Content) string {
+	if c.Urgency == tongfa.UrgencyUrgent {
+		return "urgent"
+	}
+	return "default"
+}
+
+// PlanDeliveries writes the outbox rows of an approved version: one per
+// target account. It runs in the approving transaction, so an approval
+// either commits with all its deliveries or not at all.
+func (tx *Tx) PlanDeliveries(ctx context.Context, it *tongfa.Item) ([]int64, error) {
+	v := it.Version
+	rows, err := tx.Query(ctx, `INSERT INTO deliveries (item_id, version_number, version_hash, account_id, platform, queue, created_at, updated_at)
+		SELECT $1, $2, $3, a.id, a.platform, $4, $5, $5 FROM accounts a
+		WHERE a.id = ANY($6) AND a.platform <> 'other'
+		ON CONFLICT (item_id, version_number, account_id) DO NOTHING
+		RETURNING id`, it.ID, v.Number, v.Hash, QueueFor(v.Content), tx.now, v.Content.Targets)
+	if err != nil {
+		return nil, fmt.Errorf("store: plan deliveries of item %d: %w", it.ID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+const deliveryColumns = `id, item_id, version_number, version_hash, account_id, platform, queue, state, attempts, steps,
+	coalesce(payload_hash, ''), coalesce(platform_post_id, ''), coalesce(url, ''), coalesce(error_code, ''), coalesce(error, ''),
+	created_at, updated_at, delivered_at`
+
+func scanDelivery(row pgx.CollectableRow) (Delivery, error) {
+	var d Delivery
+	err := row.Scan(&d.ID, &d.ItemID, &d.VersionNumber, &d.VersionHash, &d.AccountID, &d.Platform, &d.Queue, &d.State,
+		&d.Attempts, &d.Steps, &d.PayloadHash, &d.PlatformPostID, &d.URL, &d.ErrorCode, &d.Error,
+		&d.CreatedAt, &d.UpdatedAt, &d.DeliveredAt)
+	return d, err
+}
+
+// ItemDeliveries lists every delivery of an item, oldest first.
+func (db *DB) ItemDeliveries(ctx context.Context, itemID int64) ([]Delivery, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE item_id = $1 ORDER BY id`, itemID)
+	if err != nil {
+		return nil, fmt.Errorf("store: deliveries of item %d: %w", itemID, err)
+	}
+	return pgx.CollectRows(rows, scanDelivery)
+}
+
+// Delivery returns one delivery.
+func (db *DB) Delivery(ctx context.Context, id int64) (*Delivery, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = $1`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: get delivery %d: %w", id, err)
+	}
+	d, err := pgx.CollectExactlyOneRow(rows, scanDelivery)
+	if err == pgx.ErrNoRows {
+		return nil, notFound("delivery", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get delivery %d: %w", id, err)
+	}
+	return &d, nil
+}
+
+// AbandonOpenDeliveries marks the not-yet-sent deliveries of older versions
+// of an item abandoned (a new version supersedes them). Deliveries already
+// being sent are left to the worker, which refuses to send a version that is
+// no longer the approved one.
+func (tx *Tx) AbandonOpenDeliveries(ctx context.Context, itemID int64, keepVersion int, reason string) (int64, error) {
+	tag, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'abandoned', error = $3, updated_at = $4
+		WHERE item_id = $1 AND version_number <> $2 AND state IN ('pending','queued')`, itemID, keepVersion, reason, tx.now)
+	if err != nil {
+		return 0, fmt.Errorf("store: abandon deliveries of item %d: %w", itemID, err)
+	}
+	return tag.RowsAffected(), nil
+}

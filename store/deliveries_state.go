@@ -1,0 +1,241 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tongfa/tongfa"
+)
+
+// Claim is a worker's hold on a delivery.
+type Claim struct {
+	Delivery *Delivery
+	// TakeOver is true when the previous attempt may have reached the
+	// platform (it died while sending, or its outcome was unknown): the
+	// worker must verify on the platform before publishing again.
+	TakeOver bool
+}
+
+// ErrLeaseHeld means another worker is sending this delivery right now.
+type ErrLeaseHeld struct{ Until time.Time }
+
+func (e *ErrLeaseHeld) Error() string {
+	return "store: delivery lease held until " + e.Until.Format(time.RFC3339)
+}
+
+// ClaimDelivery takes the lease on an open delivery for owner. It fails
+// with *ErrLeaseHeld while another live worker holds it, and with
+// invalid_state when the delivery is already done.
+func (db *DB) ClaimDelivery(ctx context.Context, id int64, owner string, lease time.Duration) (*Claim, error) {
+	var c *Claim
+	err := db.InTx(ctx, func(tx *Tx) error {
+		rows, err := tx.Query(ctx, `SELECT `+deliveryColumns+`, lease_until FROM deliveries WHERE id = $1 FOR UPDATE`, id)
+		if err != nil {
+			return err
+		}
+		var until *time.Time
+		d, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (Delivery, error) {
+			var d Delivery
+			err := r.Scan(&d.ID, &d.ItemID, &d.VersionNumber, &d.VersionHash, &d.AccountID, &d.Platform, &d.Queue, &d.State,
+				&d.Attempts, &d.Steps, &d.PayloadHash, &d.PlatformPostID, &d.URL, &d.ErrorCode, &d.Error,
+				&d.CreatedAt, &d.UpdatedAt, &d.DeliveredAt, &until)
+			return d, err
+		})
+		if err == pgx.ErrNoRows {
+			return notFound("delivery", id)
+		} else if err != nil {
+			return err
+		}
+		if d.State.Done() {
+			return &tongfa.Error{Code: tongfa.EInvalidState, Message: "投递已结束"}
+		}
+		if d.State == tongfa.DeliverySending && until != nil && until.After(tx.now) {
+			return &ErrLeaseHeld{Until: *until}
+		}
+		c = &Claim{Delivery: &d, TakeOver: d.State == tongfa.DeliverySending || d.State == tongfa.DeliveryUnconfirmed}
+		d.Attempts++
+		d.State = tongfa.DeliverySending
+		_, err = tx.Exec(ctx, `UPDATE deliveries SET state = 'sending', attempts = attempts + 1, lease_owner = $2,
+			lease_until = $3, updated_at = $4 WHERE id = $1`, id, owner, tx.now.Add(lease), tx.now)
+		if err != nil {
+			return err
+		}
+		// From the first send on, the approved version is being published
+		// and can no longer be edited in place.
+		_, err = tx.Exec(ctx, `UPDATE items SET state = 'publishing', updated_at = $2 WHERE id = $1 AND state = 'approved'`, d.ItemID, tx.now)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: claim delivery %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// SaveDeliveryStep records one checkpoint and extends the lease. It fails
+// if owner lost the lease, so a worker that was presumed dead cannot keep
+// writing over its successor.
+func (db *DB) SaveDeliveryStep(ctx context.Context, id int64, owner, key, value string, lease time.Duration) error {
+	patch, _ := json.Marshal(map[string]string{key: value})
+	now := db.now()
+	tag, err := db.Pool.Exec(ctx, `UPDATE deliveries SET steps = steps || $3::jsonb, lease_until = $4, updated_at = $5
+		WHERE id = $1 AND lease_owner = $2 AND state = 'sending'`, id, owner, patch, now.Add(lease), now)
+	if err != nil {
+		return fmt.Errorf("store: save step %s of delivery %d: %w", key, id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return &tongfa.Error{Code: tongfa.EConflict, Message: "投递已被其他进程接管"}
+	}
+	return nil
+}
+
+// DeliveryOutcome is how an attempt ended.
+type DeliveryOutcome struct {
+	State          tongfa.DeliveryState // delivered, failed, queued (retry) or unconfirmed
+	PlatformPostID string
+	URL            string
+	DeliveredAt    time.Time
+	ErrorCode      string
+	Error          string
+	PayloadHash    string
+	NextAttemptAt  time.Time
+}
+
+// FinishAttempt releases the lease with the attempt's outcome; only the
+// lease owner can. It is the one place a delivery leaves `sending`.
+func (tx *Tx) FinishAttempt(ctx context.Context, id int64, owner string, o DeliveryOutcome) error {
+	var delivered *time.Time
+	if o.State == tongfa.DeliveryDelivered {
+		delivered = &o.DeliveredAt
+	}
+	tag, err := tx.Exec(ctx, `UPDATE deliveries SET state = $3, platform_post_id = coalesce(nullif($4, ''), platform_post_id),
+		url = coalesce(nullif($5, ''), url), delivered_at = coalesce($6, delivered_at), error_code = nullif($7, ''),
+		error = nullif($8, ''), payload_hash = coalesce(nullif($9, ''), payload_hash), next_attempt_at = $10,
+		lease_owner = NULL, lease_until = NULL, updated_at = $11
+		WHERE id = $1 AND lease_owner = $2 AND state = 'sending'`,
+		id, owner, string(o.State), o.PlatformPostID, o.URL, delivered, o.ErrorCode, o.Error, o.PayloadHash,
+		nullTime(o.NextAttemptAt), tx.now)
+	if err != nil {
+		return fmt.Errorf("store: finish attempt on delivery %d: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return &tongfa.Error{Code: tongfa.EConflict, Message: "投递已被其他进程接管"}
+	}
+	return nil
+}
+
+// SetDeliveryState changes a delivery not held by a worker (admin retry,
+// abandon, withdraw, enqueue bookkeeping), guarded by its current state.
+func (tx *Tx) SetDeliveryState(ctx context.Context, id int64, from []tongfa.DeliveryState, to tongfa.DeliveryState, reason string) error {
+	fs := make([]string, len(from))
+	for i, s := range from {
+		fs[i] = string(s)
+	}
+	tag, err := tx.Exec(ctx, `UPDATE deliveries SET state = $2, error = CASE WHEN $3 = '' THEN error ELSE $3 END,
+		updated_at = $4, lease_owner = NULL, lease_until = NULL WHERE id = $1 AND state = ANY($5)`,
+		id, string(to), reason, tx.now, fs)
+	if err != nil {
+		return fmt.Errorf("store: delivery %d -> %s: %w", id, to, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return &tongfa.Error{Code: tongfa.EInvalidState, Message: "投递状态已变化，请刷新后重试"}
+	}
+	return nil
+}
+
+// MarkEnqueued notes that a pending delivery was handed to the queue.
+func (db *DB) MarkEnqueued(ctx context.Context, ids []int64) error {
+	_, err := db.Pool.Exec(ctx, `UPDATE deliveries SET state = 'queued', enqueued_at = $2, updated_at = $2
+		WHERE id = ANY($1) AND state = 'pending'`, ids, db.now())
+	return err
+}
+
+// OpenDelivery is what the reconciler needs to re-enqueue a delivery.
+type OpenDelivery struct {
+	ID        int64
+	Queue     string
+	State     tongfa.DeliveryState
+	UpdatedAt time.Time
+}
+
+// OpenDeliveries lists deliveries still to be worked on, untouched for at
+// least quiet (so freshly planned rows are left to the relay), with ids
+// above after, in id order.
+func (db *DB) OpenDeliveries(ctx context.Context, quiet time.Duration, after int64, limit int) ([]OpenDelivery, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT id, queue, state, updated_at FROM deliveries
+		WHERE state IN ('pending','queued','sending','unconfirmed') AND updated_at < $1 AND id > $2
+		ORDER BY id LIMIT $3`, db.now().Add(-quiet), after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: open deliveries: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (OpenDelivery, error) {
+		var o OpenDelivery
+		return o, r.Scan(&o.ID, &o.Queue, &o.State, &o.UpdatedAt)
+	})
+}
+
+// SettleItem moves an approved item to publishing once a delivery of its
+// current version has started, and to published once every one of them is
+// done and at least one reached its channel. Failed deliveries stay visible
+// on the item; an admin retries or abandons them.
+func (tx *Tx) SettleItem(ctx context.Context, itemID int64) (tongfa.ItemState, error) {
+	var state tongfa.ItemState
+	err := tx.QueryRow(ctx, `WITH d AS (
+			SELECT count(*) AS total,
+			       count(*) FILTER (WHERE d.state IN ('delivered','failed','abandoned','withdrawn')) AS done,
+			       count(*) FILTER (WHERE d.state = 'delivered') AS delivered
+			FROM deliveries d JOIN items i ON i.id = d.item_id AND d.version_number = i.version_number
+			WHERE d.item_id = $1)
+		UPDATE items SET state = CASE WHEN d.total > 0 AND d.done = d.total AND d.delivered > 0 THEN 'published' ELSE 'publishing' END,
+			updated_at = $2
+		FROM d WHERE items.id = $1 AND items.state IN ('approved','publishing')
+		RETURNING items.state`, itemID, tx.now).Scan(&state)
+	if err == pgx.ErrNoRows {
+		return "", nil // withdrawn or superseded meanwhile: nothing to settle
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: settle item %d: %w", itemID, err)
+	}
+	return state, nil
+}
+
+// WithdrawItem takes an item off the air (R11): the item becomes
+// withdrawn, deliveries that have not been sent are abandoned, and the ids
+// of those already delivered are returned, to be removed from their
+// platforms.
+func (tx *Tx) WithdrawItem(ctx context.Context, itemID int64, reason string) ([]int64, error) {
+	if err := tx.UpdateItemState(ctx, itemID, ItemUpdate{
+		From: []tongfa.ItemState{tongfa.StateApproved, tongfa.StatePublishing, tongfa.StatePublished}, To: tongfa.StateWithdrawn,
+	}); err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'abandoned', error = $2, updated_at = $3
+		WHERE item_id = $1 AND state IN ('pending','queued','failed')`, itemID, "稿件已撤回："+reason, tx.now); err != nil {
+		return nil, fmt.Errorf("store: abandon deliveries of withdrawn item %d: %w", itemID, err)
+	}
+	rows, err := tx.Query(ctx, `SELECT id FROM deliveries WHERE item_id = $1 AND state = 'delivered' ORDER BY id`, itemID)
+	if err != nil {
+		return nil, fmt.Errorf("store: delivered deliveries of item %d: %w", itemID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// ItemStateOf reads just an item's state.
+func (tx *Tx) ItemStateOf(ctx context.Context, itemID int64) (tongfa.ItemState, error) {
+	var st tongfa.ItemState
+	err := tx.QueryRow(ctx, `SELECT state FROM items WHERE id = $1`, itemID).Scan(&st)
+	return st, err
+}
+
+// SupersededPosts returns the delivered posts of versions before version:
+// an approved correction replaces them.
+func (tx *Tx) SupersededPosts(ctx context.Context, itemID int64, version int) ([]int64, error) {
+	rows, err := tx.Query(ctx, `SELECT id FROM deliveries WHERE item_id = $1 AND version_number < $2 AND state = 'delivered' ORDER BY id`, itemID, version)
+	if err != nil {
+		return nil, fmt.Errorf("store: superseded posts of item %d: %w", itemID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}

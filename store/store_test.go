@@ -1,0 +1,292 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/store/storetest"
+)
+
+type fixture struct {
+	db     *store.DB
+	unit   *tongfa.Unit
+	author *tongfa.User
+}
+
+func setup(t *testing.T) fixture {
+	t.Helper()
+	db := storetest.New(t)
+	var f fixture
+	f.db = db
+	err := db.InTx(context.Background(), func(tx *store.Tx) error {
+		var err error
+		if f.unit, err = tx.CreateUnit(context.Background(), "测试市人民政府办公室", nil); err != nil {
+			return err
+		}
+		f.author, err = tx.CreateUser(context.Background(), store.NewUser{Username: "editor", UnitID: f.unit.ID, PasswordHash: "x"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func content(title string) tongfa.Content {
+	return tongfa.Content{Title: title, Body: "<p>正文</p>", Category: "news", Kind: tongfa.KindOriginal,
+		Importance: tongfa.ImportanceRoutine, Urgency: tongfa.UrgencyNormal, Targets: []int64{3, 1}}
+}
+
+func (f fixture) createItem(t *testing.T, c tongfa.Content) *tongfa.Item {
+	t.Helper()
+	it, err := f.db.CreateItem(context.Background(), f.unit.ID, f.author.ID, c, store.SystemActor, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return it
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	db := storetest.New(t)
+	applied, err := db.Migrate(context.Background())
+	if err != nil || len(applied) != 0 {
+		t.Fatalf("second migrate applied %v, err %v; want nothing", applied, err)
+	}
+}
+
+func TestVersionsAreImmutable(t *testing.T) {
+	f := setup(t)
+	it := f.createItem(t, content("第一版"))
+	ctx := context.Background()
+	for _, sql := range []string{
+		`UPDATE item_versions SET title = 'changed' WHERE item_id = $1`,
+		`DELETE FROM item_versions WHERE item_id = $1`,
+	} {
+		if _, err := f.db.Pool.Exec(ctx, sql, it.ID); err == nil {
+			t.Errorf("%s succeeded; versions must be immutable", sql)
+		}
+	}
+	got, err := f.db.Item(ctx, it.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version.Hash != it.Version.Hash || got.Version.Hash != got.Version.Content.Hash() {
+		t.Fatalf("hash after round trip %s, stored %s, recomputed %s", it.Version.Hash, got.Version.Hash, got.Version.Content.Hash())
+	}
+}
+
+func TestAddVersionConflict(t *testing.T) {
+	f := setup(t)
+	it := f.createItem(t, content("v1"))
+	ctx := context.Background()
+	add := func(prev int) error {
+		return f.db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.AddVersion(ctx, it.ID, prev, f.author.ID, content("v2"))
+			return err
+		})
+	}
+	if err := add(1); err != nil {
+		t.Fatal(err)
+	}
+	if err := add(1); tongfa.ErrorCode(err) != tongfa.EConflict {
+		t.Fatalf("stale add: %v, want conflict", err)
+	}
+	got, _ := f.db.Item(ctx, it.ID)
+	if got.VersionNumber != 2 || got.Version.Content.Title != "v2" {
+		t.Fatalf("current version %d %q", got.VersionNumber, got.Version.Content.Title)
+	}
+}
+
+func TestUpdateItemStateOneWinner(t *testing.T) {
+	f := setup(t)
+	it := f.createItem(t, content("并发"))
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = f.db.InTx(ctx, func(tx *store.Tx) error {
+				return tx.UpdateItemState(ctx, it.ID, store.ItemUpdate{From: []tongfa.ItemState{tongfa.StateDraft}, To: tongfa.StateInReview, Level: 1})
+			})
+		}()
+	}
+	wg.Wait()
+	wins := 0
+	for _, err := range errs {
+		if err == nil {
+			wins++
+		} else if tongfa.ErrorCode(err) != tongfa.EInvalidState {
+			t.Errorf("loser error %v, want invalid_state", err)
+		}
+	}
+	if wins != 1 {
+		t.Fatalf("%d winners, want 1", wins)
+	}
+}
+
+func TestNotFound(t *testing.T) {
+	f := setup(t)
+	_, err := f.db.Item(context.Background(), 999)
+	if !errors.Is(err, tongfa.ErrNotFound) {
+		t.Fatalf("got %v, want ErrNotFound", err)
+	}
+}
+
+func TestListItemsScopesUnits(t *testing.T) {
+	f := setup(t)
+	f.createItem(t, content("甲"))
+	ctx := context.Background()
+	list, total, err := f.db.ListItems(ctx, store.ItemFilter{UnitIDs: []int64{f.unit.ID + 100}, PerPage: 10})
+	if err != nil || total != 0 || len(list) != 0 {
+		t.Fatalf("other unit sees %d items (err %v)", total, err)
+	}
+	list, total, _ = f.db.ListItems(ctx, store.ItemFilter{PerPage: 10})
+	if total != 0 {
+		t.Fatalf("nil unit filter returned %d items; must return none", total)
+	}
+	list, total, _ = f.db.ListItems(ctx, store.ItemFilter{UnitIDs: []int64{f.unit.ID}, Query: "甲", PerPage: 10})
+	if total != 1 || list[0].Title != "甲" {
+		t.Fatalf("got %d %+v", total, list)
+	}
+}
+
+func TestAuditChainDetectsTampering(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	for i := range 5 {
+		if err := f.db.Audit(ctx, store.SystemActor, "test.event", "item:1", nil, map[string]int{"n": i}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sealed, err := f.db.SealAudit(ctx)
+	if err != nil || sealed != 5 {
+		t.Fatalf("sealed %d, %v; want 5", sealed, err)
+	}
+	rep, err := f.db.VerifyAudit(ctx)
+	if err != nil || rep.Verified != 5 || rep.Unsealed != 0 {
+		t.Fatalf("verify: %+v, %v; want 5 verified", rep, err)
+	}
+	rows, _ := f.db.ListAudit(ctx, store.AuditFilter{Action: "test.event"})
+	victim := rows[2].ID // the third newest
+	if _, err := f.db.Pool.Exec(ctx, `UPDATE audit_log SET actor = 'mallory' WHERE id = $1`, victim); err == nil {
+		t.Fatal("audit rows must refuse UPDATE")
+	}
+	tamper(t, f.db, `UPDATE audit_log SET details = '{"n":99}' WHERE id = $1`, victim)
+	_, err = f.db.VerifyAudit(ctx)
+	var broken *store.ErrChainBroken
+	if !errors.As(err, &broken) || broken.ID != victim {
+		t.Fatalf("verify after tamper: %v, want broken at %d", err, victim)
+	}
+}
+
+func TestAuditChainDetectsDeletion(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	for range 3 {
+		f.db.Audit(ctx, store.SystemActor, "test.event", "", nil, nil)
+	}
+	f.db.SealAudit(ctx)
+	rows, _ := f.db.ListAudit(ctx, store.AuditFilter{})
+	tamper(t, f.db, `DELETE FROM audit_log WHERE id = $1`, rows[1].ID)
+	_, err := f.db.VerifyAudit(ctx)
+	var broken *store.ErrChainBroken
+	if !errors.As(err, &broken) || broken.ID != rows[0].ID {
+		t.Fatalf("verify after delete: %v, want broken at %d", err, rows[0].ID)
+	}
+}
+
+func TestAuditRetentionKeepsChainVerifiable(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	real := f.db.Now
+	f.db.Now = func() time.Time { return real().Add(-200 * 24 * time.Hour) }
+	f.db.Audit(ctx, store.SystemActor, "old.event", "", nil, nil)
+	f.db.Audit(ctx, store.SystemActor, "old.event", "", nil, nil)
+	f.db.Now = real
+	f.db.Audit(ctx, store.SystemActor, "new.event", "", nil, nil)
+	f.db.SealAudit(ctx)
+	n, err := f.db.PruneAudit(ctx, 0)
+	if err != nil || n != 2 {
+		t.Fatalf("pruned %d, %v; want 2", n, err)
+	}
+	if rep, err := f.db.VerifyAudit(ctx); err != nil || rep.Verified != 1 {
+		t.Fatalf("verify after prune: %+v, %v", rep, err)
+	}
+	if _, err := f.db.Pool.Exec(ctx, `DELETE FROM audit_log`); err == nil {
+		t.Fatal("deleting recent audit rows must be refused")
+	}
+}
+
+// TestSealingFollowsVisibility: a row whose transaction commits after later
+// rows were sealed is sealed after them, and the chain still verifies.
+func TestSealingFollowsVisibility(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	slow, err := f.db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := slow.Exec(ctx, `INSERT INTO audit_log (at, actor, action) VALUES (now(), 'slow', 'slow.event')`); err != nil {
+		t.Fatal(err)
+	}
+	f.db.Audit(ctx, store.SystemActor, "fast.event", "", nil, nil)
+	if n, _ := f.db.SealAudit(ctx); n != 1 {
+		t.Fatalf("sealed %d before the slow commit, want 1", n)
+	}
+	slow.Commit(ctx)
+	if n, _ := f.db.SealAudit(ctx); n != 1 {
+		t.Fatalf("sealed %d after the slow commit, want 1", n)
+	}
+	rep, err := f.db.VerifyAudit(ctx)
+	if err != nil || rep.Verified != 2 {
+		t.Fatalf("verify: %+v %v", rep, err)
+	}
+	rows, _ := f.db.ListAudit(ctx, store.AuditFilter{})
+	if rows[0].Action != "fast.event" || rows[0].Seq != 1 || rows[1].Seq != 2 {
+		t.Fatalf("order: %+v", rows)
+	}
+}
+
+func TestSealedRowsAreFinal(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	f.db.Audit(ctx, store.SystemActor, "e", "", nil, nil)
+	if _, err := f.db.Pool.Exec(ctx, `UPDATE audit_log SET actor = 'mallory'`); err == nil {
+		t.Fatal("changing an unsealed row's data must be refused")
+	}
+	f.db.SealAudit(ctx)
+	if _, err := f.db.Pool.Exec(ctx, `UPDATE audit_log SET hash = repeat('0', 64), seq = 9`); err == nil {
+		t.Fatal("resealing must be refused")
+	}
+}
+
+// tamper runs sql with the append-only trigger disabled, as an intruder with
+// database superuser rights could.
+func tamper(t *testing.T, db *store.DB, sql string, args ...any) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	for _, s := range []string{`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`, sql, `ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`} {
+		a := args
+		if s != sql {
+			a = nil
+		}
+		if _, err := tx.Exec(ctx, s, a...); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,132 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/store"
+)
+
+// calendarReady warns, without making the service unready, when the
+// working-day calendar lacks a year the deadlines need.
+func (s *Server) calendarReady(ctx context.Context) (string, string, error) {
+	if missing := s.Calendar.Missing(s.DB.Now()); len(missing) > 0 {
+		return "calendar", fmt.Sprintf("工作日历缺少 %v 年的节假日数据，相关时限按周末推算，请管理员导入（tongfa holidays import）", missing), nil
+	}
+	return "calendar", "", nil
+}
+
+func (s *Server) handleUrgent(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	list, err := s.Clocks.Open(r.Context(), p.Tree.Readable(p.User), s.DB.Now())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": list, "missing_calendar_years": s.Calendar.Missing(s.DB.Now())})
+}
+
+func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err == nil {
+		_, err = s.Items.Get(r.Context(), principal(r), id)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	steps, err := s.Clocks.Timeline(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := map[string]any{"steps": nonNil(steps)}
+	if cl, err := s.Clocks.Status(r.Context(), id, s.DB.Now()); err == nil {
+		out["urgent"] = cl
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handleFrequency(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	list, err := s.Clocks.Frequencies(r.Context(), p.Tree.Readable(p.User), s.DB.Now())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"accounts": nonNil(list)})
+}
+
+func (s *Server) handleWeekly(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	from, err := queryTime(r, "from")
+	to, err2 := queryTime(r, "to")
+	if err = firstErr(err, err2); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	now := s.DB.Now()
+	if to.IsZero() {
+		to = now
+	}
+	if from.IsZero() {
+		from = to.AddDate(0, 0, -28)
+	}
+	rows, err := s.Clocks.Weekly(r.Context(), p.Tree.Readable(p.User), from, to)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"weeks": nonNil(rows)})
+}
+
+func (s *Server) handleInterpretations(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	list, err := s.Clocks.Interpretations(r.Context(), p.Tree.Readable(p.User), s.DB.Now())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"documents": list})
+}
+
+func (s *Server) handleAlerts(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	list, err := s.DB.Alerts(r.Context(), p.Tree.Readable(p.User), 100)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"alerts": nonNil(list)})
+}
+
+// handleHolidays shows which years the calendar covers.
+func (s *Server) handleHolidays(w http.ResponseWriter, r *http.Request) {
+	cal := s.Calendar.Current()
+	writeJSON(w, http.StatusOK, map[string]any{"years": cal.Years(), "missing": s.Calendar.Missing(s.DB.Now())})
+}
+
+// handleImportHolidays imports a calendar override file (text/plain body,
+// the format of docs/workdays.md); administrators only.
+func (s *Server) handleImportHolidays(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	if !p.Tree.IsTopAdmin(p.User) {
+		s.writeError(w, r, &tongfa.Error{Code: tongfa.EForbidden, Message: "只有主管单位管理员可以导入节假日数据"})
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		s.writeError(w, r, decodeError(err, 1<<20))
+		return
+	}
+	o, err := s.Calendar.Import(r.Context(), "api:"+time.Now().Format(time.RFC3339), string(body), &p.User.ID, store.UserActor(p.User, p.IP))
+	if err != nil {
+		s.writeError(w, r, &tongfa.Error{Code: tongfa.EInvalid, Message: "节假日数据有误：" + err.Error(), Err: err})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"days": len(o.Days), "years": s.Calendar.Current().Years()})
+}

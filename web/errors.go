@@ -1,0 +1,81 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/tongfa/tongfa"
+)
+
+// statusOf is the one table from error codes to HTTP statuses.
+var statusOf = map[string]int{
+	tongfa.EInvalid:        http.StatusUnprocessableEntity,
+	tongfa.EBadJSON:        http.StatusBadRequest,
+	tongfa.EUnauthorized:   http.StatusUnauthorized,
+	tongfa.EForbidden:      http.StatusForbidden,
+	tongfa.ENotFound:       http.StatusNotFound,
+	tongfa.EConflict:       http.StatusConflict,
+	tongfa.EStaleVersion:   http.StatusConflict,
+	tongfa.EInvalidState:   http.StatusConflict,
+	tongfa.EBlocked:        http.StatusUnprocessableEntity,
+	tongfa.ETooLarge:       http.StatusRequestEntityTooLarge,
+	tongfa.ELocked:         http.StatusLocked,
+	tongfa.ERateLimited:    http.StatusTooManyRequests,
+	tongfa.ECSRF:           http.StatusForbidden,
+	tongfa.EStepUp:         http.StatusForbidden,
+	tongfa.ESeparation:     http.StatusForbidden,
+	tongfa.EUnsupported:    http.StatusUnsupportedMediaType,
+	tongfa.EBadSignature:   http.StatusUnauthorized,
+	tongfa.EPlatform:       http.StatusBadGateway,
+	tongfa.EUnavailable:    http.StatusServiceUnavailable,
+	tongfa.EMissingHoliday: http.StatusServiceUnavailable,
+	tongfa.EInternal:       http.StatusInternalServerError,
+}
+
+// HTTPStatus returns the status for an error code (500 if unknown).
+func HTTPStatus(code string) int {
+	if s, ok := statusOf[code]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code      string            `json:"code"`
+	Message   string            `json:"message"`
+	Fields    map[string]string `json:"fields,omitempty"`
+	Data      any               `json:"data,omitempty"`
+	RequestID string            `json:"request_id,omitempty"`
+}
+
+// writeError reports err to the client as {"error":{…}}; internal errors
+// are logged with their cause and shown only as a generic message.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := tongfa.ErrorCode(err)
+	d := errorDetail{Code: code, Message: tongfa.ErrorMessage(err), RequestID: requestID(r.Context())}
+	var e *tongfa.Error
+	if errors.As(err, &e) {
+		d.Fields, d.Data = e.Fields, e.Data
+	}
+	status := HTTPStatus(code)
+	if status >= 500 {
+		s.Logger.ErrorContext(r.Context(), "request failed", slog.String("request_id", d.RequestID),
+			slog.String("path", r.URL.Path), slog.Any("error", err))
+	}
+	writeJSON(w, status, errorBody{Error: d})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v) //nolint:errcheck // the client went away
+}

@@ -1,0 +1,203 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/auth"
+	"github.com/tongfa/tongfa/config"
+	"github.com/tongfa/tongfa/redisconn/redistest"
+	"github.com/tongfa/tongfa/sensitive"
+	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/store/storetest"
+	"github.com/tongfa/tongfa/web"
+)
+
+const redisDB = 1
+
+const password = "Passw0rd-Test"
+
+// checker is the shipped checker, built once for the package's tests.
+var checker = sync.OnceValue(sensitive.NewDefault)
+
+// harness is a running server on a fresh schema with a city office (unit
+// 1) above two bureaus (units 2 and 3), and one user per role in bureau A.
+type harness struct {
+	t      testing.TB
+	db     *store.DB
+	srv    *web.Server
+	ts     *httptest.Server
+	city   *tongfa.Unit
+	unitA  *tongfa.Unit
+	unitB  *tongfa.Unit
+	users  map[string]*tongfa.User
+	tokens map[string]string
+}
+
+func setup(t testing.TB) *harness {
+	t.Helper()
+	db := storetest.New(t)
+	rdb := redistest.New(t, redisDB)
+	cfg := config.Default()
+	cfg.MaxBody = 64 << 10
+	cfg.SecretKey = strings.Repeat("5a", 32)
+	srv := web.New(cfg, db, rdb, checker(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h := &harness{t: t, db: db, srv: srv, users: map[string]*tongfa.User{}, tokens: map[string]string{}}
+	h.seed()
+	h.ts = httptest.NewServer(srv.Handler())
+	t.Cleanup(h.ts.Close)
+	return h
+}
+
+func (h *harness) seed() {
+	ctx := context.Background()
+	hash, _ := auth.HashPassword(password, auth.TestParams)
+	err := h.db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		h.city, _ = tx.CreateUnit(ctx, "示范市人民政府办公室", nil)
+		h.unitA, _ = tx.CreateUnit(ctx, "示范市甲局", &h.city.ID)
+		h.unitB, err = tx.CreateUnit(ctx, "示范市乙局", &h.city.ID)
+		if err != nil {
+			return err
+		}
+		add := func(name string, unit int64, roles ...tongfa.Role) {
+			u, e := tx.CreateUser(ctx, store.NewUser{Username: name, UnitID: unit, PasswordHash: hash})
+			if e != nil {
+				err = e
+				return
+			}
+			for _, r := range roles {
+				tx.Grant(ctx, u.ID, unit, r)
+			}
+			h.users[name] = u
+		}
+		for _, r := range tongfa.Roles {
+			add(string(r), h.unitA.ID, r)
+		}
+		add("editorB", h.unitB.ID, tongfa.RoleEditor)
+		add("reviewer2", h.unitA.ID, tongfa.RoleReviewer)
+		add("deputy2", h.unitA.ID, tongfa.RoleDeputy)
+		add("deputyB", h.unitB.ID, tongfa.RoleDeputy)
+		add("multi", h.unitA.ID, tongfa.RoleReviewer, tongfa.RoleDeputy)
+		add("writer", h.unitA.ID, tongfa.RoleEditor, tongfa.RoleReviewer)
+		add("cityadmin", h.city.ID, tongfa.RoleAdmin)
+		add("cityauditor", h.city.ID, tongfa.RoleAuditor)
+		return err
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for name, u := range h.users {
+		tok, th := auth.NewToken()
+		h.db.InTx(ctx, func(tx *store.Tx) error { _, err := tx.CreateToken(ctx, u.ID, "test", th); return err })
+		h.tokens[name] = tok
+	}
+}
+
+// client is a logged-in browser (cookie jar + CSRF token) or a script
+// (bearer token).
+type client struct {
+	h      *harness
+	http   *http.Client
+	csrf   string
+	bearer string
+}
+
+func (h *harness) browser() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{h: h, http: &http.Client{Jar: jar}}
+}
+
+func (h *harness) login(name string) *client {
+	h.t.Helper()
+	c := h.browser()
+	var out struct {
+		CSRFToken string `json:"csrf_token"`
+	}
+	if st := c.do("POST", "/api/v1/session", map[string]string{"username": name, "password": password}, &out); st != 200 {
+		h.t.Fatalf("login %s: status %d", name, st)
+	}
+	c.csrf = out.CSRFToken
+	return c
+}
+
+func (h *harness) script(name string) *client {
+	return &client{h: h, http: http.DefaultClient, bearer: h.tokens[name]}
+}
+
+// do sends body as JSON (raw if it is []byte) and decodes the answer into
+// out; it returns the status.
+func (c *client) do(method, path string, body any, out any) int {
+	c.h.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		rd = bytes.NewReader(b)
+	default:
+		js, _ := json.Marshal(b)
+		rd = bytes.NewReader(js)
+	}
+	req, _ := http.NewRequest(method, c.h.ts.URL+path, rd)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.csrf != "" {
+		req.Header.Set(web.CSRFHeader, c.csrf)
+	}
+	if c.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+c.bearer)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if out != nil && len(raw) > 0 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			c.h.t.Fatalf("%s %s: decode %q: %v", method, path, raw, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+type apiError struct {
+	Error struct {
+		Code    string            `json:"code"`
+		Message string            `json:"message"`
+		Fields  map[string]string `json:"fields"`
+	} `json:"error"`
+}
+
+func itemBody(title string) map[string]any {
+	return map[string]any{"title": title, "body": "<p>市政府召开常务会议，研究部署近期重点工作。</p>", "summary": "常务会议",
+		"category": "news", "kind": "original", "importance": "routine", "urgency": "normal"}
+}
+
+type created struct {
+	ID      int64 `json:"id"`
+	Version struct {
+		Number int    `json:"number"`
+		Hash   string `json:"hash"`
+	} `json:"version"`
+}
+
+func (h *harness) createItem(as string, body map[string]any) created {
+	h.t.Helper()
+	var out created
+	if st := h.script(as).do("POST", "/api/v1/items", body, &out); st != 201 {
+		h.t.Fatalf("create item as %s: %d", as, st)
+	}
+	return out
+}

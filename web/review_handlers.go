@@ -1,0 +1,171 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/auth"
+	"github.com/tongfa/tongfa/review"
+	"github.com/tongfa/tongfa/store"
+)
+
+// stepUpWindow is how long a password confirmation covers further
+// leader signatures from the same session.
+const stepUpWindow = 5 * time.Minute
+
+func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	a, err := s.Review.Submit(r.Context(), principal(r), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"state": tongfa.StateInReview, "level": 1, "required_tier": a.Tier,
+		"chain": a.Chain, "reasons": a.Reasons, "check": a.Check})
+}
+
+func (s *Server) handleWithdrawSubmission(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err == nil {
+		err = s.Review.Withdraw(r.Context(), principal(r), id)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleSign(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var in review.SignInput
+	if err := s.decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.Validate.Struct(&in, map[string]string{"version_hash": "版本哈希", "decision": "审签意见", "comment": "意见", "password": "密码"}); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := s.Review.Sign(r.Context(), principal(r), id, in, s.stepUp(r))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, res)
+}
+
+// stepUp checks the signer's password, or accepts a confirmation the same
+// console session made within stepUpWindow. A wrong password counts toward
+// the login lockout, so the sign-off form cannot be used to guess passwords.
+func (s *Server) stepUp(r *http.Request) review.StepUp {
+	tok, _ := r.Context().Value(keySessionToken).(string)
+	return func(ctx context.Context, p *access.Principal, password string) error {
+		if password == "" {
+			if sess, err := s.Sessions.Get(ctx, tok); err == nil && time.Since(sess.StepUpAt) < stepUpWindow {
+				return nil
+			}
+			return &tongfa.Error{Code: tongfa.EStepUp, Message: "领导审签需要输入登录密码确认身份", Fields: map[string]string{"password": "请输入密码"}}
+		}
+		hash, err := s.DB.PasswordHash(ctx, p.User.ID)
+		if err != nil {
+			return err
+		}
+		if !auth.CheckPassword(hash, password) {
+			s.loginFailed(context.WithoutCancel(ctx), p.User, store.UserActor(p.User, p.IP)) //nolint:errcheck // recorded for lockout
+			return &tongfa.Error{Code: tongfa.EStepUp, Message: "密码错误，未能确认身份", Fields: map[string]string{"password": "密码错误"}}
+		}
+		if tok != "" {
+			s.Sessions.MarkStepUp(ctx, tok) //nolint:errcheck // only saves retyping
+		}
+		return nil
+	}
+}
+
+func (s *Server) handleSignoffs(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if _, err := s.Items.Get(r.Context(), principal(r), id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	subs, err := s.DB.Submissions(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	sigs, err := s.DB.Signoffs(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"submissions": nonNil(subs), "signoffs": nonNil(sigs)})
+}
+
+func (s *Server) handleReviewQueue(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Review.Queue(r.Context(), principal(r))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": nonNil(list)})
+}
+
+func (s *Server) handleDelegate(w http.ResponseWriter, r *http.Request) {
+	var in review.DelegationInput
+	if err := s.decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.Validate.Struct(&in, map[string]string{"delegate_id": "受托人", "unit_id": "单位", "role": "职责",
+		"starts_at": "开始时间", "ends_at": "结束时间", "reason": "委托事由"}); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d, err := s.Review.Delegate(r.Context(), principal(r), in)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, d)
+}
+
+func (s *Server) handleDelegations(w http.ResponseWriter, r *http.Request) {
+	list, err := s.DB.Delegations(r.Context(), principal(r).User.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"delegations": nonNil(list)})
+}
+
+func (s *Server) handleNotifications(w http.ResponseWriter, r *http.Request) {
+	list, err := s.DB.Notifications(r.Context(), principal(r).User.ID, 50)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"notifications": nonNil(list)})
+}
+
+// nonNil makes empty lists encode as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

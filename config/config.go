@@ -48,7 +48,7 @@ func Default() Config {
 		MaxBody:         2 << 20,
 		SessionIdle:     30 * time.Minute,
 		SessionMax:      8 * time.Hour,
-		Concurrency:     20,
+		Concurrency:     50,
 		Lease:           45 * time.Second,
 		PlatformTimeout: 15 * time.Second,
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/config"
 	"github.com/tongfa/tongfa/connectors/all"
 	"github.com/tongfa/tongfa/connectors/render"
 	"github.com/tongfa/tongfa/connectors/sim"
@@ -25,6 +26,10 @@ import (
 
 const redisDB = 2
 
+// concurrency is the workers' concurrency in these tests and benchmarks: the
+// default of `tongfa worker` (TONGFA_WORKER_CONCURRENCY).
+var concurrency = config.Default().Concurrency
+
 type pipeline struct {
 	*queuetest.Env
 	rdb      *redis.Client
@@ -35,7 +40,7 @@ type pipeline struct {
 	runner   *queue.Runner
 }
 
-func setup(t *testing.T) *pipeline {
+func setup(t testing.TB) *pipeline {
 	t.Helper()
 	db := storetest.New(t)
 	rdb := redistest.New(t, redisDB)
@@ -44,15 +49,16 @@ func setup(t *testing.T) *pipeline {
 	p.enqueuer = &queue.Enqueuer{Client: asynq.NewClient(p.opt), DB: db}
 	t.Cleanup(func() { p.enqueuer.Client.Close() })
 	p.worker = &queue.Worker{DB: db, Box: p.Box, Platforms: all.New(rdb, 5*time.Second), Render: render.Renderer{},
-		Limiter: queue.NewLimiter(rdb), Log: log, Owner: "test-worker", Lease: 20 * time.Second, Enqueuer: p.enqueuer}
+		Limiter: queue.NewLimiter(rdb), Log: log, Owner: "test-worker", Lease: 20 * time.Second, Enqueuer: p.enqueuer,
+		Inspector: asynq.NewInspector(p.opt)}
 	p.rec = &queue.Reconciler{DB: db, Enqueuer: p.enqueuer, Inspector: asynq.NewInspector(p.opt), Quiet: 0, Log: log}
 	return p
 }
 
 // start runs the workers in this process until the test ends.
-func (p *pipeline) start(t *testing.T) {
+func (p *pipeline) start(t testing.TB) {
 	t.Helper()
-	p.runner = queue.NewRunner(p.opt, 20, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	p.runner = queue.NewRunner(p.opt, concurrency, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err := p.runner.Deliveries(p.worker, p.rec); err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +68,7 @@ func (p *pipeline) start(t *testing.T) {
 	t.Cleanup(p.runner.Shutdown)
 }
 
-func (p *pipeline) approveAndQueue(t *testing.T, n int, urgent bool) []int64 {
+func (p *pipeline) approveAndQueue(t testing.TB, n int, urgent bool) []int64 {
 	t.Helper()
 	var items []int64
 	for i := range n {

@@ -32,6 +32,9 @@ func NewRunner(opt asynq.RedisConnOpt, concurrency int, log *slog.Logger) *Runne
 		ShutdownTimeout: 8 * time.Second,
 		// Clock checks scheduled at a threshold must run within seconds of it.
 		DelayedTaskCheckInterval: time.Second,
+		// An idle worker looks for new tasks this often (asynq's default is
+		// a second, which would be most of an approved item's latency).
+		TaskCheckInterval: 50 * time.Millisecond,
 		Logger:                   asynqLogger{log},
 		LogLevel:                 asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {

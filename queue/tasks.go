@@ -71,11 +71,20 @@ func (e *Enqueuer) Enqueue(ctx context.Context, ds []store.OpenDelivery) (int, e
 }
 
 // EnqueueIDs queues freshly planned deliveries (the relay after approval).
+// Deliveries that link to the item's website article are held back (left
+// pending) until the website delivery is done: the worker that finishes it
+// enqueues them, and the reconciler picks up any it missed.
 func (e *Enqueuer) EnqueueIDs(ctx context.Context, queue string, ids []int64) error {
-	ds := make([]store.OpenDelivery, len(ids))
-	for i, id := range ids {
-		ds[i] = store.OpenDelivery{ID: id, Queue: queue}
+	held, err := e.DB.HeldForWebsite(ctx, ids)
+	if err != nil {
+		held = nil // enqueue everything: the deliveries wait for the link themselves
 	}
-	_, err := e.Enqueue(ctx, ds)
+	ds := make([]store.OpenDelivery, 0, len(ids))
+	for _, id := range ids {
+		if !held[id] {
+			ds = append(ds, store.OpenDelivery{ID: id, Queue: queue})
+		}
+	}
+	_, err = e.Enqueue(ctx, ds)
 	return err
 }

@@ -36,6 +36,10 @@ type Worker struct {
 	Limiter   *Limiter
 	Log       *slog.Logger
 	Enqueuer  *Enqueuer     // for withdrawals of posts that land after their item was withdrawn
+	// Inspector, when set, wakes the deliveries that wait for the website's
+	// article link as soon as the website delivery is done, instead of
+	// leaving them to their next scheduled try.
+	Inspector *asynq.Inspector
 	Owner     string        // lease owner: unique per process
 	Lease     time.Duration // how long a silent worker keeps a delivery
 }
@@ -111,7 +115,37 @@ func (w *Worker) finish(ctx context.Context, d *store.Delivery, out store.Delive
 	if err == nil && late && w.Enqueuer != nil {
 		err = w.Enqueuer.EnqueueWithdraw(ctx, []int64{d.ID})
 	}
+	if err == nil && d.Platform == tongfa.PlatformWebsite && out.State.Done() {
+		w.wakeSiblings(ctx, d)
+	}
 	return err
+}
+
+// wakeSiblings starts the other open deliveries of the same item version,
+// which need the website's link (see attempt.link): the relay held back
+// those still pending, and those already waiting in the retry set run at
+// once. A task that is not waiting (running, pending, gone) is left as it
+// is; the scheduled retry and the reconciler remain the fallback.
+func (w *Worker) wakeSiblings(ctx context.Context, d *store.Delivery) {
+	ds, err := w.DB.ItemDeliveries(ctx, d.ItemID)
+	if err != nil {
+		return
+	}
+	var held []store.OpenDelivery
+	for _, s := range ds {
+		switch {
+		case s.ID == d.ID || s.VersionNumber != d.VersionNumber || s.State.Done():
+		case s.State == tongfa.DeliveryPending:
+			held = append(held, store.OpenDelivery{ID: s.ID, Queue: s.Queue})
+		case w.Inspector != nil:
+			w.Inspector.RunTask(s.Queue, TaskID(s.ID)) //nolint:errcheck // best effort: see above
+		}
+	}
+	if len(held) > 0 && w.Enqueuer != nil {
+		if _, err := w.Enqueuer.Enqueue(ctx, held); err != nil {
+			w.Log.Warn("enqueue deliveries held for the website link", slog.Int64("item_id", d.ItemID), slog.Any("error", err))
+		}
+	}
 }
 
 // attempt is one try at one delivery.

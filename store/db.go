@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -20,11 +21,21 @@ type DB struct {
 	Now  func() time.Time
 }
 
+// DefaultMaxConns is the connection pool size of a process unless the
+// database URL sets pool_max_conns. Mind PostgreSQL's max_connections
+// (100 by default) when running many processes.
+const DefaultMaxConns = 16
+
 // Open connects to PostgreSQL and checks the connection.
 func Open(ctx context.Context, url string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("store: parse database url: %w", err)
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		// pgx's default (the CPU count, at least 4) starves a worker whose
+		// deliveries mostly wait on platforms; the URL may set its own.
+		cfg.MaxConns = DefaultMaxConns
 	}
 	return OpenConfig(ctx, cfg)
 }

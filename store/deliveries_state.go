@@ -153,6 +153,26 @@ func (db *DB) MarkEnqueued(ctx context.Context, ids []int64) error {
 	return err
 }
 
+// HeldForWebsite returns those of ids that link to a website article still
+// on its way: deliveries to other platforms of an item version whose
+// website delivery is not done yet. The relay holds them back and the
+// worker enqueues them once the website has answered.
+func (db *DB) HeldForWebsite(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT d.id FROM deliveries d
+		WHERE d.id = ANY($1) AND d.platform <> 'website' AND EXISTS (
+			SELECT 1 FROM deliveries w WHERE w.item_id = d.item_id AND w.version_number = d.version_number
+			  AND w.platform = 'website' AND w.state IN ('pending','queued','sending','unconfirmed'))`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("store: held deliveries: %w", err)
+	}
+	held, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	out := make(map[int64]bool, len(held))
+	for _, id := range held {
+		out[id] = true
+	}
+	return out, err
+}
+
 // OpenDelivery is what the reconciler needs to re-enqueue a delivery.
 type OpenDelivery struct {
 	ID        int64

@@ -34,10 +34,10 @@ const escalateEvery = "@every 1m"
 // reconciler and the periodic sweeps.
 func (m *Main) startWorker() error {
 	m.platforms = all.New(m.Redis, m.Config.PlatformTimeout)
-	w := &queue.Worker{DB: m.DB, Box: m.Server.Box, Enqueuer: m.Enqueuer, Platforms: m.platforms,
+	inspector := asynq.NewInspectorFromRedisClient(m.Redis)
+	w := &queue.Worker{DB: m.DB, Box: m.Server.Box, Enqueuer: m.Enqueuer, Platforms: m.platforms, Inspector: inspector,
 		Render: render.Renderer{}, Limiter: queue.NewLimiter(m.Redis), Log: m.Logger, Owner: workerID(), Lease: m.Config.Lease}
-	rec := &queue.Reconciler{DB: m.DB, Enqueuer: m.Enqueuer, Inspector: asynq.NewInspectorFromRedisClient(m.Redis),
-		Quiet: 15 * time.Second, Log: m.Logger}
+	rec := &queue.Reconciler{DB: m.DB, Enqueuer: m.Enqueuer, Inspector: inspector, Quiet: 15 * time.Second, Log: m.Logger}
 	r := queue.NewRunner(m.redisOpt, m.Config.Concurrency, m.Logger)
 	if err := r.Deliveries(w, rec); err != nil {
 		return err

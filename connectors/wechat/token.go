@@ -22,6 +22,7 @@ type tokenHandle struct {
 	secret  string
 	apiBase string
 	last    string // the token handed out last, which WeChat may refuse
+	memo    string // the token this attempt uses until WeChat refuses it
 }
 
 var _ credential.AccessTokenContextHandle = (*tokenHandle)(nil)
@@ -35,6 +36,11 @@ func (h *tokenHandle) GetAccessToken() (string, error) {
 
 // GetAccessTokenContext implements credential.AccessTokenContextHandle.
 func (h *tokenHandle) GetAccessTokenContext(ctx context.Context) (string, error) {
+	// A handle lives for one attempt (a few calls within seconds): ask the
+	// shared cache once, not before every call.
+	if h.memo != "" {
+		return h.memo, nil
+	}
 	if tok := h.cached(); tok != "" {
 		return tok, nil
 	}
@@ -66,7 +72,7 @@ func (h *tokenHandle) cached() string {
 
 func (h *tokenHandle) use(tok string) {
 	h.c.routes.token(h.appID, tok, h.apiBase)
-	h.last = tok
+	h.last, h.memo = tok, tok
 }
 
 const tokenURL = "https://api.weixin.qq.com/cgi-bin/token?grant_type=client_credential&appid=%s&secret=%s"
@@ -74,6 +80,7 @@ const tokenURL = "https://api.weixin.qq.com/cgi-bin/token?grant_type=client_cred
 // invalidate drops the token WeChat refused, so the next call refreshes —
 // unless another worker already replaced it, whose fresh token stays.
 func (h *tokenHandle) invalidate() {
+	h.memo = ""
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	compareAndDelete.Run(ctx, h.c.rdb, []string{h.c.cache.prefix + h.cacheKey()}, h.last) //nolint:errcheck

@@ -155,6 +155,9 @@ func (c *Client) draft(ctx context.Context, a *account, p *connectors.Post, s co
 	return id, s.Save(ctx, StepDraft, id)
 }
 
+// firstPoll is the first wait between publish status polls.
+const firstPoll = 40 * time.Millisecond
+
 // poll asks WeChat how the publish went until it finishes or PollFor runs
 // out; an unfinished publish goes back to the queue without counting as a
 // failure.
@@ -162,6 +165,9 @@ func (c *Client) poll(ctx context.Context, a *account, s connectors.Steps) (conn
 	pidStr, _ := s.Get(StepPublishID)
 	pid, _ := strconv.ParseInt(pidStr, 10, 64)
 	deadline := time.Now().Add(c.PollFor)
+	// Ask again soon at first — most publishes finish quickly — then back
+	// off to PollEvery.
+	wait := min(firstPoll, c.PollEvery)
 	for {
 		// A status read changes nothing: a failed one is asked again in
 		// place rather than costing the delivery a retry.
@@ -182,8 +188,9 @@ func (c *Client) poll(ctx context.Context, a *account, s connectors.Steps) (conn
 		select {
 		case <-ctx.Done():
 			return connectors.Receipt{}, ctx.Err()
-		case <-time.After(c.PollEvery):
+		case <-time.After(wait):
 		}
+		wait = min(2*wait, c.PollEvery)
 	}
 }
 

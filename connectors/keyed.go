@@ -21,7 +21,9 @@ import (
 type KeyedAPI struct {
 	Platform tongfa.Platform
 	Path     string // collection path under the account's API base, e.g. "/api/articles"
-	HTTP     *http.Client
+	// CommentsPath lists what the public wrote (default "/comments").
+	CommentsPath string
+	HTTP         *http.Client
 	// Authorize adds credentials to a request; signed is its body, or for
 	// a request without one its raw query.
 	Authorize func(req *http.Request, acc Account, signed []byte) error

@@ -76,5 +76,9 @@ func (s *Server) routes(api *mux.Router) {
 	api.Handle("/units/{id}/policies/{kind:tier|clock}", s.authed(s.handlePolicies, anyRole)).Methods(http.MethodGet)
 	api.Handle("/units/{id}/policies/{kind:tier|clock}", s.authed(s.handleSetPolicy, perm{tongfa.RoleAdmin})).Methods(http.MethodPut)
 
+	api.Handle("/inbox", s.authed(s.handleInbox, anyRole)).Methods(http.MethodGet)
+	api.Handle("/inbox/{id}", s.authed(s.handleMessage, anyRole)).Methods(http.MethodGet)
+	api.Handle("/inbox/{id}/{action:class|assign|extend|close}", s.authed(s.handleMessageAction, anyRole)).Methods(http.MethodPost)
+
 	api.Handle("/audit", s.authed(s.handleAudit, perm{tongfa.RoleAdmin, tongfa.RoleAuditor})).Methods(http.MethodGet)
 }

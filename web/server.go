@@ -13,6 +13,7 @@ import (
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/config"
+	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/queue"
@@ -37,6 +38,10 @@ type Server struct {
 	Review   *review.Service
 	Queue    *queue.Enqueuer
 	Clocks   *clocks.Service
+	// Inbox keeps what the public writes back; Intake answers the
+	// platforms' pushes of it.
+	Inbox  *inbox.Service
+	Intake *inbox.Intake
 	// Dictionaries and Patrol keep the checker and published content in
 	// step with dictionary changes; RunPatrol hands a run to the queue.
 	Dictionaries *registry.Dictionaries
@@ -85,6 +90,8 @@ func New(cfg config.Config, db *store.DB, rdb redis.UniversalClient, checker *se
 	s.Dictionaries = &registry.Dictionaries{DB: db, Checker: checker, Base: []*sensitive.Dictionary{sensitive.DefaultDictionary()}, Log: logger}
 	s.Patrol = &registry.Patrol{DB: db, Checker: checker, Notify: s.Review.Notify, Log: logger, Batch: 500}
 	s.Clocks = &clocks.Service{DB: db, Calendar: s.Calendar.Current, Notify: s.Review.Notify, Log: logger}
+	s.Inbox = &inbox.Service{DB: db, Calendar: s.Calendar.Current}
+	s.Intake = &inbox.Intake{Inbox: s.Inbox, Box: box, Redis: rdb, Log: logger}
 	s.Review.Working = func(a, b time.Time) time.Duration { return s.Calendar.Current().WorkingTimeBetween(a, b) }
 	s.Items.Saved = func(ctx context.Context, it *tongfa.Item) {
 		if it.Version.Content.Urgency == tongfa.UrgencyUrgent {
@@ -113,6 +120,7 @@ func (s *Server) Handler() http.Handler {
 	r.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet)
 	r.Handle("/metrics", promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
 	s.routes(r.PathPrefix("/api/v1").Subrouter())
+	s.callbackRoutes(r)
 	for _, m := range s.Mounts {
 		m(s, r)
 	}

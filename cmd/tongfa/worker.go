@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/connectors/all"
 	"github.com/tongfa/tongfa/connectors/render"
+	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/queue"
 	"github.com/tongfa/tongfa/registry"
 )
@@ -25,6 +27,10 @@ func init() {
 		return runHub(ctx, st, "worker", args, false, true)
 	}})
 }
+
+// pollEvery is how often the platforms that do not push are asked for
+// new comments (well inside Weibo's hourly limits).
+const pollEvery = "@every 30s"
 
 // escalateEvery is how often pending sign-offs are checked against their
 // unit's limit.
@@ -40,6 +46,18 @@ func (m *Main) startWorker() error {
 	rec := &queue.Reconciler{DB: m.DB, Enqueuer: m.Enqueuer, Inspector: inspector, Quiet: 15 * time.Second, Log: m.Logger}
 	r := queue.NewRunner(m.redisOpt, m.Config.Concurrency, m.Logger)
 	if err := r.Deliveries(w, rec); err != nil {
+		return err
+	}
+	poller := &inbox.Poller{Inbox: m.Server.Inbox, Box: m.Server.Box, Weibo: m.platforms.Weibo, App: m.platforms.App,
+		Website: m.platforms.Website, Log: m.Logger}
+	r.Handle(inbox.TypePoll, func(ctx context.Context, _ *asynq.Task) error {
+		n, err := poller.Poll(ctx)
+		if n > 0 {
+			m.Logger.Info("inbox: new messages polled", slog.Int("count", n))
+		}
+		return err
+	})
+	if err := r.Every(pollEvery, inbox.TypePoll, inbox.TypePoll, "low"); err != nil {
 		return err
 	}
 	r.Handle("review:escalate", func(ctx context.Context, _ *asynq.Task) error {

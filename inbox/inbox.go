@@ -1,0 +1,251 @@
+// Package inbox takes in what the public writes back — comments, messages
+// and the website's error reports — from every channel, keeps each once,
+// classifies it and tracks its statutory reply deadline (R7).
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/sensitive"
+	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/workday"
+)
+
+// Message states. One function, transition, owns every change.
+const (
+	StateNew      = "new"
+	StateAssigned = "assigned"
+	StateAnswered = "answered"
+	StateClosed   = "closed"
+)
+
+// MaxExtension is the longest extension a deputy may grant, once, in
+// working days.
+const MaxExtension = 10
+
+// Service is the inbox.
+type Service struct {
+	DB       *store.DB
+	Policy   *Policy                  // nil: the embedded default
+	Calendar func() *workday.Calendar // nil: the embedded calendar
+}
+
+func (s *Service) policy() *Policy {
+	if s.Policy != nil {
+		return s.Policy
+	}
+	return defaultPolicyOnce
+}
+
+var defaultPolicyOnce = DefaultPolicy()
+
+func (s *Service) calendar() *workday.Calendar {
+	if s.Calendar != nil {
+		return s.Calendar()
+	}
+	return workday.Default()
+}
+
+// Incoming is one message as a connector received it.
+type Incoming struct {
+	Account       *store.Account
+	Kind          string // comment, message or error_report
+	PlatformMsgID string
+	PostID        string
+	Author        string
+	Body          string
+	At            time.Time // when the platform received it
+}
+
+// classify turns an incoming message into a stored one with its class
+// and deadline.
+func (s *Service) classify(in Incoming) store.Message {
+	v := s.policy().Classify(in.Kind, in.Body)
+	return store.Message{AccountID: in.Account.ID, UnitID: in.Account.UnitID, Platform: string(in.Account.Platform),
+		Kind: in.Kind, PlatformMsgID: in.PlatformMsgID, PostID: in.PostID, Author: in.Author, Body: in.Body,
+		ReceivedAt: in.At, Class: v.Class, ClassRule: v.Rule, Deadline: s.calendar().AddWorkingDays(in.At, v.Days)}
+}
+
+// Ingest stores messages that are new and returns them; repeats of a
+// message already stored are dropped (deduplicated by account and platform
+// message id, also between concurrent deliveries).
+func (s *Service) Ingest(ctx context.Context, ins []Incoming) ([]store.Message, error) {
+	return s.DB.InsertMessages(ctx, s.classifyAll(ins))
+}
+
+// IngestPolled stores a polled page and moves the account's cursor for
+// source in the same transaction.
+func (s *Service) IngestPolled(ctx context.Context, acc *store.Account, source, cursor string, ins []Incoming) ([]store.Message, error) {
+	return s.DB.IngestPolled(ctx, acc.ID, source, cursor, s.classifyAll(ins))
+}
+
+func (s *Service) classifyAll(ins []Incoming) []store.Message {
+	ms := make([]store.Message, 0, len(ins))
+	for _, in := range ins {
+		if strings.TrimSpace(in.Body) == "" || in.PlatformMsgID == "" {
+			continue
+		}
+		ms = append(ms, s.classify(in))
+	}
+	return ms
+}
+
+// View is a message as people see it: personal data in the text and the
+// author's platform id masked unless the viewer handles the message.
+type View struct {
+	store.Message
+	Overdue bool `json:"overdue"`
+}
+
+// List returns the messages of the units p may read, newest first.
+func (s *Service) List(ctx context.Context, p *access.Principal, f store.MessageFilter) ([]View, error) {
+	f.Units = p.Tree.Readable(p.User)
+	ms, err := s.DB.Messages(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]View, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, s.view(p, m))
+	}
+	return out, nil
+}
+
+// Get returns one message p may read.
+func (s *Service) Get(ctx context.Context, p *access.Principal, id int64) (*View, error) {
+	m, err := s.DB.Message(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Tree.CanRead(p.User, m.UnitID) {
+		return nil, notFound(id)
+	}
+	v := s.view(p, *m)
+	return &v, nil
+}
+
+func notFound(id int64) error {
+	return &tongfa.Error{Code: tongfa.ENotFound, Message: fmt.Sprintf("留言 %d 不存在", id)}
+}
+
+// view masks what the viewer does not need: people who neither handle the
+// unit's messages (editors, admins) nor are assigned to this one see the
+// text with personal data masked and no platform user id.
+func (s *Service) view(p *access.Principal, m store.Message) View {
+	handles := p.Tree.Has(p.User, m.UnitID, tongfa.RoleEditor) || p.Tree.Has(p.User, m.UnitID, tongfa.RoleAdmin) ||
+		m.AssigneeID != nil && *m.AssigneeID == p.User.ID
+	if !handles {
+		m.Body = sensitive.Mask(m.Body)
+		m.Author = ""
+	}
+	open := m.State == StateNew || m.State == StateAssigned
+	return View{Message: m, Overdue: open && s.DB.Now().After(m.Deadline)}
+}
+
+// act loads a message for a change by p, who must handle the unit's
+// messages (editor or admin), and runs change in one transaction.
+func (s *Service) act(ctx context.Context, p *access.Principal, id int64, roles []tongfa.Role, change func(tx *store.Tx, m *store.Message) error) error {
+	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+		m, err := tx.LockMessage(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !p.Tree.CanRead(p.User, m.UnitID) {
+			return notFound(id)
+		}
+		allowed := false
+		for _, r := range roles {
+			allowed = allowed || p.Tree.Has(p.User, m.UnitID, r)
+		}
+		if !allowed {
+			return &tongfa.Error{Code: tongfa.EForbidden, Message: "您没有处理该单位留言的权限"}
+		}
+		return change(tx, m)
+	})
+}
+
+var handlers = []tongfa.Role{tongfa.RoleEditor, tongfa.RoleAdmin}
+
+// transition moves a message between states: the only place that does.
+func transition(ctx context.Context, tx *store.Tx, m *store.Message, to string, u store.MessageUpdate) error {
+	from := map[string][]string{
+		StateAssigned: {StateNew, StateAssigned},
+		StateAnswered: {StateNew, StateAssigned},
+		StateClosed:   {StateNew, StateAssigned, StateAnswered},
+		"":            {StateNew, StateAssigned}, // changes that keep the state: only while open
+	}[to]
+	u.From, u.State = from, to
+	return tx.UpdateMessage(ctx, m.ID, u)
+}
+
+// SetClass overrides a message's class; the deadline follows the new
+// class from the time the message arrived (plus any extension).
+func (s *Service) SetClass(ctx context.Context, p *access.Principal, id int64, class string) error {
+	days, ok := s.policy().Days(class)
+	if !ok {
+		return &tongfa.Error{Code: tongfa.EInvalid, Message: "未知的留言分类「" + class + "」", Fields: map[string]string{"class": "未知分类"}}
+	}
+	return s.act(ctx, p, id, handlers, func(tx *store.Tx, m *store.Message) error {
+		deadline := s.calendar().AddWorkingDays(m.ReceivedAt, days+m.ExtensionDays)
+		tx.Audit(store.UserActor(p.User, p.IP), "message.class", fmt.Sprintf("message:%d", id), &m.UnitID,
+			map[string]any{"from": m.Class, "to": class})
+		return transition(ctx, tx, m, "", store.MessageUpdate{Class: class, Rule: "人工调整：" + displayName(p.User), ClassBy: &p.User.ID, Deadline: &deadline})
+	})
+}
+
+// Assign gives a message to a user of its unit to answer.
+func (s *Service) Assign(ctx context.Context, p *access.Principal, id, userID int64) error {
+	u, err := s.DB.User(ctx, userID)
+	if err != nil {
+		return err
+	}
+	return s.act(ctx, p, id, handlers, func(tx *store.Tx, m *store.Message) error {
+		if !p.Tree.CanRead(u, m.UnitID) || u.Disabled {
+			return &tongfa.Error{Code: tongfa.EInvalid, Message: "只能分派给本单位的在岗人员", Fields: map[string]string{"user_id": "人员不在本单位"}}
+		}
+		tx.Audit(store.UserActor(p.User, p.IP), "message.assign", fmt.Sprintf("message:%d", id), &m.UnitID, map[string]any{"user_id": userID})
+		return transition(ctx, tx, m, StateAssigned, store.MessageUpdate{AssigneeID: &userID})
+	})
+}
+
+// Extend lengthens an open message's deadline once, by 1 to 10 working
+// days, with a reason: a deputy leader of the unit decides.
+func (s *Service) Extend(ctx context.Context, p *access.Principal, id int64, days int, reason string) error {
+	if days < 1 || days > MaxExtension || strings.TrimSpace(reason) == "" {
+		return &tongfa.Error{Code: tongfa.EInvalid, Message: fmt.Sprintf("延期须为 1–%d 个工作日并说明理由", MaxExtension),
+			Fields: map[string]string{"days": "1–10 个工作日", "reason": "必填"}}
+	}
+	return s.act(ctx, p, id, []tongfa.Role{tongfa.RoleDeputy}, func(tx *store.Tx, m *store.Message) error {
+		if m.ExtensionDays > 0 {
+			return &tongfa.Error{Code: tongfa.EInvalidState, Message: "该留言已延期过一次，不能再次延期"}
+		}
+		deadline := s.calendar().AddWorkingDays(m.Deadline, days)
+		tx.Audit(store.UserActor(p.User, p.IP), "message.extend", fmt.Sprintf("message:%d", id), &m.UnitID,
+			map[string]any{"days": days, "reason": reason, "deadline": deadline})
+		return transition(ctx, tx, m, "", store.MessageUpdate{Deadline: &deadline, ExtensionDays: days, ExtensionReason: reason, ExtendedBy: &p.User.ID})
+	})
+}
+
+// Close ends a message without an answer (spam, duplicate, answered
+// elsewhere), with a reason.
+func (s *Service) Close(ctx context.Context, p *access.Principal, id int64, reason string) error {
+	if strings.TrimSpace(reason) == "" {
+		return &tongfa.Error{Code: tongfa.EInvalid, Message: "请说明关闭理由", Fields: map[string]string{"reason": "必填"}}
+	}
+	return s.act(ctx, p, id, handlers, func(tx *store.Tx, m *store.Message) error {
+		tx.Audit(store.UserActor(p.User, p.IP), "message.close", fmt.Sprintf("message:%d", id), &m.UnitID, map[string]any{"reason": reason})
+		return transition(ctx, tx, m, StateClosed, store.MessageUpdate{})
+	})
+}
+
+func displayName(u *tongfa.User) string {
+	if u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return u.Username
+}

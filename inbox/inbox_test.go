@@ -1,0 +1,440 @@
+package inbox_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/connectors/all"
+	"github.com/tongfa/tongfa/connectors/sim"
+	"github.com/tongfa/tongfa/inbox"
+	"github.com/tongfa/tongfa/redisconn/redistest"
+	"github.com/tongfa/tongfa/registry"
+	"github.com/tongfa/tongfa/secret"
+	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/store/storetest"
+	"github.com/tongfa/tongfa/workday"
+)
+
+// redisDB is this package's Redis database (docs/testing.md).
+const redisDB = 5
+
+const (
+	wxToken  = "callback-token"
+	wxAESKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+	hookKey  = "website-webhook-secret"
+)
+
+// env is a unit with WeChat, app and website accounts on a simulator, an
+// editor and a deputy, and the intake served over HTTP as the hub does.
+type env struct {
+	db       *store.DB
+	box      *secret.Box
+	sim      *sim.Server
+	simURL   string
+	hub      *httptest.Server
+	svc      *inbox.Service
+	intake   *inbox.Intake
+	unit     *tongfa.Unit
+	users    map[string]*tongfa.User
+	accounts map[tongfa.Platform]*store.Account
+	pushes   *recorder
+}
+
+// recorder keeps every push the hub received, to replay one.
+type recorder struct {
+	mu   sync.Mutex
+	reqs []recorded
+}
+
+type recorded struct {
+	method, url, contentType string
+	header                   http.Header
+	body                     []byte
+}
+
+func (r *recorder) last() recorded {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.reqs[len(r.reqs)-1]
+}
+
+func newEnv(t testing.TB) *env {
+	t.Helper()
+	ctx := context.Background()
+	e := &env{db: storetest.New(t), users: map[string]*tongfa.User{}, accounts: map[tongfa.Platform]*store.Account{}, pushes: &recorder{}}
+	e.box, _ = secret.New(bytes.Repeat([]byte{7}, 32))
+	e.sim = sim.New(1)
+	st := httptest.NewServer(e.sim)
+	t.Cleanup(st.Close)
+	e.simURL = st.URL
+	rdb := redistest.New(t, redisDB)
+	e.svc = &inbox.Service{DB: e.db}
+	e.intake = &inbox.Intake{Inbox: e.svc, Box: e.box, Redis: rdb, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	r := mux.NewRouter()
+	r.HandleFunc("/callback/wechat/{account}", func(w http.ResponseWriter, r *http.Request) {
+		id, _ := strconv.ParseInt(mux.Vars(r)["account"], 10, 64)
+		e.intake.WeChat(w, r, id)
+	})
+	r.HandleFunc("/callback/{platform:app|website}/{account}", func(w http.ResponseWriter, r *http.Request) {
+		id, _ := strconv.ParseInt(mux.Vars(r)["account"], 10, 64)
+		e.intake.Webhook(w, r, tongfa.Platform(mux.Vars(r)["platform"]), id)
+	})
+	e.hub = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if rec := e.pushes; rec != nil {
+			body, _ := io.ReadAll(req.Body)
+			rec.mu.Lock()
+			rec.reqs = append(rec.reqs, recorded{req.Method, req.URL.String(), req.Header.Get("Content-Type"), req.Header.Clone(), body})
+			rec.mu.Unlock()
+			req.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		r.ServeHTTP(w, req)
+	}))
+	t.Cleanup(e.hub.Close)
+
+	err := e.db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if e.unit, err = tx.CreateUnit(ctx, "示范市政务服务中心", nil); err != nil {
+			return err
+		}
+		for _, r := range []tongfa.Role{tongfa.RoleEditor, tongfa.RoleDeputy, tongfa.RoleAuditor} {
+			u, err := tx.CreateUser(ctx, store.NewUser{Username: string(r), UnitID: e.unit.ID, PasswordHash: "x"})
+			if err != nil {
+				return err
+			}
+			if err := tx.Grant(ctx, u.ID, e.unit.ID, r); err != nil {
+				return err
+			}
+		}
+		specs := []struct {
+			p     tongfa.Platform
+			base  string
+			creds map[string]string
+		}{
+			{tongfa.PlatformWeChat, "/wechat", map[string]string{"app_id": "wx77", "app_secret": "s", "callback_token": wxToken, "encoding_aes_key": wxAESKey}},
+			{tongfa.PlatformApp, "/app", map[string]string{"hmac_secret": sim.AppSecret}},
+			{tongfa.PlatformWebsite, "/website", map[string]string{"api_key": sim.WebsiteKey, "webhook_secret": hookKey}},
+		}
+		for _, sp := range specs {
+			a := &store.Account{UnitID: e.unit.ID, Platform: sp.p, Name: "示范" + sp.p.Label(), APIBase: e.simURL + sp.base}
+			b, _ := json.Marshal(sp.creds)
+			if err := tx.CreateAccount(ctx, a, func(id int64) ([]byte, error) { return e.box.Seal(b, registry.AccountAAD(id)), nil }); err != nil {
+				return err
+			}
+			e.accounts[sp.p] = a
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []string{"editor", "deputy", "auditor"} {
+		e.users[r], _ = e.db.UserByUsername(ctx, r)
+	}
+	e.sim.SetCallbacks(sim.Callbacks{
+		WeChat:  map[string]sim.WeChatCallback{"wx77": {URL: fmt.Sprintf("%s/callback/wechat/%d", e.hub.URL, e.accounts[tongfa.PlatformWeChat].ID), Token: wxToken, AESKey: wxAESKey}},
+		Website: &sim.WebhookCallback{URL: fmt.Sprintf("%s/callback/website/%d", e.hub.URL, e.accounts[tongfa.PlatformWebsite].ID), Secret: hookKey},
+	})
+	return e
+}
+
+func (e *env) as(t testing.TB, name string) *access.Principal {
+	t.Helper()
+	units, _ := e.db.Units(context.Background())
+	u, _ := e.db.User(context.Background(), e.users[name].ID)
+	return &access.Principal{User: u, Tree: access.NewTree(units)}
+}
+
+func (e *env) messages(t testing.TB) []store.Message {
+	t.Helper()
+	ms, err := e.db.Messages(context.Background(), store.MessageFilter{Units: []int64{e.unit.ID}, Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}
+
+func (e *env) raise(t testing.TB, in sim.Inbound) sim.Inbound {
+	t.Helper()
+	out, err := e.sim.Raise(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func (e *env) replay(t testing.TB, r recorded) int {
+	t.Helper()
+	req, _ := http.NewRequest(r.method, r.url, bytes.NewReader(r.body))
+	if !strings.HasPrefix(r.url, "http") {
+		req, _ = http.NewRequest(r.method, e.hub.URL+r.url, bytes.NewReader(r.body))
+	}
+	for k, v := range r.header {
+		req.Header[k] = v
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestClassification(t *testing.T) {
+	p := inbox.DefaultPolicy()
+	for _, c := range []struct {
+		name, kind, text, class, rule string
+	}{
+		{"error report by kind", "error_report", "网页上的电话号码打不通", "网站找错", "消息类型「网站找错」"},
+		{"complaint", "comment", "我要投诉小区物业乱停车", "申诉求助", "关键词「投诉」"},
+		{"complaint before praise", "message", "谢谢你们，但我还是要举报", "申诉求助", "关键词「举报」"},
+		{"praise", "comment", "为一线防汛人员点赞", "表扬感谢", "关键词「点赞」"},
+		{"advice", "comment", "建议在路口增设红绿灯", "谏言咨询", "关键词「建议」"},
+		{"question mark", "message", "社保卡在哪里补办？", "谏言咨询", "规则 [?？]\\s*$"},
+		{"nothing matched", "comment", "路过", "其他", "未命中任何规则，按默认分类"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			v := p.Classify(c.kind, c.text)
+			if v.Class != c.class || v.Rule != c.rule {
+				t.Fatalf("Classify(%q) = %+v, want %s by %s", c.text, v, c.class, c.rule)
+			}
+		})
+	}
+	for _, bad := range []string{
+		"default: {class: 其他}\n",
+		"default: {class: 其他, days: 10}\nclasses: [{name: 甲, days: 5}]\n",
+		"default: {class: 其他, days: 10}\nclasses: [{name: 甲, days: 5, patterns: ['(']}]\n",
+		"default: {class: 其他, days: 10}\nclasses: [{name: 甲, days: 99, keywords: [a]}]\n",
+		"default: {class: 其他, days: 10}\nunknown: 1\n",
+	} {
+		if _, err := inbox.ParsePolicy([]byte(bad)); err == nil {
+			t.Errorf("policy %q accepted", bad)
+		}
+	}
+}
+
+// TestDeadlinesAcrossNationalDay: the deadline counts working days of the
+// official calendar (National Day 2026: 10-01 to 10-07 off).
+func TestDeadlinesAcrossNationalDay(t *testing.T) {
+	e := newEnv(t)
+	at := func(s string) time.Time {
+		v, _ := time.ParseInLocation("2006-01-02 15:04", s, workday.Location())
+		return v
+	}
+	acc := e.accounts[tongfa.PlatformWebsite]
+	ms, err := e.svc.Ingest(context.Background(), []inbox.Incoming{
+		{Account: acc, Kind: "comment", PlatformMsgID: "1", Body: "感谢你们的及时回复", At: at("2026-09-30 10:00")},
+		{Account: acc, Kind: "error_report", PlatformMsgID: "2", Body: "首页链接失效", At: at("2026-09-30 18:00")},
+	})
+	if err != nil || len(ms) != 2 {
+		t.Fatalf("ingest: %v %v", ms, err)
+	}
+	want := map[string]string{"1": "2026-10-13 10:00", "2": "2026-10-08 18:00"}
+	for _, m := range ms {
+		if got := m.Deadline.In(workday.Location()).Format("2006-01-02 15:04"); got != want[m.PlatformMsgID] {
+			t.Errorf("message %s (%s) due %s, want %s", m.PlatformMsgID, m.Class, got, want[m.PlatformMsgID])
+		}
+	}
+}
+
+// TestWebhookIntake: the website pushes an error report and a comment,
+// signed; a forged signature and a replay of a genuine push are refused,
+// and nothing is stored twice.
+func TestWebhookIntake(t *testing.T) {
+	e := newEnv(t)
+	in := e.raise(t, sim.Inbound{Platform: "website", Kind: "error_report", User: "visitor-1", Text: "政策文件页面附件无法下载"})
+	if in.Pushed != http.StatusNoContent {
+		t.Fatalf("push answered %d (%s)", in.Pushed, in.PushError)
+	}
+	ms := e.messages(t)
+	if len(ms) != 1 || ms[0].Class != "网站找错" || ms[0].Kind != "error_report" || ms[0].PlatformMsgID != strconv.FormatInt(in.ID, 10) {
+		t.Fatalf("stored %+v", ms)
+	}
+	genuine := e.pushes.last()
+	if st := e.replay(t, genuine); st != http.StatusForbidden {
+		t.Fatalf("replayed push answered %d", st)
+	}
+	forged := genuine
+	forged.body = bytes.Replace(genuine.body, []byte("无法下载"), []byte("已被篡改"), 1)
+	if st := e.replay(t, forged); st != http.StatusForbidden {
+		t.Fatalf("forged push answered %d", st)
+	}
+	unsigned := genuine
+	unsigned.header = http.Header{"Content-Type": {"application/json"}}
+	if st := e.replay(t, unsigned); st != http.StatusForbidden {
+		t.Fatalf("unsigned push answered %d", st)
+	}
+	if n := len(e.messages(t)); n != 1 {
+		t.Fatalf("%d messages after replays, want 1", n)
+	}
+}
+
+// TestWeChatCallback: a message pushed in safe (AES) mode is decrypted by
+// silenceper's server and stored; a forged signature and a replayed push
+// are refused.
+func TestWeChatCallback(t *testing.T) {
+	e := newEnv(t)
+	in := e.raise(t, sim.Inbound{Platform: "wechat", Kind: "message", Account: "wx77", User: "openid-abc", Text: "请问新生儿医保怎么办理？"})
+	if in.Pushed != http.StatusOK {
+		t.Fatalf("push answered %d (%s)", in.Pushed, in.PushError)
+	}
+	ms := e.messages(t)
+	if len(ms) != 1 || ms[0].Body != "请问新生儿医保怎么办理？" || ms[0].Author != "openid-abc" || ms[0].Class != "谏言咨询" {
+		t.Fatalf("stored %+v", ms)
+	}
+	genuine := e.pushes.last()
+	if st := e.replay(t, genuine); st != http.StatusForbidden {
+		t.Fatalf("replayed push answered %d", st)
+	}
+	for _, param := range []string{"signature", "msg_signature"} {
+		u, _ := url.Parse(genuine.url)
+		q := u.Query()
+		q.Set(param, strings.Repeat("0", 40))
+		u.RawQuery = q.Encode()
+		forged := genuine
+		forged.url = u.String()
+		if st := e.replay(t, forged); st != http.StatusForbidden {
+			t.Fatalf("forged %s answered %d", param, st)
+		}
+	}
+	if n := len(e.messages(t)); n != 1 {
+		t.Fatalf("%d messages, want 1", n)
+	}
+}
+
+// TestDedupUnderConcurrentDelivery: the same message delivered eight
+// times at once is stored once.
+func TestDedupUnderConcurrentDelivery(t *testing.T) {
+	e := newEnv(t)
+	acc := e.accounts[tongfa.PlatformApp]
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	fresh := 0
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ms, err := e.svc.Ingest(context.Background(), []inbox.Incoming{
+				{Account: acc, Kind: "comment", PlatformMsgID: "42", Body: "建议延长办事大厅周末开放时间", At: time.Now()},
+				{Account: acc, Kind: "comment", PlatformMsgID: "43", Body: "谢谢", At: time.Now()},
+			})
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			fresh += len(ms)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if n := len(e.messages(t)); n != 2 || fresh != 2 {
+		t.Fatalf("%d stored, %d reported new; want 2 and 2", n, fresh)
+	}
+}
+
+// TestPollingResumesFromItsCursor: the app's list is polled; a new poller
+// (a restarted worker) continues from the stored cursor, so nothing is
+// skipped or read twice.
+func TestPollingResumesFromItsCursor(t *testing.T) {
+	e := newEnv(t)
+	for i := range 5 {
+		e.raise(t, sim.Inbound{Platform: "app", Kind: "comment", User: fmt.Sprint("u", i), Text: fmt.Sprintf("第%d条留言：建议增加公交线路", i)})
+	}
+	poller := func() *inbox.Poller {
+		reg := all.New(nil, 5*time.Second)
+		return &inbox.Poller{Inbox: e.svc, Box: e.box, Weibo: reg.Weibo, App: reg.App, Website: reg.Website, Log: e.intake.Log}
+	}
+	ctx := context.Background()
+	acc := e.accounts[tongfa.PlatformApp]
+	if n, err := poller().PollAccount(ctx, acc); err != nil || n != 5 {
+		t.Fatalf("first poll: %d %v", n, err)
+	}
+	for i := range 3 {
+		e.raise(t, sim.Inbound{Platform: "app", Kind: "message", User: "later", Text: fmt.Sprintf("追问%d：什么时候开通？", i)})
+	}
+	if n, err := poller().PollAccount(ctx, acc); err != nil || n != 3 {
+		t.Fatalf("poll after restart: %d %v, want the 3 new", n, err)
+	}
+	if n, _ := poller().PollAccount(ctx, acc); n != 0 {
+		t.Fatalf("third poll found %d", n)
+	}
+	cur, _ := e.db.Cursor(ctx, acc.ID, "app:comments")
+	if want := e.sim.Inbox()[len(e.sim.Inbox())-1].ID; cur != strconv.FormatInt(want, 10) {
+		t.Fatalf("cursor %s, want %d", cur, want)
+	}
+	if n := len(e.messages(t)); n != 8 {
+		t.Fatalf("%d messages, want 8", n)
+	}
+}
+
+// TestExtensionAndOverride: a deputy extends a deadline once, with a
+// reason; an editor overrides the class and the deadline follows.
+func TestExtensionAndOverride(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	at, _ := time.ParseInLocation("2006-01-02 15:04", "2026-09-30 10:00", workday.Location())
+	ms, _ := e.svc.Ingest(ctx, []inbox.Incoming{{Account: e.accounts[tongfa.PlatformApp], Kind: "comment", PlatformMsgID: "7", Body: "感谢社区工作人员", At: at}})
+	id := ms[0].ID
+	code := tongfa.ErrorCode
+	if err := e.svc.Extend(ctx, e.as(t, "editor"), id, 5, "需要协调多个部门"); code(err) != tongfa.EForbidden {
+		t.Fatalf("editor extending: %v", err)
+	}
+	if err := e.svc.Extend(ctx, e.as(t, "deputy"), id, 11, "太长"); code(err) != tongfa.EInvalid {
+		t.Fatalf("11 days: %v", err)
+	}
+	if err := e.svc.Extend(ctx, e.as(t, "deputy"), id, 5, ""); code(err) != tongfa.EInvalid {
+		t.Fatalf("no reason: %v", err)
+	}
+	if err := e.svc.Extend(ctx, e.as(t, "deputy"), id, 5, "需要协调多个部门"); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := e.db.Message(ctx, id)
+	// 5 working days from 09-30 is 10-13; five more is 10-20.
+	if got := m.Deadline.In(workday.Location()).Format("01-02 15:04"); got != "10-20 10:00" || m.ExtensionDays != 5 {
+		t.Fatalf("extended deadline %s (%d days)", got, m.ExtensionDays)
+	}
+	if err := e.svc.Extend(ctx, e.as(t, "deputy"), id, 2, "再延"); code(err) != tongfa.EInvalidState {
+		t.Fatalf("second extension: %v", err)
+	}
+	if err := e.svc.SetClass(ctx, e.as(t, "editor"), id, "申诉求助"); err != nil {
+		t.Fatal(err)
+	}
+	m, _ = e.db.Message(ctx, id)
+	// 20 + 5 working days from 09-30.
+	want := workday.Default().AddWorkingDays(at, 25)
+	if !m.Deadline.Equal(want) || m.Class != "申诉求助" || !strings.HasPrefix(m.ClassRule, "人工调整") {
+		t.Fatalf("override: %+v, want deadline %s", m, want)
+	}
+	if err := e.svc.SetClass(ctx, e.as(t, "editor"), id, "不存在"); code(err) != tongfa.EInvalid {
+		t.Fatalf("unknown class: %v", err)
+	}
+	// People who do not handle the unit's messages see them masked.
+	e.svc.Ingest(ctx, []inbox.Incoming{{Account: e.accounts[tongfa.PlatformApp], Kind: "message", PlatformMsgID: "8", //nolint:errcheck
+		Author: "user-9", Body: "我的电话是13912345678，请联系我", At: at}})
+	list, _ := e.svc.List(ctx, e.as(t, "auditor"), store.MessageFilter{})
+	for _, v := range list {
+		if strings.Contains(v.Body, "13912345678") || v.Author != "" {
+			t.Fatalf("auditor sees %q by %q", v.Body, v.Author)
+		}
+	}
+	audit, _ := e.db.ListAudit(ctx, store.AuditFilter{Target: fmt.Sprintf("message:%d", id)})
+	if len(audit) != 2 {
+		t.Fatalf("%d audit rows, want 2 (extension, class)", len(audit))
+	}
+}
+

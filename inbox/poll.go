@@ -1,0 +1,117 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/connectors"
+	"github.com/tongfa/tongfa/connectors/weibo"
+	"github.com/tongfa/tongfa/registry"
+	"github.com/tongfa/tongfa/secret"
+	"github.com/tongfa/tongfa/store"
+)
+
+// TypePoll polls every account's comments once. Never rename.
+const TypePoll = "inbox:poll"
+
+// Lister lists what the public wrote to an app or website account.
+type Lister interface {
+	Comments(ctx context.Context, acc connectors.Account, since string, limit int) ([]connectors.Comment, string, error)
+}
+
+// Poller reads comments from the platforms that are polled (Weibo's
+// comments/to_me, the app's and website's lists; pushed ones come through
+// Intake). Each account's cursor is stored with the page it read, in one
+// transaction, so a restart neither skips nor re-reads.
+type Poller struct {
+	Inbox   *Service
+	Box     *secret.Box
+	Weibo   *weibo.Client
+	App     Lister
+	Website Lister
+	Log     *slog.Logger
+}
+
+// polled are the platforms whose comments are polled.
+var polled = map[tongfa.Platform]bool{tongfa.PlatformWeibo: true, tongfa.PlatformApp: true, tongfa.PlatformWebsite: true}
+
+// pageSize is how many items one app or website poll asks for.
+const pageSize = 200
+
+// Poll polls every active account of the polled platforms and returns how
+// many new messages arrived. One account's failure does not stop the
+// others; the errors are returned together.
+func (p *Poller) Poll(ctx context.Context) (int, error) {
+	accounts, err := p.Inbox.DB.ActiveAccounts(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	var errs []error
+	for i := range accounts {
+		if !polled[accounts[i].Platform] {
+			continue
+		}
+		n, err := p.PollAccount(ctx, &accounts[i])
+		total += n
+		if err != nil {
+			errs = append(errs, fmt.Errorf("account %d: %w", accounts[i].ID, err))
+		}
+	}
+	return total, errors.Join(errs...)
+}
+
+// PollAccount reads one account until it is up to date.
+func (p *Poller) PollAccount(ctx context.Context, acc *store.Account) (int, error) {
+	creds, err := registry.Open(p.Box, acc)
+	if err != nil {
+		return 0, err
+	}
+	cacc := connectors.Account{ID: acc.ID, Platform: acc.Platform, Name: acc.Name, APIBase: acc.APIBase, Credentials: creds, Settings: acc.Settings}
+	source := string(acc.Platform) + ":comments"
+	cursor, err := p.Inbox.DB.Cursor(ctx, acc.ID, source)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for {
+		list, next, err := p.list(ctx, cacc, cursor)
+		if err != nil {
+			return total, err
+		}
+		if len(list) == 0 && next == cursor {
+			return total, nil
+		}
+		ins := make([]Incoming, 0, len(list))
+		for _, c := range list {
+			ins = append(ins, Incoming{Account: acc, Kind: c.Kind, PlatformMsgID: c.ID, PostID: c.PostID, Author: c.User, Body: c.Text, At: c.CreatedAt})
+		}
+		fresh, err := p.Inbox.IngestPolled(ctx, acc, source, next, ins)
+		if err != nil {
+			return total, err
+		}
+		total += len(fresh)
+		cursor = next
+		if acc.Platform == tongfa.PlatformWeibo || len(list) < pageSize {
+			return total, nil // Weibo's list is read whole; a short page is the end
+		}
+	}
+}
+
+func (p *Poller) list(ctx context.Context, acc connectors.Account, cursor string) ([]connectors.Comment, string, error) {
+	switch acc.Platform {
+	case tongfa.PlatformWeibo:
+		since, _ := strconv.ParseInt(cursor, 10, 64)
+		list, next, err := p.Weibo.CommentsToMe(ctx, acc, since)
+		return list, strconv.FormatInt(next, 10), err
+	case tongfa.PlatformApp:
+		return p.App.Comments(ctx, acc, cursor, pageSize)
+	case tongfa.PlatformWebsite:
+		return p.Website.Comments(ctx, acc, cursor, pageSize)
+	}
+	return nil, cursor, nil
+}

@@ -1,0 +1,113 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/store"
+)
+
+// callbackRoutes are the platforms' pushes: authenticated by their
+// signatures, not by a session.
+func (s *Server) callbackRoutes(r *mux.Router) {
+	r.HandleFunc("/callback/wechat/{account}", func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "account")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.Intake.WeChat(w, r, id)
+	}).Methods(http.MethodGet, http.MethodPost)
+	r.HandleFunc("/callback/{platform:app|website}/{account}", func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "account")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.Intake.Webhook(w, r, tongfa.Platform(mux.Vars(r)["platform"]), id)
+	}).Methods(http.MethodPost)
+}
+
+// handleInbox is GET /api/v1/inbox?state=&class=&due_within=&before=&limit=.
+func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit, err := queryInt(r, "limit", 50, 200)
+	before, err2 := queryInt(r, "before", 0, 0)
+	hours, err3 := queryInt(r, "due_within_hours", 0, 24*365)
+	if err = firstErr(err, err2, err3); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	f := store.MessageFilter{State: q.Get("state"), Class: q.Get("class"), BeforeID: int64(before), Limit: limit}
+	if hours > 0 {
+		f.DueBefore = s.DB.Now().Add(time.Duration(hours) * time.Hour)
+	}
+	list, err := s.Inbox.List(r.Context(), principal(r), f)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": nonNil(list)})
+}
+
+func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	v, err := s.Inbox.Get(r.Context(), principal(r), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// messageAction is the body of POST /api/v1/inbox/{id}/{action}.
+type messageAction struct {
+	Class  string `json:"class" validate:"omitempty,max=20"`
+	UserID int64  `json:"user_id" validate:"omitempty,gt=0"`
+	Days   int    `json:"days" validate:"omitempty,min=1,max=10"`
+	Reason string `json:"reason" validate:"max=500"`
+}
+
+var messageLabels = map[string]string{"class": "分类", "user_id": "处理人", "days": "延期工作日", "reason": "理由"}
+
+// handleMessageAction is POST /api/v1/inbox/{id}/{class|assign|extend|close}.
+func (s *Server) handleMessageAction(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var in messageAction
+	if err := s.decodeValid(w, r, &in, messageLabels); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ctx, p := r.Context(), principal(r)
+	switch mux.Vars(r)["action"] {
+	case "class":
+		err = s.Inbox.SetClass(ctx, p, id, in.Class)
+	case "assign":
+		err = s.Inbox.Assign(ctx, p, id, in.UserID)
+	case "extend":
+		err = s.Inbox.Extend(ctx, p, id, in.Days, in.Reason)
+	case "close":
+		err = s.Inbox.Close(ctx, p, id, in.Reason)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	v, err := s.Inbox.Get(ctx, p, id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}

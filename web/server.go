@@ -121,6 +121,7 @@ func (s *Server) Handler() http.Handler {
 	r.Handle("/metrics", promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
 	s.routes(r.PathPrefix("/api/v1").Subrouter())
 	s.callbackRoutes(r)
+	s.mountConsole(r)
 	for _, m := range s.Mounts {
 		m(s, r)
 	}

@@ -1,0 +1,123 @@
+// Package console holds the operator console's templates and static files,
+// embedded in the binary: offices run on closed intranets, so nothing the
+// console needs may load from the internet.
+package console
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"time"
+
+	"github.com/tongfa/tongfa"
+)
+
+//go:embed templates static
+var FS embed.FS
+
+// Static is the static tree (served under /static/).
+var Static = mustSub(FS, "static")
+
+func mustSub(f fs.FS, dir string) fs.FS {
+	s, err := fs.Sub(f, dir)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Pages are the page names; each is parsed with the layout and partials.
+var Pages = []string{"login", "dashboard", "compose", "item", "reviews", "items", "accounts", "users", "dictionaries", "audit", "error"}
+
+// Templates maps a page name to its parsed template; execute "layout" (or
+// a partial's name for an htmx fragment).
+var Templates = parse()
+
+func parse() map[string]*template.Template {
+	out := make(map[string]*template.Template, len(Pages))
+	for _, p := range Pages {
+		t := template.New(p).Funcs(Funcs)
+		out[p] = template.Must(t.ParseFS(FS, "templates/layout.html", "templates/partials.html", "templates/"+p+".html"))
+	}
+	return out
+}
+
+// China is the time zone every time is shown in.
+var China = time.FixedZone("CST", 8*3600)
+
+// Funcs are the presentation helpers the templates use.
+var Funcs = template.FuncMap{
+	"dt": func(t any) string {
+		switch v := t.(type) {
+		case time.Time:
+			return v.In(China).Format("2006-01-02 15:04")
+		case *time.Time:
+			if v != nil {
+				return v.In(China).Format("2006-01-02 15:04")
+			}
+		}
+		return ""
+	},
+	"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"localInput": func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.In(China).Format("2006-01-02T15:04")
+	},
+	"stateLabel":    func(s tongfa.ItemState) string { return label(itemStates, string(s)) },
+	"deliveryLabel": func(s tongfa.DeliveryState) string { return label(deliveryStates, string(s)) },
+	"levelLabel":    func(s string) string { return label(findingLevels, s) },
+	"kindLabel":     func(s string) string { return label(findingKinds, s) },
+	"fieldLabel":    func(s string) string { return label(fieldNames, s) },
+	"clockLabel":    func(s string) string { return label(clockStates, s) },
+	"categoryLabel": func(s string) string { return label(tongfa.Categories, s) },
+	"importanceLabel": func(s tongfa.Importance) string {
+		return label(map[string]string{"routine": "一般", "important": "重要", "major": "重大敏感"}, string(s))
+	},
+	"remaining": remaining,
+	"add":       func(a, b int) int { return a + b },
+	"categories": func() []Option {
+		return []Option{{"news", "新闻动态"}, {"policy", "政策文件"}, {"interpretation", "政策解读"},
+			{"notice", "通知公告"}, {"service", "便民服务"}, {"other", "其他"}}
+	},
+}
+
+// Option is one choice of a select.
+type Option struct{ Value, Label string }
+
+func label(m map[string]string, k string) string {
+	if l, ok := m[k]; ok {
+		return l
+	}
+	return k
+}
+
+// remaining renders a countdown in Chinese ("剩余 42 分钟", "已超时 5 分钟").
+func remaining(seconds int64) string {
+	prefix := "剩余"
+	if seconds < 0 {
+		prefix, seconds = "已超时", -seconds
+	}
+	h, m := seconds/3600, seconds%3600/60
+	if h > 0 {
+		return fmt.Sprintf("%s %d 小时 %d 分钟", prefix, h, m)
+	}
+	return fmt.Sprintf("%s %d 分钟", prefix, m)
+}
+
+var itemStates = map[string]string{"draft": "草稿", "in_review": "审核中", "approved": "已审签", "publishing": "发布中",
+	"published": "已发布", "rejected": "已退回", "withdrawn": "已撤回"}
+
+var deliveryStates = map[string]string{"pending": "待投递", "queued": "排队中", "sending": "投递中", "unconfirmed": "待核实",
+	"delivered": "已发布", "failed": "失败", "abandoned": "已放弃", "withdrawn": "已撤回"}
+
+var findingLevels = map[string]string{"block": "必须修改", "review": "需审核关注", "notice": "提示"}
+
+var findingKinds = map[string]string{"word": "敏感词", "expression": "表述错误", "secret": "涉密标识", "ad": "商业广告", "pii": "个人信息"}
+
+var fieldNames = map[string]string{"title": "标题", "summary": "摘要", "body": "正文", "source.unit": "来源单位",
+	"source.author": "原作者", "source.title": "原标题"}
+
+var clockStates = map[string]string{"on_track": "正常", "at_risk": "临近时限", "breached": "已超时", "met": "按时首发", "missed": "超时首发"}

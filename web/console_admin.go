@@ -1,0 +1,110 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/web/console"
+)
+
+// The administration pages list through the services the API handlers
+// use; their forms post to the same API endpoints.
+
+func (s *Server) consoleAccounts(w http.ResponseWriter, r *http.Request, v *view) error {
+	p := principal(r)
+	list, err := s.Registry.List(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	v.Title, v.Nav, v.Data = "渠道账号", "accounts", map[string]any{"Accounts": list, "Units": adminUnits(p)}
+	return s.render(w, http.StatusOK, "accounts", "layout", v)
+}
+
+type usersView struct {
+	Users    []tongfa.User
+	UnitName func(int64) string
+	Units    []console.Option
+	Roles    []console.Option
+}
+
+func (s *Server) consoleUsers(w http.ResponseWriter, r *http.Request, v *view) error {
+	p := principal(r)
+	list, err := s.DB.Users(r.Context(), p.Tree.WithRole(p.User, tongfa.RoleAdmin))
+	if err != nil {
+		return err
+	}
+	d := usersView{Users: list, UnitName: p.Tree.Name, Units: adminUnits(p)}
+	for _, role := range tongfa.Roles {
+		d.Roles = append(d.Roles, console.Option{Value: string(role), Label: role.Label()})
+	}
+	v.Title, v.Nav, v.Data = "用户与角色", "users", d
+	return s.render(w, http.StatusOK, "users", "layout", v)
+}
+
+// adminUnits are the units p administers (with the units below them), for
+// the unit selects of the administration forms; the API decides again.
+func adminUnits(p *access.Principal) []console.Option {
+	var out []console.Option
+	seen := map[int64]bool{}
+	for _, u := range p.Tree.WithRole(p.User, tongfa.RoleAdmin) {
+		for _, id := range p.Tree.Subtree(u) {
+			if !seen[id] {
+				seen[id] = true
+				out = append(out, console.Option{Value: strconv.FormatInt(id, 10), Label: p.Tree.Name(id)})
+			}
+		}
+	}
+	return out
+}
+
+func (s *Server) consoleDictionaries(w http.ResponseWriter, r *http.Request, v *view) error {
+	list, err := s.DB.ConfigVersions(r.Context(), "dictionary", "")
+	if err != nil {
+		return err
+	}
+	v.Title, v.Nav, v.Data = "词库", "dictionaries", map[string]any{"Versions": list, "Entries": s.Checker.Size()}
+	return s.render(w, http.StatusOK, "dictionaries", "layout", v)
+}
+
+// consoleAudit shows the newest audit rows with the API's unit scoping.
+func (s *Server) consoleAudit(w http.ResponseWriter, r *http.Request, v *view) error {
+	p := principal(r)
+	q := r.URL.Query()
+	f := store.AuditFilter{Action: q.Get("action"), Target: q.Get("target"), Limit: 100}
+	if !p.Tree.IsTopAdmin(p.User) {
+		f.UnitIDs = append(p.Tree.WithRole(p.User, tongfa.RoleAdmin), p.Tree.WithRole(p.User, tongfa.RoleAuditor)...)
+	}
+	rows, err := s.DB.ListAudit(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	d := map[string]any{"Entries": rows, "Action": f.Action, "Target": f.Target}
+	if q.Get("verify") == "1" {
+		d["Verify"] = s.verifyAudit(r.Context())
+	}
+	v.Title, v.Nav, v.Data = "审计日志", "audit", d
+	return s.render(w, http.StatusOK, "audit", "layout", v)
+}
+
+// auditCheck is the outcome of walking the audit hash chain (R10), as
+// `tongfa audit verify` reports it.
+type auditCheck struct {
+	Report store.AuditReport
+	Broken *store.ErrChainBroken
+	Error  string
+}
+
+// verifyAudit walks the whole sealed chain, so it runs only on request.
+func (s *Server) verifyAudit(ctx context.Context) auditCheck {
+	rep, err := s.DB.VerifyAudit(ctx)
+	out := auditCheck{Report: rep}
+	if err != nil && !errors.As(err, &out.Broken) {
+		out.Error = tongfa.ErrorMessage(err)
+	}
+	return out
+}

@@ -1,0 +1,85 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/registry"
+	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/web/console"
+)
+
+type composeView struct {
+	ItemID   int64
+	Version  int
+	Content  tongfa.Content
+	Body     template.HTML
+	Accounts []registry.AccountView
+	Targets  map[int64]bool
+}
+
+// consoleCompose is the empty compose form; it saves through POST
+// /api/v1/items and checks through POST /api/v1/check as the editor types.
+func (s *Server) consoleCompose(w http.ResponseWriter, r *http.Request, v *view) error {
+	d := composeView{Content: tongfa.Content{Category: tongfa.CategoryNews, Kind: tongfa.KindOriginal,
+		Importance: tongfa.ImportanceRoutine, Urgency: tongfa.UrgencyNormal}, Targets: map[int64]bool{}}
+	return s.renderCompose(w, r, v, d, "写稿")
+}
+
+// consoleEdit prefills the form with the current version; saving makes a
+// new version through PUT /api/v1/items/{id} with base_version.
+func (s *Server) consoleEdit(w http.ResponseWriter, r *http.Request, v *view) error {
+	it, err := s.consoleGetItem(r)
+	if err != nil {
+		return err
+	}
+	c := it.Version.Content
+	d := composeView{ItemID: it.ID, Version: it.VersionNumber, Content: c, Body: s.safeBody(c.Body), Targets: map[int64]bool{}}
+	for _, t := range c.Targets {
+		d.Targets[t] = true
+	}
+	return s.renderCompose(w, r, v, d, "修改稿件")
+}
+
+func (s *Server) renderCompose(w http.ResponseWriter, r *http.Request, v *view, d composeView, title string) error {
+	list, err := s.Registry.List(r.Context(), principal(r))
+	if err != nil {
+		return err
+	}
+	for _, a := range list {
+		if a.Status == "active" || d.Targets[a.ID] {
+			d.Accounts = append(d.Accounts, a)
+		}
+	}
+	v.Title, v.Nav, v.Data = title, "compose", d
+	return s.render(w, http.StatusOK, "compose", "layout", v)
+}
+
+type itemsView struct {
+	Items        []store.ItemSummary
+	States       []console.Option
+	State, Query string
+	Page, Total  int
+	More         bool
+}
+
+var stateOptions = []console.Option{{Value: "draft", Label: "草稿"}, {Value: "in_review", Label: "审核中"},
+	{Value: "approved", Label: "已审签"}, {Value: "publishing", Label: "发布中"}, {Value: "published", Label: "已发布"},
+	{Value: "rejected", Label: "已退回"}, {Value: "withdrawn", Label: "已撤回"}}
+
+// consoleItems lists items with the API's filter (GET /api/v1/items).
+func (s *Server) consoleItems(w http.ResponseWriter, r *http.Request, v *view) error {
+	f, err := itemFilter(r)
+	if err != nil {
+		return err
+	}
+	list, total, err := s.Items.List(r.Context(), principal(r), f)
+	if err != nil {
+		return err
+	}
+	d := itemsView{Items: list, States: stateOptions, State: string(f.State), Query: f.Query, Page: f.Page, Total: total,
+		More: f.Page*f.PerPage < total}
+	v.Title, v.Nav, v.Data = "稿件", "items", d
+	return s.render(w, http.StatusOK, "items", "layout", v)
+}

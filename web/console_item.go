@@ -1,0 +1,176 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/clocks"
+	"github.com/tongfa/tongfa/items"
+	"github.com/tongfa/tongfa/review"
+	"github.com/tongfa/tongfa/store"
+)
+
+type itemView struct {
+	Item       *tongfa.Item
+	UnitName   string
+	Body       template.HTML
+	Check      *items.Check
+	Reasons    []review.Reason
+	Versions   []*tongfa.Version
+	Signoffs   []signoffView
+	Timeline   []clocks.Step
+	Urgent     *clocks.Clock
+	Deliveries deliveriesView
+	Previews   previewsView
+	Can        itemRights
+}
+
+type itemRights struct{ Edit, Submit, Withdraw, Sign bool }
+
+type signoffView struct {
+	store.Signoff
+	Signer string
+}
+
+type deliveriesView struct {
+	ItemID int64
+	Rows   []deliveryView
+	Live   bool // refresh while the item is still sending
+	Admin  bool
+}
+
+// maxVersions bounds the version list on the item page.
+const maxVersions = 20
+
+// livePolling is how long after its last change an item page keeps
+// refreshing its deliveries.
+const livePolling = 30 * time.Minute
+
+func (s *Server) consoleItem(w http.ResponseWriter, r *http.Request, v *view) error {
+	ctx, p := r.Context(), principal(r)
+	it, err := s.consoleGetItem(r)
+	if err != nil {
+		return err
+	}
+	d := itemView{Item: it, UnitName: p.Tree.Name(it.UnitID), Body: s.safeBody(it.Version.Content.Body),
+		Check: s.Items.Check(ctx, it.Version.Content), Can: s.itemRights(ctx, p, it),
+		Previews: previewsView{Previews: s.previews(ctx, it.ID, it.Version.Content)}}
+	if d.Deliveries, err = s.deliveriesOf(ctx, p, it); err != nil {
+		return err
+	}
+	if d.Timeline, err = s.Clocks.Timeline(ctx, it.ID); err != nil {
+		return err
+	}
+	if cl, err := s.Clocks.Status(ctx, it.ID, s.DB.Now()); err == nil {
+		d.Urgent = cl
+	}
+	if d.Reasons, err = s.latestReasons(ctx, it.ID); err != nil {
+		return err
+	}
+	if d.Signoffs, err = s.signoffViews(ctx, it.ID); err != nil {
+		return err
+	}
+	for n := it.VersionNumber; n >= 1 && n > it.VersionNumber-maxVersions; n-- {
+		ver, err := s.DB.Version(ctx, it.ID, n)
+		if err != nil {
+			return err
+		}
+		d.Versions = append(d.Versions, ver)
+	}
+	v.Title, v.Nav, v.Data = it.Version.Content.Title, "items", d
+	return s.render(w, http.StatusOK, "item", "layout", v)
+}
+
+// consoleDeliveries is the htmx fragment the item page polls while sending.
+func (s *Server) consoleDeliveries(w http.ResponseWriter, r *http.Request, v *view) error {
+	it, err := s.consoleGetItem(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.deliveriesOf(r.Context(), principal(r), it)
+	if err != nil {
+		return err
+	}
+	return s.renderData(w, http.StatusOK, "item", "deliveries", d)
+}
+
+func (s *Server) consoleGetItem(r *http.Request) (*tongfa.Item, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.Items.Get(r.Context(), principal(r), id)
+}
+
+func (s *Server) deliveriesOf(ctx context.Context, p *access.Principal, it *tongfa.Item) (deliveriesView, error) {
+	rows, err := s.deliveryRows(ctx, it.ID)
+	// Polling keeps the session alive, so it stops once the item has been
+	// quiet for a while: an open tab must not defeat the idle timeout (R10).
+	live := (it.State == tongfa.StateApproved || it.State == tongfa.StatePublishing) && s.DB.Now().Sub(it.UpdatedAt) < livePolling
+	return deliveriesView{ItemID: it.ID, Rows: rows, Live: live, Admin: p.Tree.Has(p.User, it.UnitID, tongfa.RoleAdmin)}, err
+}
+
+// safeBody re-sanitizes a stored body before it is trusted as HTML (it was
+// sanitized on save; this keeps an old row from a looser policy harmless).
+func (s *Server) safeBody(body string) template.HTML {
+	return template.HTML(s.Items.HTML.HTML(body)) //nolint:gosec // sanitized just above
+}
+
+func (s *Server) itemRights(ctx context.Context, p *access.Principal, it *tongfa.Item) itemRights {
+	editor := p.Tree.Has(p.User, it.UnitID, tongfa.RoleEditor)
+	var c itemRights
+	c.Edit = editor && (it.State == tongfa.StateDraft || it.State == tongfa.StateRejected || it.State == tongfa.StateInReview)
+	c.Submit = editor && it.State == tongfa.StateDraft
+	c.Withdraw = leaderOrAdmin(p, it.UnitID) && (it.State == tongfa.StatePublishing || it.State == tongfa.StatePublished)
+	if it.State == tongfa.StateInReview && holdsAny(p.User, signers) {
+		queue, err := s.Review.Queue(ctx, p)
+		c.Sign = err == nil && slices.ContainsFunc(queue, func(q store.ItemSummary) bool { return q.ID == it.ID })
+	}
+	return c
+}
+
+// latestReasons are the tier reasons of the item's newest submission.
+func (s *Server) latestReasons(ctx context.Context, itemID int64) ([]review.Reason, error) {
+	subs, err := s.DB.Submissions(ctx, itemID)
+	if err != nil || len(subs) == 0 {
+		return nil, err
+	}
+	last := slices.MaxFunc(subs, func(a, b store.Submission) int { return int(a.ID - b.ID) })
+	return reasonsOf(last.Reasons), nil
+}
+
+func reasonsOf(raw json.RawMessage) []review.Reason {
+	var out []review.Reason
+	json.Unmarshal(raw, &out) //nolint:errcheck // written by review.startChain; empty on damage
+	return out
+}
+
+func (s *Server) signoffViews(ctx context.Context, itemID int64) ([]signoffView, error) {
+	sigs, err := s.DB.Signoffs(ctx, itemID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]signoffView, 0, len(sigs))
+	for _, sg := range sigs {
+		out = append(out, signoffView{Signoff: sg, Signer: s.userName(ctx, sg.SignerID)})
+	}
+	return out, nil
+}
+
+// userName shows a user by display name, else username.
+func (s *Server) userName(ctx context.Context, id int64) string {
+	u, err := s.DB.User(ctx, id)
+	if err != nil {
+		return "未知用户"
+	}
+	if u.DisplayName != "" {
+		return u.DisplayName
+	}
+	return u.Username
+}

@@ -1,0 +1,191 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/web/console"
+)
+
+// consoleCSP keeps item bodies (sanitized HTML) from running script even if
+// the sanitizer missed something: every script is a vendored static file.
+const consoleCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: http: https:; " +
+	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+// mountConsole adds the server-rendered console under / (the JSON API
+// stays under /api/v1; console forms post to it with the CSRF header).
+func (s *Server) mountConsole(r *mux.Router) {
+	r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", staticFiles())).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/login", s.consoleLoginPage).Methods(http.MethodGet)
+	r.HandleFunc("/login", s.consoleLogin).Methods(http.MethodPost)
+	r.Handle("/logout", s.page(s.consoleLogout, anyRole)).Methods(http.MethodPost)
+	r.Handle("/", s.page(s.consoleDashboard, anyRole)).Methods(http.MethodGet)
+	r.Handle("/compose", s.page(s.consoleCompose, perm{tongfa.RoleEditor})).Methods(http.MethodGet)
+	r.Handle("/compose/preview", s.page(s.consolePreview, perm{tongfa.RoleEditor})).Methods(http.MethodPost)
+	r.Handle("/items", s.page(s.consoleItems, anyRole)).Methods(http.MethodGet)
+	r.Handle("/items/{id:[0-9]+}", s.page(s.consoleItem, anyRole)).Methods(http.MethodGet)
+	r.Handle("/items/{id:[0-9]+}/edit", s.page(s.consoleEdit, perm{tongfa.RoleEditor})).Methods(http.MethodGet)
+	r.Handle("/items/{id:[0-9]+}/deliveries", s.page(s.consoleDeliveries, anyRole)).Methods(http.MethodGet)
+	r.Handle("/reviews", s.page(s.consoleReviews, anyRole)).Methods(http.MethodGet)
+	r.Handle("/admin/accounts", s.page(s.consoleAccounts, perm{tongfa.RoleAdmin})).Methods(http.MethodGet)
+	r.Handle("/admin/users", s.page(s.consoleUsers, perm{tongfa.RoleAdmin})).Methods(http.MethodGet)
+	r.Handle("/admin/dictionaries", s.page(s.consoleDictionaries, perm{tongfa.RoleAdmin, tongfa.RoleAuditor})).Methods(http.MethodGet)
+	r.Handle("/admin/audit", s.page(s.consoleAudit, perm{tongfa.RoleAdmin, tongfa.RoleAuditor})).Methods(http.MethodGet)
+}
+
+func staticFiles() http.Handler {
+	fs := http.FileServerFS(console.Static)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=300")
+		fs.ServeHTTP(w, r)
+	})
+}
+
+// view is what every console template receives.
+type view struct {
+	Title string
+	Nav   string
+	User  *tongfa.User
+	CSRF  string
+	Can   navRights
+	Data  any
+}
+
+// navRights decides which menu entries show; the routes enforce them.
+type navRights struct{ Compose, Sign, Admin, Audit bool }
+
+func rightsOf(u *tongfa.User) navRights {
+	return navRights{
+		Compose: u.HasAnyRole(tongfa.RoleEditor),
+		Sign:    holdsAny(u, signers),
+		Admin:   u.HasAnyRole(tongfa.RoleAdmin),
+		Audit:   u.HasAnyRole(tongfa.RoleAdmin) || u.HasAnyRole(tongfa.RoleAuditor),
+	}
+}
+
+// pageFunc renders one console page for an authenticated user.
+type pageFunc func(w http.ResponseWriter, r *http.Request, v *view) error
+
+// page authenticates a console request like authed does for the API, but
+// answers in HTML: no session sends the browser to /login, errors render a
+// Chinese error page with the stable code. A form post carries the CSRF
+// token in a field instead of the header.
+func (s *Server) page(h pageFunc, need perm) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if unsafeMethod(r.Method) && r.Header.Get(CSRFHeader) == "" {
+			r.Header.Set(CSRFHeader, r.PostFormValue("csrf_token"))
+		}
+		p, token, err := s.authenticate(r)
+		if tongfa.ErrorCode(err) == tongfa.EUnauthorized {
+			toLogin(w, r)
+			return
+		}
+		v := &view{}
+		if err == nil {
+			v.User, v.Can = p.User, rightsOf(p.User)
+			if sess, e := s.Sessions.Get(r.Context(), token); e == nil {
+				v.CSRF = sess.CSRF
+			}
+			if !holdsAny(p.User, need) {
+				err = &tongfa.Error{Code: tongfa.EForbidden, Message: "您没有访问此页面的权限"}
+			}
+		}
+		if err == nil {
+			ctx := context.WithValue(r.Context(), keyPrincipal, p)
+			r = r.WithContext(context.WithValue(ctx, keySessionToken, token))
+			err = h(w, r, v)
+		}
+		if err != nil {
+			s.consoleError(w, r, v, err)
+		}
+	})
+}
+
+// toLogin sends a visitor without a session to the login page, and back
+// here afterwards. An htmx poll (deliveries, dashboard) must not swap the
+// login page into a fragment, so it is told to navigate instead.
+func toLogin(w http.ResponseWriter, r *http.Request) {
+	next := "/login"
+	if r.Method == http.MethodGet {
+		next += "?next=" + url.QueryEscape(r.URL.RequestURI())
+	}
+	if r.Header.Get("HX-Request") == "true" {
+		w.Header().Set("HX-Redirect", next)
+		w.WriteHeader(http.StatusUnauthorized)
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// render executes a page into a buffer first, so a template error becomes
+// an error page rather than half a page.
+func (s *Server) render(w http.ResponseWriter, status int, page, tmpl string, v *view) error {
+	return s.renderData(w, status, page, tmpl, v)
+}
+
+// renderData executes a template (a page's layout or a fragment) over data.
+func (s *Server) renderData(w http.ResponseWriter, status int, page, tmpl string, data any) error {
+	var buf bytes.Buffer
+	if err := console.Templates[page].ExecuteTemplate(&buf, tmpl, data); err != nil {
+		return &tongfa.Error{Code: tongfa.EInternal, Message: "页面渲染失败", Err: err}
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", consoleCSP)
+	w.WriteHeader(status)
+	w.Write(buf.Bytes()) //nolint:errcheck // the client went away
+	return nil
+}
+
+type errorView struct{ Code, Message string }
+
+func (s *Server) consoleError(w http.ResponseWriter, r *http.Request, v *view, err error) {
+	code := tongfa.ErrorCode(err)
+	status := HTTPStatus(code)
+	if status >= 500 {
+		s.Logger.ErrorContext(r.Context(), "console page failed", slog.String("request_id", requestID(r.Context())),
+			slog.String("path", r.URL.Path), slog.Any("error", err))
+	}
+	v.Title, v.Data = "出错了", errorView{Code: code, Message: tongfa.ErrorMessage(err)}
+	if e := s.render(w, status, "error", "layout", v); e != nil {
+		http.Error(w, "页面渲染失败（错误代码：internal）", http.StatusInternalServerError)
+	}
+}
+
+// safeNext keeps a post-login redirect on this site: a path, never a
+// scheme or host, and nothing a browser would strip or turn into one
+// (backslashes, tabs, newlines).
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\t\r\n") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return "/"
+	}
+	return next
+}
+
+// loginFromHere refuses cross-site form posts to /login (login CSRF: a
+// forged login would put the victim in the attacker's session). Browsers
+// send Origin on every POST; clients that send none are not browsers.
+func loginFromHere(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host == r.Host
+}
+
+// readable is the set of units p may read, for store filters.
+func readable(p *access.Principal) []int64 { return p.Tree.Readable(p.User) }

@@ -9,8 +9,8 @@ import (
 )
 
 // reconcileEvery is how often the scheduler asks for a reconcile pass. Every
-// process runs a scheduler; the fixed TaskID lets only one pass be queued
-// at a time.
+// process runs a scheduler; the uniqueness lock (see Every) lets only one
+// pass be queued at a time.
 const reconcileEvery = "@every 10s"
 
 // Runner is the worker side of a hub process: the asynq server with its
@@ -50,13 +50,20 @@ func NewRunner(opt asynq.RedisConnOpt, concurrency int, log *slog.Logger) *Runne
 // Handle registers a task handler.
 func (r *Runner) Handle(taskType string, h asynq.HandlerFunc) { r.mux.HandleFunc(taskType, h) }
 
-// Every registers a periodic task; taskID keeps several schedulers from
-// queueing it twice.
-func (r *Runner) Every(spec, taskType, taskID, queue string) error {
-	_, err := r.sched.Register(spec, asynq.NewTask(taskType, nil), asynq.TaskID(taskID), asynq.Queue(queue),
+// Every registers a periodic task. A uniqueness lock keeps several
+// schedulers from queueing it twice while one is pending or running. It is
+// a lock with a time limit, not a fixed TaskID: a task whose worker was
+// killed ends archived, and an archived task would hold a fixed TaskID —
+// and stop the schedule — for good.
+func (r *Runner) Every(spec, taskType, queue string) error {
+	_, err := r.sched.Register(spec, asynq.NewTask(taskType, nil), asynq.Unique(periodicLock), asynq.Queue(queue),
 		asynq.MaxRetry(0), asynq.Timeout(time.Minute))
 	return err
 }
+
+// periodicLock is how long a periodic task's uniqueness lock lasts at
+// most: it is released when the task finishes, and lapses after a crash.
+const periodicLock = time.Minute
 
 // Start runs the server and the scheduler in the background.
 func (r *Runner) Start() error {
@@ -78,5 +85,5 @@ func (r *Runner) Deliveries(w *Worker, rec *Reconciler) error {
 	r.Handle(TypeDeliver, w.HandleDeliver)
 	r.Handle(TypeWithdraw, w.HandleWithdraw)
 	r.Handle(TypeReconcile, rec.HandleReconcile)
-	return r.Every(reconcileEvery, TypeReconcile, "delivery:reconcile", "default")
+	return r.Every(reconcileEvery, TypeReconcile, "default")
 }

@@ -57,14 +57,14 @@ func (m *Main) startWorker() error {
 		}
 		return err
 	})
-	if err := r.Every(pollEvery, inbox.TypePoll, inbox.TypePoll, "low"); err != nil {
+	if err := r.Every(pollEvery, inbox.TypePoll, "low"); err != nil {
 		return err
 	}
 	r.Handle("review:escalate", func(ctx context.Context, _ *asynq.Task) error {
 		_, err := m.Server.Review.Escalate(ctx, m.DB.Now())
 		return err
 	})
-	if err := r.Every(escalateEvery, "review:escalate", "review:escalate", "default"); err != nil {
+	if err := r.Every(escalateEvery, "review:escalate", "default"); err != nil {
 		return err
 	}
 	r.Handle(clocks.TypeCheck, func(ctx context.Context, t *asynq.Task) error {
@@ -90,7 +90,7 @@ func (m *Main) startWorker() error {
 		return err
 	})
 	for _, e := range [][2]string{{"@every 1m", "clock:sweep"}, {"@every 1h", "clock:frequency"}} {
-		if err := r.Every(e[0], e[1], e[1], "urgent"); err != nil {
+		if err := r.Every(e[0], e[1], "urgent"); err != nil {
 			return err
 		}
 	}
@@ -104,14 +104,14 @@ func (m *Main) startWorker() error {
 		return m.Server.Patrol.Run(ctx, p.RunID)
 	})
 	r.Handle("registry:daily", func(ctx context.Context, _ *asynq.Task) error { return m.registryDaily(ctx) })
-	if err := r.Every("@every 6h", "registry:daily", "registry:daily", "low"); err != nil {
+	if err := r.Every("@every 6h", "registry:daily", "low"); err != nil {
 		return err
 	}
 	r.Handle("audit:prune", func(ctx context.Context, _ *asynq.Task) error {
 		_, err := m.DB.PruneAudit(ctx, 0) // keeps 180 days (R10)
 		return err
 	})
-	if err := r.Every("@daily", "audit:prune", "audit:prune", "low"); err != nil {
+	if err := r.Every("@daily", "audit:prune", "low"); err != nil {
 		return err
 	}
 	if err := r.Start(); err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/tongfa/tongfa/connectors/all"
 	"github.com/tongfa/tongfa/connectors/sim"
 	"github.com/tongfa/tongfa/inbox"
+	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/redisconn/redistest"
 	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/secret"
@@ -438,3 +439,57 @@ func TestExtensionAndOverride(t *testing.T) {
 	}
 }
 
+
+type robotLog struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (r *robotLog) Unit(_ context.Context, _ int64, m notify.Message) {
+	r.mu.Lock()
+	r.msgs = append(r.msgs, m.Title+m.Text)
+	r.mu.Unlock()
+}
+
+// TestDeadlineAlerts: an open message past 75 % of its window is reported
+// at risk, one past its deadline overdue — once each; a closed one and a
+// fresh one are not.
+func TestDeadlineAlerts(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	now, _ := time.ParseInLocation("2006-01-02 15:04", "2026-11-20 10:00", workday.Location()) // a Friday
+	acc := e.accounts[tongfa.PlatformWebsite]
+	ms, err := e.svc.Ingest(ctx, []inbox.Incoming{
+		{Account: acc, Kind: "error_report", PlatformMsgID: "late", Body: "链接失效", At: now.Add(-72 * time.Hour)},
+		{Account: acc, Kind: "comment", PlatformMsgID: "risk", Body: "感谢", At: now.Add(-6 * 24 * time.Hour)},
+		{Account: acc, Kind: "comment", PlatformMsgID: "fresh", Body: "建议增加停车位", At: now.Add(-time.Hour)},
+		{Account: acc, Kind: "error_report", PlatformMsgID: "closed", Body: "错别字", At: now.Add(-72 * time.Hour)},
+	})
+	if err != nil || len(ms) != 4 {
+		t.Fatal(ms, err)
+	}
+	byKey := map[string]int64{}
+	for _, m := range ms {
+		byKey[m.PlatformMsgID] = m.ID
+	}
+	if err := e.svc.Close(ctx, e.as(t, "editor"), byKey["closed"], "已在网站修正"); err != nil {
+		t.Fatal(err)
+	}
+	robots := &robotLog{}
+	n, err := e.svc.Sweep(ctx, now, robots)
+	if err != nil || n != 2 {
+		t.Fatalf("sweep fired %d (%v), want 2; robots got %q", n, err, robots.msgs)
+	}
+	joined := strings.Join(robots.msgs, "\n")
+	if !strings.Contains(joined, "【留言已超期】") || !strings.Contains(joined, "【留言即将超期】") || !strings.Contains(joined, "表扬感谢") {
+		t.Fatalf("robot messages %q", robots.msgs)
+	}
+	if n, _ := e.svc.Sweep(ctx, now.Add(time.Minute), robots); n != 0 {
+		t.Fatalf("second sweep fired %d", n)
+	}
+	var notes int
+	e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM notifications WHERE user_id = $1 AND kind LIKE 'reply.%'`, e.users["editor"].ID).Scan(&notes) //nolint:errcheck
+	if notes != 2 {
+		t.Fatalf("editor got %d notifications, want 2", notes)
+	}
+}

@@ -195,3 +195,15 @@ func (db *DB) IngestPolled(ctx context.Context, accountID int64, source, cursor 
 	})
 	return fresh, err
 }
+
+// MessagesAtRisk lists open messages past the at-risk point: the given
+// share of the time between arrival and deadline used up, or overdue.
+func (db *DB) MessagesAtRisk(ctx context.Context, now time.Time, share float64) ([]Message, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT `+messageColumns+` FROM messages
+		WHERE state IN ('new','assigned') AND received_at + (deadline - received_at) * $2 <= $1
+		ORDER BY deadline LIMIT 1000`, now, share)
+	if err != nil {
+		return nil, fmt.Errorf("store: messages at risk: %w", err)
+	}
+	return pgx.CollectRows(rows, scanMessage)
+}

@@ -60,6 +60,13 @@ func (m *Main) startWorker() error {
 	if err := r.Every(pollEvery, inbox.TypePoll, "low"); err != nil {
 		return err
 	}
+	r.Handle(inbox.TypeDeadlines, func(ctx context.Context, _ *asynq.Task) error {
+		_, err := m.Server.Inbox.Sweep(ctx, m.DB.Now(), m.Server.Review.Notify)
+		return err
+	})
+	if err := r.Every("@every 5m", inbox.TypeDeadlines, "default"); err != nil {
+		return err
+	}
 	r.Handle("review:escalate", func(ctx context.Context, _ *asynq.Task) error {
 		_, err := m.Server.Review.Escalate(ctx, m.DB.Now())
 		return err

@@ -10,6 +10,7 @@ import (
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/connectors/sim"
+	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
 	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/review"
@@ -129,5 +130,40 @@ func seedDemoItems(ctx context.Context, m *Main, unit int64, targets []int64) er
 		}
 	}
 	m.Logger.Info("demo content seeded", slog.Int("items", len(demoItems)))
-	return nil
+	return seedDemoMessages(ctx, m, targets)
+}
+
+// demoMessages are what the public wrote back, one per platform, some
+// close to or past their reply deadline.
+var demoMessages = []struct {
+	platform tongfa.Platform
+	kind     string
+	author   string
+	body     string
+	ago      time.Duration
+}{
+	{tongfa.PlatformWebsite, "error_report", "网站访客", "“办事指南”栏目中社保卡补办的咨询电话号码有误，打过去是空号。", 50 * time.Hour},
+	{tongfa.PlatformApp, "comment", "市民李先生", "我要投诉：小区旁工地夜间施工噪音严重，影响休息，希望有关部门处理。", 3 * time.Hour},
+	{tongfa.PlatformWeibo, "comment", "示范市民", "为寒潮中坚守岗位的交警点赞，辛苦了！", 40 * time.Minute},
+	{tongfa.PlatformWeChat, "message", "oDemoOpenID0001", "请问新生儿医保在哪里办理？需要带哪些材料？", 26 * time.Hour},
+}
+
+func seedDemoMessages(ctx context.Context, m *Main, accounts []int64) error {
+	byPlatform := map[tongfa.Platform]*store.Account{}
+	for _, id := range accounts {
+		a, err := m.DB.Account(ctx, id)
+		if err != nil {
+			return err
+		}
+		byPlatform[a.Platform] = a
+	}
+	var ins []inbox.Incoming
+	for i, d := range demoMessages {
+		if a := byPlatform[d.platform]; a != nil {
+			ins = append(ins, inbox.Incoming{Account: a, Kind: d.kind, PlatformMsgID: fmt.Sprintf("demo-%d", i+1),
+				Author: d.author, Body: d.body, At: time.Now().Add(-d.ago)})
+		}
+	}
+	_, err := m.Server.Inbox.Ingest(ctx, ins)
+	return err
 }

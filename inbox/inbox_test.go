@@ -17,10 +17,13 @@ import (
 	"time"
 
 	"github.com/gorilla/mux"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/connectors"
 	"github.com/tongfa/tongfa/connectors/all"
+	"github.com/tongfa/tongfa/connectors/connectortest"
 	"github.com/tongfa/tongfa/connectors/sim"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/notify"
@@ -55,6 +58,7 @@ type env struct {
 	users    map[string]*tongfa.User
 	accounts map[tongfa.Platform]*store.Account
 	pushes   *recorder
+	rdb      *redis.Client
 }
 
 // recorder keeps every push the hub received, to replay one.
@@ -85,6 +89,7 @@ func newEnv(t testing.TB) *env {
 	t.Cleanup(st.Close)
 	e.simURL = st.URL
 	rdb := redistest.New(t, redisDB)
+	e.rdb = rdb
 	e.svc = &inbox.Service{DB: e.db}
 	e.intake = &inbox.Intake{Inbox: e.svc, Box: e.box, Redis: rdb, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	r := mux.NewRouter()
@@ -491,5 +496,55 @@ func TestDeadlineAlerts(t *testing.T) {
 	e.db.Pool.QueryRow(ctx, `SELECT count(*) FROM notifications WHERE user_id = $1 AND kind LIKE 'reply.%'`, e.users["editor"].ID).Scan(&notes) //nolint:errcheck
 	if notes != 2 {
 		t.Fatalf("editor got %d notifications, want 2", notes)
+	}
+}
+
+// TestWeChatArticleComments: comments on a published WeChat article are
+// polled with comment/list, each article from its own stored position.
+func TestWeChatArticleComments(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	reg := all.New(e.rdb, 5*time.Second)
+	acc := e.accounts[tongfa.PlatformWeChat]
+	creds, err := registry.Open(e.box, acc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cacc := connectors.Account{ID: acc.ID, Platform: acc.Platform, Name: acc.Name, APIBase: acc.APIBase, Credentials: creds}
+	steps := connectortest.NewSteps()
+	post := &connectors.Post{DeliveryID: 1, Key: "tongfa-d1", Account: cacc,
+		Payload: connectors.Payload{Title: "关于做好冬季供暖保障工作的通知", Digest: "供暖", HTML: "<p>确保群众温暖过冬。</p>", Link: "http://127.0.0.1/a/1"}}
+	if _, err := reg.WeChat.Publish(ctx, post, steps); err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := steps.Get("publish_id")
+	it, err := e.db.CreateItem(ctx, e.unit.ID, e.users["editor"].ID, tongfa.Content{Title: "通知", Body: "<p>x</p>", Category: "news",
+		Kind: tongfa.KindOriginal, Importance: tongfa.ImportanceRoutine, Urgency: tongfa.UrgencyNormal}, store.SystemActor, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.db.Pool.Exec(ctx, `INSERT INTO deliveries (item_id, version_number, version_hash, account_id, platform, state, steps,
+		created_at, updated_at, delivered_at) VALUES ($1, 1, $2, $3, 'wechat', 'delivered', jsonb_build_object('publish_id', $4::text), now(), now(), now())`,
+		it.ID, it.Version.Hash, acc.ID, pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		e.raise(t, sim.Inbound{Platform: "wechat", Kind: "comment", PostID: pid, User: fmt.Sprint("openid-", i), Text: fmt.Sprintf("第%d条评论：请问供暖费怎么缴纳？", i)})
+	}
+	poller := &inbox.Poller{Inbox: e.svc, Box: e.box, WeChat: reg.WeChat, Log: e.intake.Log}
+	if n, err := poller.PollAccount(ctx, acc); err != nil || n != 3 {
+		t.Fatalf("first poll: %d %v", n, err)
+	}
+	e.raise(t, sim.Inbound{Platform: "wechat", Kind: "comment", PostID: pid, User: "openid-9", Text: "感谢及时通知"})
+	if n, err := poller.PollAccount(ctx, acc); err != nil || n != 1 {
+		t.Fatalf("second poll: %d %v", n, err)
+	}
+	if n, _ := poller.PollAccount(ctx, acc); n != 0 {
+		t.Fatalf("third poll: %d", n)
+	}
+	ms := e.messages(t)
+	if len(ms) != 4 || ms[0].Platform != "wechat" || ms[0].PostID != pid {
+		t.Fatalf("messages %+v", ms)
 	}
 }

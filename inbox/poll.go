@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"time"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/connectors"
@@ -23,21 +24,32 @@ type Lister interface {
 	Comments(ctx context.Context, acc connectors.Account, since string, limit int) ([]connectors.Comment, string, error)
 }
 
+// ArticleComments lists the comments of one published WeChat article.
+type ArticleComments interface {
+	Comments(ctx context.Context, acc connectors.Account, msgDataID string, begin int) ([]connectors.Comment, int, error)
+}
+
+// CommentWindow is how long after publication a WeChat article's
+// comments are polled.
+const CommentWindow = 30 * 24 * time.Hour
+
 // Poller reads comments from the platforms that are polled (Weibo's
-// comments/to_me, the app's and website's lists; pushed ones come through
-// Intake). Each account's cursor is stored with the page it read, in one
+// comments/to_me, the app's and website's lists, the comments of WeChat
+// articles; WeChat messages are pushed and come through Intake). Each account's cursor is stored with the page it read, in one
 // transaction, so a restart neither skips nor re-reads.
 type Poller struct {
 	Inbox   *Service
 	Box     *secret.Box
 	Weibo   *weibo.Client
+	WeChat  ArticleComments
 	App     Lister
 	Website Lister
 	Log     *slog.Logger
 }
 
 // polled are the platforms whose comments are polled.
-var polled = map[tongfa.Platform]bool{tongfa.PlatformWeibo: true, tongfa.PlatformApp: true, tongfa.PlatformWebsite: true}
+var polled = map[tongfa.Platform]bool{tongfa.PlatformWeibo: true, tongfa.PlatformApp: true, tongfa.PlatformWebsite: true,
+	tongfa.PlatformWeChat: true}
 
 // pageSize is how many items one app or website poll asks for.
 const pageSize = 200
@@ -72,6 +84,9 @@ func (p *Poller) PollAccount(ctx context.Context, acc *store.Account) (int, erro
 		return 0, err
 	}
 	cacc := connectors.Account{ID: acc.ID, Platform: acc.Platform, Name: acc.Name, APIBase: acc.APIBase, Credentials: creds, Settings: acc.Settings}
+	if acc.Platform == tongfa.PlatformWeChat {
+		return p.pollArticles(ctx, acc, cacc)
+	}
 	source := string(acc.Platform) + ":comments"
 	cursor, err := p.Inbox.DB.Cursor(ctx, acc.ID, source)
 	if err != nil {
@@ -114,4 +129,43 @@ func (p *Poller) list(ctx context.Context, acc connectors.Account, cursor string
 		return p.Website.Comments(ctx, acc, cursor, pageSize)
 	}
 	return nil, cursor, nil
+}
+
+// pollArticles reads the new comments of every article the account
+// published in the last CommentWindow; each article has its own cursor
+// (the position in its comment list).
+func (p *Poller) pollArticles(ctx context.Context, acc *store.Account, cacc connectors.Account) (int, error) {
+	if p.WeChat == nil {
+		return 0, nil
+	}
+	ids, err := p.Inbox.DB.PublishedArticles(ctx, acc.ID, p.Inbox.DB.Now().Add(-CommentWindow))
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, id := range ids {
+		source := "wechat:comments:" + id
+		cursor, err := p.Inbox.DB.Cursor(ctx, acc.ID, source)
+		if err != nil {
+			return total, err
+		}
+		begin, _ := strconv.Atoi(cursor)
+		list, next, err := p.WeChat.Comments(ctx, cacc, id, begin)
+		if err != nil {
+			return total, err
+		}
+		if next == begin && cursor != "" {
+			continue
+		}
+		ins := make([]Incoming, 0, len(list))
+		for _, c := range list {
+			ins = append(ins, Incoming{Account: acc, Kind: c.Kind, PlatformMsgID: c.ID, PostID: c.PostID, Author: c.User, Body: c.Text, At: c.CreatedAt})
+		}
+		fresh, err := p.Inbox.IngestPolled(ctx, acc, source, strconv.Itoa(next), ins)
+		if err != nil {
+			return total, err
+		}
+		total += len(fresh)
+	}
+	return total, nil
 }

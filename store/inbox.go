@@ -207,3 +207,15 @@ func (db *DB) MessagesAtRisk(ctx context.Context, now time.Time, share float64) 
 	}
 	return pgx.CollectRows(rows, scanMessage)
 }
+
+// PublishedArticles returns the WeChat publish ids (the msg_data_id of
+// comment/list) of an account's articles delivered since.
+func (db *DB) PublishedArticles(ctx context.Context, accountID int64, since time.Time) ([]string, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT steps->>'publish_id' FROM deliveries
+		WHERE account_id = $1 AND state = 'delivered' AND delivered_at >= $2 AND steps ? 'publish_id'
+		ORDER BY id`, accountID, since)
+	if err != nil {
+		return nil, fmt.Errorf("store: published articles: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}

@@ -48,7 +48,7 @@ func (m *Main) startWorker() error {
 	if err := r.Deliveries(w, rec); err != nil {
 		return err
 	}
-	poller := &inbox.Poller{Inbox: m.Server.Inbox, Box: m.Server.Box, Weibo: m.platforms.Weibo, App: m.platforms.App,
+	poller := &inbox.Poller{Inbox: m.Server.Inbox, Box: m.Server.Box, Weibo: m.platforms.Weibo, WeChat: m.platforms.WeChat, App: m.platforms.App,
 		Website: m.platforms.Website, Log: m.Logger}
 	r.Handle(inbox.TypePoll, func(ctx context.Context, _ *asynq.Task) error {
 		n, err := poller.Poll(ctx)

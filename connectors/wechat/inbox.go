@@ -1,0 +1,77 @@
+package wechat
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/silenceper/wechat/v2/util"
+
+	"github.com/tongfa/tongfa/connectors"
+)
+
+// commentURL lists the comments of a published article (the library has
+// no client for it; the URI modifier routes it like every other call).
+const commentURL = "https://api.weixin.qq.com/cgi-bin/comment/list?access_token="
+
+// commentPage is the most comment/list returns at once.
+const commentPage = 50
+
+// Comments returns the comments of the article msgDataID from position
+// begin on (WeChat lists them oldest first) and the position to ask from
+// next. Each page is asked again in place when it fails.
+func (c *Client) Comments(ctx context.Context, acc connectors.Account, msgDataID string, begin int) ([]connectors.Comment, int, error) {
+	a, err := c.account(acc)
+	if err != nil {
+		return nil, begin, err
+	}
+	id, err := strconv.ParseInt(msgDataID, 10, 64)
+	if err != nil {
+		return nil, begin, &connectors.Error{Class: connectors.Permanent, Platform: "wechat", Message: "文章编号无效：" + msgDataID}
+	}
+	var out []connectors.Comment
+	for {
+		var res struct {
+			util.CommonError
+			Total   int `json:"total"`
+			Comment []struct {
+				ID      int64  `json:"user_comment_id"`
+				OpenID  string `json:"openid"`
+				Created int64  `json:"create_time"`
+				Content string `json:"content"`
+			} `json:"comment"`
+		}
+		err := connectors.Reread(ctx, rereads, func() error {
+			return a.retryToken("comments", func() error {
+				tok, err := a.token.GetAccessTokenContext(ctx)
+				if err != nil {
+					return err
+				}
+				body, err := util.PostJSONContext(ctx, commentURL+tok,
+					map[string]any{"msg_data_id": id, "index": 0, "begin": begin, "count": commentPage, "type": 0})
+				if err != nil {
+					return err
+				}
+				if err := json.Unmarshal(body, &res); err != nil {
+					return err
+				}
+				if res.ErrCode != 0 {
+					return &res.CommonError
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			return out, begin, err
+		}
+		for _, cm := range res.Comment {
+			out = append(out, connectors.Comment{ID: msgDataID + ":" + strconv.FormatInt(cm.ID, 10), Kind: "comment",
+				PostID: msgDataID, User: cm.OpenID, Text: cm.Content, CreatedAt: time.Unix(cm.Created, 0)})
+		}
+		begin += len(res.Comment)
+		if len(res.Comment) < commentPage || begin >= res.Total {
+			return out, begin, nil
+		}
+	}
+}

@@ -22,6 +22,9 @@ type dashboardView struct {
 	// Weeks charts each account's posts over the last four weeks.
 	Frequency []clocks.Frequency
 	Weeks     []weekChart
+	// Inbox lists open messages from the public that are overdue or due
+	// within 24 hours (R7).
+	Inbox []messageRow
 }
 
 type failedDelivery struct {
@@ -57,6 +60,9 @@ func (s *Server) consoleDashboard(w http.ResponseWriter, r *http.Request, v *vie
 		if d.Mine, _, err = s.Items.List(ctx, p, store.ItemFilter{AuthorID: p.User.ID, Page: 1, PerPage: 10}); err != nil {
 			return err
 		}
+	}
+	if d.Inbox, err = s.dueMessages(ctx, p, now); err != nil {
+		return err
 	}
 	if err := s.publishing(ctx, readable(p), now, &d); err != nil {
 		return err

@@ -1,0 +1,270 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/inbox"
+	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/web/console"
+)
+
+// atRiskWindow is how close to its deadline an open message is flagged
+// (on its row and on the dashboard).
+const atRiskWindow = 24 * time.Hour
+
+// inboxPageSize is how many messages one page of /inbox lists.
+const inboxPageSize = 50
+
+// dashboardInboxScan bounds how many messages per state the dashboard
+// looks through for overdue and at-risk ones.
+const dashboardInboxScan = 100
+
+var messageStates = []console.Option{{Value: inbox.StateNew, Label: "待处理"}, {Value: inbox.StateAssigned, Label: "已分派"},
+	{Value: inbox.StateAnswered, Label: "已答复"}, {Value: inbox.StateClosed, Label: "已关闭"}}
+
+var messageKinds = map[string]string{"comment": "评论", "message": "私信", "error_report": "网站找错"}
+
+var dueOptions = []console.Option{{Value: "24", Label: "24 小时内到期"}, {Value: "72", Label: "3 天内到期"},
+	{Value: "168", Label: "7 天内到期"}}
+
+// messageRow is a message with what the console shows about it.
+type messageRow struct {
+	inbox.View
+	PlatformLabel string
+	AccountName   string
+	KindLabel     string
+	StateLabel    string
+	Due           string // "剩余 2 天 3 小时", "已超时 5 小时"
+	AtRisk        bool   // open, not overdue, deadline within atRiskWindow
+	Open          bool
+	Excerpt       string
+}
+
+type inboxView struct {
+	Rows       []messageRow
+	States     []console.Option
+	Classes    []console.Option
+	DueOptions []console.Option
+	State      string
+	Class      string
+	Due        string
+	Next       string // query of the next page; "" when this is the last
+}
+
+type messageView struct {
+	messageRow
+	UnitName   string
+	Assignee   string
+	ExtendedBy string
+	Masked     bool
+	Classes    []console.Option
+	Users      []console.Option
+	AssigneeID string
+	Days       []int
+	Can        messageRights
+}
+
+type messageRights struct{ Class, Assign, Extend, Close bool }
+
+// consoleInbox lists messages with the API's filter (GET /api/v1/inbox).
+func (s *Server) consoleInbox(w http.ResponseWriter, r *http.Request, v *view) error {
+	q := r.URL.Query()
+	before, err := queryInt(r, "before", 0, 0)
+	hours, err2 := queryInt(r, "due_within_hours", 0, 24*365)
+	if err = firstErr(err, err2); err != nil {
+		return err
+	}
+	d := inboxView{States: messageStates, Classes: s.classOptions(), DueOptions: dueOptions}
+	if known(d.States, q.Get("state")) {
+		d.State = q.Get("state")
+	}
+	if known(d.Classes, q.Get("class")) {
+		d.Class = q.Get("class")
+	}
+	f := store.MessageFilter{State: d.State, Class: d.Class, BeforeID: int64(before), Limit: inboxPageSize}
+	now := s.DB.Now()
+	if hours > 0 {
+		d.Due = strconv.Itoa(hours)
+		f.DueBefore = now.Add(time.Duration(hours) * time.Hour)
+	}
+	ctx := r.Context()
+	list, err := s.Inbox.List(ctx, principal(r), f)
+	if err != nil {
+		return err
+	}
+	d.Rows = s.messageRows(ctx, list, now)
+	if len(list) == inboxPageSize {
+		next := url.Values{"before": {strconv.FormatInt(list[len(list)-1].ID, 10)}}
+		for k, val := range map[string]string{"state": d.State, "class": d.Class, "due_within_hours": d.Due} {
+			if val != "" {
+				next.Set(k, val)
+			}
+		}
+		d.Next = next.Encode()
+	}
+	v.Title, v.Nav, v.Data = "留言", "inbox", d
+	return s.render(w, http.StatusOK, "inbox", "layout", v)
+}
+
+// consoleMessage shows one message with the actions the viewer may take;
+// the forms post to /api/v1/inbox/{id}/{action}.
+func (s *Server) consoleMessage(w http.ResponseWriter, r *http.Request, v *view) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx, p := r.Context(), principal(r)
+	m, err := s.Inbox.Get(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	rows := s.messageRows(ctx, []inbox.View{*m}, s.DB.Now())
+	d := messageView{messageRow: rows[0], UnitName: p.Tree.Name(m.UnitID), Classes: s.classOptions()}
+	handler := p.Tree.Has(p.User, m.UnitID, tongfa.RoleEditor) || p.Tree.Has(p.User, m.UnitID, tongfa.RoleAdmin)
+	d.Masked = !handler && (m.AssigneeID == nil || *m.AssigneeID != p.User.ID)
+	d.Can = messageRights{Class: handler && d.Open, Assign: handler && d.Open, Close: handler && m.State != inbox.StateClosed,
+		Extend: p.Tree.Has(p.User, m.UnitID, tongfa.RoleDeputy) && d.Open && m.ExtensionDays == 0}
+	if m.AssigneeID != nil {
+		d.Assignee, d.AssigneeID = s.userName(ctx, *m.AssigneeID), strconv.FormatInt(*m.AssigneeID, 10)
+	}
+	if m.ExtendedBy != nil {
+		d.ExtendedBy = s.userName(ctx, *m.ExtendedBy)
+	}
+	if d.Can.Assign {
+		if d.Users, err = s.assignees(ctx, p, m.UnitID); err != nil {
+			return err
+		}
+	}
+	if d.Can.Extend {
+		for n := 1; n <= inbox.MaxExtension; n++ {
+			d.Days = append(d.Days, n)
+		}
+	}
+	v.Title, v.Nav, v.Data = fmt.Sprintf("留言 %d", m.ID), "inbox", d
+	return s.render(w, http.StatusOK, "inbox_message", "layout", v)
+}
+
+// assignees are the active users of the message's unit who may read it:
+// the people inbox.Service.Assign accepts.
+func (s *Server) assignees(ctx context.Context, p *access.Principal, unit int64) ([]console.Option, error) {
+	users, err := s.DB.Users(ctx, []int64{unit})
+	if err != nil {
+		return nil, err
+	}
+	var out []console.Option
+	for i := range users {
+		u := &users[i]
+		if u.Disabled || !p.Tree.CanRead(u, unit) {
+			continue
+		}
+		label := u.Username
+		if u.DisplayName != "" {
+			label = u.DisplayName + "（" + u.Username + "）"
+		}
+		out = append(out, console.Option{Value: strconv.FormatInt(u.ID, 10), Label: label})
+	}
+	return out, nil
+}
+
+// dueMessages are the open messages p may read whose deadline has passed
+// or falls within atRiskWindow, most urgent first (the dashboard block).
+func (s *Server) dueMessages(ctx context.Context, p *access.Principal, now time.Time) ([]messageRow, error) {
+	var all []inbox.View
+	for _, st := range []string{inbox.StateNew, inbox.StateAssigned} {
+		list, err := s.Inbox.List(ctx, p, store.MessageFilter{State: st, DueBefore: now.Add(atRiskWindow), Limit: dashboardInboxScan})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, list...)
+	}
+	slices.SortFunc(all, func(a, b inbox.View) int { return cmp.Or(a.Deadline.Compare(b.Deadline), cmp.Compare(a.ID, b.ID)) })
+	return s.messageRows(ctx, all, now), nil
+}
+
+// messageRows adds labels, account names and the deadline state.
+func (s *Server) messageRows(ctx context.Context, list []inbox.View, now time.Time) []messageRow {
+	accounts := map[int64]string{}
+	out := make([]messageRow, 0, len(list))
+	for _, m := range list {
+		name, ok := accounts[m.AccountID]
+		if !ok {
+			if a, err := s.DB.Account(ctx, m.AccountID); err == nil {
+				name = a.Name
+			}
+			accounts[m.AccountID] = name
+		}
+		open := m.State == inbox.StateNew || m.State == inbox.StateAssigned
+		out = append(out, messageRow{View: m, PlatformLabel: tongfa.Platform(m.Platform).Label(), AccountName: name,
+			KindLabel: labelOf(messageKinds, m.Kind), StateLabel: optionLabel(messageStates, m.State), Open: open,
+			Due: dueText(m.Deadline.Sub(now)), AtRisk: open && !m.Overdue && m.Deadline.Sub(now) <= atRiskWindow,
+			Excerpt: excerpt(m.Body, 40)})
+	}
+	return out
+}
+
+// classOptions are the policy's classes, the default class last.
+func (s *Server) classOptions() []console.Option {
+	pol := s.Inbox.Policy
+	if pol == nil {
+		pol = defaultInboxPolicy
+	}
+	out := make([]console.Option, 0, len(pol.Classes)+1)
+	for _, c := range pol.Classes {
+		out = append(out, console.Option{Value: c.Name, Label: c.Name})
+	}
+	return append(out, console.Option{Value: pol.Default.Class, Label: pol.Default.Class})
+}
+
+var defaultInboxPolicy = inbox.DefaultPolicy()
+
+func known(opts []console.Option, v string) bool {
+	return slices.ContainsFunc(opts, func(o console.Option) bool { return o.Value == v })
+}
+
+func optionLabel(opts []console.Option, v string) string {
+	if i := slices.IndexFunc(opts, func(o console.Option) bool { return o.Value == v }); i >= 0 {
+		return opts[i].Label
+	}
+	return v
+}
+
+func labelOf(m map[string]string, k string) string {
+	if l, ok := m[k]; ok {
+		return l
+	}
+	return k
+}
+
+// dueText renders the time left to a deadline in Chinese.
+func dueText(d time.Duration) string {
+	prefix := "剩余"
+	if d < 0 {
+		prefix, d = "已超时", -d
+	}
+	days, hours, minutes := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour), int(d%time.Hour/time.Minute)
+	switch {
+	case days > 0:
+		return fmt.Sprintf("%s %d 天 %d 小时", prefix, days, hours)
+	case hours > 0:
+		return fmt.Sprintf("%s %d 小时 %d 分钟", prefix, hours, minutes)
+	}
+	return fmt.Sprintf("%s %d 分钟", prefix, minutes)
+}
+
+// excerpt is the first n characters of a text, for lists.
+func excerpt(text string, n int) string {
+	r := []rune(text)
+	if len(r) <= n {
+		return text
+	}
+	return string(r[:n]) + "…"
+}

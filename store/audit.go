@@ -15,6 +15,8 @@ import (
 
 // sealLockKey serialises sealing across processes: every hub process runs
 // a sealer, and whichever takes the lock seals the pending rows.
+// The lock is per schema: deployments (and tests) that share a database in
+// separate schemas keep separate chains and must not block each other.
 const sealLockKey = 7_400_002
 
 // Actor identifies who did something, for the audit log.
@@ -97,7 +99,7 @@ func (db *DB) sealBatch(ctx context.Context, limit int) (int, error) {
 	n := 0
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var got bool
-		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, sealLockKey).Scan(&got); err != nil || !got {
+		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1::int, hashtext(current_schema()))`, sealLockKey).Scan(&got); err != nil || !got {
 			return err
 		}
 		seq, prev, err := chainHead(ctx, tx)
@@ -279,7 +281,7 @@ func (db *DB) PruneAudit(ctx context.Context, keep time.Duration) (int64, error)
 	keep = max(keep, 180*24*time.Hour)
 	var n int64
 	err := db.InTx(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, sealLockKey); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1::int, hashtext(current_schema()))`, sealLockKey); err != nil {
 			return err
 		}
 		var lastSeq int64

@@ -31,47 +31,49 @@ func (e *ErrLeaseHeld) Error() string {
 // with *ErrLeaseHeld while another live worker holds it, and with
 // invalid_state when the delivery is already done.
 func (db *DB) ClaimDelivery(ctx context.Context, id int64, owner string, lease time.Duration) (*Claim, error) {
-	var c *Claim
-	err := db.InTx(ctx, func(tx *Tx) error {
-		rows, err := tx.Query(ctx, `SELECT `+deliveryColumns+`, lease_until FROM deliveries WHERE id = $1 FOR UPDATE`, id)
-		if err != nil {
-			return err
-		}
-		var until *time.Time
-		d, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (Delivery, error) {
-			var d Delivery
-			err := r.Scan(&d.ID, &d.ItemID, &d.VersionNumber, &d.VersionHash, &d.AccountID, &d.Platform, &d.Queue, &d.State,
-				&d.Attempts, &d.Steps, &d.PayloadHash, &d.PlatformPostID, &d.URL, &d.ErrorCode, &d.Error,
-				&d.CreatedAt, &d.UpdatedAt, &d.DeliveredAt, &until)
-			return d, err
-		})
-		if err == pgx.ErrNoRows {
-			return notFound("delivery", id)
-		} else if err != nil {
-			return err
-		}
-		if d.State.Done() {
-			return &tongfa.Error{Code: tongfa.EInvalidState, Message: "投递已结束"}
-		}
-		if d.State == tongfa.DeliverySending && until != nil && until.After(tx.now) {
-			return &ErrLeaseHeld{Until: *until}
-		}
-		c = &Claim{Delivery: &d, TakeOver: d.State == tongfa.DeliverySending || d.State == tongfa.DeliveryUnconfirmed}
-		d.Attempts++
-		d.State = tongfa.DeliverySending
-		_, err = tx.Exec(ctx, `UPDATE deliveries SET state = 'sending', attempts = attempts + 1, lease_owner = $2,
-			lease_until = $3, updated_at = $4 WHERE id = $1`, id, owner, tx.now.Add(lease), tx.now)
-		if err != nil {
-			return err
-		}
-		// From the first send on, the approved version is being published
-		// and can no longer be edited in place.
-		_, err = tx.Exec(ctx, `UPDATE items SET state = 'publishing', updated_at = $2 WHERE id = $1 AND state = 'approved'`, d.ItemID, tx.now)
-		return err
-	})
+	// One statement, one round trip: read the row under lock, take the
+	// lease if it is free, and mark the item as publishing (from the first
+	// send on, the approved version can no longer be edited in place).
+	now := db.now()
+	rows, err := db.Pool.Query(ctx, `WITH cur AS (
+			SELECT `+deliveryColumns+`, lease_until FROM deliveries WHERE id = $1 FOR UPDATE),
+		won AS (
+			UPDATE deliveries d SET state = 'sending', attempts = d.attempts + 1, lease_owner = $2, lease_until = $3, updated_at = $4
+			FROM cur WHERE d.id = cur.id
+			  AND cur.state NOT IN ('delivered','failed','abandoned','withdrawn')
+			  AND NOT (cur.state = 'sending' AND cur.lease_until IS NOT NULL AND cur.lease_until > $4)
+			RETURNING d.id),
+		it AS (
+			UPDATE items SET state = 'publishing', updated_at = $4
+			WHERE id = (SELECT item_id FROM cur) AND state = 'approved' AND EXISTS (SELECT 1 FROM won))
+		SELECT cur.*, EXISTS (SELECT 1 FROM won) FROM cur`, id, owner, now.Add(lease), now)
 	if err != nil {
 		return nil, fmt.Errorf("store: claim delivery %d: %w", id, err)
 	}
+	var until *time.Time
+	var won bool
+	d, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (Delivery, error) {
+		var d Delivery
+		err := r.Scan(&d.ID, &d.ItemID, &d.VersionNumber, &d.VersionHash, &d.AccountID, &d.Platform, &d.Queue, &d.State,
+			&d.Attempts, &d.Steps, &d.PayloadHash, &d.PlatformPostID, &d.URL, &d.ErrorCode, &d.Error,
+			&d.CreatedAt, &d.UpdatedAt, &d.DeliveredAt, &until, &won)
+		return d, err
+	})
+	switch {
+	case err == pgx.ErrNoRows:
+		return nil, fmt.Errorf("store: claim delivery %d: %w", id, notFound("delivery", id))
+	case err != nil:
+		return nil, fmt.Errorf("store: claim delivery %d: %w", id, err)
+	case d.State.Done():
+		return nil, fmt.Errorf("store: claim delivery %d: %w", id, &tongfa.Error{Code: tongfa.EInvalidState, Message: "投递已结束"})
+	case !won && until != nil:
+		return nil, fmt.Errorf("store: claim delivery %d: %w", id, &ErrLeaseHeld{Until: *until})
+	case !won:
+		return nil, fmt.Errorf("store: claim delivery %d: not claimed", id)
+	}
+	c := &Claim{Delivery: &d, TakeOver: d.State == tongfa.DeliverySending || d.State == tongfa.DeliveryUnconfirmed}
+	d.Attempts++
+	d.State = tongfa.DeliverySending
 	return c, nil
 }
 

@@ -548,3 +548,48 @@ func TestWeChatArticleComments(t *testing.T) {
 		t.Fatalf("messages %+v", ms)
 	}
 }
+
+// TestWeiboCommentsToMe: comments on the account's statuses are polled
+// with comments/to_me from the stored since_id; a restarted poller reads
+// only what is new.
+func TestWeiboCommentsToMe(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	creds := map[string]string{"access_token": "wbtok-inbox", "refresh_token": "refresh-wbtok-inbox", "app_key": "k", "app_secret": "s"}
+	b, _ := json.Marshal(creds)
+	acc := &store.Account{UnitID: e.unit.ID, Platform: tongfa.PlatformWeibo, Name: "示范微博", APIBase: e.simURL + "/weibo"}
+	err := e.db.InTx(ctx, func(tx *store.Tx) error {
+		return tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) { return e.box.Seal(b, registry.AccountAAD(id)), nil })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := all.New(e.rdb, 5*time.Second)
+	cacc := connectors.Account{ID: acc.ID, Platform: acc.Platform, Name: acc.Name, APIBase: acc.APIBase, Credentials: creds}
+	link := e.simURL + "/website/articles/1.html"
+	r, err := reg.Weibo.Publish(ctx, &connectors.Post{DeliveryID: 1, Key: "tongfa-d1", Account: cacc,
+		Payload: connectors.Payload{Title: "寒潮预警", Link: link, Text: "【寒潮预警】请市民注意防寒保暖。详情：" + link}}, connectortest.NewSteps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		e.raise(t, sim.Inbound{Platform: "weibo", Kind: "comment", PostID: r.PlatformPostID, User: fmt.Sprint("网友", i), Text: fmt.Sprintf("第%d条：请问明天学校停课吗？", i)})
+	}
+	poller := func() *inbox.Poller {
+		return &inbox.Poller{Inbox: e.svc, Box: e.box, Weibo: reg.Weibo, Log: e.intake.Log}
+	}
+	if n, err := poller().PollAccount(ctx, acc); err != nil || n != 3 {
+		t.Fatalf("first poll: %d %v", n, err)
+	}
+	e.raise(t, sim.Inbound{Platform: "weibo", Kind: "comment", PostID: r.PlatformPostID, User: "网友9", Text: "感谢提醒"})
+	if n, err := poller().PollAccount(ctx, acc); err != nil || n != 1 {
+		t.Fatalf("poll after restart: %d %v, want 1", n, err)
+	}
+	if n, _ := poller().PollAccount(ctx, acc); n != 0 {
+		t.Fatalf("third poll: %d", n)
+	}
+	ms := e.messages(t)
+	if len(ms) != 4 || ms[0].Platform != "weibo" || ms[0].PostID != r.PlatformPostID || ms[0].Class != "表扬感谢" {
+		t.Fatalf("messages %+v", ms[0])
+	}
+}

@@ -444,7 +444,6 @@ func TestExtensionAndOverride(t *testing.T) {
 	}
 }
 
-
 type robotLog struct {
 	mu   sync.Mutex
 	msgs []string

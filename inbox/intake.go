@@ -65,7 +65,9 @@ type IntakeError struct {
 
 func (e *IntakeError) Error() string { return e.Msg }
 
-func refuse(status int, code, msg string) error { return &IntakeError{Status: status, Code: code, Msg: msg} }
+func refuse(status int, code, msg string) error {
+	return &IntakeError{Status: status, Code: code, Msg: msg}
+}
 
 // account loads an active account of platform and opens its credentials.
 func (in *Intake) account(ctx context.Context, id int64, platform tongfa.Platform) (*store.Account, map[string]string, error) {

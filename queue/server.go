@@ -35,8 +35,8 @@ func NewRunner(opt asynq.RedisConnOpt, concurrency int, log *slog.Logger) *Runne
 		// An idle worker looks for new tasks this often (asynq's default is
 		// a second, which would be most of an approved item's latency).
 		TaskCheckInterval: 50 * time.Millisecond,
-		Logger:                   asynqLogger{log},
-		LogLevel:                 asynq.WarnLevel,
+		Logger:            asynqLogger{log},
+		LogLevel:          asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			if isFailure(err) {
 				log.Warn("task failed", slog.String("type", t.Type()), slog.String("payload", string(t.Payload())), slog.Any("error", err))

@@ -35,7 +35,7 @@ type Worker struct {
 	Render    Renderer
 	Limiter   *Limiter
 	Log       *slog.Logger
-	Enqueuer  *Enqueuer     // for withdrawals of posts that land after their item was withdrawn
+	Enqueuer  *Enqueuer // for withdrawals of posts that land after their item was withdrawn
 	// Inspector, when set, wakes the deliveries that wait for the website's
 	// article link as soon as the website delivery is done, instead of
 	// leaving them to their next scheduled try.

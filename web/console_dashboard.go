@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/store"
@@ -33,9 +32,8 @@ type failedDelivery struct {
 	deliveryView
 }
 
-// failedScan bounds how many sending items the dashboard looks through for
-// failed deliveries.
-const failedScan = 50
+// failedShown bounds the failed deliveries the dashboard lists.
+const failedShown = 50
 
 func (s *Server) consoleDashboard(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx, p := r.Context(), principal(r)
@@ -91,26 +89,17 @@ func (s *Server) publishing(ctx context.Context, units []int64, now time.Time, d
 	return nil
 }
 
-// failedDeliveries looks through the items still sending (and recently
-// published, whose failed channels settle them) for failed deliveries.
+// failedDeliveries lists the failed deliveries of the current versions
+// of items in the units p may read.
 func (s *Server) failedDeliveries(ctx context.Context, p *access.Principal) ([]failedDelivery, error) {
-	var out []failedDelivery
-	for _, st := range []tongfa.ItemState{tongfa.StatePublishing, tongfa.StatePublished} {
-		list, _, err := s.Items.List(ctx, p, store.ItemFilter{State: st, Page: 1, PerPage: failedScan})
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range list {
-			rows, err := s.deliveryRows(ctx, it.ID)
-			if err != nil {
-				return nil, err
-			}
-			for _, d := range rows {
-				if d.State == tongfa.DeliveryFailed {
-					out = append(out, failedDelivery{ItemID: it.ID, Title: it.Title, deliveryView: d})
-				}
-			}
-		}
+	list, err := s.DB.FailedDeliveries(ctx, readable(p), failedShown)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]failedDelivery, 0, len(list))
+	for _, f := range list {
+		out = append(out, failedDelivery{ItemID: f.ItemID, Title: f.Title,
+			deliveryView: deliveryView{Delivery: f.Delivery, AccountName: f.AccountName, PlatformLabel: f.Platform.Label()}})
 	}
 	return out, nil
 }

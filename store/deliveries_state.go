@@ -204,8 +204,20 @@ func (db *DB) OpenDeliveries(ctx context.Context, quiet time.Duration, after int
 // done and at least one reached its channel. Failed deliveries stay visible
 // on the item; an admin retries or abandons them.
 func (tx *Tx) SettleItem(ctx context.Context, itemID int64) (tongfa.ItemState, error) {
+	// Lock the item first, then count in a new statement: two deliveries
+	// finishing at once would otherwise each count the other as still
+	// open (each statement sees only what had committed when it began),
+	// and the item would stay publishing with every delivery done.
+	var id int64
+	err := tx.QueryRow(ctx, `SELECT id FROM items WHERE id = $1 FOR UPDATE`, itemID).Scan(&id)
+	if err == pgx.ErrNoRows {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: settle item %d: %w", itemID, err)
+	}
 	var state tongfa.ItemState
-	err := tx.QueryRow(ctx, `WITH d AS (
+	err = tx.QueryRow(ctx, `WITH d AS (
 			SELECT count(*) AS total,
 			       count(*) FILTER (WHERE d.state IN ('delivered','failed','abandoned','withdrawn')) AS done,
 			       count(*) FILTER (WHERE d.state = 'delivered') AS delivered

@@ -43,6 +43,30 @@ type Steps interface {
 	Save(ctx context.Context, key, value string) error
 }
 
+// stepsSaver is Steps that can save several checkpoints in one write.
+type stepsSaver interface {
+	SaveMany(ctx context.Context, kv map[string]string) error
+}
+
+// SaveSteps saves checkpoints that belong together (an id and its URL) in
+// one write when s can, one by one otherwise. kv alternates keys and
+// values.
+func SaveSteps(ctx context.Context, s Steps, kv ...string) error {
+	if m, ok := s.(stepsSaver); ok {
+		all := make(map[string]string, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			all[kv[i]] = kv[i+1]
+		}
+		return m.SaveMany(ctx, all)
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if err := s.Save(ctx, kv[i], kv[i+1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Publisher delivers posts to one platform.
 //
 // Publish must be safe to call again after any failure with the same Post and

@@ -89,6 +89,20 @@ func (s *dbSteps) Get(key string) (string, bool) {
 	return v, ok
 }
 
+// SaveMany saves checkpoints that belong together in one write.
+func (s *dbSteps) SaveMany(ctx context.Context, kv map[string]string) error {
+	if err := s.db.SaveDeliverySteps(ctx, s.id, s.owner, kv, s.lease); err != nil {
+		return err
+	}
+	if s.m == nil {
+		s.m = map[string]string{}
+	}
+	for k, v := range kv {
+		s.m[k] = v
+	}
+	return nil
+}
+
 func (s *dbSteps) Save(ctx context.Context, key, value string) error {
 	if err := s.db.SaveDeliveryStep(ctx, s.id, s.owner, key, value, s.lease); err != nil {
 		return err

@@ -81,12 +81,17 @@ func (db *DB) ClaimDelivery(ctx context.Context, id int64, owner string, lease t
 // if owner lost the lease, so a worker that was presumed dead cannot keep
 // writing over its successor.
 func (db *DB) SaveDeliveryStep(ctx context.Context, id int64, owner, key, value string, lease time.Duration) error {
-	patch, _ := json.Marshal(map[string]string{key: value})
+	return db.SaveDeliverySteps(ctx, id, owner, map[string]string{key: value}, lease)
+}
+
+// SaveDeliverySteps records several checkpoints in one write.
+func (db *DB) SaveDeliverySteps(ctx context.Context, id int64, owner string, kv map[string]string, lease time.Duration) error {
+	patch, _ := json.Marshal(kv)
 	now := db.now()
 	tag, err := db.Pool.Exec(ctx, `UPDATE deliveries SET steps = steps || $3::jsonb, lease_until = $4, updated_at = $5
 		WHERE id = $1 AND lease_owner = $2 AND state = 'sending'`, id, owner, patch, now.Add(lease), now)
 	if err != nil {
-		return fmt.Errorf("store: save step %s of delivery %d: %w", key, id, err)
+		return fmt.Errorf("store: save steps of delivery %d: %w", id, err)
 	}
 	if tag.RowsAffected() == 0 {
 		return &tongfa.Error{Code: tongfa.EConflict, Message: "投递已被其他进程接管"}

@@ -72,14 +72,18 @@ func ClassOf(err error) Class {
 	return Retryable
 }
 
-// Reread runs a read-only platform call up to attempts times while it
+// rereads is how often Reread asks a read before it gives the error back
+// to the queue.
+const rereads = 4
+
+// Reread runs a read-only platform call up to rereads times while it
 // fails transiently. Reads are safe to repeat, and a verification that
 // walks many pages would otherwise rarely finish on a flaky platform. A
 // rate limit pauses for at most a second: a few extra reads cost less than
 // sending the whole verification back to the queue.
-func Reread(ctx context.Context, attempts int, read func() error) error {
+func Reread(ctx context.Context, read func() error) error {
 	var err error
-	for range attempts {
+	for range rereads {
 		if err = read(); err == nil {
 			return nil
 		}

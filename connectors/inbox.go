@@ -33,7 +33,7 @@ func (k *KeyedAPI) Comments(ctx context.Context, acc Account, since string, limi
 		Comments []Comment `json:"comments"`
 		Next     string    `json:"next_since_id"`
 	}
-	err := Reread(ctx, verifyRereads, func() error {
+	err := Reread(ctx, func() error {
 		return k.call(ctx, http.MethodGet, acc, k.commentsPath()+"?"+q.Encode(), "", nil, &out)
 	})
 	if err != nil {

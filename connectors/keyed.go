@@ -79,17 +79,12 @@ func (k *KeyedAPI) save(ctx context.Context, s Steps, out keyedPost) (Receipt, e
 	return Receipt{PlatformPostID: out.ID, URL: out.URL, DeliveredAt: time.Now()}, nil
 }
 
-// verifyRereads is how often a lookup is asked before Verify gives the
-// error back to the queue: a read changes nothing, so asking again in
-// place is safe and spares the delivery a retry.
-const verifyRereads = 4
-
 // Verify looks the post up by its key.
 func (k *KeyedAPI) Verify(ctx context.Context, p *Post, s Steps) (Receipt, bool, error) {
 	q := url.Values{"key": {p.Key}, "sent_at": {strconv.FormatInt(time.Now().Unix(), 10)}}
 	var out keyedPost
 	absent := false
-	err := Reread(ctx, verifyRereads, func() error {
+	err := Reread(ctx, func() error {
 		err := k.call(ctx, http.MethodGet, p.Account, k.Path+"?"+q.Encode(), "", nil, &out)
 		if absent = notFound(err); absent {
 			return nil // an answer, not a failure

@@ -42,7 +42,7 @@ func (c *Client) Comments(ctx context.Context, acc connectors.Account, msgDataID
 				Content string `json:"content"`
 			} `json:"comment"`
 		}
-		err := connectors.Reread(ctx, rereads, func() error {
+		err := connectors.Reread(ctx, func() error {
 			return a.retryToken("comments", func() error {
 				tok, err := a.token.GetAccessTokenContext(ctx)
 				if err != nil {

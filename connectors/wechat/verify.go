@@ -42,14 +42,12 @@ func (c *Client) Verify(ctx context.Context, p *connectors.Post, s connectors.St
 	return connectors.Receipt{}, false, c.notListed(since)
 }
 
-const rereads = 4
-
 // verifyStatus asks freepublish/get once.
 func (c *Client) verifyStatus(ctx context.Context, a *account, s connectors.Steps) (connectors.Receipt, bool, error) {
 	pidStr, _ := s.Get(StepPublishID)
 	pid, _ := strconv.ParseInt(pidStr, 10, 64)
 	var st freepublish.PublishStatusList
-	err := connectors.Reread(ctx, rereads, func() error {
+	err := connectors.Reread(ctx, func() error {
 		return a.retryToken("status", func() (e error) { st, e = a.oa.GetFreePublish().SelectStatus(pid); return })
 	})
 	if err != nil {
@@ -73,7 +71,7 @@ func stillPublishing() error {
 func (c *Client) search(ctx context.Context, a *account, p *connectors.Post, s connectors.Steps, since time.Time) (connectors.Receipt, bool, error) {
 	for offset := int64(0); offset < maxSearch; offset += 20 {
 		var list freepublish.ArticleList
-		err := connectors.Reread(ctx, rereads, func() error {
+		err := connectors.Reread(ctx, func() error {
 			return a.retryToken("list", func() (e error) { list, e = a.oa.GetFreePublish().Paginate(offset, 20, true); return })
 		})
 		if err != nil {
@@ -115,7 +113,7 @@ func match(list freepublish.ArticleList, p *connectors.Post, since time.Time) (i
 // does when a submit is accepted.
 func (c *Client) draftTaken(ctx context.Context, a *account, s connectors.Steps) (bool, error) {
 	mediaID, _ := s.Get(StepDraft)
-	err := connectors.Reread(ctx, rereads, func() error {
+	err := connectors.Reread(ctx, func() error {
 		return a.retryToken("draft_get", func() error { _, e := a.oa.GetDraft().GetDraft(mediaID); return e })
 	})
 	if ce, ok := err.(*connectors.Error); ok && ce.Code == "40007" {

@@ -172,7 +172,7 @@ func (c *Client) poll(ctx context.Context, a *account, s connectors.Steps) (conn
 		// A status read changes nothing: a failed one is asked again in
 		// place rather than costing the delivery a retry.
 		var st freepublish.PublishStatusList
-		err := connectors.Reread(ctx, rereads, func() error {
+		err := connectors.Reread(ctx, func() error {
 			return a.retryToken("status", func() (e error) { st, e = a.oa.GetFreePublish().SelectStatus(pid); return })
 		})
 		if err != nil {

@@ -38,7 +38,7 @@ func (c *Client) CommentsToMe(ctx context.Context, acc connectors.Account, since
 			} `json:"comments"`
 		}
 		q := url.Values{"since_id": {strconv.FormatInt(since, 10)}, "count": {strconv.Itoa(commentsPage)}, "page": {strconv.Itoa(page)}}
-		err := connectors.Reread(ctx, rereads, func() error {
+		err := connectors.Reread(ctx, func() error {
 			return c.call(ctx, acc, http.MethodGet, "/2/comments/to_me.json", q, &res)
 		})
 		if err != nil {

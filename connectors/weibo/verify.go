@@ -34,7 +34,7 @@ func (c *Client) Verify(ctx context.Context, p *connectors.Post, s connectors.St
 		q := url.Values{"count": {"100"}, "page": {strconv.Itoa(page)}, "trim_user": {"1"}}
 		// A read changes nothing: a failed page is asked again in place,
 		// or a busy account's verification would rarely get through.
-		err := connectors.Reread(ctx, rereads, func() error {
+		err := connectors.Reread(ctx, func() error {
 			return c.call(ctx, p.Account, http.MethodGet, "/2/statuses/user_timeline.json", q, &tl)
 		})
 		if err != nil {
@@ -54,10 +54,6 @@ func (c *Client) Verify(ctx context.Context, p *connectors.Post, s connectors.St
 
 // maxPages bounds how far back Verify pages (Weibo serves about 2,000).
 const maxPages = 20
-
-// rereads is how often one timeline page is asked for before Verify gives
-// the error back to the queue.
-const rereads = 4
 
 // match finds the status on one page; older reports that the page reached
 // statuses from before since.

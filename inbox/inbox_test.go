@@ -505,11 +505,10 @@ func TestWeChatArticleComments(t *testing.T) {
 	ctx := context.Background()
 	reg := all.New(e.rdb, 5*time.Second)
 	acc := e.accounts[tongfa.PlatformWeChat]
-	creds, err := registry.Open(e.box, acc)
+	cacc, err := registry.Connect(e.box, acc)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cacc := connectors.Account{ID: acc.ID, Platform: acc.Platform, Name: acc.Name, APIBase: acc.APIBase, Credentials: creds}
 	steps := connectortest.NewSteps()
 	post := &connectors.Post{DeliveryID: 1, Key: "tongfa-d1", Account: cacc,
 		Payload: connectors.Payload{Title: "关于做好冬季供暖保障工作的通知", Digest: "供暖", HTML: "<p>确保群众温暖过冬。</p>", Link: "http://127.0.0.1/a/1"}}
@@ -564,7 +563,10 @@ func TestWeiboCommentsToMe(t *testing.T) {
 		t.Fatal(err)
 	}
 	reg := all.New(e.rdb, 5*time.Second)
-	cacc := connectors.Account{ID: acc.ID, Platform: acc.Platform, Name: acc.Name, APIBase: acc.APIBase, Credentials: creds}
+	cacc, err := registry.Connect(e.box, acc)
+	if err != nil {
+		t.Fatal(err)
+	}
 	link := e.simURL + "/website/articles/1.html"
 	r, err := reg.Weibo.Publish(ctx, &connectors.Post{DeliveryID: 1, Key: "tongfa-d1", Account: cacc,
 		Payload: connectors.Payload{Title: "寒潮预警", Link: link, Text: "【寒潮预警】请市民注意防寒保暖。详情：" + link}}, connectortest.NewSteps())

@@ -79,11 +79,10 @@ func (p *Poller) Poll(ctx context.Context) (int, error) {
 
 // PollAccount reads one account until it is up to date.
 func (p *Poller) PollAccount(ctx context.Context, acc *store.Account) (int, error) {
-	creds, err := registry.Open(p.Box, acc)
+	cacc, err := registry.Connect(p.Box, acc)
 	if err != nil {
 		return 0, err
 	}
-	cacc := connectors.Account{ID: acc.ID, Platform: acc.Platform, Name: acc.Name, APIBase: acc.APIBase, Credentials: creds, Settings: acc.Settings}
 	if acc.Platform == tongfa.PlatformWeChat {
 		return p.pollArticles(ctx, acc, cacc)
 	}

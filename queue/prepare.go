@@ -22,12 +22,10 @@ func (a *attempt) prepare(ctx context.Context, it *tongfa.Item) (*connectors.Pos
 	if acc.Status != "active" {
 		return nil, nil, tongfa.Errorf(tongfa.EInvalidState, "账号「%s」当前不可用（%s）", acc.Name, acc.Status)
 	}
-	creds, err := registry.Open(a.w.Box, acc)
+	cacc, err := registry.Connect(a.w.Box, acc)
 	if err != nil {
 		return nil, nil, &tongfa.Error{Code: tongfa.EInternal, Message: "无法解密账号凭据，请检查服务器密钥", Err: err}
 	}
-	cacc := connectors.Account{ID: acc.ID, Platform: acc.Platform, Name: acc.Name, APIBase: acc.APIBase,
-		Credentials: creds, Settings: acc.Settings}
 	link, err := a.link(ctx, it, acc)
 	if err != nil {
 		return nil, nil, err

@@ -47,11 +47,10 @@ func (w *Worker) HandleWithdraw(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
-	creds, err := registry.Open(w.Box, acc)
+	cacc, err := registry.Connect(w.Box, acc)
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
-	cacc := connectors.Account{ID: acc.ID, Platform: acc.Platform, Name: acc.Name, APIBase: acc.APIBase, Credentials: creds, Settings: acc.Settings}
 	pub, err := w.Platforms.Publisher(cacc)
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)

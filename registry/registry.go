@@ -11,6 +11,7 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/connectors"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/validate"
@@ -155,6 +156,16 @@ func Open(box *secret.Box, a *store.Account) (map[string]string, error) {
 	}
 	var creds map[string]string
 	return creds, json.Unmarshal(b, &creds)
+}
+
+// Connect opens an account's credentials and returns the account as a
+// connector takes it.
+func Connect(box *secret.Box, a *store.Account) (connectors.Account, error) {
+	creds, err := Open(box, a)
+	if err != nil {
+		return connectors.Account{}, err
+	}
+	return connectors.Account{ID: a.ID, Platform: a.Platform, Name: a.Name, APIBase: a.APIBase, Credentials: creds, Settings: a.Settings}, nil
 }
 
 // List returns the accounts of the units the principal may read.

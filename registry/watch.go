@@ -74,11 +74,11 @@ func (s *Service) TokenSweep(ctx context.Context, weibo TokenExpiry, now time.Ti
 		if a.Platform != tongfa.PlatformWeibo {
 			continue
 		}
-		creds, err := Open(s.Box, &a)
+		cacc, err := Connect(s.Box, &a)
 		if err != nil {
 			continue // reported when a delivery needs them
 		}
-		at, err := weibo.TokenExpiry(ctx, connectors.Account{ID: a.ID, Platform: a.Platform, APIBase: a.APIBase, Credentials: creds})
+		at, err := weibo.TokenExpiry(ctx, cacc)
 		if err != nil || at.Sub(now) > TokenWarning {
 			continue
 		}

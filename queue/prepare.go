@@ -102,12 +102,5 @@ func (s *dbSteps) SaveMany(ctx context.Context, kv map[string]string) error {
 }
 
 func (s *dbSteps) Save(ctx context.Context, key, value string) error {
-	if err := s.db.SaveDeliveryStep(ctx, s.id, s.owner, key, value, s.lease); err != nil {
-		return err
-	}
-	if s.m == nil {
-		s.m = map[string]string{}
-	}
-	s.m[key] = value
-	return nil
+	return s.SaveMany(ctx, map[string]string{key: value})
 }

@@ -63,10 +63,15 @@ const deliveryColumns = `id, item_id, version_number, version_hash, account_id, 
 
 func scanDelivery(row pgx.CollectableRow) (Delivery, error) {
 	var d Delivery
-	err := row.Scan(&d.ID, &d.ItemID, &d.VersionNumber, &d.VersionHash, &d.AccountID, &d.Platform, &d.Queue, &d.State,
-		&d.Attempts, &d.Steps, &d.PayloadHash, &d.PlatformPostID, &d.URL, &d.ErrorCode, &d.Error,
-		&d.CreatedAt, &d.UpdatedAt, &d.DeliveredAt)
+	err := row.Scan(d.dest()...)
 	return d, err
+}
+
+// dest are the scan targets of deliveryColumns, followed by extra.
+func (d *Delivery) dest(extra ...any) []any {
+	return append([]any{&d.ID, &d.ItemID, &d.VersionNumber, &d.VersionHash, &d.AccountID, &d.Platform, &d.Queue, &d.State,
+		&d.Attempts, &d.Steps, &d.PayloadHash, &d.PlatformPostID, &d.URL, &d.ErrorCode, &d.Error,
+		&d.CreatedAt, &d.UpdatedAt, &d.DeliveredAt}, extra...)
 }
 
 // ItemDeliveries lists every delivery of an item, oldest first.
@@ -117,24 +122,19 @@ type FailedDelivery struct {
 // FailedDeliveries lists the failed deliveries of the current versions of
 // items in units, newest first: what an operator must retry or abandon.
 func (db *DB) FailedDeliveries(ctx context.Context, units []int64, limit int) ([]FailedDelivery, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT d.id, d.item_id, d.version_number, d.version_hash, d.account_id, d.platform, d.queue, d.state, d.attempts, d.steps,
-		coalesce(d.payload_hash, ''), coalesce(d.platform_post_id, ''), coalesce(d.url, ''), coalesce(d.error_code, ''), coalesce(d.error, ''),
-		d.created_at, d.updated_at, d.delivered_at, v.title, a.name
-		FROM deliveries d
-		JOIN items i ON i.id = d.item_id AND i.version_number = d.version_number
-		JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
-		JOIN accounts a ON a.id = d.account_id
-		WHERE d.state = 'failed' AND i.unit_id = ANY($1)
-		ORDER BY d.updated_at DESC LIMIT $2`, units, limit)
+	rows, err := db.Pool.Query(ctx, `SELECT `+deliveryColumns+`, title, account_name FROM (
+			SELECT d.*, v.title, a.name AS account_name FROM deliveries d
+			JOIN items i ON i.id = d.item_id AND i.version_number = d.version_number
+			JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
+			JOIN accounts a ON a.id = d.account_id
+			WHERE d.state = 'failed' AND i.unit_id = ANY($1)) AS failed
+		ORDER BY updated_at DESC LIMIT $2`, units, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: failed deliveries: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (FailedDelivery, error) {
 		var f FailedDelivery
-		d := &f.Delivery
-		err := r.Scan(&d.ID, &d.ItemID, &d.VersionNumber, &d.VersionHash, &d.AccountID, &d.Platform, &d.Queue, &d.State,
-			&d.Attempts, &d.Steps, &d.PayloadHash, &d.PlatformPostID, &d.URL, &d.ErrorCode, &d.Error,
-			&d.CreatedAt, &d.UpdatedAt, &d.DeliveredAt, &f.Title, &f.AccountName)
+		err := r.Scan(f.dest(&f.Title, &f.AccountName)...)
 		return f, err
 	})
 }

@@ -54,9 +54,7 @@ func (db *DB) ClaimDelivery(ctx context.Context, id int64, owner string, lease t
 	var won bool
 	d, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (Delivery, error) {
 		var d Delivery
-		err := r.Scan(&d.ID, &d.ItemID, &d.VersionNumber, &d.VersionHash, &d.AccountID, &d.Platform, &d.Queue, &d.State,
-			&d.Attempts, &d.Steps, &d.PayloadHash, &d.PlatformPostID, &d.URL, &d.ErrorCode, &d.Error,
-			&d.CreatedAt, &d.UpdatedAt, &d.DeliveredAt, &until, &won)
+		err := r.Scan(d.dest(&until, &won)...)
 		return d, err
 	})
 	switch {
@@ -77,14 +75,9 @@ func (db *DB) ClaimDelivery(ctx context.Context, id int64, owner string, lease t
 	return c, nil
 }
 
-// SaveDeliveryStep records one checkpoint and extends the lease. It fails
-// if owner lost the lease, so a worker that was presumed dead cannot keep
-// writing over its successor.
-func (db *DB) SaveDeliveryStep(ctx context.Context, id int64, owner, key, value string, lease time.Duration) error {
-	return db.SaveDeliverySteps(ctx, id, owner, map[string]string{key: value}, lease)
-}
-
-// SaveDeliverySteps records several checkpoints in one write.
+// SaveDeliverySteps records checkpoints (in one write) and extends the
+// lease. It fails if owner lost the lease, so a worker that was presumed
+// dead cannot keep writing over its successor.
 func (db *DB) SaveDeliverySteps(ctx context.Context, id int64, owner string, kv map[string]string, lease time.Duration) error {
 	patch, _ := json.Marshal(kv)
 	now := db.now()

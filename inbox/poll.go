@@ -100,11 +100,7 @@ func (p *Poller) PollAccount(ctx context.Context, acc *store.Account) (int, erro
 		if len(list) == 0 && next == cursor {
 			return total, nil
 		}
-		ins := make([]Incoming, 0, len(list))
-		for _, c := range list {
-			ins = append(ins, Incoming{Account: acc, Kind: c.Kind, PlatformMsgID: c.ID, PostID: c.PostID, Author: c.User, Body: c.Text, At: c.CreatedAt})
-		}
-		fresh, err := p.Inbox.IngestPolled(ctx, acc, source, next, ins)
+		fresh, err := p.Inbox.IngestPolled(ctx, acc, source, next, incoming(acc, list))
 		if err != nil {
 			return total, err
 		}
@@ -156,15 +152,20 @@ func (p *Poller) pollArticles(ctx context.Context, acc *store.Account, cacc conn
 		if next == begin && cursor != "" {
 			continue
 		}
-		ins := make([]Incoming, 0, len(list))
-		for _, c := range list {
-			ins = append(ins, Incoming{Account: acc, Kind: c.Kind, PlatformMsgID: c.ID, PostID: c.PostID, Author: c.User, Body: c.Text, At: c.CreatedAt})
-		}
-		fresh, err := p.Inbox.IngestPolled(ctx, acc, source, strconv.Itoa(next), ins)
+		fresh, err := p.Inbox.IngestPolled(ctx, acc, source, strconv.Itoa(next), incoming(acc, list))
 		if err != nil {
 			return total, err
 		}
 		total += len(fresh)
 	}
 	return total, nil
+}
+
+// incoming turns a polled page into messages of acc.
+func incoming(acc *store.Account, list []connectors.Comment) []Incoming {
+	ins := make([]Incoming, 0, len(list))
+	for _, c := range list {
+		ins = append(ins, Incoming{Account: acc, Kind: c.Kind, PlatformMsgID: c.ID, PostID: c.PostID, Author: c.User, Body: c.Text, At: c.CreatedAt})
+	}
+	return ins
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/tongfa/tongfa"
-	"github.com/tongfa/tongfa/store"
 )
 
 type loginView struct {
@@ -42,16 +41,11 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, HTTPStatus(in.Code), in)
 		return
 	}
-	token, _, err := s.Sessions.Create(r.Context(), u.ID)
-	if err != nil {
+	if _, err := s.startSession(w, r, u.ID); err != nil {
 		in.Error, in.Code = tongfa.ErrorMessage(err), tongfa.ErrorCode(err)
 		s.renderLogin(w, HTTPStatus(in.Code), in)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
-		Secure: strings.HasPrefix(s.Config.BaseURL(), "https://"), // no Max-Age: no "remember me" (R10)
-	})
 	http.Redirect(w, r, in.Next, http.StatusSeeOther)
 }
 
@@ -64,14 +58,9 @@ func (s *Server) renderLogin(w http.ResponseWriter, status int, in loginView) {
 
 // consoleLogout ends the session (the form carries the CSRF token).
 func (s *Server) consoleLogout(w http.ResponseWriter, r *http.Request, v *view) error {
-	p := principal(r)
-	if tok, _ := r.Context().Value(keySessionToken).(string); tok != "" {
-		if err := s.Sessions.Delete(r.Context(), tok); err != nil {
-			return err
-		}
+	if err := s.endSession(w, r); err != nil {
+		return err
 	}
-	s.DB.Audit(r.Context(), store.UserActor(p.User, p.IP), "logout", userTarget(p.User.ID), &p.User.UnitID, nil) //nolint:errcheck
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
 }

@@ -5,19 +5,13 @@ import (
 	"encoding/json"
 	"io"
 	"io/fs"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/tongfa/tongfa"
-	"github.com/tongfa/tongfa/config"
-	"github.com/tongfa/tongfa/redisconn/redistest"
-	"github.com/tongfa/tongfa/store/storetest"
 	"github.com/tongfa/tongfa/web"
 	"github.com/tongfa/tongfa/web/console"
 )
@@ -29,17 +23,7 @@ const consoleRedisDB = 10
 // setupConsole is setup on the browser tests' Redis database.
 func setupConsole(t testing.TB) *harness {
 	t.Helper()
-	db := storetest.New(t)
-	rdb := redistest.New(t, consoleRedisDB)
-	cfg := config.Default()
-	cfg.MaxBody = 64 << 10
-	cfg.SecretKey = strings.Repeat("5a", 32)
-	srv := web.New(cfg, db, rdb, checker(), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	h := &harness{t: t, db: db, srv: srv, users: map[string]*tongfa.User{}, tokens: map[string]string{}}
-	h.seed()
-	h.ts = httptest.NewServer(srv.Handler())
-	t.Cleanup(h.ts.Close)
-	return h
+	return setupOn(t, consoleRedisDB)
 }
 
 // page is a console visitor: a cookie jar that does not follow redirects.

@@ -46,8 +46,14 @@ type harness struct {
 
 func setup(t testing.TB) *harness {
 	t.Helper()
+	return setupOn(t, redisDB)
+}
+
+// setupOn is setup on Redis database rdbIndex.
+func setupOn(t testing.TB, rdbIndex int) *harness {
+	t.Helper()
 	db := storetest.New(t)
-	rdb := redistest.New(t, redisDB)
+	rdb := redistest.New(t, rdbIndex)
 	cfg := config.Default()
 	cfg.MaxBody = 64 << 10
 	cfg.SecretKey = strings.Repeat("5a", 32)

@@ -47,16 +47,40 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	token, sess, err := s.Sessions.Create(r.Context(), u.ID)
+	csrf, err := s.startSession(w, r, u.ID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	writeJSON(w, http.StatusOK, loginResponse{User: u, CSRFToken: csrf})
+}
+
+// startSession opens a session for a user who has just logged in (API or
+// console), sets its cookie and returns the session's CSRF token.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID int64) (string, error) {
+	token, sess, err := s.Sessions.Create(r.Context(), userID)
+	if err != nil {
+		return "", err
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
 		Secure: strings.HasPrefix(s.Config.BaseURL(), "https://"), // no Max-Age: no "remember me" (R10)
 	})
-	writeJSON(w, http.StatusOK, loginResponse{User: u, CSRFToken: sess.CSRF})
+	return sess.CSRF, nil
+}
+
+// endSession ends the caller's session (API or console): the session is
+// deleted, the logout audited and the cookie cleared.
+func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
+	p := principal(r)
+	if tok, _ := r.Context().Value(keySessionToken).(string); tok != "" {
+		if err := s.Sessions.Delete(r.Context(), tok); err != nil {
+			return err
+		}
+	}
+	s.DB.Audit(r.Context(), store.UserActor(p.User, p.IP), "logout", userTarget(p.User.ID), &p.User.UnitID, nil) //nolint:errcheck
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	return nil
 }
 
 // login checks the password, applying the lockout policy and recording
@@ -116,15 +140,10 @@ func (s *Server) loginFailed(ctx context.Context, u *tongfa.User, actor store.Ac
 func userTarget(id int64) string { return fmt.Sprintf("user:%d", id) }
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
-	if tok, _ := r.Context().Value(keySessionToken).(string); tok != "" {
-		if err := s.Sessions.Delete(r.Context(), tok); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	if err := s.endSession(w, r); err != nil {
+		s.writeError(w, r, err)
+		return
 	}
-	s.DB.Audit(r.Context(), store.UserActor(p.User, p.IP), "logout", userTarget(p.User.ID), &p.User.UnitID, nil) //nolint:errcheck
-	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	w.WriteHeader(http.StatusNoContent)
 }
 

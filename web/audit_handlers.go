@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/store"
 )
 
@@ -33,9 +34,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if !p.Tree.IsTopAdmin(p.User) {
-		f.UnitIDs = append(p.Tree.WithRole(p.User, tongfa.RoleAdmin), p.Tree.WithRole(p.User, tongfa.RoleAuditor)...)
-	}
+	f.UnitIDs = auditUnits(p)
 	rows, err := s.DB.ListAudit(r.Context(), f)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -73,3 +72,12 @@ func queryTime(r *http.Request, name string) (time.Time, error) {
 }
 
 var chinaTime = time.FixedZone("CST", 8*3600)
+
+// auditUnits scopes an audit query: top administrators and auditors see
+// every unit (nil), others the units where they administer or audit.
+func auditUnits(p *access.Principal) []int64 {
+	if p.Tree.IsTopAdmin(p.User) {
+		return nil
+	}
+	return append(p.Tree.WithRole(p.User, tongfa.RoleAdmin), p.Tree.WithRole(p.User, tongfa.RoleAuditor)...)
+}

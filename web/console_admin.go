@@ -76,9 +76,7 @@ func (s *Server) consoleAudit(w http.ResponseWriter, r *http.Request, v *view) e
 	p := principal(r)
 	q := r.URL.Query()
 	f := store.AuditFilter{Action: q.Get("action"), Target: q.Get("target"), Limit: 100}
-	if !p.Tree.IsTopAdmin(p.User) {
-		f.UnitIDs = append(p.Tree.WithRole(p.User, tongfa.RoleAdmin), p.Tree.WithRole(p.User, tongfa.RoleAuditor)...)
-	}
+	f.UnitIDs = auditUnits(p)
 	rows, err := s.DB.ListAudit(r.Context(), f)
 	if err != nil {
 		return err

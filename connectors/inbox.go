@@ -2,6 +2,8 @@ package connectors
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -50,4 +52,59 @@ func (k *KeyedAPI) commentsPath() string {
 		return k.CommentsPath
 	}
 	return "/comments"
+}
+
+// Answer is a reply to one message from the public, as a connector sends
+// it.
+type Answer struct {
+	// Key is stable across every attempt of one answer; platforms that
+	// support it deduplicate by it.
+	Key    string
+	Kind   string // of the message answered: comment, message or error_report
+	Target string // the message's platform id
+	PostID string // the post commented on, if any
+	User   string // the author's platform id (a WeChat openid for messages)
+	Text   string
+}
+
+// Replier answers the public on one platform.
+//
+// Reply must be safe to call again after any failure that is not
+// Unconfirmed. When a reply may have reached the platform but the outcome
+// is unknown it returns an *Error of class Unconfirmed; the caller then
+// calls FindReply before any further Reply.
+type Replier interface {
+	Reply(ctx context.Context, acc Account, a *Answer) (replyID string, err error)
+	// FindReply looks for a on the platform. found=false means the
+	// platform certainly does not have it, or that a resend is harmless
+	// because the platform deduplicates by key. ErrNoLookup means the
+	// platform cannot be asked: a person has to check.
+	FindReply(ctx context.Context, acc Account, a *Answer) (replyID string, found bool, err error)
+}
+
+// ErrNoLookup is FindReply's answer where the platform offers no way to
+// see what was sent (WeChat customer-service messages).
+var ErrNoLookup = errors.New("connectors: the platform cannot be asked whether the reply arrived")
+
+// Reply posts an answer to an app or website message: the platform
+// deduplicates by the idempotency key, so a repeat is harmless.
+func (k *KeyedAPI) Reply(ctx context.Context, acc Account, a *Answer) (string, error) {
+	body, _ := json.Marshal(map[string]any{"key": a.Key, "text": a.Text, "sent_at": time.Now().Unix()})
+	var out struct {
+		ID string `json:"id"`
+	}
+	path := k.commentsPath() + "/" + url.PathEscape(a.Target) + "/replies"
+	if err := k.call(ctx, http.MethodPost, acc, path, a.Key, body, &out); err != nil {
+		return "", err
+	}
+	if out.ID == "" {
+		out.ID = a.Key
+	}
+	return out.ID, nil
+}
+
+// FindReply reports nothing found: a resend with the same key is
+// answered with the reply that exists.
+func (k *KeyedAPI) FindReply(context.Context, Account, *Answer) (string, bool, error) {
+	return "", false, nil
 }

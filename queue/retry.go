@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+
+	"github.com/tongfa/tongfa/connectors"
 )
 
 // waitError asks asynq to run the task again after a delay without
@@ -50,6 +52,10 @@ func retryDelay(n int, err error, _ *asynq.Task) time.Duration {
 	var r *retryError
 	if errors.As(err, &r) && r.After > 0 {
 		return r.After
+	}
+	var ce *connectors.Error
+	if errors.As(err, &ce) && ce.RetryAfter > 0 {
+		return ce.RetryAfter // a platform's rate limit (answers to the public)
 	}
 	d := min(time.Second<<min(n, 6), maxBackoff)
 	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))

@@ -31,8 +31,13 @@ func New(rdb redis.UniversalClient, timeout time.Duration) *Registry {
 	return &Registry{WeChat: wechat.New(rdb, hc), Weibo: weibo.New(hc, rdb), App: app.New(hc), Website: website.New(hc)}
 }
 
-// Publisher returns the connector for acc's platform.
-func (r *Registry) Publisher(acc connectors.Account) (connectors.Publisher, error) {
+// connector is what every platform's connector does.
+type connector interface {
+	connectors.Publisher
+	connectors.Replier
+}
+
+func (r *Registry) connector(acc connectors.Account, what string) (connector, error) {
 	switch acc.Platform {
 	case tongfa.PlatformWeChat:
 		return r.WeChat, nil
@@ -44,7 +49,17 @@ func (r *Registry) Publisher(acc connectors.Account) (connectors.Publisher, erro
 		return r.Website, nil
 	}
 	return nil, &connectors.Error{Class: connectors.Permanent, Platform: string(acc.Platform),
-		Message: fmt.Sprintf("平台「%s」没有发布接口，请人工发布", acc.Platform.Label())}
+		Message: fmt.Sprintf("平台「%s」没有%s接口，请人工处理", acc.Platform.Label(), what)}
+}
+
+// Publisher returns the connector for acc's platform.
+func (r *Registry) Publisher(acc connectors.Account) (connectors.Publisher, error) {
+	return r.connector(acc, "发布")
+}
+
+// Replier returns the connector that answers the public on acc's platform.
+func (r *Registry) Replier(acc connectors.Account) (connectors.Replier, error) {
+	return r.connector(acc, "答复")
 }
 
 // HTTPClient is the client every connector here uses.

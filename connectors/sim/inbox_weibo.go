@@ -48,23 +48,14 @@ func (s *Server) wbCommentJSON(in *Inbound) map[string]any {
 func (s *Server) wbCommentsToMe(r *http.Request, uid int64) answer {
 	since, _ := strconv.ParseInt(r.Form.Get("since_id"), 10, 64)
 	maxID, _ := strconv.ParseInt(r.Form.Get("max_id"), 10, 64)
-	count, _ := strconv.Atoi(r.Form.Get("count"))
-	if count <= 0 {
-		count = 50
-	}
-	page, _ := strconv.Atoi(r.Form.Get("page"))
-	skip := (max(page, 1) - 1) * min(count, 200)
-	out, total := []map[string]any{}, 0
+	pg := newWbPage(r)
 	for i := len(s.inbox.items) - 1; i >= 0; i-- {
 		in := s.inbox.items[i]
-		if in.Platform != "weibo" || in.Account != strconv.FormatInt(uid, 10) || in.ID <= since || (maxID > 0 && in.ID > maxID) {
-			continue
-		}
-		if total++; total > skip && len(out) < min(count, 200) {
-			out = append(out, s.wbCommentJSON(in))
+		if in.Platform == "weibo" && in.Account == strconv.FormatInt(uid, 10) && in.ID > since && (maxID == 0 || in.ID <= maxID) {
+			pg.add(func() map[string]any { return s.wbCommentJSON(in) })
 		}
 	}
-	return answer{200, map[string]any{"comments": out, "total_number": total, "previous_cursor": 0, "next_cursor": 0}}
+	return pg.answer()
 }
 
 // wbCommentReply answers a comment as the account: a new comment of its
@@ -83,7 +74,52 @@ func (s *Server) wbCommentReply(r *http.Request, uid int64) answer {
 	}
 	rp := s.reply("weibo", in.Account, strconv.FormatInt(cid, 10), text)
 	mine := &Inbound{ID: s.nextID() * 1000, Platform: "weibo", PostID: in.PostID, User: in.Account, Text: text, At: rp.At}
-	c := s.wbCommentJSON(mine)
-	c["reply_comment"] = s.wbCommentJSON(in)
-	return answer{200, c}
+	s.weibo.mine = append(s.weibo.mine, wbReply{uid: uid, c: mine, to: in})
+	return answer{200, s.wbReplyJSON(s.weibo.mine[len(s.weibo.mine)-1])}
+}
+
+func (s *Server) wbReplyJSON(rp wbReply) map[string]any {
+	c := s.wbCommentJSON(rp.c)
+	c["reply_comment"] = s.wbCommentJSON(rp.to)
+	return c
+}
+
+// wbCommentsByMe lists the comments the user wrote, newest first, paged
+// like comments/to_me.
+func (s *Server) wbCommentsByMe(r *http.Request, uid int64) answer {
+	pg := newWbPage(r)
+	for i := len(s.weibo.mine) - 1; i >= 0; i-- {
+		if rp := s.weibo.mine[i]; rp.uid == uid {
+			pg.add(func() map[string]any { return s.wbReplyJSON(rp) })
+		}
+	}
+	return pg.answer()
+}
+
+// wbPage is one page of a comments list: count (≤ 200, default 50) per
+// page, pages from 1, total_number counting every match.
+type wbPage struct {
+	skip, count, total int
+	out                []map[string]any
+}
+
+func newWbPage(r *http.Request) *wbPage {
+	count, _ := strconv.Atoi(r.Form.Get("count"))
+	if count <= 0 {
+		count = 50
+	}
+	count = min(count, 200)
+	page, _ := strconv.Atoi(r.Form.Get("page"))
+	return &wbPage{skip: (max(page, 1) - 1) * count, count: count, out: []map[string]any{}}
+}
+
+// add counts a match and renders it when it falls on the page.
+func (p *wbPage) add(render func() map[string]any) {
+	if p.total++; p.total > p.skip && len(p.out) < p.count {
+		p.out = append(p.out, render())
+	}
+}
+
+func (p *wbPage) answer() answer {
+	return answer{200, map[string]any{"comments": p.out, "total_number": p.total, "previous_cursor": 0, "next_cursor": 0}}
 }

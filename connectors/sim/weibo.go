@@ -19,6 +19,14 @@ type weiboState struct {
 	statuses []*wbStatus
 	issued   map[string]time.Time // tokens this simulator issued by refresh
 	expired  time.Time            // tokens not issued after this are expired (zero: none)
+	mine     []wbReply            // comments the accounts wrote: their answers
+}
+
+// wbReply is an account's answer to a comment.
+type wbReply struct {
+	uid int64
+	c   *Inbound // the answer, as a comment
+	to  *Inbound // the comment answered
 }
 
 type wbStatus struct {
@@ -102,6 +110,8 @@ func (s *Server) weiboCall(r *http.Request, endpoint string) answer {
 		return s.wbCommentsToMe(r, uid)
 	case "2/comments/reply.json":
 		return s.wbCommentReply(r, uid)
+	case "2/comments/by_me.json":
+		return s.wbCommentsByMe(r, uid)
 	case "oauth2/get_token_info":
 		return answer{200, map[string]any{"uid": uid, "appkey": "sim", "scope": "", "create_at": s.now().Add(-time.Hour).Unix(),
 			"expire_in": 30 * 24 * 3600}}

@@ -47,6 +47,13 @@ var codes = map[int64]code{
 	53504: {connectors.Permanent, "需前往公众平台官网使用草稿", 0},
 	53505: {connectors.Permanent, "请在公众平台手动保存草稿后再发布", 0},
 	53600: {connectors.Permanent, "文章或发布任务不存在", 0},
+	40003: {connectors.Permanent, "用户 openid 无效或未关注公众号", 0},
+	45015: {connectors.Permanent, "已超过 48 小时客服消息时限，请改用其他渠道答复", 0},
+	45047: {connectors.Permanent, "客服消息条数已达上限，须等用户再次留言", 0},
+	88001: {connectors.Permanent, "文章不存在或未开启留言", 0},
+	88005: {connectors.Unconfirmed, "该留言已有回复，需核实是否为本次答复", 0},
+	88007: {connectors.Permanent, "回复内容为空或超过 2000 字", 0},
+	88008: {connectors.Permanent, "留言不存在", 0},
 }
 
 var (
@@ -55,9 +62,9 @@ var (
 )
 
 // classify turns what the library returned into a connectors.Error. Only
-// the submit step can leave an article published without our knowing, so
-// only there is a lost answer Unconfirmed; repeating any other step is
-// harmless.
+// the submit step and a reply to the public can leave something published
+// without our knowing, so only there is a lost answer Unconfirmed;
+// repeating any other step is harmless.
 func classify(step string, err error) error {
 	if err == nil {
 		return nil
@@ -72,7 +79,7 @@ func classify(step string, err error) error {
 	}
 	if m := statusRe.FindStringSubmatch(err.Error()); m != nil {
 		status, _ := strconv.Atoi(m[1])
-		if step == "submit" {
+		if sends(step) {
 			// WeChat itself always answers 200: a 5xx came from a gateway
 			// that may have passed the submit on.
 			return connectors.Ambiguous(connectors.HTTPStatusError("wechat", status, 0))
@@ -82,17 +89,20 @@ func classify(step string, err error) error {
 	var se *connectors.SendError
 	if errors.As(err, &se) {
 		ce := connectors.TransportError("wechat", err)
-		if step != "submit" {
+		if !sends(step) {
 			ce.Class = connectors.Retryable
 		}
 		return ce
 	}
 	class := connectors.Retryable
-	if step == "submit" {
+	if sends(step) {
 		class = connectors.Unconfirmed // an unreadable answer to a publish
 	}
 	return &connectors.Error{Class: class, Platform: "wechat", Message: "微信接口应答异常", Err: err}
 }
+
+// sends reports whether step publishes something the public sees.
+func sends(step string) bool { return step == "submit" || step == "reply" }
 
 func errcode(err error) (int64, bool) {
 	var ce *util.CommonError

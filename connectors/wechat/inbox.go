@@ -33,7 +33,6 @@ func (c *Client) Comments(ctx context.Context, acc connectors.Account, msgDataID
 	var out []connectors.Comment
 	for {
 		var res struct {
-			util.CommonError
 			Total   int `json:"total"`
 			Comment []struct {
 				ID      int64  `json:"user_comment_id"`
@@ -42,26 +41,7 @@ func (c *Client) Comments(ctx context.Context, acc connectors.Account, msgDataID
 				Content string `json:"content"`
 			} `json:"comment"`
 		}
-		err := connectors.Reread(ctx, func() error {
-			return a.retryToken("comments", func() error {
-				tok, err := a.token.GetAccessTokenContext(ctx)
-				if err != nil {
-					return err
-				}
-				body, err := util.PostJSONContext(ctx, commentURL+tok,
-					map[string]any{"msg_data_id": id, "index": 0, "begin": begin, "count": commentPage, "type": 0})
-				if err != nil {
-					return err
-				}
-				if err := json.Unmarshal(body, &res); err != nil {
-					return err
-				}
-				if res.ErrCode != 0 {
-					return &res.CommonError
-				}
-				return nil
-			})
-		})
+		err := a.listComments(ctx, id, begin, &res)
 		if err != nil {
 			return out, begin, err
 		}
@@ -74,4 +54,38 @@ func (c *Client) Comments(ctx context.Context, acc connectors.Account, msgDataID
 			return out, begin, nil
 		}
 	}
+}
+
+// listComments reads one page of comment/list into out; a failed page is
+// asked again in place.
+func (a *account) listComments(ctx context.Context, msgDataID int64, begin int, out any) error {
+	return connectors.Reread(ctx, func() error {
+		return a.retryToken("comments", func() error {
+			return a.post(ctx, commentURL, map[string]any{"msg_data_id": msgDataID, "index": 0, "begin": begin, "count": commentPage, "type": 0}, out)
+		})
+	})
+}
+
+// post sends one JSON request the library has no client for and decodes
+// the answer into out (nil: only the errcode matters).
+func (a *account) post(ctx context.Context, endpoint string, req, out any) error {
+	tok, err := a.token.GetAccessTokenContext(ctx)
+	if err != nil {
+		return err
+	}
+	body, err := util.PostJSONContext(ctx, endpoint+tok, req)
+	if err != nil {
+		return err
+	}
+	var ce util.CommonError
+	if err := json.Unmarshal(body, &ce); err != nil {
+		return err
+	}
+	if ce.ErrCode != 0 {
+		return &ce
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal(body, out)
 }

@@ -61,7 +61,15 @@ func (c *Client) refresh(ctx context.Context, acc connectors.Account) (string, e
 	if resp.StatusCode >= 500 {
 		return "", connectors.HTTPStatusError("weibo", resp.StatusCode, 0)
 	}
-	if json.Unmarshal(raw, &out) != nil || out.AccessToken == "" {
+	err = json.Unmarshal(raw, &out)
+	if err == nil && out.ErrorCode != 0 {
+		// A busy or rate-limited refresh is tried again later; only a
+		// refusal of the refresh token itself needs an administrator.
+		if ce := classify(out.apiError, connectors.RetryAfter(resp.Header)); ce.Class == connectors.Retryable || ce.Class == connectors.RateLimited {
+			return "", ce
+		}
+	}
+	if err != nil || out.AccessToken == "" {
 		return "", &connectors.Error{Class: connectors.Permanent, Platform: "weibo", Code: fmt.Sprint(out.ErrorCode),
 			Message: "微博授权已过期且无法自动续期，请管理员重新授权"}
 	}

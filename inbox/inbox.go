@@ -6,6 +6,7 @@ package inbox
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -33,6 +34,14 @@ type Service struct {
 	DB       *store.DB
 	Policy   *Policy                  // nil: the embedded default
 	Calendar func() *workday.Calendar // nil: the embedded calendar
+	// Checker checks answers before they are stored (R2, R3).
+	Checker *sensitive.Checker
+	// AnswerPolicy says which answers need sign-off (nil: routine for all).
+	AnswerPolicy AnswerPolicy
+	// Enqueue hands an approved answer to the senders (nil: the
+	// reconciler finds it).
+	Enqueue func(ctx context.Context, answerID int64) error
+	Log     *slog.Logger
 }
 
 func (s *Service) policy() *Policy {
@@ -239,7 +248,7 @@ func (s *Service) Close(ctx context.Context, p *access.Principal, id int64, reas
 	}
 	return s.act(ctx, p, id, handlers, func(tx *store.Tx, m *store.Message) error {
 		tx.Audit(store.UserActor(p.User, p.IP), "message.close", fmt.Sprintf("message:%d", id), &m.UnitID, map[string]any{"reason": reason})
-		return transition(ctx, tx, m, StateClosed, store.MessageUpdate{})
+		return transition(ctx, tx, m, StateClosed, store.MessageUpdate{CloseReason: strings.TrimSpace(reason)})
 	})
 }
 

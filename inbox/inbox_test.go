@@ -30,6 +30,7 @@ import (
 	"github.com/tongfa/tongfa/redisconn/redistest"
 	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/secret"
+	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/store/storetest"
 	"github.com/tongfa/tongfa/workday"
@@ -90,7 +91,7 @@ func newEnv(t testing.TB) *env {
 	e.simURL = st.URL
 	rdb := redistest.New(t, redisDB)
 	e.rdb = rdb
-	e.svc = &inbox.Service{DB: e.db}
+	e.svc = &inbox.Service{DB: e.db, Checker: sensitive.NewDefault()}
 	e.intake = &inbox.Intake{Inbox: e.svc, Box: e.box, Redis: rdb, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	r := mux.NewRouter()
 	r.HandleFunc("/callback/wechat/{account}", func(w http.ResponseWriter, r *http.Request) {
@@ -118,7 +119,7 @@ func newEnv(t testing.TB) *env {
 		if e.unit, err = tx.CreateUnit(ctx, "示范市政务服务中心", nil); err != nil {
 			return err
 		}
-		for _, r := range []tongfa.Role{tongfa.RoleEditor, tongfa.RoleDeputy, tongfa.RoleAuditor} {
+		for _, r := range []tongfa.Role{tongfa.RoleEditor, tongfa.RoleDeputy, tongfa.RoleAuditor, tongfa.RoleReviewer} {
 			u, err := tx.CreateUser(ctx, store.NewUser{Username: string(r), UnitID: e.unit.ID, PasswordHash: "x"})
 			if err != nil {
 				return err
@@ -149,7 +150,7 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range []string{"editor", "deputy", "auditor"} {
+	for _, r := range []string{"editor", "deputy", "auditor", "reviewer"} {
 		e.users[r], _ = e.db.UserByUsername(ctx, r)
 	}
 	e.sim.SetCallbacks(sim.Callbacks{
@@ -505,28 +506,7 @@ func TestWeChatArticleComments(t *testing.T) {
 	ctx := context.Background()
 	reg := all.New(e.rdb, 5*time.Second)
 	acc := e.accounts[tongfa.PlatformWeChat]
-	cacc, err := registry.Connect(e.box, acc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	steps := connectortest.NewSteps()
-	post := &connectors.Post{DeliveryID: 1, Key: "tongfa-d1", Account: cacc,
-		Payload: connectors.Payload{Title: "关于做好冬季供暖保障工作的通知", Digest: "供暖", HTML: "<p>确保群众温暖过冬。</p>", Link: "http://127.0.0.1/a/1"}}
-	if _, err := reg.WeChat.Publish(ctx, post, steps); err != nil {
-		t.Fatal(err)
-	}
-	pid, _ := steps.Get("publish_id")
-	it, err := e.db.CreateItem(ctx, e.unit.ID, e.users["editor"].ID, tongfa.Content{Title: "通知", Body: "<p>x</p>", Category: "news",
-		Kind: tongfa.KindOriginal, Importance: tongfa.ImportanceRoutine, Urgency: tongfa.UrgencyNormal}, store.SystemActor, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = e.db.Pool.Exec(ctx, `INSERT INTO deliveries (item_id, version_number, version_hash, account_id, platform, state, steps,
-		created_at, updated_at, delivered_at) VALUES ($1, 1, $2, $3, 'wechat', 'delivered', jsonb_build_object('publish_id', $4::text), now(), now(), now())`,
-		it.ID, it.Version.Hash, acc.ID, pid)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pid := e.publishWeChat(t, reg)
 	for i := range 3 {
 		e.raise(t, sim.Inbound{Platform: "wechat", Kind: "comment", PostID: pid, User: fmt.Sprint("openid-", i), Text: fmt.Sprintf("第%d条评论：请问供暖费怎么缴纳？", i)})
 	}
@@ -553,26 +533,9 @@ func TestWeChatArticleComments(t *testing.T) {
 func TestWeiboCommentsToMe(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	creds := map[string]string{"access_token": "wbtok-inbox", "refresh_token": "refresh-wbtok-inbox", "app_key": "k", "app_secret": "s"}
-	b, _ := json.Marshal(creds)
-	acc := &store.Account{UnitID: e.unit.ID, Platform: tongfa.PlatformWeibo, Name: "示范微博", APIBase: e.simURL + "/weibo"}
-	err := e.db.InTx(ctx, func(tx *store.Tx) error {
-		return tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) { return e.box.Seal(b, registry.AccountAAD(id)), nil })
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	reg := all.New(e.rdb, 5*time.Second)
-	cacc, err := registry.Connect(e.box, acc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	link := e.simURL + "/website/articles/1.html"
-	r, err := reg.Weibo.Publish(ctx, &connectors.Post{DeliveryID: 1, Key: "tongfa-d1", Account: cacc,
-		Payload: connectors.Payload{Title: "寒潮预警", Link: link, Text: "【寒潮预警】请市民注意防寒保暖。详情：" + link}}, connectortest.NewSteps())
-	if err != nil {
-		t.Fatal(err)
-	}
+	acc, statusID := e.publishWeibo(t, reg)
+	r := connectors.Receipt{PlatformPostID: statusID}
 	for i := range 3 {
 		e.raise(t, sim.Inbound{Platform: "weibo", Kind: "comment", PostID: r.PlatformPostID, User: fmt.Sprint("网友", i), Text: fmt.Sprintf("第%d条：请问明天学校停课吗？", i)})
 	}
@@ -593,4 +556,64 @@ func TestWeiboCommentsToMe(t *testing.T) {
 	if len(ms) != 4 || ms[0].Platform != "weibo" || ms[0].PostID != r.PlatformPostID || ms[0].Class != "表扬感谢" {
 		t.Fatalf("messages %+v", ms[0])
 	}
+}
+
+// publishWeChat publishes an article of the WeChat account on the
+// simulator and records its delivery, so its comments are polled; it
+// returns the publish id (comment/list's msg_data_id).
+func (e *env) publishWeChat(t testing.TB, reg *all.Registry) string {
+	t.Helper()
+	ctx := context.Background()
+	acc := e.accounts[tongfa.PlatformWeChat]
+	cacc, err := registry.Connect(e.box, acc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := connectortest.NewSteps()
+	post := &connectors.Post{DeliveryID: 1, Key: "tongfa-d1", Account: cacc,
+		Payload: connectors.Payload{Title: "关于做好冬季供暖保障工作的通知", Digest: "供暖", HTML: "<p>确保群众温暖过冬。</p>", Link: "http://127.0.0.1/a/1"}}
+	if _, err := reg.WeChat.Publish(ctx, post, steps); err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := steps.Get("publish_id")
+	it, err := e.db.CreateItem(ctx, e.unit.ID, e.users["editor"].ID, tongfa.Content{Title: "通知", Body: "<p>x</p>", Category: "news",
+		Kind: tongfa.KindOriginal, Importance: tongfa.ImportanceRoutine, Urgency: tongfa.UrgencyNormal}, store.SystemActor, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.db.Pool.Exec(ctx, `INSERT INTO deliveries (item_id, version_number, version_hash, account_id, platform, state, steps,
+		created_at, updated_at, delivered_at) VALUES ($1, 1, $2, $3, 'wechat', 'delivered', jsonb_build_object('publish_id', $4::text), now(), now(), now())`,
+		it.ID, it.Version.Hash, acc.ID, pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pid
+}
+
+// publishWeibo registers a Weibo account of the unit and shares a status
+// on the simulator; it returns the account and the status id.
+func (e *env) publishWeibo(t testing.TB, reg *all.Registry) (*store.Account, string) {
+	t.Helper()
+	ctx := context.Background()
+	creds := map[string]string{"access_token": "wbtok-inbox", "refresh_token": "refresh-wbtok-inbox", "app_key": "k", "app_secret": "s"}
+	b, _ := json.Marshal(creds)
+	acc := &store.Account{UnitID: e.unit.ID, Platform: tongfa.PlatformWeibo, Name: "示范微博", APIBase: e.simURL + "/weibo"}
+	err := e.db.InTx(ctx, func(tx *store.Tx) error {
+		return tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) { return e.box.Seal(b, registry.AccountAAD(id)), nil })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.accounts[tongfa.PlatformWeibo] = acc
+	cacc, err := registry.Connect(e.box, acc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := e.simURL + "/website/articles/1.html"
+	r, err := reg.Weibo.Publish(ctx, &connectors.Post{DeliveryID: 1, Key: "tongfa-d1", Account: cacc,
+		Payload: connectors.Payload{Title: "寒潮预警", Link: link, Text: "【寒潮预警】请市民注意防寒保暖。详情：" + link}}, connectortest.NewSteps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return acc, r.PlatformPostID
 }

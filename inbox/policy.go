@@ -18,10 +18,17 @@ var defaultPolicy []byte
 // working days.
 type Policy struct {
 	Default struct {
-		Class string `yaml:"class"`
-		Days  int    `yaml:"days"`
+		Class     string     `yaml:"class"`
+		Days      int        `yaml:"days"`
+		Templates []Template `yaml:"templates"`
 	} `yaml:"default"`
 	Classes []Class `yaml:"classes"`
+}
+
+// Template is a ready answer an operator starts from.
+type Template struct {
+	Title string `yaml:"title" json:"title"`
+	Text  string `yaml:"text" json:"text"`
 }
 
 // Class is one class with the rules that select it.
@@ -31,6 +38,8 @@ type Class struct {
 	Kinds    []string `yaml:"kinds"`    // message kinds that always get this class
 	Keywords []string `yaml:"keywords"` // any of these in the text
 	Patterns []string `yaml:"patterns"` // or a regular expression
+	// Templates are answers an operator may start from.
+	Templates []Template `yaml:"templates"`
 
 	res []*regexp.Regexp
 }
@@ -78,6 +87,17 @@ func ParsePolicy(b []byte) (*Policy, error) {
 		}
 	}
 	return &p, nil
+}
+
+// Templates returns the answer templates of class (the default class's
+// when the class has none).
+func (p *Policy) Templates(class string) []Template {
+	for _, c := range p.Classes {
+		if c.Name == class && len(c.Templates) > 0 {
+			return c.Templates
+		}
+	}
+	return p.Default.Templates
 }
 
 // Verdict is a classification and the rule behind it.

@@ -12,37 +12,39 @@ import (
 
 // Message is one comment or message from the public (R7).
 type Message struct {
-	ID              int64     `json:"id"`
-	AccountID       int64     `json:"account_id"`
-	UnitID          int64     `json:"unit_id"`
-	Platform        string    `json:"platform"`
-	Kind            string    `json:"kind"`
-	PlatformMsgID   string    `json:"platform_msg_id"`
-	PostID          string    `json:"post_id,omitempty"`
-	Author          string    `json:"author"`
-	Body            string    `json:"body"`
-	ReceivedAt      time.Time `json:"received_at"`
-	Class           string    `json:"class"`
-	ClassRule       string    `json:"class_rule"`
-	ClassBy         *int64    `json:"class_by,omitempty"`
-	Deadline        time.Time `json:"deadline"`
-	State           string    `json:"state"`
-	AssigneeID      *int64    `json:"assignee_id,omitempty"`
-	ExtensionDays   int       `json:"extension_days"`
-	ExtensionReason string    `json:"extension_reason,omitempty"`
-	ExtendedBy      *int64    `json:"extended_by,omitempty"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	ID              int64      `json:"id"`
+	AccountID       int64      `json:"account_id"`
+	UnitID          int64      `json:"unit_id"`
+	Platform        string     `json:"platform"`
+	Kind            string     `json:"kind"`
+	PlatformMsgID   string     `json:"platform_msg_id"`
+	PostID          string     `json:"post_id,omitempty"`
+	Author          string     `json:"author"`
+	Body            string     `json:"body"`
+	ReceivedAt      time.Time  `json:"received_at"`
+	Class           string     `json:"class"`
+	ClassRule       string     `json:"class_rule"`
+	ClassBy         *int64     `json:"class_by,omitempty"`
+	Deadline        time.Time  `json:"deadline"`
+	State           string     `json:"state"`
+	AssigneeID      *int64     `json:"assignee_id,omitempty"`
+	ExtensionDays   int        `json:"extension_days"`
+	ExtensionReason string     `json:"extension_reason,omitempty"`
+	ExtendedBy      *int64     `json:"extended_by,omitempty"`
+	AnsweredAt      *time.Time `json:"answered_at,omitempty"`
+	CloseReason     string     `json:"close_reason,omitempty"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
 }
 
 const messageColumns = `id, account_id, unit_id, platform, kind, platform_msg_id, post_id, author, body, received_at,
-	class, class_rule, class_by, deadline, state, assignee_id, extension_days, extension_reason, extended_by, created_at, updated_at`
+	class, class_rule, class_by, deadline, state, assignee_id, extension_days, extension_reason, extended_by, answered_at, close_reason, created_at, updated_at`
 
 func scanMessage(r pgx.CollectableRow) (Message, error) {
 	var m Message
 	err := r.Scan(&m.ID, &m.AccountID, &m.UnitID, &m.Platform, &m.Kind, &m.PlatformMsgID, &m.PostID, &m.Author, &m.Body,
 		&m.ReceivedAt, &m.Class, &m.ClassRule, &m.ClassBy, &m.Deadline, &m.State, &m.AssigneeID, &m.ExtensionDays,
-		&m.ExtensionReason, &m.ExtendedBy, &m.CreatedAt, &m.UpdatedAt)
+		&m.ExtensionReason, &m.ExtendedBy, &m.AnsweredAt, &m.CloseReason, &m.CreatedAt, &m.UpdatedAt)
 	return m, err
 }
 
@@ -108,7 +110,9 @@ func getMessage(ctx context.Context, q querier, id int64, lock string) (*Message
 type MessageFilter struct {
 	Units     []int64
 	State     string
+	States    []string // any of these states (with State, both apply)
 	Class     string
+	DueAfter  time.Time // deadline at or after this instant
 	DueBefore time.Time // deadline before this instant
 	BeforeID  int64     // keyset pagination
 	Limit     int
@@ -123,7 +127,10 @@ func (db *DB) Messages(ctx context.Context, f MessageFilter) ([]Message, error) 
 	rows, err := db.Pool.Query(ctx, `SELECT `+messageColumns+` FROM messages
 		WHERE unit_id = ANY($1) AND ($2 = '' OR state = $2) AND ($3 = '' OR class = $3)
 		  AND ($4::timestamptz IS NULL OR deadline < $4) AND ($5 = 0 OR id < $5)
-		ORDER BY id DESC LIMIT $6`, f.Units, f.State, f.Class, nullTime(f.DueBefore), f.BeforeID, f.Limit)
+		  AND (coalesce(cardinality($7::text[]), 0) = 0 OR state = ANY($7))
+		  AND ($8::timestamptz IS NULL OR deadline >= $8)
+		ORDER BY id DESC LIMIT $6`, f.Units, f.State, f.Class, nullTime(f.DueBefore), f.BeforeID, f.Limit,
+		f.States, nullTime(f.DueAfter))
 	if err != nil {
 		return nil, fmt.Errorf("store: messages: %w", err)
 	}
@@ -142,6 +149,7 @@ type MessageUpdate struct {
 	ExtensionDays   int
 	ExtensionReason string
 	ExtendedBy      *int64
+	CloseReason     string
 }
 
 // UpdateMessage applies u to message id.
@@ -156,9 +164,11 @@ func (tx *Tx) UpdateMessage(ctx context.Context, id int64, u MessageUpdate) erro
 			extension_days = CASE WHEN $9 > 0 THEN $9 ELSE extension_days END,
 			extension_reason = CASE WHEN $9 > 0 THEN $10 ELSE extension_reason END,
 			extended_by = coalesce($11, extended_by),
+			close_reason = CASE WHEN $13 = '' THEN close_reason ELSE $13 END,
 			updated_at = $12
 		WHERE id = $1 AND state = ANY($2)`,
-		id, u.From, u.State, u.Class, u.Rule, u.ClassBy, u.Deadline, u.AssigneeID, u.ExtensionDays, u.ExtensionReason, u.ExtendedBy, tx.now)
+		id, u.From, u.State, u.Class, u.Rule, u.ClassBy, u.Deadline, u.AssigneeID, u.ExtensionDays, u.ExtensionReason, u.ExtendedBy, tx.now,
+		u.CloseReason)
 	if err != nil {
 		return fmt.Errorf("store: update message %d: %w", id, err)
 	}

@@ -79,6 +79,11 @@ func (s *Server) routes(api *mux.Router) {
 	api.Handle("/inbox", s.authed(s.handleInbox, anyRole)).Methods(http.MethodGet)
 	api.Handle("/inbox/{id}", s.authed(s.handleMessage, anyRole)).Methods(http.MethodGet)
 	api.Handle("/inbox/{id}/{action:class|assign|extend|close}", s.authed(s.handleMessageAction, anyRole)).Methods(http.MethodPost)
+	api.Handle("/inbox/{id}/answers/check", s.authed(s.handleAnswerCheck, anyRole)).Methods(http.MethodPost)
+	api.Handle("/inbox/{id}/answers", s.authed(s.handleAnswer, perm{tongfa.RoleEditor, tongfa.RoleAdmin})).Methods(http.MethodPost)
+	api.Handle("/inbox/{id}/answers", s.authed(s.handleAnswers, anyRole)).Methods(http.MethodGet)
+	api.Handle("/answers/pending", s.authed(s.handleAnswersToSign, anyRole)).Methods(http.MethodGet)
+	api.Handle("/answers/{id}/{action:signoff|withdraw|confirm}", s.authed(s.handleAnswerAction, anyRole)).Methods(http.MethodPost)
 
 	api.Handle("/audit", s.authed(s.handleAudit, perm{tongfa.RoleAdmin, tongfa.RoleAuditor})).Methods(http.MethodGet)
 }

@@ -90,7 +90,14 @@ func New(cfg config.Config, db *store.DB, rdb redis.UniversalClient, checker *se
 	s.Dictionaries = &registry.Dictionaries{DB: db, Checker: checker, Base: []*sensitive.Dictionary{sensitive.DefaultDictionary()}, Log: logger}
 	s.Patrol = &registry.Patrol{DB: db, Checker: checker, Notify: s.Review.Notify, Log: logger, Batch: 500}
 	s.Clocks = &clocks.Service{DB: db, Calendar: s.Calendar.Current, Notify: s.Review.Notify, Log: logger}
-	s.Inbox = &inbox.Service{DB: db, Calendar: s.Calendar.Current}
+	s.Inbox = &inbox.Service{DB: db, Calendar: s.Calendar.Current, Checker: checker, Log: logger,
+		AnswerPolicy: func(ctx context.Context, unitID int64) (bool, tongfa.Tier, error) {
+			pol, err := s.Review.PolicyFor(ctx, unitID)
+			if err != nil {
+				return true, tongfa.TierRoutine, err
+			}
+			return pol.Answers.Signoff, pol.Answers.Tier, nil
+		}}
 	s.Intake = &inbox.Intake{Inbox: s.Inbox, Box: box, Redis: rdb, Log: logger}
 	s.Review.Working = func(a, b time.Time) time.Duration { return s.Calendar.Current().WorkingTimeBetween(a, b) }
 	s.Items.Saved = func(ctx context.Context, it *tongfa.Item) {

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/tongfa/tongfa"
@@ -25,7 +28,7 @@ var demoAccounts = []struct {
 	creds    map[string]string
 }{
 	{tongfa.PlatformWebsite, "示范市人民政府门户网站", "/website", map[string]string{"api_key": sim.WebsiteKey}},
-	{tongfa.PlatformWeChat, "示范市发布（微信公众号）", "/wechat", map[string]string{"app_id": "wxdemo0001", "app_secret": "demo-secret"}},
+	{tongfa.PlatformWeChat, "示范市发布（微信公众号）", "/wechat", map[string]string{"app_id": demoAppID, "app_secret": "demo-secret"}},
 	{tongfa.PlatformWeibo, "示范市发布（微博）", "/weibo", map[string]string{"access_token": "wbtok-demo",
 		"refresh_token": "refresh-wbtok-demo", "app_key": "demo", "app_secret": "demo"}},
 	{tongfa.PlatformApp, "掌上示范（移动客户端）", "/app", map[string]string{"hmac_secret": sim.AppSecret}},
@@ -67,7 +70,7 @@ func seedDemoChannels(ctx context.Context, m *Main, simURL string) error {
 		}
 		targets = append(targets, acc.ID)
 	}
-	return seedDemoItems(ctx, m, office.ID, targets)
+	return seedDemoItems(ctx, m, office.ID, targets, simURL)
 }
 
 // demoItem is a piece of demo content and how far it goes.
@@ -87,7 +90,7 @@ var demoItems = []demoItem{
 		"routine", "urgent", []string{"reviewer"}},
 }
 
-func seedDemoItems(ctx context.Context, m *Main, unit int64, targets []int64) error {
+func seedDemoItems(ctx context.Context, m *Main, unit int64, targets []int64, simURL string) error {
 	units, err := m.DB.Units(ctx)
 	if err != nil {
 		return err
@@ -130,7 +133,7 @@ func seedDemoItems(ctx context.Context, m *Main, unit int64, targets []int64) er
 		}
 	}
 	m.Logger.Info("demo content seeded", slog.Int("items", len(demoItems)))
-	return seedDemoMessages(ctx, m, targets)
+	return seedDemoMessages(ctx, m, targets, simURL, as)
 }
 
 // demoMessages are what the public wrote back, one per platform, some
@@ -148,7 +151,11 @@ var demoMessages = []struct {
 	{tongfa.PlatformWeChat, "message", "oDemoOpenID0001", "请问新生儿医保在哪里办理？需要带哪些材料？", 26 * time.Hour},
 }
 
-func seedDemoMessages(ctx context.Context, m *Main, accounts []int64) error {
+// seedDemoMessages raises the demo messages on the simulators (so that
+// they can be answered) and takes them in; the complaint gets a draft
+// answer waiting for the reviewer. Weibo comments need a status, which the
+// demo items have not reached yet, so the Weibo one exists only in Tongfa.
+func seedDemoMessages(ctx context.Context, m *Main, accounts []int64, simURL string, as func(string) (*access.Principal, error)) error {
 	byPlatform := map[tongfa.Platform]*store.Account{}
 	for _, id := range accounts {
 		a, err := m.DB.Account(ctx, id)
@@ -159,11 +166,57 @@ func seedDemoMessages(ctx context.Context, m *Main, accounts []int64) error {
 	}
 	var ins []inbox.Incoming
 	for i, d := range demoMessages {
-		if a := byPlatform[d.platform]; a != nil {
-			ins = append(ins, inbox.Incoming{Account: a, Kind: d.kind, PlatformMsgID: fmt.Sprintf("demo-%d", i+1),
-				Author: d.author, Body: d.body, At: time.Now().Add(-d.ago)})
+		a := byPlatform[d.platform]
+		if a == nil {
+			continue
+		}
+		id := fmt.Sprintf("demo-%d", i+1)
+		if d.platform != tongfa.PlatformWeibo {
+			raised, err := raiseOnSim(ctx, simURL, sim.Inbound{Platform: string(d.platform), Kind: d.kind, Account: demoAppID, User: d.author, Text: d.body})
+			if err != nil {
+				return fmt.Errorf("demo message on the simulator: %w", err)
+			}
+			id = strconv.FormatInt(raised.ID, 10)
+		}
+		ins = append(ins, inbox.Incoming{Account: a, Kind: d.kind, PlatformMsgID: id, Author: d.author, Body: d.body, At: time.Now().Add(-d.ago)})
+	}
+	ms, err := m.Server.Inbox.Ingest(ctx, ins)
+	if err != nil {
+		return err
+	}
+	editor, err := as("editor")
+	if err != nil {
+		return err
+	}
+	for _, msg := range ms {
+		if msg.Class == "申诉求助" {
+			_, err := m.Server.Inbox.Answer(ctx, editor, msg.ID, inbox.AnswerInput{
+				Text: "您好，您反映的夜间施工噪音问题已转市城市管理局核查处理，办理结果将在法定时限内答复您。"})
+			return err
 		}
 	}
-	_, err := m.Server.Inbox.Ingest(ctx, ins)
-	return err
+	return nil
+}
+
+// demoAppID is the demo WeChat account's app id.
+const demoAppID = "wxdemo0001"
+
+// raiseOnSim creates an inbound item on the simulators over HTTP.
+func raiseOnSim(ctx context.Context, simURL string, in sim.Inbound) (sim.Inbound, error) {
+	b, _ := json.Marshal(in)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, simURL+"/_sim/inbound", bytes.NewReader(b))
+	if err != nil {
+		return in, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return in, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		return in, fmt.Errorf("simulator answered %s", resp.Status)
+	}
+	var out sim.Inbound
+	return out, json.NewDecoder(resp.Body).Decode(&out)
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/tongfa/tongfa/config"
 	"github.com/tongfa/tongfa/connectors/all"
+	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/queue"
 	"github.com/tongfa/tongfa/redisconn"
 	"github.com/tongfa/tongfa/sensitive"
@@ -103,6 +104,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Server.Queue = m.Enqueuer
+	m.Server.Inbox.Enqueue = func(ctx context.Context, id int64) error { return m.Enqueuer.EnqueueRecord(ctx, inbox.TypeAnswer, id) }
 	m.Server.Mounts = append(m.Server.Mounts, web.MountQueues(opt))
 	return nil
 }

@@ -67,6 +67,22 @@ func (m *Main) startWorker() error {
 	if err := r.Every("@every 5m", inbox.TypeDeadlines, "default"); err != nil {
 		return err
 	}
+	sender := &inbox.Sender{DB: m.DB, Box: m.Server.Box, Repliers: m.platforms, Website: m.platforms.Website, Owner: w.Owner,
+		Lease: m.Config.Lease, Log: m.Logger}
+	r.Handle(inbox.TypeAnswer, func(ctx context.Context, t *asynq.Task) error {
+		id, err := queue.RecordID(t)
+		if err != nil {
+			return err
+		}
+		return sender.Send(ctx, id)
+	})
+	r.Handle(inbox.TypeAnswersDue, func(ctx context.Context, _ *asynq.Task) error {
+		_, err := m.Server.Inbox.Due(ctx, 2*time.Minute)
+		return err
+	})
+	if err := r.Every("@every 1m", inbox.TypeAnswersDue, "default"); err != nil {
+		return err
+	}
 	r.Handle("review:escalate", func(ctx context.Context, _ *asynq.Task) error {
 		_, err := m.Server.Review.Escalate(ctx, m.DB.Now())
 		return err

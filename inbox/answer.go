@@ -1,0 +1,344 @@
+package inbox
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/sensitive"
+	"github.com/tongfa/tongfa/store"
+)
+
+// AnswerPolicy tells whether a unit's answers need sign-off and at which
+// tier (review's policy file, key "answers").
+type AnswerPolicy func(ctx context.Context, unitID int64) (signoff bool, tier tongfa.Tier, err error)
+
+// StepUp confirms a signer's identity with their password or a recent
+// confirmation of the same session.
+type StepUp func(ctx context.Context, p *access.Principal, password string) error
+
+// Routes: how an answer reaches the person who wrote.
+const (
+	RouteCustomerService = "customer_service" // WeChat: a customer-service message, within 48 hours
+	RouteCommentReply    = "comment_reply"    // WeChat: a reply under the article
+	RouteWeiboReply      = "weibo_reply"      // Weibo: comments/reply
+	RouteKeyedReply      = "keyed_reply"      // app and website: their reply API, idempotent by key
+)
+
+// MaxAnswer is the longest answer, in characters (WeChat's comment reply
+// limit; Weibo allows 140, checked when the route is Weibo).
+const MaxAnswer = 2000
+
+// route returns how a message is answered.
+func route(m *store.Message) string {
+	switch {
+	case m.Platform == string(tongfa.PlatformWeChat) && m.Kind == "message":
+		return RouteCustomerService
+	case m.Platform == string(tongfa.PlatformWeChat):
+		return RouteCommentReply
+	case m.Platform == string(tongfa.PlatformWeibo):
+		return RouteWeiboReply
+	}
+	return RouteKeyedReply
+}
+
+// AnswerCheck is the checker's view of a draft answer: blocking words
+// stop it, personal data is masked in what is sent.
+type AnswerCheck struct {
+	Blocked  bool                `json:"blocked"`
+	Masked   string              `json:"masked"` // the text that would be sent
+	Findings []sensitive.Finding `json:"findings"`
+	Problems []string            `json:"problems"` // limits of the channel, in Chinese
+}
+
+// CheckAnswer runs the checker over a draft answer to message id: what
+// blocks it, and the text as it would be sent (personal data masked).
+func (s *Service) CheckAnswer(ctx context.Context, p *access.Principal, id int64, text string) (*AnswerCheck, error) {
+	m, err := s.Get(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.checkAnswer(ctx, &m.Message, text), nil
+}
+
+func (s *Service) checkAnswer(ctx context.Context, m *store.Message, text string) *AnswerCheck {
+	text = strings.TrimSpace(text)
+	rep := s.Checker.Check(ctx, text, sensitive.Options{})
+	c := &AnswerCheck{Masked: rep.MaskedText, Findings: rep.Findings, Problems: []string{}}
+	for _, f := range rep.Findings {
+		// Personal data does not stop an answer: it is masked (R3).
+		c.Blocked = c.Blocked || f.Level == sensitive.LevelBlock && f.Kind != "pii"
+	}
+	n := utf8.RuneCountInString(c.Masked)
+	switch {
+	case n == 0:
+		c.Problems = append(c.Problems, "答复内容不能为空")
+	case n > MaxAnswer:
+		c.Problems = append(c.Problems, fmt.Sprintf("答复不能超过 %d 字（当前 %d 字）", MaxAnswer, n))
+	case route(m) == RouteWeiboReply && n > 140:
+		c.Problems = append(c.Problems, fmt.Sprintf("微博评论回复不能超过 140 字（当前 %d 字）", n))
+	}
+	c.Blocked = c.Blocked || len(c.Problems) > 0
+	return c
+}
+
+// AnswerInput is POST /api/v1/inbox/{id}/answers.
+type AnswerInput struct {
+	Text string `json:"text" validate:"required,max=8000"`
+	// Private keeps the answer off the website's disclosure feed; it needs
+	// a reason (济南 第十六条).
+	Private       bool   `json:"private"`
+	PrivateReason string `json:"private_reason" validate:"max=500"`
+}
+
+// Answer drafts an answer to message id and puts it through the checker:
+// blocking findings refuse it (ECheckBlocked with the findings), personal
+// data is masked in what is stored and sent. It then waits for sign-off,
+// or is queued at once where the unit's policy needs none.
+func (s *Service) Answer(ctx context.Context, p *access.Principal, id int64, in AnswerInput) (*store.Answer, error) {
+	if in.Private && strings.TrimSpace(in.PrivateReason) == "" {
+		return nil, &tongfa.Error{Code: tongfa.EInvalid, Message: "不公开答复须说明理由", Fields: map[string]string{"private_reason": "请填写不公开的理由"}}
+	}
+	var a *store.Answer
+	err := s.act(ctx, p, id, handlers, func(tx *store.Tx, m *store.Message) error {
+		if m.State != StateNew && m.State != StateAssigned {
+			return &tongfa.Error{Code: tongfa.EInvalidState, Message: "该留言已答复或已关闭"}
+		}
+		c := s.checkAnswer(ctx, m, in.Text)
+		if c.Blocked {
+			msg := "答复含有禁止发布的内容，请修改后再提交"
+			if len(c.Problems) > 0 {
+				msg = strings.Join(c.Problems, "；")
+			}
+			return &tongfa.Error{Code: tongfa.EBlocked, Message: msg, Data: map[string]any{"check": c}}
+		}
+		signoff, tier, err := s.answerPolicy(ctx, m.UnitID)
+		if err != nil {
+			return err
+		}
+		findings, _ := json.Marshal(c.Findings)
+		sum := sha256.Sum256([]byte(c.Masked))
+		a = &store.Answer{MessageID: m.ID, UnitID: m.UnitID, Body: c.Masked, BodyHash: hex.EncodeToString(sum[:]), Findings: findings,
+			AuthorID: p.User.ID, State: store.AnswerApproved, Route: route(m), Disclose: !in.Private,
+			PrivateReason: strings.TrimSpace(in.PrivateReason)}
+		if signoff {
+			a.State, a.Tier = store.AnswerPending, string(tier)
+		}
+		if in.Private {
+			a.DisclosureState = store.DisclosurePrivate
+		}
+		if err := tx.InsertAnswer(ctx, a); err != nil {
+			return err
+		}
+		tx.Audit(store.UserActor(p.User, p.IP), "answer.draft", answerTarget(a.ID), &m.UnitID,
+			map[string]any{"message_id": m.ID, "state": a.State, "tier": a.Tier, "private": in.Private, "body_hash": a.BodyHash})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if a.State == store.AnswerApproved {
+		s.enqueue(ctx, a.ID)
+	}
+	return a, nil
+}
+
+func answerTarget(id int64) string { return fmt.Sprintf("answer:%d", id) }
+
+func (s *Service) answerPolicy(ctx context.Context, unitID int64) (bool, tongfa.Tier, error) {
+	if s.AnswerPolicy == nil {
+		return true, tongfa.TierRoutine, nil
+	}
+	return s.AnswerPolicy(ctx, unitID)
+}
+
+// enqueue hands an approved answer to the senders; when that fails the
+// reconciler (TypeAnswersDue) finds it.
+func (s *Service) enqueue(ctx context.Context, id int64) {
+	if s.Enqueue == nil {
+		return
+	}
+	if err := s.Enqueue(ctx, id); err != nil && s.Log != nil {
+		s.Log.Warn("inbox: enqueue answer; the reconciler will pick it up", "answer", id, "error", err)
+	}
+}
+
+// signerRole is the role that signs an answer of tier.
+func signerRole(tier tongfa.Tier) tongfa.Role {
+	switch tier {
+	case tongfa.TierDeputy:
+		return tongfa.RoleDeputy
+	case tongfa.TierPrincipal:
+		return tongfa.RolePrincipal
+	}
+	return tongfa.RoleReviewer
+}
+
+// SignInput is POST /api/v1/answers/{id}/signoff.
+type SignInput struct {
+	BodyHash string `json:"body_hash" validate:"required,len=64,hexadecimal"`
+	Decision string `json:"decision" validate:"required,oneof=approve reject"`
+	Comment  string `json:"comment" validate:"max=2000"`
+	Password string `json:"password" validate:"max=256"`
+}
+
+// Sign approves or rejects a pending answer. The signer holds the tier's
+// role in the unit (a higher signing role also serves), is not the author,
+// signs the exact text (body_hash) and confirms with the password for
+// leader tiers.
+func (s *Service) Sign(ctx context.Context, p *access.Principal, id int64, in SignInput, stepUp StepUp) (*store.Answer, error) {
+	if in.Decision == "reject" && strings.TrimSpace(in.Comment) == "" {
+		return nil, &tongfa.Error{Code: tongfa.EInvalid, Message: "退回答复必须填写意见", Fields: map[string]string{"comment": "请填写退回意见"}}
+	}
+	a, err := s.actOnAnswer(ctx, p, id, func(tx *store.Tx, a *store.Answer) error {
+		if err := s.maySign(ctx, p, a, in, stepUp); err != nil {
+			return err
+		}
+		to := store.AnswerApproved
+		if in.Decision == "reject" {
+			to = store.AnswerRejected
+		}
+		if err := tx.UpdateAnswer(ctx, id, store.AnswerUpdate{From: []string{store.AnswerPending}, State: to, SignerID: &p.User.ID,
+			DecisionNote: strings.TrimSpace(in.Comment)}); err != nil {
+			return err
+		}
+		a.State = to
+		tx.Audit(store.UserActor(p.User, p.IP), "answer."+in.Decision, answerTarget(id), &a.UnitID,
+			map[string]any{"message_id": a.MessageID, "tier": a.Tier, "body_hash": a.BodyHash, "comment": in.Comment})
+		return nil
+	})
+	if err == nil && a.State == store.AnswerApproved {
+		s.enqueue(ctx, a.ID)
+	}
+	return a, err
+}
+
+// actOnAnswer locks answer id, which p must be able to read, and runs
+// change in the same transaction.
+func (s *Service) actOnAnswer(ctx context.Context, p *access.Principal, id int64, change func(tx *store.Tx, a *store.Answer) error) (*store.Answer, error) {
+	var a *store.Answer
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if a, err = tx.LockAnswer(ctx, id); err != nil {
+			return err
+		}
+		if !p.Tree.CanRead(p.User, a.UnitID) {
+			return answerNotFound(id)
+		}
+		return change(tx, a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// handles reports whether p handles the messages of a's unit.
+func handles(p *access.Principal, a *store.Answer) bool {
+	return p.Tree.Has(p.User, a.UnitID, tongfa.RoleEditor) || p.Tree.Has(p.User, a.UnitID, tongfa.RoleAdmin)
+}
+
+func (s *Service) maySign(ctx context.Context, p *access.Principal, a *store.Answer, in SignInput, stepUp StepUp) error {
+	switch {
+	case a.State != store.AnswerPending:
+		return &tongfa.Error{Code: tongfa.EInvalidState, Message: "该答复不在待审签状态（可能已被他人处理）"}
+	case in.BodyHash != a.BodyHash:
+		return &tongfa.Error{Code: tongfa.EStaleVersion, Message: "答复内容已变化，请查看最新内容后再审签"}
+	case a.AuthorID == p.User.ID:
+		return &tongfa.Error{Code: tongfa.ESeparation, Message: "不能审签自己起草的答复"}
+	}
+	tier := tongfa.Tier(a.Tier)
+	allowed := false
+	for _, r := range []tongfa.Role{tongfa.RoleReviewer, tongfa.RoleDeputy, tongfa.RolePrincipal} {
+		if r == signerRole(tier) {
+			allowed = true // roles from here up may sign
+		}
+		if allowed && p.Tree.Has(p.User, a.UnitID, r) {
+			if r == tongfa.RoleReviewer {
+				return nil
+			}
+			return stepUp(ctx, p, in.Password)
+		}
+	}
+	return &tongfa.Error{Code: tongfa.EForbidden, Message: fmt.Sprintf("该答复须由%s审签", signerRole(tier).Label())}
+}
+
+// WithdrawAnswer takes back an answer before it is sent: a pending one by its
+// author or a handler of the unit.
+func (s *Service) WithdrawAnswer(ctx context.Context, p *access.Principal, id int64) error {
+	_, err := s.actOnAnswer(ctx, p, id, func(tx *store.Tx, a *store.Answer) error {
+		if a.AuthorID != p.User.ID && !handles(p, a) {
+			return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有起草人或本单位编辑可以撤回答复"}
+		}
+		tx.Audit(store.UserActor(p.User, p.IP), "answer.withdraw", answerTarget(id), &a.UnitID, map[string]any{"message_id": a.MessageID})
+		return tx.UpdateAnswer(ctx, id, store.AnswerUpdate{From: []string{store.AnswerPending}, State: store.AnswerWithdrawn})
+	})
+	return err
+}
+
+// Confirm settles an answer the platform could not confirm (a WeChat
+// customer-service message whose response was lost): a handler who checked
+// the WeChat back office says whether it arrived. Not delivered sends it
+// again.
+func (s *Service) Confirm(ctx context.Context, p *access.Principal, id int64, delivered bool) error {
+	_, err := s.actOnAnswer(ctx, p, id, func(tx *store.Tx, a *store.Answer) error {
+		if !handles(p, a) {
+			return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有本单位编辑或管理员可以确认答复是否送达"}
+		}
+		tx.Audit(store.UserActor(p.User, p.IP), "answer.confirm", answerTarget(id), &a.UnitID,
+			map[string]any{"message_id": a.MessageID, "delivered": delivered})
+		return tx.ConfirmAnswer(ctx, a, delivered)
+	})
+	if err == nil {
+		s.enqueue(ctx, id) // to send again, or to disclose
+	}
+	return err
+}
+
+func answerNotFound(id int64) error {
+	return &tongfa.Error{Code: tongfa.ENotFound, Message: fmt.Sprintf("答复 %d 不存在", id)}
+}
+
+// Answers lists the answers of message id that p may read, newest first.
+func (s *Service) Answers(ctx context.Context, p *access.Principal, id int64) ([]store.Answer, error) {
+	if _, err := s.Get(ctx, p, id); err != nil {
+		return nil, err
+	}
+	return s.DB.Answers(ctx, store.AnswerFilter{MessageID: id})
+}
+
+// PendingAnswer is an answer awaiting p's sign-off, with its message.
+type PendingAnswer struct {
+	Answer  store.Answer `json:"answer"`
+	Message View         `json:"message"`
+}
+
+// ToSign lists the answers p may sign now, oldest first.
+func (s *Service) ToSign(ctx context.Context, p *access.Principal) ([]PendingAnswer, error) {
+	as, err := s.DB.Answers(ctx, store.AnswerFilter{Units: p.Tree.Readable(p.User), States: []string{store.AnswerPending}, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	out := []PendingAnswer{}
+	for i := len(as) - 1; i >= 0; i-- {
+		a := as[i]
+		if a.AuthorID == p.User.ID || s.maySign(ctx, p, &a, SignInput{BodyHash: a.BodyHash}, func(context.Context, *access.Principal, string) error { return nil }) != nil {
+			continue
+		}
+		m, err := s.DB.Message(ctx, a.MessageID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, PendingAnswer{Answer: a, Message: s.view(p, *m)})
+	}
+	return out, nil
+}
+
+// Templates returns the answer templates for message id's class.
+func (s *Service) Templates(class string) []Template { return s.policy().Templates(class) }

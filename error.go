@@ -21,6 +21,7 @@ const (
 	ECSRF           = "csrf_failed"
 	EStepUp         = "step_up_required"
 	EBadJSON        = "malformed_json"
+	EBadQuery       = "invalid_query" // a malformed query parameter or command-line argument
 	EUnsupported    = "unsupported_media_type"
 	EInternal       = "internal"
 	EUnavailable    = "unavailable"

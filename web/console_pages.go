@@ -36,6 +36,7 @@ func (s *Server) mountConsole(r *mux.Router) {
 	r.Handle("/items/{id:[0-9]+}/deliveries", s.page(s.consoleDeliveries, anyRole)).Methods(http.MethodGet)
 	r.Handle("/reviews", s.page(s.consoleReviews, anyRole)).Methods(http.MethodGet)
 	r.Handle("/inbox", s.page(s.consoleInbox, anyRole)).Methods(http.MethodGet)
+	r.Handle("/reports", s.page(s.consoleReports, anyRole)).Methods(http.MethodGet)
 	r.Handle("/inbox/{id:[0-9]+}", s.page(s.consoleMessage, anyRole)).Methods(http.MethodGet)
 	r.Handle("/admin/accounts", s.page(s.consoleAccounts, perm{tongfa.RoleAdmin})).Methods(http.MethodGet)
 	r.Handle("/admin/users", s.page(s.consoleUsers, perm{tongfa.RoleAdmin})).Methods(http.MethodGet)

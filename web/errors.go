@@ -13,6 +13,7 @@ import (
 var statusOf = map[string]int{
 	tongfa.EInvalid:        http.StatusUnprocessableEntity,
 	tongfa.EBadJSON:        http.StatusBadRequest,
+	tongfa.EBadQuery:       http.StatusBadRequest,
 	tongfa.EUnauthorized:   http.StatusUnauthorized,
 	tongfa.EForbidden:      http.StatusForbidden,
 	tongfa.ENotFound:       http.StatusNotFound,

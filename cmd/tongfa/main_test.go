@@ -29,12 +29,28 @@ func cli(t *testing.T, dbURL, stdin string, args ...string) (int, string) {
 	return code, out.String() + errOut.String()
 }
 
+// cliOK is cli for a command that must succeed; it returns the output.
+func cliOK(t *testing.T, dbURL, stdin string, args ...string) string {
+	t.Helper()
+	code, out := cli(t, dbURL, stdin, args...)
+	if code != 0 {
+		t.Fatalf("tongfa %v: exit %d: %s", args, code, out)
+	}
+	return out
+}
+
 // startHub runs the whole hub on a free port against the test schema.
 func startHub(t *testing.T, dbURL string) *Main {
 	t.Helper()
-	redistest.New(t, testRedisDB)
+	return startHubOn(t, dbURL, testRedisDB)
+}
+
+// startHubOn is startHub on Redis database rdb.
+func startHubOn(t *testing.T, dbURL string, rdb int) *Main {
+	t.Helper()
+	redistest.New(t, rdb)
 	cfg := config.Default()
-	cfg.DatabaseURL, cfg.RedisURL, cfg.Listen = dbURL, redistest.URL(testRedisDB), "127.0.0.1:0"
+	cfg.DatabaseURL, cfg.RedisURL, cfg.Listen = dbURL, redistest.URL(rdb), "127.0.0.1:0"
 	m := NewMain(cfg, quietLogger())
 	m.Serve = true
 	if err := m.Run(context.Background()); err != nil {
@@ -75,14 +91,7 @@ func request(t *testing.T, method, url, token string, body any) (int, map[string
 // list items with a token, verify the audit chain, then tamper with it.
 func TestAdministrationAndAPI(t *testing.T) {
 	_, url := storetest.NewWithURL(t)
-	mustCLI := func(stdin string, args ...string) string {
-		t.Helper()
-		code, out := cli(t, url, stdin, args...)
-		if code != 0 {
-			t.Fatalf("tongfa %v: exit %d: %s", args, code, out)
-		}
-		return out
-	}
+	mustCLI := func(stdin string, args ...string) string { t.Helper(); return cliOK(t, url, stdin, args...) }
 	mustCLI("", "unit", "add", "--name", "示范市人民政府")
 	mustCLI("", "unit", "add", "--name", "示范市人民政府办公室", "--parent", "示范市人民政府")
 	mustCLI("Editor-Passw0rd\n", "user", "add", "--username", "wang", "--unit", "示范市人民政府办公室", "--role", "editor", "--password-stdin")

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/tongfa/tongfa/reports/reportstest"
+	"github.com/tongfa/tongfa/store/storetest"
+)
+
+// reportsRedisDB is the reports package's Redis database (docs/testing.md):
+// the reports tests use none, so the hub of this test takes it.
+const reportsRedisDB = 11
+
+// TestReportCLIAgreesWithAPI: `tongfa report` and GET /api/v1/reports
+// give the same figures for the same request, in JSON and in CSV, and the
+// CLI writes the workbook to --out.
+func TestReportCLIAgreesWithAPI(t *testing.T) {
+	db, url := storetest.NewWithURL(t)
+	q := reportstest.SeedQuarter(t, db, nil)
+	cliOK(t, url, "Report-Passw0rd\n", "user", "add", "--username", "assessor", "--unit", "示范区人民政府办公室", "--role", "auditor", "--password-stdin")
+	token := strings.TrimSpace(cliOK(t, url, "", "token", "create", "--user", "assessor"))
+	m := startHubOn(t, url, reportsRedisDB)
+	api := func(query string) string {
+		t.Helper()
+		req, _ := http.NewRequest("GET", m.URL()+"/api/v1/reports/"+query, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d %s", query, resp.StatusCode, b)
+		}
+		return string(b)
+	}
+
+	cliJSON := cliOK(t, url, "", "report", "quarter", "--from", "2026-01-01")
+	apiJSON := api("quarter?from=2026-01-01")
+	if a, b := withoutGeneratedAt(t, cliJSON), withoutGeneratedAt(t, apiJSON); a != b {
+		t.Fatalf("JSON differs:\ncli %s\napi %s", a, b)
+	}
+	if !strings.Contains(cliJSON, `"posts":140`) {
+		t.Fatalf("cli JSON %.300s", cliJSON)
+	}
+	edu := strconv.FormatInt(q.Edu, 10)
+	cliCSV := cliOK(t, url, "", "report", "custom", "--from", "2026-01-01", "--to", "2026-02-01", "--unit", "示范区教育局", "--format", "csv")
+	apiCSV := api("custom?from=2026-01-01&to=2026-02-01&format=csv&unit=" + edu)
+	if a, b := withoutGeneratedRow(cliCSV), withoutGeneratedRow(apiCSV); a != b || !strings.Contains(a, "示范区教育局（含下级单位）") {
+		t.Fatalf("CSV differs:\ncli %s\napi %s", a, b)
+	}
+
+	out := filepath.Join(t.TempDir(), "q1.xlsx")
+	cliOK(t, url, "", "report", "quarter", "--from", "2026-01-01", "--format", "xlsx", "--out", out)
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if v, _ := f.GetCellValue("发布统计", "C7"); len(f.GetSheetList()) != 10 || v != "140" {
+		t.Fatalf("workbook: %v, total posts %q", f.GetSheetList(), v)
+	}
+}
+
+func TestReportCLIRefusesBadInput(t *testing.T) {
+	_, url := storetest.NewWithURL(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"report"}, "give the period kind first"},
+		{[]string{"report", "decade"}, "报表周期应为"},
+		{[]string{"report", "custom", "--from", "2026-01-01"}, "自定义时段须同时给出"},
+		{[]string{"report", "quarter", "--format", "xlsx"}, "needs --out"},
+		{[]string{"report", "quarter", "extra"}, "unexpected argument"},
+	} {
+		if code, out := cli(t, url, "", tc.args...); code != 2 || !strings.Contains(out, tc.want) {
+			t.Errorf("%v: exit %d %s", tc.args, code, out)
+		}
+	}
+	if code, out := cli(t, url, "", "report", "quarter", "--unit", "没有这个单位"); code != 1 || !strings.Contains(out, "not_found") {
+		t.Errorf("unknown unit: exit %d %s", code, out)
+	}
+}
+
+func withoutGeneratedAt(t *testing.T, js string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(js), &m); err != nil {
+		t.Fatalf("%v: %.200s", err, js)
+	}
+	delete(m, "generated_at")
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+var generatedRow = regexp.MustCompile(`(?m)^生成时间,.*\r\n`)
+
+func withoutGeneratedRow(csv string) string { return generatedRow.ReplaceAllString(csv, "") }

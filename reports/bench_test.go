@@ -1,0 +1,134 @@
+package reports_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/tongfa/tongfa/clocks"
+	"github.com/tongfa/tongfa/reports"
+	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/store/storetest"
+	"github.com/tongfa/tongfa/workday"
+)
+
+// yearSeed is a year (2025) of an office of 50 units with four accounts
+// each: 5 items a week per unit to all four accounts (every fifth a
+// reprint, every twentieth urgent), one submission per item with its
+// signatures, one message a day per account, and a patrol run a month.
+// Statements are set-based so seeding takes seconds.
+var yearSeed = []string{
+	`INSERT INTO units (name, created_at) VALUES ('基准市政府办公室', '2024-01-01')`,
+	`INSERT INTO units (name, parent_id, created_at) SELECT '基准单位' || g, (SELECT min(id) FROM units), '2024-01-01' FROM generate_series(1, 50) g`,
+	`INSERT INTO users (username, unit_id, password_hash, created_at)
+		SELECT r, (SELECT min(id) FROM units), 'x', '2024-01-01' FROM unnest(ARRAY['editor','reviewer','deputy','principal']) r`,
+	`INSERT INTO accounts (unit_id, platform, name, status, created_at, updated_at)
+		SELECT u.id, p, u.name || p, 'active', '2024-06-01', '2024-06-01'
+		FROM units u CROSS JOIN unnest(ARRAY['wechat','weibo','app','website']) p WHERE u.parent_id IS NOT NULL`,
+	`INSERT INTO items (unit_id, author_id, state, version_number, created_at, updated_at)
+		SELECT u.id, 1, 'published', 1, t, t FROM units u CROSS JOIN generate_series(0, 259) n
+		CROSS JOIN LATERAL (SELECT timestamptz '2025-01-01 08:00+08' + n * interval '33 hours 40 minutes' + u.id * interval '1 minute' AS t) x
+		WHERE u.parent_id IS NOT NULL`,
+	`INSERT INTO item_versions (item_id, number, hash, author_id, created_at, title, category, urgency, content)
+		SELECT i.id, 1, md5(i.id::text) || md5(i.id::text || '.'), 1, i.created_at, '稿件' || i.id, 'news', x.urgency,
+			jsonb_build_object('title', '稿件' || i.id, 'category', 'news', 'urgency', x.urgency,
+				'kind', CASE WHEN i.id % 5 = 0 THEN 'reprint' ELSE 'original' END,
+				'event_time', CASE WHEN x.urgency = 'urgent' THEN to_jsonb(i.created_at) END,
+				'targets', (SELECT jsonb_agg(a.id ORDER BY a.id) FROM accounts a WHERE a.unit_id = i.unit_id))
+		FROM items i CROSS JOIN LATERAL (SELECT CASE WHEN i.id % 20 = 0 THEN 'urgent' ELSE 'normal' END AS urgency) x`,
+	`INSERT INTO deliveries (item_id, version_number, version_hash, account_id, platform, state, created_at, updated_at, delivered_at)
+		SELECT i.id, 1, v.hash, a.id, a.platform, x.state, i.created_at + interval '5 minutes', i.created_at + interval '5 minutes',
+			CASE WHEN x.state <> 'failed' THEN i.created_at + ((i.id * 7 + a.id * 13) % 120) * interval '1 minute' END
+		FROM items i JOIN item_versions v ON v.item_id = i.id JOIN accounts a ON a.unit_id = i.unit_id
+		CROSS JOIN LATERAL (SELECT CASE WHEN (i.id + a.id) % 50 = 0 THEN 'failed' WHEN (i.id + a.id) % 97 = 0 THEN 'withdrawn'
+			ELSE 'delivered' END AS state) x`,
+	`INSERT INTO submissions (item_id, version_number, version_hash, tier, chain, state, submitted_by, submitted_at, level_since, ended_at)
+		SELECT i.id, 1, v.hash, x.tier, x.chain, CASE WHEN i.id % 31 = 0 THEN 'rejected' ELSE 'approved' END, 1,
+			i.created_at - interval '3 hours', i.created_at - interval '3 hours', i.created_at
+		FROM items i JOIN item_versions v ON v.item_id = i.id
+		CROSS JOIN LATERAL (SELECT CASE WHEN i.id % 10 < 7 THEN 'routine' WHEN i.id % 10 < 9 THEN 'deputy' ELSE 'principal' END AS tier,
+			(ARRAY['{reviewer}','{reviewer,deputy}','{reviewer,deputy,principal}'])[CASE WHEN i.id % 10 < 7 THEN 1 WHEN i.id % 10 < 9 THEN 2 ELSE 3 END]::text[] AS chain) x`,
+	`INSERT INTO signoffs (submission_id, item_id, version_number, version_hash, level, role, signer_id, decision, at)
+		SELECT s.id, s.item_id, 1, s.version_hash, l, s.chain[l], l + 1, 'approve', s.submitted_at + l * interval '40 minutes'
+		FROM submissions s CROSS JOIN LATERAL generate_series(1, array_length(s.chain, 1)) l`,
+	`INSERT INTO messages (account_id, unit_id, platform, kind, platform_msg_id, body, received_at, class, deadline, state,
+			extension_days, answered_at, created_at, updated_at)
+		SELECT a.id, a.unit_id, a.platform, 'message', 'm' || d, '样例留言', r, c.class, r + (c.days + ext) * interval '1 day' * 7 / 5,
+			CASE WHEN unanswered THEN 'assigned' ELSE 'answered' END, ext,
+			CASE WHEN NOT unanswered THEN r + ((a.id * 3 + d * 7) % (c.days * 40)) * interval '1 hour' END, r, r
+		FROM accounts a CROSS JOIN generate_series(0, 364) d
+		CROSS JOIN LATERAL (SELECT timestamptz '2025-01-01 09:00+08' + d * interval '1 day' + (a.id % 480) * interval '1 minute' AS r,
+			(a.id + d) % 17 = 0 AS unanswered, CASE WHEN (a.id + d) % 23 = 0 THEN 10 ELSE 0 END AS ext) x
+		CROSS JOIN LATERAL (SELECT (ARRAY['表扬感谢','谏言咨询','申诉求助','网站找错','其他'])[1 + (a.id + d) % 5] AS class,
+			(ARRAY[5, 10, 20, 1, 10])[1 + (a.id + d) % 5] AS days) c`,
+	`INSERT INTO patrol_runs (reason, state, started_at, finished_at)
+		SELECT '词库更新', 'done', timestamptz '2025-01-15 03:00+08' + m * interval '1 month', timestamptz '2025-01-15 04:00+08' + m * interval '1 month'
+		FROM generate_series(0, 11) m`,
+	`INSERT INTO patrol_findings (run_id, item_id, unit_id, field, kind, category, level, text, rule)
+		SELECT r.id, i.id, i.unit_id, 'body', (ARRAY['word','expression','secret','ad','pii'])[1 + i.id % 5], 'x', 'review', '样例', '样例'
+		FROM patrol_runs r JOIN items i ON i.id % 400 = r.id`,
+	`ANALYZE`,
+}
+
+func seedYear(b *testing.B, db *store.DB) {
+	b.Helper()
+	for _, q := range yearSeed {
+		if _, err := db.Pool.Exec(context.Background(), q); err != nil {
+			b.Fatalf("%v\n%s", err, q)
+		}
+	}
+}
+
+// BenchmarkYearReport measures the report of a year for the whole office
+// (docs/benchmarks.md): building it, and building it and writing the
+// workbook; then one account's.
+func BenchmarkYearReport(b *testing.B) {
+	db := storetest.New(b)
+	seedYear(b, db)
+	db.Now = func() time.Time { return time.Date(2026, 1, 5, 9, 0, 0, 0, workday.Location()) }
+	svc := &reports.Service{DB: db, Clocks: &clocks.Service{DB: db, Calendar: workday.Default}}
+	p, err := reports.ParsePeriod("year", "2025-01-01", "", db.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	office, err := svc.Scope(ctx, nil, 0, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	build := func(b *testing.B, sc reports.Scope) *reports.Report {
+		r, err := svc.Build(ctx, p, sc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return r
+	}
+	if r := build(b, office); r.Summary.Posts == 0 || r.Summary.Messages == 0 || len(r.Accounts) != 200 {
+		b.Fatalf("seed: %+v, %d accounts", r.Summary, len(r.Accounts))
+	}
+	b.Run("build", func(b *testing.B) {
+		for b.Loop() {
+			build(b, office)
+		}
+	})
+	b.Run("xlsx", func(b *testing.B) {
+		var buf bytes.Buffer
+		for b.Loop() {
+			buf.Reset()
+			if err := build(b, office).Write(&buf, reports.FormatXLSX); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// One account's year, for comparison: what the indexes of migration 070 serve.
+	account, err := svc.Scope(ctx, nil, 0, 7)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("account", func(b *testing.B) {
+		for b.Loop() {
+			build(b, account)
+		}
+	})
+}

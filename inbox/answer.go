@@ -122,7 +122,7 @@ func (s *Service) Answer(ctx context.Context, p *access.Principal, id int64, in 
 		if err != nil {
 			return err
 		}
-		findings, _ := json.Marshal(c.Findings)
+		findings, _ := json.Marshal(maskedFindings(c.Findings))
 		sum := sha256.Sum256([]byte(c.Masked))
 		a = &store.Answer{MessageID: m.ID, UnitID: m.UnitID, Body: c.Masked, BodyHash: hex.EncodeToString(sum[:]), Findings: findings,
 			AuthorID: p.User.ID, State: store.AnswerApproved, Route: route(m), Disclose: !in.Private,
@@ -147,6 +147,20 @@ func (s *Service) Answer(ctx context.Context, p *access.Principal, id int64, in 
 		s.enqueue(ctx, a.ID)
 	}
 	return a, nil
+}
+
+// maskedFindings are findings fit to store and show: personal data only in
+// its masked form, so the record of a check does not keep what the answer
+// itself does not.
+func maskedFindings(fs []sensitive.Finding) []sensitive.Finding {
+	out := make([]sensitive.Finding, len(fs))
+	for i, f := range fs {
+		if f.Kind == "pii" {
+			f.Text = f.Replacement
+		}
+		out[i] = f
+	}
+	return out
 }
 
 func answerTarget(id int64) string { return fmt.Sprintf("answer:%d", id) }

@@ -78,6 +78,9 @@ func TestAnswerBlockedByChecker(t *testing.T) {
 	if strings.Contains(a.Body, id) || !strings.Contains(a.Body, "1101") || a.State != store.AnswerPending || a.Tier != "routine" {
 		t.Fatalf("stored answer %+v: want masked, pending routine sign-off", a)
 	}
+	if stored, _ := e.db.Answer(ctx, a.ID); strings.Contains(string(stored.Findings), id) || !strings.Contains(string(stored.Findings), "id_card") {
+		t.Fatalf("the stored findings keep the ID number: %s", stored.Findings)
+	}
 	if _, err := e.svc.Answer(ctx, editor, m.ID, inbox.AnswerInput{Text: "第二条答复"}); errCode(err) != tongfa.EConflict {
 		t.Fatalf("a second live answer: %v", err)
 	}

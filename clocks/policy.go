@@ -53,6 +53,18 @@ func (s *Span) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
+// MarshalYAML writes a span the way UnmarshalYAML reads it ("1h", "3wd",
+// "14d"), so the console can show a unit's effective policy as YAML.
+func (s Span) MarshalYAML() (any, error) {
+	switch {
+	case s.WorkDays > 0:
+		return fmt.Sprintf("%dwd", s.WorkDays), nil
+	case s.Clock > 0 && s.Clock%(24*time.Hour) == 0:
+		return fmt.Sprintf("%dd", s.Clock/(24*time.Hour)), nil
+	}
+	return s.Clock.String(), nil
+}
+
 func (s Span) String() string {
 	switch {
 	case s.WorkDays > 0:

@@ -42,6 +42,16 @@ type AccountInput struct {
 	Credentials map[string]string `json:"credentials,omitempty" validate:"max=20,dive,keys,max=64,endkeys,max=4000"`
 }
 
+// Labels are the Chinese names of AccountInput's fields, each key
+// prefixed with prefix (e.g. "account.") for an input nested in a request.
+func Labels(prefix string) validate.Labels {
+	out := make(validate.Labels, len(labels))
+	for k, v := range labels {
+		out[prefix+k] = v
+	}
+	return out
+}
+
 var labels = validate.Labels{"unit_id": "所属单位", "platform": "平台", "name": "账号名称", "api_base": "接口地址",
 	"settings": "账号设置", "credentials": "接口凭据", "platform_ref": "平台账号或链接", "responsible": "责任领导",
 	"managers": "管理员", "exception_reason": "例外理由"}
@@ -75,7 +85,7 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, in *AccountIn
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		q, err = s.request(ctx, tx, p, "open", in.UnitID, nil, in, "")
-		if err != nil || !s.supervises(p, in.UnitID) {
+		if err != nil || !s.Supervises(p, in.UnitID) {
 			return err
 		}
 		a, err = s.decide(ctx, tx, p, q, true, "管理员直接开设")
@@ -107,9 +117,9 @@ func (s *Service) check(p *access.Principal, in *AccountInput) error {
 	return nil
 }
 
-// supervises reports whether p administers the unit's supervising unit (a
+// Supervises reports whether p administers the unit's supervising unit (a
 // top-level unit supervises itself).
-func (s *Service) supervises(p *access.Principal, unit int64) bool {
+func (s *Service) Supervises(p *access.Principal, unit int64) bool {
 	up := p.Tree.Parent(unit)
 	if up == 0 {
 		up = unit

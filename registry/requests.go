@@ -83,7 +83,7 @@ func (s *Service) Decide(ctx context.Context, p *access.Principal, id int64, app
 		if err != nil || !p.Tree.CanRead(p.User, q.UnitID) {
 			return notVisibleRequest(id, err)
 		}
-		if !s.supervises(p, q.UnitID) {
+		if !s.Supervises(p, q.UnitID) {
 			return &tongfa.Error{Code: tongfa.EForbidden, Message: "账号开设、变更、注销须由主管单位管理员审批"}
 		}
 		a, err = s.decide(ctx, tx, p, q, approve, comment)

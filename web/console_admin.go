@@ -21,7 +21,11 @@ func (s *Server) consoleAccounts(w http.ResponseWriter, r *http.Request, v *view
 	if err != nil {
 		return err
 	}
-	v.Title, v.Nav, v.Data = "渠道账号", "accounts", map[string]any{"Accounts": list, "Units": adminUnits(p)}
+	changeable := map[int64]bool{}
+	for _, a := range list {
+		changeable[a.ID] = a.Status != "closed" && p.Tree.Has(p.User, a.UnitID, tongfa.RoleAdmin)
+	}
+	v.Title, v.Nav, v.Data = "渠道账号", "accounts", map[string]any{"Accounts": list, "Units": adminUnits(p), "Changeable": changeable}
 	return s.render(w, http.StatusOK, "accounts", "layout", v)
 }
 
@@ -38,10 +42,7 @@ func (s *Server) consoleUsers(w http.ResponseWriter, r *http.Request, v *view) e
 	if err != nil {
 		return err
 	}
-	d := usersView{Users: list, UnitName: p.Tree.Name, Units: adminUnits(p)}
-	for _, role := range tongfa.Roles {
-		d.Roles = append(d.Roles, console.Option{Value: string(role), Label: role.Label()})
-	}
+	d := usersView{Users: list, UnitName: p.Tree.Name, Units: adminUnits(p), Roles: roleOptions()}
 	v.Title, v.Nav, v.Data = "用户与角色", "users", d
 	return s.render(w, http.StatusOK, "users", "layout", v)
 }

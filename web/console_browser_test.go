@@ -125,14 +125,7 @@ func TestBrowserLeaderPhone(t *testing.T) {
 		if title == "突发事件情况通报" {
 			body["urgency"] = "urgent"
 		}
-		it := h.createItem("editor", body)
-		if st := h.script("editor").do("POST", "/api/v1/items/"+itoa(it.ID)+"/submit", nil, nil); st != 200 {
-			t.Fatalf("submit: %d", st)
-		}
-		sign := map[string]any{"version_hash": it.Version.Hash, "decision": "approve", "comment": "同意"}
-		if st := h.script("reviewer").do("POST", "/api/v1/items/"+itoa(it.ID)+"/signoffs", sign, nil); st != 201 {
-			t.Fatalf("reviewer signs: %d", st)
-		}
+		submitAndSign(t, h, h.createItem("editor", body))
 	}
 	tb := newTab(t, h.ts.URL, 390, 844, true)
 	tb.login("deputy")

@@ -13,6 +13,7 @@ import (
 type composeView struct {
 	ItemID   int64
 	Version  int
+	Correct  bool // a correction of a published item
 	Content  tongfa.Content
 	Body     template.HTML
 	Accounts []registry.AccountView
@@ -34,12 +35,38 @@ func (s *Server) consoleEdit(w http.ResponseWriter, r *http.Request, v *view) er
 	if err != nil {
 		return err
 	}
+	return s.renderCompose(w, r, v, s.itemForm(it), "修改稿件")
+}
+
+// consoleCorrect prefills the form with a published item's current
+// version; saving posts the correction (POST /api/v1/items/{id}/correct),
+// which goes through sign-off and, once approved, replaces the posts on
+// every channel (R11).
+func (s *Server) consoleCorrect(w http.ResponseWriter, r *http.Request, v *view) error {
+	it, err := s.consoleGetItem(r)
+	if err != nil {
+		return err
+	}
+	p := principal(r)
+	if !p.Tree.Has(p.User, it.UnitID, tongfa.RoleEditor) {
+		return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有本单位采编人员可以更正稿件"}
+	}
+	if it.State != tongfa.StatePublished {
+		return &tongfa.Error{Code: tongfa.EInvalidState, Message: "只有已发布的稿件需要更正"}
+	}
+	d := s.itemForm(it)
+	d.Correct = true
+	return s.renderCompose(w, r, v, d, "更正稿件")
+}
+
+// itemForm is the compose form over an item's current version.
+func (s *Server) itemForm(it *tongfa.Item) composeView {
 	c := it.Version.Content
 	d := composeView{ItemID: it.ID, Version: it.VersionNumber, Content: c, Body: s.safeBody(c.Body), Targets: map[int64]bool{}}
 	for _, t := range c.Targets {
 		d.Targets[t] = true
 	}
-	return s.renderCompose(w, r, v, d, "修改稿件")
+	return d
 }
 
 func (s *Server) renderCompose(w http.ResponseWriter, r *http.Request, v *view, d composeView, title string) error {

@@ -24,6 +24,8 @@ type dashboardView struct {
 	// Inbox lists open messages from the public that are overdue or due
 	// within 24 hours (R7).
 	Inbox []messageRow
+	// AnswersToSign counts the answers to messages waiting for my sign-off.
+	AnswersToSign int
 }
 
 type failedDelivery struct {
@@ -43,6 +45,11 @@ func (s *Server) consoleDashboard(w http.ResponseWriter, r *http.Request, v *vie
 		if d.Pending, err = s.Review.Queue(ctx, p); err != nil {
 			return err
 		}
+		answers, err := s.Inbox.ToSign(ctx, p)
+		if err != nil {
+			return err
+		}
+		d.AnswersToSign = len(answers)
 	}
 	now := s.DB.Now()
 	if d.Urgent, err = s.Clocks.Open(ctx, readable(p), now); err != nil {

@@ -24,14 +24,22 @@ const atRiskWindow = 24 * time.Hour
 // inboxPageSize is how many messages one page of /inbox lists.
 const inboxPageSize = 50
 
-// dashboardInboxScan bounds how many messages per state the dashboard
-// looks through for overdue and at-risk ones.
-const dashboardInboxScan = 100
+// dashboardInboxScan bounds how many open messages the dashboard looks
+// through for overdue and at-risk ones.
+const dashboardInboxScan = 200
 
 var messageStates = []console.Option{{Value: inbox.StateNew, Label: "待处理"}, {Value: inbox.StateAssigned, Label: "已分派"},
 	{Value: inbox.StateAnswered, Label: "已答复"}, {Value: inbox.StateClosed, Label: "已关闭"}}
 
 var messageKinds = map[string]string{"comment": "评论", "message": "私信", "error_report": "网站找错"}
+
+// stateFilters are the choices of the list's state filter: every open
+// message, then each state.
+var stateFilters = append([]console.Option{{Value: stateOpen, Label: "未办结（待处理和已分派）"}}, messageStates...)
+
+// deadlineFilters pick open messages by their deadline (dueWindow).
+var deadlineFilters = []console.Option{{Value: "overdue", Label: "已超时"}, {Value: "at_risk", Label: "临近时限（24 小时内到期）"},
+	{Value: "today", Label: "今天到期"}}
 
 var dueOptions = []console.Option{{Value: "24", Label: "24 小时内到期"}, {Value: "72", Label: "3 天内到期"},
 	{Value: "168", Label: "7 天内到期"}}
@@ -53,10 +61,12 @@ type inboxView struct {
 	Rows       []messageRow
 	States     []console.Option
 	Classes    []console.Option
+	Deadlines  []console.Option
 	DueOptions []console.Option
 	State      string
 	Class      string
-	Due        string
+	Deadline   string // overdue, at_risk, today
+	Due        string // hours
 	Next       string // query of the next page; "" when this is the last
 }
 
@@ -71,31 +81,24 @@ type messageView struct {
 	AssigneeID string
 	Days       []int
 	Can        messageRights
+	Answers    []answerRow   // newest first
+	Composer   *composerView // nil: the viewer may not answer now
 }
 
 type messageRights struct{ Class, Assign, Extend, Close bool }
 
-// consoleInbox lists messages with the API's filter (GET /api/v1/inbox).
+// consoleInbox lists messages with the API's filter (GET /api/v1/inbox);
+// the selects show only the values they offer.
 func (s *Server) consoleInbox(w http.ResponseWriter, r *http.Request, v *view) error {
-	q := r.URL.Query()
-	before, err := queryInt(r, "before", 0, 0)
-	hours, err2 := queryInt(r, "due_within_hours", 0, 24*365)
-	if err = firstErr(err, err2); err != nil {
+	now := s.DB.Now()
+	f, err := inboxFilter(r, now)
+	if err != nil {
 		return err
 	}
-	d := inboxView{States: messageStates, Classes: s.classOptions(), DueOptions: dueOptions}
-	if known(d.States, q.Get("state")) {
-		d.State = q.Get("state")
-	}
-	if known(d.Classes, q.Get("class")) {
-		d.Class = q.Get("class")
-	}
-	f := store.MessageFilter{State: d.State, Class: d.Class, BeforeID: int64(before), Limit: inboxPageSize}
-	now := s.DB.Now()
-	if hours > 0 {
-		d.Due = strconv.Itoa(hours)
-		f.DueBefore = now.Add(time.Duration(hours) * time.Hour)
-	}
+	f.Limit = inboxPageSize
+	q := r.URL.Query()
+	d := inboxView{States: stateFilters, Classes: s.classOptions(), Deadlines: deadlineFilters, DueOptions: dueOptions,
+		State: q.Get("state"), Class: q.Get("class"), Deadline: q.Get("due"), Due: q.Get("due_within_hours")}
 	ctx := r.Context()
 	list, err := s.Inbox.List(ctx, principal(r), f)
 	if err != nil {
@@ -104,7 +107,7 @@ func (s *Server) consoleInbox(w http.ResponseWriter, r *http.Request, v *view) e
 	d.Rows = s.messageRows(ctx, list, now)
 	if len(list) == inboxPageSize {
 		next := url.Values{"before": {strconv.FormatInt(list[len(list)-1].ID, 10)}}
-		for k, val := range map[string]string{"state": d.State, "class": d.Class, "due_within_hours": d.Due} {
+		for k, val := range map[string]string{"state": d.State, "class": d.Class, "due": d.Deadline, "due_within_hours": d.Due} {
 			if val != "" {
 				next.Set(k, val)
 			}
@@ -144,6 +147,9 @@ func (s *Server) consoleMessage(w http.ResponseWriter, r *http.Request, v *view)
 			return err
 		}
 	}
+	if err := s.answerSection(ctx, p, m, handler, &d); err != nil {
+		return err
+	}
 	if d.Can.Extend {
 		for n := 1; n <= inbox.MaxExtension; n++ {
 			d.Days = append(d.Days, n)
@@ -166,11 +172,7 @@ func (s *Server) assignees(ctx context.Context, p *access.Principal, unit int64)
 		if u.Disabled || !p.Tree.CanRead(u, unit) {
 			continue
 		}
-		label := u.Username
-		if u.DisplayName != "" {
-			label = u.DisplayName + "（" + u.Username + "）"
-		}
-		out = append(out, console.Option{Value: strconv.FormatInt(u.ID, 10), Label: label})
+		out = append(out, userOption(u))
 	}
 	return out, nil
 }
@@ -178,13 +180,9 @@ func (s *Server) assignees(ctx context.Context, p *access.Principal, unit int64)
 // dueMessages are the open messages p may read whose deadline has passed
 // or falls within atRiskWindow, most urgent first (the dashboard block).
 func (s *Server) dueMessages(ctx context.Context, p *access.Principal, now time.Time) ([]messageRow, error) {
-	var all []inbox.View
-	for _, st := range []string{inbox.StateNew, inbox.StateAssigned} {
-		list, err := s.Inbox.List(ctx, p, store.MessageFilter{State: st, DueBefore: now.Add(atRiskWindow), Limit: dashboardInboxScan})
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, list...)
+	all, err := s.Inbox.List(ctx, p, store.MessageFilter{States: openStates, DueBefore: now.Add(atRiskWindow), Limit: dashboardInboxScan})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(all, func(a, b inbox.View) int { return cmp.Or(a.Deadline.Compare(b.Deadline), cmp.Compare(a.ID, b.ID)) })
 	return s.messageRows(ctx, all, now), nil
@@ -225,10 +223,6 @@ func (s *Server) classOptions() []console.Option {
 }
 
 var defaultInboxPolicy = inbox.DefaultPolicy()
-
-func known(opts []console.Option, v string) bool {
-	return slices.ContainsFunc(opts, func(o console.Option) bool { return o.Value == v })
-}
 
 func optionLabel(opts []console.Option, v string) string {
 	if i := slices.IndexFunc(opts, func(o console.Option) bool { return o.Value == v }); i >= 0 {

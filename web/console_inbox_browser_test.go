@@ -74,7 +74,7 @@ func TestBrowserInboxDeputyPhone(t *testing.T) {
 	desk := newTab(t, h.ts.URL, 1280, 900, false)
 	desk.login("editor")
 	desk.open("/inbox/" + itoa(seed.atRisk.ID))
-	desk.waitFor("the action forms", `document.querySelectorAll('form[data-api^="/api/v1/inbox/"]').length === 3`)
+	desk.waitFor("the action forms", `document.querySelectorAll('form[data-api^="/api/v1/inbox/"]:not(#answer-form)').length === 3`)
 	desk.audit("message-editor")
 	desk.run(chromedp.SetValue("#assign-user", itoa(h.users["reviewer"].ID), chromedp.ByID))
 	desk.click(`form[data-api$="/assign"] button[type=submit]`)

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,7 +115,7 @@ func TestConsoleInboxPages(t *testing.T) {
 		`data-api="/api/v1/inbox/` + itoa(seed.overdue.ID) + `/class"`, `data-api="/api/v1/inbox/` + itoa(seed.overdue.ID) + `/assign"`,
 		`data-api="/api/v1/inbox/` + itoa(seed.overdue.ID) + `/close"`, `<option value="网站找错" selected>`,
 		`<option value="` + itoa(h.users["deputy"].ID) + `" >deputy</option>`},
-		[]string{personalIDMasked, "/extend", `<option value="` + itoa(h.users["editorB"].ID) + `"`, "个人信息已脱敏"})
+		[]string{personalIDMasked, "/extend", `<option value="` + itoa(h.users["editorB"].ID) + `"`, "个人信息已脱敏显示"})
 	body = get(editor, "editor", "/")
 	must("editor", "/", body, []string{`id="dash-inbox"`, msgPath(seed.overdue) + `"`, msgPath(seed.atRisk) + `"`},
 		[]string{msgPath(seed.complaint) + `"`})
@@ -154,4 +155,72 @@ func TestConsoleInboxPages(t *testing.T) {
 	must("editor", msgPath(seed.complaint), body, []string{m.Deadline.In(console.China).Format("2006-01-02 15:04"),
 		"延期 5 个工作日（deputy批准）：需会同住建部门核实"}, nil)
 	must("deputy", msgPath(seed.complaint), get(deputy, "deputy", msgPath(seed.complaint)), nil, []string{"/extend\""})
+}
+
+// TestConsoleInboxFilters: the list's "all open" state and its deadline
+// filters (overdue, at risk, due today), in the console and the API.
+func TestConsoleInboxFilters(t *testing.T) {
+	h := setupConsole(t)
+	seed := seedInbox(t, h)
+	ctx := context.Background()
+	now := time.Now()
+	midnight := time.Date(now.In(console.China).Year(), now.In(console.China).Month(), now.In(console.China).Day()+1, 0, 0, 0, 0, console.China)
+	acc := seed.account
+	extra, err := h.db.InsertMessages(ctx, []store.Message{
+		{AccountID: acc.ID, UnitID: acc.UnitID, Platform: string(acc.Platform), Kind: "comment", PlatformMsgID: "w-4", Body: "今天到期的留言",
+			ReceivedAt: now.Add(-time.Hour), Class: "谏言咨询", ClassRule: "默认", Deadline: now.Add(midnight.Sub(now) / 2)},
+		{AccountID: acc.ID, UnitID: acc.UnitID, Platform: string(acc.Platform), Kind: "comment", PlatformMsgID: "w-5", Body: "已关闭的留言",
+			ReceivedAt: now.AddDate(0, -1, 0), Class: "谏言咨询", ClassRule: "默认", Deadline: now.Add(-time.Hour)},
+	})
+	if err != nil || len(extra) != 2 {
+		t.Fatalf("insert: %v %v", extra, err)
+	}
+	today, closed := extra[0], extra[1]
+	editor := h.script("editor")
+	if st := editor.do("POST", "/api/v1/inbox/"+itoa(closed.ID)+"/close", map[string]any{"reason": "重复留言"}, nil); st != 200 {
+		t.Fatalf("close: %d", st)
+	}
+	if st := editor.do("POST", "/api/v1/inbox/"+itoa(seed.complaint.ID)+"/assign", map[string]any{"user_id": h.users["reviewer"].ID}, nil); st != 200 {
+		t.Fatalf("assign: %d", st)
+	}
+	atRiskToday := seed.atRisk.Deadline.Before(midnight)
+	all := []store.Message{seed.overdue, seed.complaint, seed.atRisk, today, closed}
+	cases := map[string][]store.Message{
+		"state=open":                      {seed.overdue, seed.complaint, seed.atRisk, today},
+		"state=closed":                    {closed},
+		"due=overdue":                     {seed.overdue},
+		"due=at_risk":                     {seed.atRisk, today},
+		"due=today":                       {today},
+		"state=assigned&due=today":        nil,
+		"state=closed&due=overdue":        nil,
+		"due=at_risk&due_within_hours=24": {seed.atRisk, today},
+	}
+	if atRiskToday {
+		cases["due=today"] = append(cases["due=today"], seed.atRisk)
+	}
+	c := h.consoleAs(t, "editor")
+	for query, want := range cases {
+		body := c.open("/inbox?" + query)
+		var got apiList
+		if st := editor.do("GET", "/api/v1/inbox?"+query, nil, &got); st != 200 || len(got.Messages) != len(want) {
+			t.Errorf("API %s: %d, %d messages, want %d", query, st, len(got.Messages), len(want))
+		}
+		for _, m := range all {
+			listed := strings.Contains(body, `href="/inbox/`+itoa(m.ID)+`"`)
+			if listed != slices.ContainsFunc(want, func(w store.Message) bool { return w.ID == m.ID }) {
+				t.Errorf("/inbox?%s lists message %d (%s): %v", query, m.ID, m.Body, listed)
+			}
+		}
+	}
+	mustShow(t, "/inbox?state=open&due=at_risk", c.open("/inbox?state=open&due=at_risk"), []string{`<option value="open" selected>`,
+		`<option value="at_risk" selected>`}, nil)
+	if st, body, _ := c.get("/inbox?due=soon"); st != 422 || !strings.Contains(body, "错误代码：validation_failed") {
+		t.Errorf("unknown due filter: %d", st)
+	}
+}
+
+type apiList struct {
+	Messages []struct {
+		ID int64 `json:"id"`
+	} `json:"messages"`
 }

@@ -27,11 +27,12 @@ type itemView struct {
 	Timeline   []clocks.Step
 	Urgent     *clocks.Clock
 	Deliveries deliveriesView
+	Correction *correctionView
 	Previews   previewsView
 	Can        itemRights
 }
 
-type itemRights struct{ Edit, Submit, Withdraw, Sign bool }
+type itemRights struct{ Edit, Correct, Submit, Withdraw, Sign bool }
 
 type signoffView struct {
 	store.Signoff
@@ -64,6 +65,7 @@ func (s *Server) consoleItem(w http.ResponseWriter, r *http.Request, v *view) er
 	if d.Deliveries, err = s.deliveriesOf(ctx, p, it); err != nil {
 		return err
 	}
+	d.Correction = correctionOf(it, d.Deliveries.Rows)
 	if d.Timeline, err = s.Clocks.Timeline(ctx, it.ID); err != nil {
 		return err
 	}
@@ -126,6 +128,7 @@ func (s *Server) itemRights(ctx context.Context, p *access.Principal, it *tongfa
 	editor := p.Tree.Has(p.User, it.UnitID, tongfa.RoleEditor)
 	var c itemRights
 	c.Edit = editor && (it.State == tongfa.StateDraft || it.State == tongfa.StateRejected || it.State == tongfa.StateInReview)
+	c.Correct = editor && it.State == tongfa.StatePublished
 	c.Submit = editor && it.State == tongfa.StateDraft
 	c.Withdraw = leaderOrAdmin(p, it.UnitID) && (it.State == tongfa.StatePublishing || it.State == tongfa.StatePublished)
 	if it.State == tongfa.StateInReview && holdsAny(p.User, signers) {
@@ -173,4 +176,50 @@ func (s *Server) userName(ctx context.Context, id int64) string {
 		return u.DisplayName
 	}
 	return u.Username
+}
+
+// correctionView is where a correction stands (R11): a newer version of an
+// item whose earlier version was published and stays online until the
+// correction is approved and published.
+type correctionView struct {
+	Version  int    // the correcting version
+	Replaces int    // the newest earlier version that was published
+	Online   int    // posts of earlier versions still on their channels
+	Removed  int    // posts of earlier versions taken down
+	State    string // what happens next, in Chinese
+}
+
+var correctionStates = map[tongfa.ItemState]string{
+	tongfa.StateDraft:      "更正稿尚未送审（检查发现必须修改的问题，或已撤回送审），原发布内容仍在线",
+	tongfa.StateInReview:   "更正稿审签中，通过后在各渠道发布新版本并撤下原发布内容",
+	tongfa.StateRejected:   "更正稿被退回，修改后重新送审；原发布内容仍在线",
+	tongfa.StateApproved:   "更正稿已审签，正在发布新版本并撤下原发布内容",
+	tongfa.StatePublishing: "更正稿已审签，正在发布新版本并撤下原发布内容",
+	tongfa.StatePublished:  "更正完成，新版本已发布",
+}
+
+// correctionOf reads a correction from the item's deliveries: those of
+// earlier versions that were delivered. Nil when there is none, or when
+// the whole item was withdrawn.
+func correctionOf(it *tongfa.Item, rows []deliveryView) *correctionView {
+	c := &correctionView{Version: it.VersionNumber, State: correctionStates[it.State]}
+	for _, d := range rows {
+		if d.VersionNumber >= it.VersionNumber || d.DeliveredAt == nil {
+			continue
+		}
+		c.Replaces = max(c.Replaces, d.VersionNumber)
+		switch d.State {
+		case tongfa.DeliveryDelivered:
+			c.Online++
+		case tongfa.DeliveryWithdrawn:
+			c.Removed++
+		}
+	}
+	if c.Replaces == 0 || c.State == "" {
+		return nil
+	}
+	if it.State == tongfa.StatePublished && c.Online > 0 {
+		c.State = "新版本已发布，正在撤下原发布内容"
+	}
+	return c
 }

@@ -33,15 +33,22 @@ func (s *Server) mountConsole(r *mux.Router) {
 	r.Handle("/items", s.page(s.consoleItems, anyRole)).Methods(http.MethodGet)
 	r.Handle("/items/{id:[0-9]+}", s.page(s.consoleItem, anyRole)).Methods(http.MethodGet)
 	r.Handle("/items/{id:[0-9]+}/edit", s.page(s.consoleEdit, perm{tongfa.RoleEditor})).Methods(http.MethodGet)
+	r.Handle("/items/{id:[0-9]+}/correct", s.page(s.consoleCorrect, perm{tongfa.RoleEditor})).Methods(http.MethodGet)
 	r.Handle("/items/{id:[0-9]+}/deliveries", s.page(s.consoleDeliveries, anyRole)).Methods(http.MethodGet)
 	r.Handle("/reviews", s.page(s.consoleReviews, anyRole)).Methods(http.MethodGet)
+	r.Handle("/delegations", s.page(s.consoleDelegations, signers)).Methods(http.MethodGet)
 	r.Handle("/inbox", s.page(s.consoleInbox, anyRole)).Methods(http.MethodGet)
 	r.Handle("/reports", s.page(s.consoleReports, anyRole)).Methods(http.MethodGet)
 	r.Handle("/inbox/{id:[0-9]+}", s.page(s.consoleMessage, anyRole)).Methods(http.MethodGet)
 	r.Handle("/admin/accounts", s.page(s.consoleAccounts, perm{tongfa.RoleAdmin})).Methods(http.MethodGet)
+	r.Handle("/admin/accounts/{id:[0-9]+}/change", s.page(s.consoleAccountChange, perm{tongfa.RoleAdmin})).Methods(http.MethodGet)
+	r.Handle("/admin/requests", s.page(s.consoleRequests, overseers)).Methods(http.MethodGet)
 	r.Handle("/admin/users", s.page(s.consoleUsers, perm{tongfa.RoleAdmin})).Methods(http.MethodGet)
-	r.Handle("/admin/dictionaries", s.page(s.consoleDictionaries, perm{tongfa.RoleAdmin, tongfa.RoleAuditor})).Methods(http.MethodGet)
-	r.Handle("/admin/audit", s.page(s.consoleAudit, perm{tongfa.RoleAdmin, tongfa.RoleAuditor})).Methods(http.MethodGet)
+	r.Handle("/admin/users/{id:[0-9]+}", s.page(s.consoleUser, perm{tongfa.RoleAdmin})).Methods(http.MethodGet)
+	r.Handle("/admin/dictionaries", s.page(s.consoleDictionaries, overseers)).Methods(http.MethodGet)
+	r.Handle("/admin/policies", s.page(s.consolePolicies, overseers)).Methods(http.MethodGet)
+	r.Handle("/admin/holidays", s.page(s.consoleHolidays, overseers)).Methods(http.MethodGet)
+	r.Handle("/admin/audit", s.page(s.consoleAudit, overseers)).Methods(http.MethodGet)
 }
 
 func staticFiles() http.Handler {
@@ -51,6 +58,9 @@ func staticFiles() http.Handler {
 		fs.ServeHTTP(w, r)
 	})
 }
+
+// overseers read the administration pages; administrators act on them.
+var overseers = perm{tongfa.RoleAdmin, tongfa.RoleAuditor}
 
 // view is what every console template receives.
 type view struct {

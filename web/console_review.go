@@ -34,7 +34,12 @@ type reviewCard struct {
 	ClockState  string
 }
 
-type reviewsView struct{ Cards []reviewCard }
+// reviewsView is the signer's queue: items, then answers to messages
+// from the public (signed through POST /api/v1/answers/{id}/signoff).
+type reviewsView struct {
+	Cards   []reviewCard
+	Answers []answerCard
+}
 
 // consoleReviews renders the queue of GET /api/v1/reviews, urgent items on
 // top by the time they have left. Signing posts to /api/v1/items/{id}/signoffs.
@@ -53,6 +58,11 @@ func (s *Server) consoleReviews(w http.ResponseWriter, r *http.Request, v *view)
 		d.Cards = append(d.Cards, c)
 	}
 	slices.SortStableFunc(d.Cards, urgentFirst)
+	if v.Can.Sign {
+		if d.Answers, err = s.answerCards(ctx, p, s.DB.Now()); err != nil {
+			return err
+		}
+	}
 	v.Title, v.Nav, v.Data = "待我审签", "reviews", d
 	return s.render(w, http.StatusOK, "reviews", "layout", v)
 }

@@ -130,8 +130,10 @@ func TestConsolePagesRender(t *testing.T) {
 	}
 	pages := map[string][]string{
 		"editor":   {"/", "/compose", "/items", "/items/" + itoa(it.ID), "/items/" + itoa(it.ID) + "/edit", "/items/" + itoa(it.ID) + "/deliveries"},
-		"reviewer": {"/", "/reviews", "/items/" + itoa(it.ID)},
-		"admin":    {"/admin/accounts", "/admin/users", "/admin/dictionaries", "/admin/audit", "/admin/audit?verify=1"},
+		"reviewer": {"/", "/reviews", "/items/" + itoa(it.ID), "/delegations"},
+		"admin": {"/admin/accounts", "/admin/users", "/admin/users/" + itoa(h.users["editor"].ID), "/admin/dictionaries", "/admin/audit",
+			"/admin/audit?verify=1", "/admin/policies", "/admin/holidays", "/admin/requests", "/inbox?state=open&due=today"},
+		"auditor": {"/admin/policies", "/admin/holidays", "/admin/requests", "/admin/dictionaries"},
 	}
 	for who, paths := range pages {
 		p := h.visitor(t)

@@ -7,7 +7,9 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/workday"
 )
 
 // callbackRoutes are the platforms' pushes: authenticated by their
@@ -31,19 +33,12 @@ func (s *Server) callbackRoutes(r *mux.Router) {
 	}).Methods(http.MethodPost)
 }
 
-// handleInbox is GET /api/v1/inbox?state=&class=&due_within=&before=&limit=.
+// handleInbox is GET /api/v1/inbox?state=&class=&due=&due_within_hours=&before=&limit=.
 func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	limit, err := queryInt(r, "limit", 50, 200)
-	before, err2 := queryInt(r, "before", 0, 0)
-	hours, err3 := queryInt(r, "due_within_hours", 0, 24*365)
-	if err = firstErr(err, err2, err3); err != nil {
+	f, err := inboxFilter(r, s.DB.Now())
+	if err != nil {
 		s.writeError(w, r, err)
 		return
-	}
-	f := store.MessageFilter{State: q.Get("state"), Class: q.Get("class"), BeforeID: int64(before), Limit: limit}
-	if hours > 0 {
-		f.DueBefore = s.DB.Now().Add(time.Duration(hours) * time.Hour)
 	}
 	list, err := s.Inbox.List(r.Context(), principal(r), f)
 	if err != nil {
@@ -51,6 +46,61 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"messages": nonNil(list)})
+}
+
+// stateOpen is the state filter for every message still to be handled.
+const stateOpen = "open"
+
+// openStates are the states stateOpen stands for.
+var openStates = []string{inbox.StateNew, inbox.StateAssigned}
+
+// inboxFilter reads the filter GET /api/v1/inbox and the console's /inbox
+// share: state (one state, or "open" for new and assigned), class, due
+// (overdue, at_risk or today; open messages only), due_within_hours
+// (overdue ones included), before and limit.
+func inboxFilter(r *http.Request, now time.Time) (store.MessageFilter, error) {
+	q := r.URL.Query()
+	limit, err := queryInt(r, "limit", 50, 200)
+	before, err2 := queryInt(r, "before", 0, 0)
+	hours, err3 := queryInt(r, "due_within_hours", 0, 24*365)
+	if err = firstErr(err, err2, err3); err != nil {
+		return store.MessageFilter{}, err
+	}
+	f := store.MessageFilter{State: q.Get("state"), Class: q.Get("class"), BeforeID: int64(before), Limit: limit}
+	if f.State == stateOpen {
+		f.State, f.States = "", openStates
+	}
+	if hours > 0 {
+		f.DueBefore = now.Add(time.Duration(hours) * time.Hour)
+	}
+	if due := q.Get("due"); due != "" {
+		from, to, ok := dueWindow(due, now)
+		if !ok {
+			return f, &tongfa.Error{Code: tongfa.EInvalid, Message: "查询参数不正确",
+				Fields: map[string]string{"due": "应为 overdue（已超时）、at_risk（临近时限）或 today（今天到期）"}}
+		}
+		f.States, f.DueAfter = openStates, from
+		if f.DueBefore.IsZero() || to.Before(f.DueBefore) {
+			f.DueBefore = to
+		}
+	}
+	return f, nil
+}
+
+// dueWindow is the deadline range [from, to) of a due filter: overdue
+// (before now), at_risk (from now to atRiskWindow on) and today (from now
+// to midnight, China time).
+func dueWindow(due string, now time.Time) (from, to time.Time, ok bool) {
+	switch due {
+	case "overdue":
+		return time.Time{}, now, true
+	case "at_risk":
+		return now, now.Add(atRiskWindow), true
+	case "today":
+		y, m, d := now.In(workday.Location()).Date()
+		return now, time.Date(y, m, d+1, 0, 0, 0, 0, workday.Location()), true
+	}
+	return time.Time{}, time.Time{}, false
 }
 
 func (s *Server) handleMessage(w http.ResponseWriter, r *http.Request) {

@@ -11,20 +11,27 @@ import (
 )
 
 type changeRequest struct {
-	Kind    string                `json:"kind" validate:"required,oneof=change close"`
-	Reason  string                `json:"reason" validate:"required,max=500"`
-	Account registry.AccountInput `json:"account"`
+	Kind    string                 `json:"kind" validate:"required,oneof=change close"`
+	Reason  string                 `json:"reason" validate:"required,max=500"`
+	Account *registry.AccountInput `json:"account" validate:"required_if=Kind change,omitempty"` // a closure needs none
 }
+
+// changeLabels name the fields of a change request in Chinese.
+var changeLabels = func() map[string]string {
+	l := registry.Labels("account.")
+	l["kind"], l["reason"], l["account"] = "申请类型", "理由", "变更后的账号信息"
+	return l
+}()
 
 func (s *Server) handleAccountChange(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	var req changeRequest
 	if err == nil {
-		err = s.decodeValid(w, r, &req, map[string]string{"kind": "申请类型", "reason": "理由"})
+		err = s.decodeValid(w, r, &req, changeLabels)
 	}
 	if err == nil {
 		var q any
-		q, err = s.Registry.RequestChange(r.Context(), principal(r), id, req.Kind, &req.Account, req.Reason)
+		q, err = s.Registry.RequestChange(r.Context(), principal(r), id, req.Kind, req.Account, req.Reason)
 		if err == nil {
 			writeJSON(w, http.StatusAccepted, map[string]any{"request": q})
 			return

@@ -62,7 +62,9 @@ func TestAccountLifecycle(t *testing.T) {
 	if a.Name != "甲局微发布" {
 		t.Fatalf("change not applied: %s", a.Name)
 	}
-	h.script("admin").do("POST", fmt.Sprintf("/api/v1/accounts/%d/requests", id), map[string]any{"kind": "close", "reason": "整合"}, &cr)
+	if st := h.script("admin").do("POST", fmt.Sprintf("/api/v1/accounts/%d/requests", id), map[string]any{"kind": "close", "reason": "整合"}, &cr); st != 202 {
+		t.Fatalf("a closure needs only a reason: %d", st)
+	}
 	h.script("cityadmin").do("POST", fmt.Sprintf("/api/v1/account-requests/%d/reject", cr.Request.ID), map[string]string{"comment": "暂缓"}, nil)
 	if a, _ := h.db.Account(context.Background(), id); a.Status != "active" {
 		t.Fatalf("a rejected closure closed the account: %s", a.Status)

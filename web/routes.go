@@ -84,6 +84,7 @@ func (s *Server) routes(api *mux.Router) {
 	api.Handle("/inbox/{id}/answers", s.authed(s.handleAnswers, anyRole)).Methods(http.MethodGet)
 	api.Handle("/answers/pending", s.authed(s.handleAnswersToSign, anyRole)).Methods(http.MethodGet)
 	api.Handle("/answers/{id}/{action:signoff|withdraw|confirm}", s.authed(s.handleAnswerAction, anyRole)).Methods(http.MethodPost)
+
 	api.Handle("/reports/{kind}", s.authed(s.handleReport, anyRole)).Methods(http.MethodGet)
 
 	api.Handle("/audit", s.authed(s.handleAudit, perm{tongfa.RoleAdmin, tongfa.RoleAuditor})).Methods(http.MethodGet)

@@ -28,7 +28,8 @@ func mustSub(f fs.FS, dir string) fs.FS {
 }
 
 // Pages are the page names; each is parsed with the layout and partials.
-var Pages = []string{"login", "dashboard", "compose", "item", "reviews", "items", "accounts", "users", "dictionaries", "audit", "error", "inbox", "inbox_message", "reports"}
+var Pages = []string{"login", "dashboard", "compose", "item", "reviews", "items", "accounts", "users", "dictionaries", "audit", "error", "inbox", "inbox_message",
+	"policies", "holidays", "requests", "account_change", "user", "delegations", "reports"}
 
 // Templates maps a page name to its parsed template; execute "layout" (or
 // a partial's name for an htmx fragment).
@@ -76,8 +77,9 @@ var Funcs = template.FuncMap{
 	"importanceLabel": func(s tongfa.Importance) string {
 		return label(map[string]string{"routine": "一般", "important": "重要", "major": "重大敏感"}, string(s))
 	},
-	"remaining": remaining,
-	"add":       func(a, b int) int { return a + b },
+	"accountStatus": func(s string) string { return label(accountStates, s) },
+	"remaining":     remaining,
+	"add":           func(a, b int) int { return a + b },
 	"categories": func() []Option {
 		return []Option{{"news", "新闻动态"}, {"policy", "政策文件"}, {"interpretation", "政策解读"},
 			{"notice", "通知公告"}, {"service", "便民服务"}, {"other", "其他"}}
@@ -112,6 +114,8 @@ var itemStates = map[string]string{"draft": "草稿", "in_review": "审核中", 
 
 var deliveryStates = map[string]string{"pending": "待投递", "queued": "排队中", "sending": "投递中", "unconfirmed": "待核实",
 	"delivered": "已发布", "failed": "失败", "abandoned": "已放弃", "withdrawn": "已撤回"}
+
+var accountStates = map[string]string{"requested": "待开设", "active": "在用", "suspended": "已暂停", "closed": "已注销"}
 
 var findingLevels = map[string]string{"block": "必须修改", "review": "需审核关注", "notice": "提示"}
 

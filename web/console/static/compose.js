@@ -6,7 +6,7 @@
 
   var T = window.Tongfa;
   if (!T) return;
-  var api = T.api, csrf = T.csrf, formJSON = T.formJSON, KIND = T.KIND, LEVEL = T.LEVEL, FIELD = T.FIELD;
+  var api = T.api, csrf = T.csrf, formJSON = T.formJSON, FIELD = T.FIELD;
 
   var editor = null;
 
@@ -211,41 +211,9 @@
   }
 
   function findingItem(f) {
-    var li = document.createElement("li");
-    li.className = "finding level-" + f.level;
-    li.dataset.level = f.level;
-    li.dataset.kind = f.kind;
-    var badge = document.createElement("span");
-    badge.className = "badge level-" + f.level;
-    badge.textContent = LEVEL[f.level] || f.level;
-    li.appendChild(badge);
-    li.appendChild(document.createTextNode(" " + (KIND[f.kind] || f.kind) + " · " + (FIELD[f.field] || f.field) + "："));
-    var mark = document.createElement("mark");
-    mark.textContent = f.text;
-    li.appendChild(mark);
-    if (f.suggestion) {
-      var s = document.createElement("div");
-      s.className = "suggestion";
-      s.textContent = "建议：" + f.suggestion;
-      li.appendChild(s);
-    }
-    var actions = document.createElement("div");
-    var go = document.createElement("button");
-    go.type = "button";
-    go.textContent = "定位";
-    go.setAttribute("aria-label", "定位「" + f.text + "」");
-    go.addEventListener("click", function () { focusFinding(f); });
-    actions.appendChild(go);
-    if (f.replacement) {
-      var fix = document.createElement("button");
-      fix.type = "button";
-      fix.className = "fix";
-      fix.textContent = (f.kind === "pii" ? "脱敏为「" : "改为「") + f.replacement + "」";
-      fix.addEventListener("click", function () { if (applyFix(f)) li.remove(); });
-      actions.appendChild(fix);
-    }
-    li.appendChild(actions);
-    return li;
+    return T.findingItem(f, { where: FIELD[f.field] || f.field, locate: function () { focusFinding(f); },
+      fix: f.replacement && function (li) { if (applyFix(f)) li.remove(); },
+      fixLabel: (f.kind === "pii" ? "脱敏为「" : "改为「") + f.replacement + "」" });
   }
 
   function findingRange(f) {

@@ -1,6 +1,9 @@
 // 统发控制台脚本（无外部依赖）。Forms marked data-api post JSON to the
 // /api/v1 endpoints with the session's CSRF header and show errors in
 // Chinese with their stable code; countdowns tick every second.
+// A form may also send a text field or a chosen file as the raw body
+// (data-raw), and a submit button may post to its own endpoint (data-api)
+// and ask its own confirmation (data-confirm).
 (function () {
   "use strict";
 
@@ -9,18 +12,25 @@
   var FIELD = { title: "标题", summary: "摘要", body: "正文", "source.unit": "来源单位", "source.author": "原作者", "source.title": "原标题",
     "source.url": "原文链接", "source.reprinted_at": "转载时间", category: "栏目分类", kind: "稿件类型", importance: "重要程度",
     urgency: "紧急程度", event_time: "事件发生时间", targets: "发布渠道", "exemption.type": "豁免类型", "exemption.basis": "法定依据",
-    comment: "审签意见", password: "密码", reason: "原因", version_hash: "版本" };
+    comment: "审签意见", password: "密码", reason: "原因", version_hash: "版本", delegate_id: "受托人", starts_at: "开始时间",
+    ends_at: "结束时间", unit_id: "单位", role: "角色", content: "内容", note: "说明", days: "延期工作日", user_id: "处理人",
+    text: "答复内容", private_reason: "不公开理由", body_hash: "答复版本", decision: "审签决定", delivered: "是否已送达",
+    "account.name": "账号名称", "account.api_base": "接口地址", "account.platform_ref": "平台账号或链接", "account.responsible": "责任领导" };
 
   function csrf() {
     var m = document.querySelector('meta[name="csrf-token"]');
     return m ? m.content : "";
   }
 
-  // api sends a JSON request and resolves to {ok, status, data}; network
-  // failures resolve too, with a synthetic error body.
+  // api sends a JSON request (a string or a file goes as it is) and
+  // resolves to {ok, status, data}; network failures resolve too, with a
+  // synthetic error body.
   function api(method, url, body) {
     var opts = { method: method, credentials: "same-origin", headers: { "X-CSRF-Token": csrf(), "Accept": "application/json" } };
-    if (body !== undefined) {
+    if (typeof body === "string" || body instanceof Blob) {
+      opts.headers["Content-Type"] = "text/plain; charset=utf-8";
+      opts.body = body;
+    } else if (body !== undefined) {
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);
     }
@@ -56,6 +66,8 @@
     switch (el.dataset.type) {
       case "int": return parseInt(v, 10);
       case "datetime": return v.length === 16 ? v + ":00+08:00" : v; // datetime-local is China time
+      case "bool": return v === "true";
+      case "json": return JSON.parse(v); // values the form keeps as they are (e.g. an account's managers)
     }
     return v;
   }
@@ -75,7 +87,7 @@
       setPath(out, el.name, fieldValue(el), false);
     });
     Object.keys(arrays).forEach(function (k) { if (!out[k]) out[k] = []; });
-    if (submitter && submitter.name) setPath(out, submitter.name, submitter.value, false);
+    if (submitter && submitter.name) setPath(out, submitter.name, fieldValue(submitter), false);
     return out;
   }
 
@@ -120,21 +132,53 @@
       ul.appendChild(li);
     });
     if (ul.children.length) box.appendChild(ul);
+    // A form whose error is about one field (a policy or calendar file)
+    // marks that field and points it at the message.
+    var target = form.dataset.errorField && fieldElement(form, form.dataset.errorField);
+    if (target) {
+      box.id = box.id || form.id + "-error";
+      target.setAttribute("aria-invalid", "true");
+      target.setAttribute("aria-describedby", box.id);
+    }
     box.hidden = false;
     box.setAttribute("tabindex", "-1");
     box.focus();
+  }
+
+  // requestBody is the form as JSON, or for data-raw="field" the chosen
+  // file of the form's file input, else that field's text.
+  function requestBody(form, submitter) {
+    var raw = form.dataset.raw;
+    if (!raw) return formJSON(form, submitter);
+    var file = form.querySelector("input[type=file]");
+    if (file && file.files.length) return file.files[0];
+    return form.elements[raw].value;
+  }
+
+  // initFiles: choosing a file replaces the pasted text (data-raw forms),
+  // so the text field is no longer required.
+  function initFiles() {
+    document.querySelectorAll("form[data-raw] input[type=file]").forEach(function (file) {
+      var text = file.form.elements[file.form.dataset.raw];
+      file.addEventListener("change", function () {
+        var chosen = file.files.length > 0;
+        text.required = !chosen;
+        text.disabled = chosen;
+      });
+    });
   }
 
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
     if (!form.dataset || !form.dataset.api) return;
     ev.preventDefault();
-    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
+    var question = (ev.submitter && ev.submitter.dataset.confirm) || form.dataset.confirm;
+    if (question && !window.confirm(question)) return;
     clearErrors(form);
     var buttons = form.querySelectorAll("button[type=submit]");
     buttons.forEach(function (b) { b.disabled = true; });
-    var body = formJSON(form, ev.submitter);
-    api(form.dataset.method || "POST", form.dataset.api, body).then(function (res) {
+    var url = (ev.submitter && ev.submitter.dataset.api) || form.dataset.api;
+    api(form.dataset.method || "POST", url, requestBody(form, ev.submitter)).then(function (res) {
       buttons.forEach(function (b) { b.disabled = false; });
       if (!res.ok) { showError(form, res); return; }
       var next = form.dataset.next;
@@ -176,11 +220,56 @@
     show();
   }
 
-  // Shared with compose.js.
-  window.Tongfa = { api: api, csrf: csrf, formJSON: formJSON, KIND: KIND, LEVEL: LEVEL, FIELD: FIELD };
+  // ---- checker findings (compose.js, answer.js) ----
+
+  function smallButton(label, cls, onClick) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = cls;
+    b.textContent = label;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  // findingItem lists one checker finding: its level (o.badge overrides
+  // the label, o.badgeLevel the colour), kind and place (o.where), the
+  // text, the suggestion, a button to select it (o.locate) and, where the
+  // page can apply the checker's drop-in form, one to apply it (o.fix,
+  // called with the item, labelled o.fixLabel).
+  function findingItem(f, o) {
+    var li = document.createElement("li");
+    li.className = "finding level-" + f.level;
+    li.dataset.level = f.level;
+    li.dataset.kind = f.kind;
+    var badge = document.createElement("span");
+    badge.className = "badge level-" + (o.badgeLevel || f.level);
+    badge.textContent = o.badge || LEVEL[f.level] || f.level;
+    li.appendChild(badge);
+    li.appendChild(document.createTextNode(" " + (KIND[f.kind] || f.kind) + (o.where ? " · " + o.where : "") + "："));
+    var mark = document.createElement("mark");
+    mark.textContent = f.text;
+    li.appendChild(mark);
+    if (f.suggestion) {
+      var s = document.createElement("div");
+      s.className = "suggestion";
+      s.textContent = "建议：" + f.suggestion;
+      li.appendChild(s);
+    }
+    var actions = document.createElement("div");
+    var go = smallButton("定位", "locate", o.locate);
+    go.setAttribute("aria-label", o.locateLabel || "定位「" + f.text + "」");
+    actions.appendChild(go);
+    if (o.fix) actions.appendChild(smallButton(o.fixLabel, "fix", function () { o.fix(li); }));
+    li.appendChild(actions);
+    return li;
+  }
+
+  // Shared with compose.js and answer.js.
+  window.Tongfa = { api: api, csrf: csrf, formJSON: formJSON, findingItem: findingItem, KIND: KIND, LEVEL: LEVEL, FIELD: FIELD };
 
   document.addEventListener("DOMContentLoaded", function () {
     initPlatform();
+    initFiles();
     tick();
   });
 })();

@@ -67,6 +67,30 @@ func SaveSteps(ctx context.Context, s Steps, kv ...string) error {
 	return nil
 }
 
+// stepsNoter is Steps that can hold checkpoints until its next Save or
+// the end of the attempt.
+type stepsNoter interface {
+	Note(kv map[string]string)
+}
+
+// NoteSteps records checkpoints whose loss after a crash costs only a
+// harmless repeat (an upload, a draft) or a look on the platform (a
+// receipt, which the attempt's outcome records anyway). Steps that can
+// hold them write them with the next Save or the outcome, sparing a
+// database write each; others save them now. kv alternates keys and
+// values.
+func NoteSteps(ctx context.Context, s Steps, kv ...string) error {
+	if n, ok := s.(stepsNoter); ok {
+		all := make(map[string]string, len(kv)/2)
+		for i := 0; i+1 < len(kv); i += 2 {
+			all[kv[i]] = kv[i+1]
+		}
+		n.Note(all)
+		return nil
+	}
+	return SaveSteps(ctx, s, kv...)
+}
+
 // Publisher delivers posts to one platform.
 //
 // Publish must be safe to call again after any failure with the same Post and

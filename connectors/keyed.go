@@ -73,7 +73,7 @@ func (k *KeyedAPI) save(ctx context.Context, s Steps, out keyedPost) (Receipt, e
 	if out.ID == "" {
 		return Receipt{}, &Error{Class: Unconfirmed, Platform: string(k.Platform), Message: "平台应答缺少文章编号，需核实是否已发布"}
 	}
-	if err := SaveSteps(ctx, s, "post_id", out.ID, "url", out.URL); err != nil {
+	if err := NoteSteps(ctx, s, "post_id", out.ID, "url", out.URL); err != nil {
 		return Receipt{}, err
 	}
 	return Receipt{PlatformPostID: out.ID, URL: out.URL, DeliveredAt: time.Now()}, nil

@@ -94,6 +94,9 @@ func BenchmarkSustainedDeliveries(b *testing.B) {
 		b.Fatalf("%d duplicates", dup)
 	}
 	b.ReportMetric(float64(total)/time.Since(start).Seconds(), "deliveries/s")
+	var attempts int
+	p.DB.Pool.QueryRow(ctx, `SELECT sum(attempts) FROM deliveries`).Scan(&attempts) //nolint:errcheck
+	b.ReportMetric(float64(attempts)/float64(total), "attempts/delivery")
 	b.ReportMetric(0, "ns/op")
 }
 

@@ -3,6 +3,7 @@ package queue
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -12,13 +13,10 @@ import (
 	"github.com/tongfa/tongfa/store"
 )
 
-// prepare loads the account, opens its credentials, finds the item's link
-// and renders the payload.
-func (a *attempt) prepare(ctx context.Context, it *tongfa.Item) (*connectors.Post, connectors.Publisher, error) {
-	acc, err := a.w.DB.Account(ctx, a.d.AccountID)
-	if err != nil {
-		return nil, nil, err
-	}
+// prepare opens the account's credentials, finds the item's link and
+// renders the payload.
+func (a *attempt) prepare(dc *store.DeliveryContext) (*connectors.Post, connectors.Publisher, error) {
+	it, acc := dc.Item, dc.Account
 	if acc.Status != "active" {
 		return nil, nil, tongfa.Errorf(tongfa.EInvalidState, "账号「%s」当前不可用（%s）", acc.Name, acc.Status)
 	}
@@ -26,7 +24,7 @@ func (a *attempt) prepare(ctx context.Context, it *tongfa.Item) (*connectors.Pos
 	if err != nil {
 		return nil, nil, &tongfa.Error{Code: tongfa.EInternal, Message: "无法解密账号凭据，请检查服务器密钥", Err: err}
 	}
-	link, err := a.link(ctx, it, acc)
+	link, err := a.link(it, acc, dc.Siblings)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -46,13 +44,9 @@ func (a *attempt) prepare(ctx context.Context, it *tongfa.Item) (*connectors.Pos
 // the government website once it is published there, else the account's
 // configured link pattern. A delivery waits (without failing) while the
 // website delivery of the same version is still on its way.
-func (a *attempt) link(ctx context.Context, it *tongfa.Item, acc *store.Account) (string, error) {
+func (a *attempt) link(it *tongfa.Item, acc *store.Account, ds []store.Delivery) (string, error) {
 	if acc.Platform == tongfa.PlatformWebsite {
 		return "", nil
-	}
-	ds, err := a.w.DB.ItemDeliveries(ctx, it.ID)
-	if err != nil {
-		return "", err
 	}
 	for _, d := range ds {
 		if d.Platform != tongfa.PlatformWebsite || d.VersionNumber != a.d.VersionNumber {
@@ -71,13 +65,15 @@ func (a *attempt) link(ctx context.Context, it *tongfa.Item, acc *store.Account)
 	return "", nil
 }
 
-// dbSteps keeps a delivery's checkpoints in PostgreSQL.
+// dbSteps keeps a delivery's checkpoints in PostgreSQL. Noted ones wait
+// in memory for the next Save or the attempt's outcome.
 type dbSteps struct {
-	db    *store.DB
-	id    int64
-	owner string
-	lease time.Duration
-	m     map[string]string
+	db      *store.DB
+	id      int64
+	owner   string
+	lease   time.Duration
+	m       map[string]string
+	pending map[string]string
 }
 
 var _ connectors.Steps = (*dbSteps)(nil)
@@ -87,18 +83,42 @@ func (s *dbSteps) Get(key string) (string, bool) {
 	return v, ok
 }
 
-// SaveMany saves checkpoints that belong together in one write.
+// SaveMany saves checkpoints that belong together, and any noted ones, in
+// one write.
 func (s *dbSteps) SaveMany(ctx context.Context, kv map[string]string) error {
-	if err := s.db.SaveDeliverySteps(ctx, s.id, s.owner, kv, s.lease); err != nil {
+	all := make(map[string]string, len(kv)+len(s.pending))
+	maps.Copy(all, s.pending)
+	maps.Copy(all, kv)
+	if err := s.db.SaveDeliverySteps(ctx, s.id, s.owner, all, s.lease); err != nil {
 		return err
 	}
+	s.pending = nil
+	s.remember(kv)
+	return nil
+}
+
+// Note holds checkpoints until the next Save or the attempt's outcome.
+func (s *dbSteps) Note(kv map[string]string) {
+	if s.pending == nil {
+		s.pending = map[string]string{}
+	}
+	maps.Copy(s.pending, kv)
+	s.remember(kv)
+}
+
+func (s *dbSteps) remember(kv map[string]string) {
 	if s.m == nil {
 		s.m = map[string]string{}
 	}
-	for k, v := range kv {
-		s.m[k] = v
+	maps.Copy(s.m, kv)
+}
+
+// notes are the checkpoints not written yet: the outcome writes them.
+func (s *dbSteps) notes() map[string]string {
+	if s == nil {
+		return nil
 	}
-	return nil
+	return s.pending
 }
 
 func (s *dbSteps) Save(ctx context.Context, key, value string) error {

@@ -39,12 +39,13 @@ func (r *Reconciler) HandleReconcile(ctx context.Context, _ *asynq.Task) error {
 func (r *Reconciler) Run(ctx context.Context) (int, error) {
 	var after int64
 	total := 0
+	archived := r.archived(ctx)
 	for {
 		open, err := r.DB.OpenDeliveries(ctx, r.Quiet, after, 500)
 		if err != nil || len(open) == 0 {
 			return total, err
 		}
-		r.unarchive(ctx, open)
+		r.unarchive(ctx, open, archived)
 		n, err := r.Enqueuer.Enqueue(ctx, open)
 		total += n
 		if err != nil {
@@ -54,15 +55,35 @@ func (r *Reconciler) Run(ctx context.Context) (int, error) {
 	}
 }
 
+// archived returns the ids of the archived delivery tasks, by queue: one
+// listing per queue and page, however many deliveries are open.
+func (r *Reconciler) archived(ctx context.Context) map[string]bool {
+	out := map[string]bool{}
+	if r.Inspector == nil {
+		return out
+	}
+	for q := range Queues {
+		for page := 1; ; page++ {
+			tasks, err := r.Inspector.ListArchivedTasks(q, asynq.PageSize(500), asynq.Page(page))
+			if err != nil {
+				break // an unknown queue has nothing archived
+			}
+			for _, t := range tasks {
+				out[q+"\x00"+t.ID] = true
+			}
+			if len(tasks) < 500 {
+				break
+			}
+		}
+	}
+	return out
+}
+
 // unarchive deletes archived tasks of deliveries that are still open, so
 // they can be enqueued again (an archived task would hold its TaskID).
-func (r *Reconciler) unarchive(ctx context.Context, open []store.OpenDelivery) {
-	if r.Inspector == nil {
-		return
-	}
+func (r *Reconciler) unarchive(ctx context.Context, open []store.OpenDelivery, archived map[string]bool) {
 	for _, d := range open {
-		info, err := r.Inspector.GetTaskInfo(d.Queue, TaskID(d.ID))
-		if err != nil || info.State != asynq.TaskStateArchived {
+		if !archived[d.Queue+"\x00"+TaskID(d.ID)] {
 			continue
 		}
 		if err := r.Inspector.DeleteTask(d.Queue, TaskID(d.ID)); err != nil && !errors.Is(err, asynq.ErrTaskNotFound) {

@@ -62,6 +62,7 @@ func (w *Worker) HandleDeliver(ctx context.Context, t *asynq.Task) error {
 	}
 	a := &attempt{w: w, d: claim.Delivery, takeOver: claim.TakeOver}
 	out, herr := a.run(ctx)
+	out.Steps = a.steps.notes()
 	if last(ctx) && herr != nil && isFailure(herr) {
 		switch out.State {
 		case tongfa.DeliveryQueued:
@@ -90,23 +91,12 @@ func last(ctx context.Context) bool {
 func (w *Worker) finish(ctx context.Context, d *store.Delivery, out store.DeliveryOutcome) error {
 	var late bool
 	err := w.DB.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.FinishAttempt(ctx, d.ID, w.Owner, out); err != nil {
-			return err
-		}
-		if _, err := tx.SettleItem(ctx, d.ItemID); err != nil {
-			return err
-		}
-		if out.State == tongfa.DeliveryDelivered {
-			st, err := tx.ItemStateOf(ctx, d.ItemID)
-			if err != nil {
-				return err
-			}
-			late = st == tongfa.StateWithdrawn
-		}
 		tx.Audit(store.SystemActor, "delivery."+string(out.State), fmt.Sprintf("delivery:%d", d.ID), nil, map[string]any{
 			"item_id": d.ItemID, "version_hash": d.VersionHash, "account_id": d.AccountID, "attempt": d.Attempts,
 			"platform_post_id": out.PlatformPostID, "url": out.URL, "error_code": out.ErrorCode, "error": out.Error})
-		return nil
+		st, err := tx.FinishAndSettle(ctx, d.ID, d.ItemID, w.Owner, out)
+		late = out.State == tongfa.DeliveryDelivered && st == tongfa.StateWithdrawn
+		return err
 	})
 	if tongfa.ErrorCode(err) == tongfa.EConflict {
 		w.Log.Warn("lost the lease; the worker that took over verifies on the platform", slog.Int64("delivery_id", d.ID))
@@ -153,6 +143,7 @@ type attempt struct {
 	w        *Worker
 	d        *store.Delivery
 	takeOver bool
+	steps    *dbSteps
 }
 
 // openState is where a failed attempt leaves the delivery: a delivery that
@@ -169,14 +160,14 @@ func (a *attempt) fail(msg string, err error) (store.DeliveryOutcome, error) {
 }
 
 func (a *attempt) run(ctx context.Context) (store.DeliveryOutcome, error) {
-	it, err := a.w.DB.Item(ctx, a.d.ItemID)
+	dc, err := a.w.DB.ReadDeliveryContext(ctx, a.d)
 	if err != nil {
 		return store.DeliveryOutcome{State: a.openState(), Error: "读取稿件失败"}, err
 	}
-	if !sendable(it, a.d) {
+	if !sendable(dc.Item, a.d) {
 		return store.DeliveryOutcome{State: tongfa.DeliveryAbandoned, Error: "稿件已修改或撤回，该版本不再投递"}, nil
 	}
-	post, pub, err := a.prepare(ctx, it)
+	post, pub, err := a.prepare(dc)
 	if err != nil {
 		var we *waitError
 		if errors.As(err, &we) {
@@ -185,6 +176,7 @@ func (a *attempt) run(ctx context.Context) (store.DeliveryOutcome, error) {
 		return a.fail(tongfa.ErrorMessage(err), err)
 	}
 	steps := &dbSteps{db: a.w.DB, id: a.d.ID, owner: a.w.Owner, lease: a.w.Lease, m: a.d.Steps}
+	a.steps = steps
 	if a.takeOver {
 		r, found, err := pub.Verify(ctx, post, steps)
 		if err != nil {

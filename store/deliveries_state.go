@@ -102,29 +102,66 @@ type DeliveryOutcome struct {
 	Error          string
 	PayloadHash    string
 	NextAttemptAt  time.Time
+	Steps          map[string]string // checkpoints noted during the attempt and not saved yet
 }
 
-// FinishAttempt releases the lease with the attempt's outcome; only the
-// lease owner can. It is the one place a delivery leaves `sending`.
-func (tx *Tx) FinishAttempt(ctx context.Context, id int64, owner string, o DeliveryOutcome) error {
+// finishAttempt is the UPDATE that records an attempt's outcome; $1–$12
+// as FinishAttempt passes them.
+const finishAttempt = `UPDATE deliveries SET state = $3, platform_post_id = coalesce(nullif($4, ''), platform_post_id),
+	url = coalesce(nullif($5, ''), url), delivered_at = coalesce($6, delivered_at), error_code = nullif($7, ''),
+	error = nullif($8, ''), payload_hash = coalesce(nullif($9, ''), payload_hash), next_attempt_at = $10,
+	steps = steps || coalesce($12::jsonb, '{}'), lease_owner = NULL, lease_until = NULL, updated_at = $11
+	WHERE id = $1 AND lease_owner = $2 AND state = 'sending'`
+
+func (tx *Tx) finishArgs(id int64, owner string, o DeliveryOutcome) []any {
 	var delivered *time.Time
 	if o.State == tongfa.DeliveryDelivered {
 		delivered = &o.DeliveredAt
 	}
-	tag, err := tx.Exec(ctx, `UPDATE deliveries SET state = $3, platform_post_id = coalesce(nullif($4, ''), platform_post_id),
-		url = coalesce(nullif($5, ''), url), delivered_at = coalesce($6, delivered_at), error_code = nullif($7, ''),
-		error = nullif($8, ''), payload_hash = coalesce(nullif($9, ''), payload_hash), next_attempt_at = $10,
-		lease_owner = NULL, lease_until = NULL, updated_at = $11
-		WHERE id = $1 AND lease_owner = $2 AND state = 'sending'`,
-		id, owner, string(o.State), o.PlatformPostID, o.URL, delivered, o.ErrorCode, o.Error, o.PayloadHash,
-		nullTime(o.NextAttemptAt), tx.now)
+	var steps []byte // SQL NULL when nothing was noted
+	if len(o.Steps) > 0 {
+		steps, _ = json.Marshal(o.Steps)
+	}
+	return []any{id, owner, string(o.State), o.PlatformPostID, o.URL, delivered, o.ErrorCode, o.Error, o.PayloadHash,
+		nullTime(o.NextAttemptAt), tx.now, steps}
+}
+
+var errLeaseLost = &tongfa.Error{Code: tongfa.EConflict, Message: "投递已被其他进程接管"}
+
+// FinishAttempt releases the lease with the attempt's outcome; only the
+// lease owner can. It is the one place a delivery leaves `sending`.
+func (tx *Tx) FinishAttempt(ctx context.Context, id int64, owner string, o DeliveryOutcome) error {
+	tag, err := tx.Exec(ctx, finishAttempt, tx.finishArgs(id, owner, o)...)
 	if err != nil {
 		return fmt.Errorf("store: finish attempt on delivery %d: %w", id, err)
 	}
 	if tag.RowsAffected() == 0 {
-		return &tongfa.Error{Code: tongfa.EConflict, Message: "投递已被其他进程接管"}
+		return errLeaseLost
 	}
 	return nil
+}
+
+// FinishAndSettle is the worker's end of an attempt in one round trip:
+// it records the outcome (FinishAttempt), locks the item and returns its
+// state as it was, settles it (SettleItem) in a statement of its own —
+// which therefore sees every delivery finished before the lock was
+// granted — and appends the transaction's audit entries.
+func (tx *Tx) FinishAndSettle(ctx context.Context, id, itemID int64, owner string, o DeliveryOutcome) (tongfa.ItemState, error) {
+	var done bool
+	var prior tongfa.ItemState
+	b := &pgx.Batch{}
+	b.Queue(`WITH f AS (`+finishAttempt+` RETURNING 1)
+		SELECT EXISTS (SELECT 1 FROM f), i.state FROM items i WHERE i.id = $13 FOR UPDATE OF i`,
+		append(tx.finishArgs(id, owner, o), itemID)...).QueryRow(func(r pgx.Row) error { return r.Scan(&done, &prior) })
+	b.Queue(settleItem, itemID, tx.now)
+	tx.queueAudit(b)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return "", fmt.Errorf("store: finish attempt on delivery %d: %w", id, err)
+	}
+	if !done {
+		return "", errLeaseLost
+	}
+	return prior, nil
 }
 
 // SetDeliveryState changes a delivery not held by a worker (admin retry,
@@ -153,15 +190,18 @@ func (db *DB) MarkEnqueued(ctx context.Context, ids []int64) error {
 	return err
 }
 
+// heldForWebsite selects deliveries (alias d) that link to a website
+// article still on its way: deliveries to other platforms of an item
+// version whose website delivery is not done yet.
+const heldForWebsite = `d.platform <> 'website' AND EXISTS (
+	SELECT 1 FROM deliveries w WHERE w.item_id = d.item_id AND w.version_number = d.version_number
+	  AND w.platform = 'website' AND w.state IN ('pending','queued','sending','unconfirmed'))`
+
 // HeldForWebsite returns those of ids that link to a website article still
-// on its way: deliveries to other platforms of an item version whose
-// website delivery is not done yet. The relay holds them back and the
-// worker enqueues them once the website has answered.
+// on its way. The relay holds them back and the worker enqueues them once
+// the website has answered.
 func (db *DB) HeldForWebsite(ctx context.Context, ids []int64) (map[int64]bool, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT d.id FROM deliveries d
-		WHERE d.id = ANY($1) AND d.platform <> 'website' AND EXISTS (
-			SELECT 1 FROM deliveries w WHERE w.item_id = d.item_id AND w.version_number = d.version_number
-			  AND w.platform = 'website' AND w.state IN ('pending','queued','sending','unconfirmed'))`, ids)
+	rows, err := db.Pool.Query(ctx, `SELECT d.id FROM deliveries d WHERE d.id = ANY($1) AND `+heldForWebsite, ids)
 	if err != nil {
 		return nil, fmt.Errorf("store: held deliveries: %w", err)
 	}
@@ -185,9 +225,13 @@ type OpenDelivery struct {
 // least quiet (so freshly planned rows are left to the relay), with ids
 // above after, in id order.
 func (db *DB) OpenDeliveries(ctx context.Context, quiet time.Duration, after int64, limit int) ([]OpenDelivery, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT id, queue, state, updated_at FROM deliveries
-		WHERE state IN ('pending','queued','sending','unconfirmed') AND updated_at < $1 AND id > $2
-		ORDER BY id LIMIT $3`, db.now().Add(-quiet), after, limit)
+	// A pending delivery held for its website link is the website
+	// delivery's to wake (and the website delivery itself is reconciled
+	// like any other): releasing it early only makes it wait.
+	rows, err := db.Pool.Query(ctx, `SELECT d.id, d.queue, d.state, d.updated_at FROM deliveries d
+		WHERE d.state IN ('pending','queued','sending','unconfirmed') AND d.updated_at < $1 AND d.id > $2
+		  AND NOT (d.state = 'pending' AND `+heldForWebsite+`)
+		ORDER BY d.id LIMIT $3`, db.now().Add(-quiet), after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: open deliveries: %w", err)
 	}
@@ -214,17 +258,25 @@ func (tx *Tx) SettleItem(ctx context.Context, itemID int64) (tongfa.ItemState, e
 	if err != nil {
 		return "", fmt.Errorf("store: settle item %d: %w", itemID, err)
 	}
+	return tx.settleLocked(ctx, itemID)
+}
+
+// settleItem moves a locked item ($1) to publishing or published by its
+// current version's deliveries ($2: now).
+const settleItem = `WITH d AS (
+		SELECT count(*) AS total,
+		       count(*) FILTER (WHERE d.state IN ('delivered','failed','abandoned','withdrawn')) AS done,
+		       count(*) FILTER (WHERE d.state = 'delivered') AS delivered
+		FROM deliveries d JOIN items i ON i.id = d.item_id AND d.version_number = i.version_number
+		WHERE d.item_id = $1)
+	UPDATE items SET state = CASE WHEN d.total > 0 AND d.done = d.total AND d.delivered > 0 THEN 'published' ELSE 'publishing' END,
+		updated_at = $2
+	FROM d WHERE items.id = $1 AND items.state IN ('approved','publishing')
+	RETURNING items.state`
+
+func (tx *Tx) settleLocked(ctx context.Context, itemID int64) (tongfa.ItemState, error) {
 	var state tongfa.ItemState
-	err = tx.QueryRow(ctx, `WITH d AS (
-			SELECT count(*) AS total,
-			       count(*) FILTER (WHERE d.state IN ('delivered','failed','abandoned','withdrawn')) AS done,
-			       count(*) FILTER (WHERE d.state = 'delivered') AS delivered
-			FROM deliveries d JOIN items i ON i.id = d.item_id AND d.version_number = i.version_number
-			WHERE d.item_id = $1)
-		UPDATE items SET state = CASE WHEN d.total > 0 AND d.done = d.total AND d.delivered > 0 THEN 'published' ELSE 'publishing' END,
-			updated_at = $2
-		FROM d WHERE items.id = $1 AND items.state IN ('approved','publishing')
-		RETURNING items.state`, itemID, tx.now).Scan(&state)
+	err := tx.QueryRow(ctx, settleItem, itemID, tx.now).Scan(&state)
 	if err == pgx.ErrNoRows {
 		return "", nil // withdrawn or superseded meanwhile: nothing to settle
 	}
@@ -253,13 +305,6 @@ func (tx *Tx) WithdrawItem(ctx context.Context, itemID int64, reason string) ([]
 		return nil, fmt.Errorf("store: delivered deliveries of item %d: %w", itemID, err)
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
-}
-
-// ItemStateOf reads just an item's state.
-func (tx *Tx) ItemStateOf(ctx context.Context, itemID int64) (tongfa.ItemState, error) {
-	var st tongfa.ItemState
-	err := tx.QueryRow(ctx, `SELECT state FROM items WHERE id = $1`, itemID).Scan(&st)
-	return st, err
 }
 
 // SupersededPosts returns the delivered posts of versions before version:

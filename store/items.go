@@ -90,12 +90,19 @@ func (tx *Tx) LockItem(ctx context.Context, id int64) (*tongfa.Item, error) {
 	return getItem(ctx, tx, id, " FOR UPDATE OF i")
 }
 
+// itemByID selects an item with its current version ($1: the id).
+const itemByID = `SELECT ` + itemColumns + `, v.number, v.hash, v.author_id, v.created_at, v.content
+	FROM items i JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number WHERE i.id = $1`
+
 func getItem(ctx context.Context, q querier, id int64, lock string) (*tongfa.Item, error) {
+	return readItem(q.QueryRow(ctx, itemByID+lock, id), id)
+}
+
+// readItem scans a row of itemByID.
+func readItem(row pgx.Row, id int64) (*tongfa.Item, error) {
 	var v tongfa.Version
 	var body []byte
-	it, err := scanItem(q.QueryRow(ctx, `SELECT `+itemColumns+`, v.number, v.hash, v.author_id, v.created_at, v.content
-		FROM items i JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number WHERE i.id = $1`+lock, id),
-		&v.Number, &v.Hash, &v.AuthorID, &v.CreatedAt, &body)
+	it, err := scanItem(row, &v.Number, &v.Hash, &v.AuthorID, &v.CreatedAt, &body)
 	if err == pgx.ErrNoRows {
 		return nil, notFound("item", id)
 	}

@@ -45,7 +45,7 @@ func (c *Client) thumb(ctx context.Context, a *account, p *connectors.Post, s co
 	if err != nil {
 		return "", err
 	}
-	return id, s.Save(ctx, StepThumb, id)
+	return id, connectors.NoteSteps(ctx, s, StepThumb, id)
 }
 
 var imgSrc = regexp.MustCompile(`(<img\b[^>]*\bsrc=")([^"]+)(")`)
@@ -65,7 +65,7 @@ func (c *Client) inlineImages(ctx context.Context, a *account, html string, s co
 		if !ok {
 			var err error
 			if u, err = c.uploadImage(ctx, a, src); err == nil {
-				err = s.Save(ctx, key, u)
+				err = connectors.NoteSteps(ctx, s, key, u)
 			}
 			if err != nil {
 				firstErr = err

@@ -137,7 +137,7 @@ func (c *Client) notListed(since time.Time) error {
 
 // found saves and returns the receipt of a published article.
 func found(ctx context.Context, s connectors.Steps, articleID, url string) (connectors.Receipt, error) {
-	if err := connectors.SaveSteps(ctx, s, StepArticleID, articleID, StepURL, url); err != nil {
+	if err := connectors.NoteSteps(ctx, s, StepArticleID, articleID, StepURL, url); err != nil {
 		return connectors.Receipt{}, err
 	}
 	return connectors.Receipt{PlatformPostID: articleID, URL: url, DeliveredAt: time.Now()}, nil

@@ -152,7 +152,7 @@ func (c *Client) draft(ctx context.Context, a *account, p *connectors.Post, s co
 	if err != nil {
 		return "", err
 	}
-	return id, s.Save(ctx, StepDraft, id)
+	return id, connectors.NoteSteps(ctx, s, StepDraft, id) // a lost draft id costs only a new draft
 }
 
 // firstPoll is the first wait between publish status polls.

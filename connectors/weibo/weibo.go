@@ -114,7 +114,7 @@ func saved(ctx context.Context, s connectors.Steps, st status) (connectors.Recei
 	if id == "" || id == "0" {
 		return connectors.Receipt{}, &connectors.Error{Class: connectors.Unconfirmed, Platform: "weibo", Message: "微博应答缺少微博编号，需核实"}
 	}
-	if err := s.Save(ctx, StepStatusID, id); err != nil {
+	if err := connectors.NoteSteps(ctx, s, StepStatusID, id); err != nil {
 		return connectors.Receipt{}, err
 	}
 	return receipt(id), nil

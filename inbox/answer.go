@@ -11,6 +11,7 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/store"
 )
@@ -143,10 +144,23 @@ func (s *Service) Answer(ctx context.Context, p *access.Principal, id int64, in 
 	if err != nil {
 		return nil, err
 	}
-	if a.State == store.AnswerApproved {
+	switch {
+	case a.State == store.AnswerApproved:
 		s.enqueue(ctx, a.ID)
+	case s.Notify != nil:
+		s.Notify.Unit(ctx, a.UnitID, notify.Message{Title: "待审签的留言答复",
+			Text: fmt.Sprintf("留言答复（答复 %d）待%s审签：%s", a.ID, signerRole(tongfa.Tier(a.Tier)).Label(), excerpt(a.Body, 40))})
 	}
 	return a, nil
+}
+
+// excerpt shortens s to n characters for a notification.
+func excerpt(s string, n int) string {
+	r := []rune(strings.ReplaceAll(s, "\n", " "))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n]) + "…"
 }
 
 // maskedFindings are findings fit to store and show: personal data only in

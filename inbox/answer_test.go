@@ -109,10 +109,15 @@ func TestAnswerSignoff(t *testing.T) {
 	ctx := context.Background()
 	var queued []int64
 	e.svc.Enqueue = func(_ context.Context, id int64) error { queued = append(queued, id); return nil }
+	robots := &robotLog{}
+	e.svc.Notify = robots
 	m := e.oneMessage(t, "新闻页面日期写错了")
 	a, err := e.svc.Answer(ctx, e.as(t, "editor"), m.ID, inbox.AnswerInput{Text: "感谢指正，已更正。"})
 	if err != nil || a.State != store.AnswerPending || len(queued) != 0 {
 		t.Fatalf("draft: %+v %v queued %v", a, err, queued)
+	}
+	if len(robots.msgs) != 1 || !strings.Contains(robots.msgs[0], "待审签的留言答复") || !strings.Contains(robots.msgs[0], "审核员") {
+		t.Fatalf("the unit's robots were told %q", robots.msgs)
 	}
 	if list, _ := e.svc.ToSign(ctx, e.as(t, "reviewer")); len(list) != 1 || list[0].Answer.ID != a.ID {
 		t.Fatalf("reviewer's queue: %+v", list)
@@ -305,6 +310,10 @@ func TestAnswersExactlyOnceUnderFaults(t *testing.T) {
 	e.sim.SetFaults(sim.Faults{WeChat: fault("reset"), Weibo: fault("502"), App: fault("reset"), Website: fault("502")})
 
 	senders := []*inbox.Sender{e.sender(reg, "w1"), e.sender(reg, "w2")}
+	robots := &robotLog{}
+	for _, s := range senders {
+		s.Notify = robots
+	}
 	settle := func() {
 		for round := 0; round < 200; round++ {
 			open := 0
@@ -359,6 +368,15 @@ func TestAnswersExactlyOnceUnderFaults(t *testing.T) {
 	lookups := e.sim.Calls("weibo", "2/comments/by_me.json") + e.sim.Calls("wechat", "cgi-bin/comment/list")
 	t.Logf("%d answers, %d attempts, %d look-ups before a resend, %d customer-service answers confirmed by a person",
 		len(ids), attempts, lookups, unconfirmed)
+	told := 0
+	for _, m := range robots.msgs {
+		if strings.Contains(m, "留言答复待核实") {
+			told++
+		}
+	}
+	if told != unconfirmed {
+		t.Errorf("%d unconfirmed answers, %d robot messages about them", unconfirmed, told)
+	}
 	if attempts <= len(ids) || lookups == 0 {
 		t.Errorf("the faults did not bite: %d attempts, %d look-ups", attempts, lookups)
 	}

@@ -41,7 +41,10 @@ type Service struct {
 	// Enqueue hands an approved answer to the senders (nil: the
 	// reconciler finds it).
 	Enqueue func(ctx context.Context, answerID int64) error
-	Log     *slog.Logger
+	// Notify tells the unit's group robots that an answer waits for
+	// sign-off (nil: the console's queue only).
+	Notify UnitNotifier
+	Log    *slog.Logger
 }
 
 func (s *Service) policy() *Policy {

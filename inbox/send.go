@@ -12,6 +12,7 @@ import (
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/connectors"
+	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/sensitive"
@@ -52,7 +53,10 @@ type Sender struct {
 	Website connectors.Publisher
 	Owner   string        // this worker's lease name
 	Lease   time.Duration // 0: two minutes
-	Log     *slog.Logger
+	// Notify tells the unit's group robots about an answer that failed or
+	// waits for a person's confirmation (nil: the console shows it only).
+	Notify UnitNotifier
+	Log    *slog.Logger
 }
 
 // AnswerKey is the idempotency key of an answer on every platform.
@@ -140,6 +144,10 @@ func (s *Sender) finish(ctx context.Context, a *store.Answer, state string, caus
 	}
 	if s.Log != nil && state != store.AnswerSent {
 		s.Log.Warn("inbox: answer not sent", "answer", a.ID, "state", state, "error", cause)
+	}
+	if s.Notify != nil && (state == store.AnswerFailed || state == store.AnswerUnconfirmed) {
+		title := map[string]string{store.AnswerFailed: "留言答复发送失败", store.AnswerUnconfirmed: "留言答复待核实"}[state]
+		s.Notify.Unit(ctx, a.UnitID, notify.Message{Title: title, Text: fmt.Sprintf("答复 %d（留言 %d）：%s", a.ID, a.MessageID, note)})
 	}
 	if state == store.AnswerApproved {
 		return cause

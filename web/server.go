@@ -90,7 +90,7 @@ func New(cfg config.Config, db *store.DB, rdb redis.UniversalClient, checker *se
 	s.Dictionaries = &registry.Dictionaries{DB: db, Checker: checker, Base: []*sensitive.Dictionary{sensitive.DefaultDictionary()}, Log: logger}
 	s.Patrol = &registry.Patrol{DB: db, Checker: checker, Notify: s.Review.Notify, Log: logger, Batch: 500}
 	s.Clocks = &clocks.Service{DB: db, Calendar: s.Calendar.Current, Notify: s.Review.Notify, Log: logger}
-	s.Inbox = &inbox.Service{DB: db, Calendar: s.Calendar.Current, Checker: checker, Log: logger,
+	s.Inbox = &inbox.Service{DB: db, Calendar: s.Calendar.Current, Checker: checker, Log: logger, Notify: s.Review.Notify,
 		AnswerPolicy: func(ctx context.Context, unitID int64) (bool, tongfa.Tier, error) {
 			pol, err := s.Review.PolicyFor(ctx, unitID)
 			if err != nil {

@@ -68,7 +68,7 @@ func (m *Main) startWorker() error {
 		return err
 	}
 	sender := &inbox.Sender{DB: m.DB, Box: m.Server.Box, Repliers: m.platforms, Website: m.platforms.Website, Owner: w.Owner,
-		Lease: m.Config.Lease, Log: m.Logger}
+		Lease: m.Config.Lease, Notify: m.Server.Review.Notify, Log: m.Logger}
 	r.Handle(inbox.TypeAnswer, func(ctx context.Context, t *asynq.Task) error {
 		id, err := queue.RecordID(t)
 		if err != nil {

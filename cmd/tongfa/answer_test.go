@@ -8,12 +8,9 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
-	"github.com/tongfa/tongfa/auth"
-	"github.com/tongfa/tongfa/config"
 	"github.com/tongfa/tongfa/connectors/sim"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/queue/queuetest"
-	"github.com/tongfa/tongfa/redisconn/redistest"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/store/storetest"
 )
@@ -25,33 +22,8 @@ func TestAnswerThroughTheHub(t *testing.T) {
 	db, url := storetest.NewWithURL(t)
 	env := queuetest.New(t, db)
 	ctx := context.Background()
-	tokens := map[string]string{}
-	hash, _ := auth.HashPassword("Answer-Passw0rd", auth.TestParams)
-	err := db.InTx(ctx, func(tx *store.Tx) error {
-		for _, r := range []tongfa.Role{tongfa.RoleEditor, tongfa.RoleReviewer} {
-			u, err := tx.CreateUser(ctx, store.NewUser{Username: "a" + string(r), UnitID: env.Unit.ID, PasswordHash: hash})
-			if err != nil {
-				return err
-			}
-			tx.Grant(ctx, u.ID, env.Unit.ID, r)
-			tok, th := auth.NewToken()
-			tx.CreateToken(ctx, u.ID, "t", th)
-			tokens[string(r)] = tok
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	redistest.New(t, testRedisDB)
-	cfg := config.Default()
-	cfg.DatabaseURL, cfg.RedisURL, cfg.Listen, cfg.SecretKey = url, redistest.URL(testRedisDB), "127.0.0.1:0", queuetest.Key
-	m := NewMain(cfg, quietLogger())
-	m.Serve, m.Work = true, true
-	if err := m.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	tokens := staff(t, db, env.Unit.ID, "a", "Answer-Passw0rd", tongfa.RoleEditor, tongfa.RoleReviewer)
+	m := startWorkingHub(t, url)
 
 	in, err := env.Sim.Raise(ctx, sim.Inbound{Platform: "app", Kind: "comment", User: "u-1", Text: "建议延长社区服务中心周末开放时间"})
 	if err != nil {

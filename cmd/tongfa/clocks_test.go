@@ -13,11 +13,8 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
-	"github.com/tongfa/tongfa/auth"
-	"github.com/tongfa/tongfa/config"
 	"github.com/tongfa/tongfa/connectors/sim"
 	"github.com/tongfa/tongfa/queue/queuetest"
-	"github.com/tongfa/tongfa/redisconn/redistest"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/store/storetest"
 )
@@ -67,19 +64,8 @@ func TestUrgentAlertsReachTheRobot(t *testing.T) {
 	rs := httptest.NewServer(rb)
 	defer rs.Close()
 	ctx := context.Background()
-	tokens := map[string]string{}
-	hash, _ := auth.HashPassword("Clock-Passw0rd", auth.TestParams)
+	tokens := staff(t, db, env.Unit.ID, "c", "Clock-Passw0rd", tongfa.RoleEditor, tongfa.RoleReviewer, tongfa.RoleDeputy)
 	err := db.InTx(ctx, func(tx *store.Tx) error {
-		for _, r := range []tongfa.Role{tongfa.RoleEditor, tongfa.RoleReviewer, tongfa.RoleDeputy} {
-			u, err := tx.CreateUser(ctx, store.NewUser{Username: "c" + string(r), UnitID: env.Unit.ID, PasswordHash: hash})
-			if err != nil {
-				return err
-			}
-			tx.Grant(ctx, u.ID, env.Unit.ID, r)
-			tok, th := auth.NewToken()
-			tx.CreateToken(ctx, u.ID, "t", th)
-			tokens[string(r)] = tok
-		}
 		if err := tx.SetClockPolicy(ctx, env.Unit.ID, "urgent:\n  weibo: 12s\n"); err != nil {
 			return err
 		}
@@ -88,15 +74,7 @@ func TestUrgentAlertsReachTheRobot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	redistest.New(t, testRedisDB)
-	cfg := config.Default()
-	cfg.DatabaseURL, cfg.RedisURL, cfg.Listen, cfg.SecretKey = url, redistest.URL(testRedisDB), "127.0.0.1:0", queuetest.Key
-	m := NewMain(cfg, quietLogger())
-	m.Serve, m.Work = true, true
-	if err := m.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := startWorkingHub(t, url)
 
 	body := map[string]any{"title": "关于寒潮天气道路临时管制的紧急通告", "body": "<p>部分路段临时管制。</p>", "category": "notice",
 		"kind": "original", "importance": "routine", "urgency": "urgent", "targets": env.Targets()}

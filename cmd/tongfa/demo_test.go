@@ -6,10 +6,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/tongfa/tongfa/config"
 	"github.com/tongfa/tongfa/connectors/sim"
-	"github.com/tongfa/tongfa/queue/queuetest"
-	"github.com/tongfa/tongfa/redisconn/redistest"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/store/storetest"
 )
@@ -23,10 +20,7 @@ func TestDemoSeeds(t *testing.T) {
 	simSrv := sim.New(1)
 	ts := httptest.NewServer(simSrv)
 	defer ts.Close()
-	redistest.New(t, testRedisDB)
-	cfg := config.Default()
-	cfg.DatabaseURL, cfg.RedisURL, cfg.Listen, cfg.SecretKey = url, redistest.URL(testRedisDB), "127.0.0.1:0", queuetest.Key
-	m := NewMain(cfg, quietLogger())
+	m := NewMain(testConfig(t, url, testRedisDB), quietLogger())
 	m.Serve = true
 	ctx := context.Background()
 	if err := m.Open(ctx); err != nil {

@@ -12,8 +12,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/auth"
 	"github.com/tongfa/tongfa/config"
+	"github.com/tongfa/tongfa/queue/queuetest"
 	"github.com/tongfa/tongfa/redisconn/redistest"
+	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/store/storetest"
 )
 
@@ -48,11 +52,30 @@ func startHub(t *testing.T, dbURL string) *Main {
 // startHubOn is startHub on Redis database rdb.
 func startHubOn(t *testing.T, dbURL string, rdb int) *Main {
 	t.Helper()
+	return runTestHub(t, dbURL, rdb, false)
+}
+
+// startWorkingHub runs the API and the workers, on the test Redis
+// database, until the test ends.
+func startWorkingHub(t *testing.T, dbURL string) *Main {
+	t.Helper()
+	return runTestHub(t, dbURL, testRedisDB, true)
+}
+
+// testConfig is an in-process hub's configuration: the test schema at
+// dbURL, a flushed Redis database rdb, a free port and the test key.
+func testConfig(t *testing.T, dbURL string, rdb int) config.Config {
+	t.Helper()
 	redistest.New(t, rdb)
 	cfg := config.Default()
-	cfg.DatabaseURL, cfg.RedisURL, cfg.Listen = dbURL, redistest.URL(rdb), "127.0.0.1:0"
-	m := NewMain(cfg, quietLogger())
-	m.Serve = true
+	cfg.DatabaseURL, cfg.RedisURL, cfg.Listen, cfg.SecretKey = dbURL, redistest.URL(rdb), "127.0.0.1:0", queuetest.Key
+	return cfg
+}
+
+func runTestHub(t *testing.T, dbURL string, rdb int, work bool) *Main {
+	t.Helper()
+	m := NewMain(testConfig(t, dbURL, rdb), quietLogger())
+	m.Serve, m.Work = true, work
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -62,6 +85,36 @@ func startHubOn(t *testing.T, dbURL string, rdb int) *Main {
 		}
 	})
 	return m
+}
+
+// staff creates a user of unit for each role, named prefix+role, with
+// password, and returns their API tokens by role.
+func staff(t *testing.T, db *store.DB, unit int64, prefix, password string, roles ...tongfa.Role) map[string]string {
+	t.Helper()
+	ctx := context.Background()
+	hash, _ := auth.HashPassword(password, auth.TestParams)
+	tokens := map[string]string{}
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		for _, r := range roles {
+			u, err := tx.CreateUser(ctx, store.NewUser{Username: prefix + string(r), UnitID: unit, PasswordHash: hash})
+			if err != nil {
+				return err
+			}
+			if err := tx.Grant(ctx, u.ID, unit, r); err != nil {
+				return err
+			}
+			tok, th := auth.NewToken()
+			if _, err := tx.CreateToken(ctx, u.ID, "t", th); err != nil {
+				return err
+			}
+			tokens[string(r)] = tok
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tokens
 }
 
 func request(t *testing.T, method, url, token string, body any) (int, map[string]any) {

@@ -154,7 +154,8 @@ func (s *Service) Answer(ctx context.Context, p *access.Principal, id int64, in 
 	return a, nil
 }
 
-// excerpt shortens s to n characters for a notification.
+// excerpt shortens s to one line of n characters (a notification, a
+// disclosure's title).
 func excerpt(s string, n int) string {
 	r := []rune(strings.ReplaceAll(s, "\n", " "))
 	if len(r) <= n {
@@ -267,11 +268,6 @@ func (s *Service) actOnAnswer(ctx context.Context, p *access.Principal, id int64
 	return a, nil
 }
 
-// handles reports whether p handles the messages of a's unit.
-func handles(p *access.Principal, a *store.Answer) bool {
-	return p.Tree.Has(p.User, a.UnitID, tongfa.RoleEditor) || p.Tree.Has(p.User, a.UnitID, tongfa.RoleAdmin)
-}
-
 func (s *Service) maySign(ctx context.Context, p *access.Principal, a *store.Answer, in SignInput, stepUp StepUp) error {
 	switch {
 	case a.State != store.AnswerPending:
@@ -301,7 +297,7 @@ func (s *Service) maySign(ctx context.Context, p *access.Principal, a *store.Ans
 // author or a handler of the unit.
 func (s *Service) WithdrawAnswer(ctx context.Context, p *access.Principal, id int64) error {
 	_, err := s.actOnAnswer(ctx, p, id, func(tx *store.Tx, a *store.Answer) error {
-		if a.AuthorID != p.User.ID && !handles(p, a) {
+		if a.AuthorID != p.User.ID && !hasAny(p, a.UnitID, handlers) {
 			return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有起草人或本单位编辑可以撤回答复"}
 		}
 		tx.Audit(store.UserActor(p.User, p.IP), "answer.withdraw", answerTarget(id), &a.UnitID, map[string]any{"message_id": a.MessageID})
@@ -316,7 +312,7 @@ func (s *Service) WithdrawAnswer(ctx context.Context, p *access.Principal, id in
 // again.
 func (s *Service) Confirm(ctx context.Context, p *access.Principal, id int64, delivered bool) error {
 	_, err := s.actOnAnswer(ctx, p, id, func(tx *store.Tx, a *store.Answer) error {
-		if !handles(p, a) {
+		if !hasAny(p, a.UnitID, handlers) {
 			return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有本单位编辑或管理员可以确认答复是否送达"}
 		}
 		tx.Audit(store.UserActor(p.User, p.IP), "answer.confirm", answerTarget(id), &a.UnitID,
@@ -333,12 +329,10 @@ func answerNotFound(id int64) error {
 	return &tongfa.Error{Code: tongfa.ENotFound, Message: fmt.Sprintf("答复 %d 不存在", id)}
 }
 
-// Answers lists the answers of message id that p may read, newest first.
-func (s *Service) Answers(ctx context.Context, p *access.Principal, id int64) ([]store.Answer, error) {
-	if _, err := s.Get(ctx, p, id); err != nil {
-		return nil, err
-	}
-	return s.DB.Answers(ctx, store.AnswerFilter{MessageID: id})
+// Answers lists the answers of m, a message Get returned to the caller
+// (so the caller may read it), newest first.
+func (s *Service) Answers(ctx context.Context, m *View) ([]store.Answer, error) {
+	return s.DB.Answers(ctx, store.AnswerFilter{MessageID: m.ID})
 }
 
 // PendingAnswer is an answer awaiting p's sign-off, with its message.
@@ -353,17 +347,26 @@ func (s *Service) ToSign(ctx context.Context, p *access.Principal) ([]PendingAns
 	if err != nil {
 		return nil, err
 	}
-	out := []PendingAnswer{}
+	noStepUp := func(context.Context, *access.Principal, string) error { return nil }
+	var mine []store.Answer
 	for i := len(as) - 1; i >= 0; i-- {
-		a := as[i]
-		if a.AuthorID == p.User.ID || s.maySign(ctx, p, &a, SignInput{BodyHash: a.BodyHash}, func(context.Context, *access.Principal, string) error { return nil }) != nil {
-			continue
+		if s.maySign(ctx, p, &as[i], SignInput{BodyHash: as[i].BodyHash}, noStepUp) == nil {
+			mine = append(mine, as[i])
 		}
-		m, err := s.DB.Message(ctx, a.MessageID)
-		if err != nil {
-			return nil, err
+	}
+	ids := make([]int64, len(mine))
+	for i, a := range mine {
+		ids[i] = a.MessageID
+	}
+	ms, err := s.DB.MessagesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PendingAnswer, 0, len(mine))
+	for _, a := range mine {
+		if m, ok := ms[a.MessageID]; ok {
+			out = append(out, PendingAnswer{Answer: a, Message: s.view(p, m)})
 		}
-		out = append(out, PendingAnswer{Answer: a, Message: s.view(p, *m)})
 	}
 	return out, nil
 }

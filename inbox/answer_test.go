@@ -59,7 +59,9 @@ func TestAnswerBlockedByChecker(t *testing.T) {
 	if c, ok := te.Data.(map[string]any)["check"].(*inbox.AnswerCheck); !ok || len(c.Findings) == 0 || c.Findings[0].Rule != "代开发票" {
 		t.Fatalf("the refusal carries the findings: %+v", te.Data)
 	}
-	if as, _ := e.svc.Answers(ctx, editor, m.ID); len(as) != 0 {
+	if v, err := e.svc.Get(ctx, editor, m.ID); err != nil {
+		t.Fatal(err)
+	} else if as, _ := e.svc.Answers(ctx, v); len(as) != 0 {
 		t.Fatalf("a blocked answer was stored: %+v", as)
 	}
 	c, err := e.svc.CheckAnswer(ctx, editor, m.ID, "您好，本店可代开发票")

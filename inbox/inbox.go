@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -149,8 +150,7 @@ func notFound(id int64) error {
 // unit's messages (editors, admins) nor are assigned to this one see the
 // text with personal data masked and no platform user id.
 func (s *Service) view(p *access.Principal, m store.Message) View {
-	handles := p.Tree.Has(p.User, m.UnitID, tongfa.RoleEditor) || p.Tree.Has(p.User, m.UnitID, tongfa.RoleAdmin) ||
-		m.AssigneeID != nil && *m.AssigneeID == p.User.ID
+	handles := hasAny(p, m.UnitID, handlers) || m.AssigneeID != nil && *m.AssigneeID == p.User.ID
 	if !handles {
 		m.Body = sensitive.Mask(m.Body)
 		m.Author = ""
@@ -170,18 +170,20 @@ func (s *Service) act(ctx context.Context, p *access.Principal, id int64, roles 
 		if !p.Tree.CanRead(p.User, m.UnitID) {
 			return notFound(id)
 		}
-		allowed := false
-		for _, r := range roles {
-			allowed = allowed || p.Tree.Has(p.User, m.UnitID, r)
-		}
-		if !allowed {
+		if !hasAny(p, m.UnitID, roles) {
 			return &tongfa.Error{Code: tongfa.EForbidden, Message: "您没有处理该单位留言的权限"}
 		}
 		return change(tx, m)
 	})
 }
 
+// handlers handle a unit's messages and answers.
 var handlers = []tongfa.Role{tongfa.RoleEditor, tongfa.RoleAdmin}
+
+// hasAny reports whether p holds one of roles in unit.
+func hasAny(p *access.Principal, unitID int64, roles []tongfa.Role) bool {
+	return slices.ContainsFunc(roles, func(r tongfa.Role) bool { return p.Tree.Has(p.User, unitID, r) })
+}
 
 // transition moves a message between states: the only place that does.
 func transition(ctx context.Context, tx *store.Tx, m *store.Message, to string, u store.MessageUpdate) error {

@@ -17,6 +17,7 @@ import (
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/workday"
 )
 
 // Task types. Never rename: queued tasks carry them.
@@ -258,10 +259,7 @@ func (s *Sender) website(ctx context.Context, unitID int64) (*store.Account, err
 // message with personal data masked, and the answer (masked when drafted).
 func disclosure(m *store.Message, a *store.Answer, site connectors.Account) connectors.Payload {
 	asked := sensitive.Mask(m.Body)
-	title := []rune(strings.ReplaceAll(asked, "\n", " "))
-	if len(title) > 24 {
-		title = append(title[:24], '…')
-	}
+	title := excerpt(asked, 24)
 	column := site.Settings["disclosure_column"]
 	if column == "" {
 		column = DisclosureColumn
@@ -270,12 +268,12 @@ func disclosure(m *store.Message, a *store.Answer, site connectors.Account) conn
 	if a.SentAt != nil {
 		sent = *a.SentAt
 	}
-	loc := time.FixedZone("CST", 8*3600)
+	loc := workday.Location()
 	body := fmt.Sprintf(`<section class="disclosure"><h2>网民留言</h2><p class="meta">类别：%s　留言时间：%s</p><p>%s</p>`+
 		`<h2>答复</h2><p class="meta">答复时间：%s</p><p>%s</p></section>`,
 		html.EscapeString(m.Class), m.ReceivedAt.In(loc).Format("2006-01-02 15:04"), paragraphs(asked),
 		sent.In(loc).Format("2006-01-02 15:04"), paragraphs(a.Body))
-	return connectors.Payload{Title: "网民留言答复：" + string(title), Digest: string(title), HTML: body, Column: column}
+	return connectors.Payload{Title: "网民留言答复：" + title, Digest: title, HTML: body, Column: column}
 }
 
 func paragraphs(s string) string {

@@ -106,6 +106,20 @@ func getMessage(ctx context.Context, q querier, id int64, lock string) (*Message
 	return &m, err
 }
 
+// MessagesByID returns the messages with the given ids, by id.
+func (db *DB) MessagesByID(ctx context.Context, ids []int64) (map[int64]Message, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("store: messages by id: %w", err)
+	}
+	ms, err := pgx.CollectRows(rows, scanMessage)
+	out := make(map[int64]Message, len(ms))
+	for _, m := range ms {
+		out[m.ID] = m
+	}
+	return out, err
+}
+
 // MessageFilter selects messages. Zero fields do not filter.
 type MessageFilter struct {
 	Units     []int64

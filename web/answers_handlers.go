@@ -63,7 +63,7 @@ func (s *Server) handleAnswers(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	list, err := s.Inbox.Answers(ctx, p, id)
+	list, err := s.Inbox.Answers(ctx, m)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -64,7 +64,7 @@ type answerCard struct {
 // answerSection fills the message page's answers and, for a handler of an
 // open message without a live answer, the composer.
 func (s *Server) answerSection(ctx context.Context, p *access.Principal, m *inbox.View, handler bool, d *messageView) error {
-	list, err := s.Inbox.Answers(ctx, p, m.ID)
+	list, err := s.Inbox.Answers(ctx, m)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"github.com/tongfa/tongfa/queue"
 	"github.com/tongfa/tongfa/store"
 )
 
@@ -26,6 +27,7 @@ func (p *pipeline) delivered(ctx context.Context, item int64, want int) bool {
 // sees on an idle hub.
 func BenchmarkApprovedToDelivered(b *testing.B) {
 	p := setup(b)
+	p.rec.Quiet = queue.DefaultQuiet // as deployed
 	p.start(b)
 	ctx := context.Background()
 	var lat []time.Duration
@@ -57,6 +59,7 @@ func BenchmarkApprovedToDelivered(b *testing.B) {
 // up front, then measures how fast the worker drains them all.
 func BenchmarkSustainedDeliveries(b *testing.B) {
 	p := setup(b)
+	p.rec.Quiet = queue.DefaultQuiet // as deployed
 	p.start(b)
 	ctx := context.Background()
 	n := max(b.N, 50)

@@ -11,6 +11,11 @@ import (
 	"github.com/tongfa/tongfa/store"
 )
 
+// DefaultQuiet is how long a delivery must have been untouched before the
+// reconciler enqueues it again: long enough for the relay and the workers
+// to have done it themselves.
+const DefaultQuiet = 15 * time.Second
+
 // Reconciler rebuilds queue state from PostgreSQL: every open delivery that
 // has been quiet for a while is enqueued again under its deterministic
 // TaskID. A task that still exists makes that a no-op (ErrTaskIDConflict);

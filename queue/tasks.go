@@ -45,6 +45,16 @@ type Enqueuer struct {
 // Enqueue queues deliveries; one already queued counts as done. Pending
 // rows become queued. It returns how many tasks were newly created.
 func (e *Enqueuer) Enqueue(ctx context.Context, ds []store.OpenDelivery) (int, error) {
+	created, ids, err := e.tasks(ctx, ds)
+	if len(ids) > 0 {
+		err = errors.Join(err, e.DB.MarkEnqueued(ctx, ids))
+	}
+	return created, err
+}
+
+// tasks creates the deliveries' tasks and returns how many were new and
+// which deliveries have one now.
+func (e *Enqueuer) tasks(ctx context.Context, ds []store.OpenDelivery) (int, []int64, error) {
 	created := 0
 	var ids []int64
 	var errs []error
@@ -62,30 +72,25 @@ func (e *Enqueuer) Enqueue(ctx context.Context, ds []store.OpenDelivery) (int, e
 			errs = append(errs, fmt.Errorf("queue: enqueue delivery %d: %w", d.ID, err))
 		}
 	}
-	if len(ids) > 0 {
-		if err := e.DB.MarkEnqueued(ctx, ids); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return created, errors.Join(errs...)
+	return created, ids, errors.Join(errs...)
 }
 
-// EnqueueIDs queues freshly planned deliveries (the relay after approval).
-// Deliveries that link to the item's website article are held back (left
-// pending) until the website delivery is done: the worker that finishes it
-// enqueues them, and the reconciler picks up any it missed.
+// EnqueueIDs queues freshly planned deliveries (the relay after approval)
+// and deliveries an admin retries. Deliveries that link to the item's
+// website article are held back (left pending) until the website delivery
+// is done: the worker that finishes it releases them, and the reconciler
+// picks up any it missed. The rows are marked queued before their tasks
+// exist; should the process stop in between, the reconciler creates them.
 func (e *Enqueuer) EnqueueIDs(ctx context.Context, queue string, ids []int64) error {
-	held, err := e.DB.HeldForWebsite(ctx, ids)
+	free, err := e.DB.Release(ctx, ids)
 	if err != nil {
-		held = nil // enqueue everything: the deliveries wait for the link themselves
+		free = ids // enqueue everything: the deliveries wait for the link themselves
 	}
-	ds := make([]store.OpenDelivery, 0, len(ids))
-	for _, id := range ids {
-		if !held[id] {
-			ds = append(ds, store.OpenDelivery{ID: id, Queue: queue})
-		}
+	ds := make([]store.OpenDelivery, len(free))
+	for i, id := range free {
+		ds[i] = store.OpenDelivery{ID: id, Queue: queue}
 	}
-	_, err = e.Enqueue(ctx, ds)
+	_, _, err = e.tasks(ctx, ds)
 	return err
 }
 

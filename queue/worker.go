@@ -60,7 +60,7 @@ func (w *Worker) HandleDeliver(ctx context.Context, t *asynq.Task) error {
 	case err != nil:
 		return err
 	}
-	a := &attempt{w: w, d: claim.Delivery, takeOver: claim.TakeOver}
+	a := &attempt{w: w, d: claim.Delivery, dc: claim.Context, takeOver: claim.TakeOver}
 	out, herr := a.run(ctx)
 	out.Steps = a.steps.notes()
 	if last(ctx) && herr != nil && isFailure(herr) {
@@ -87,61 +87,42 @@ func last(ctx context.Context) bool {
 }
 
 // finish records the outcome, settles the item and audits, atomically. A
-// post that landed after its item was withdrawn is removed again.
+// post that landed after its item was withdrawn is removed again. A done
+// website delivery starts the deliveries that need its article's link
+// (see attempt.link): those held back are released and enqueued, those
+// already waiting in the retry set run at once. A task that is not waiting
+// (running, pending, gone) is left as it is; the scheduled retry and the
+// reconciler remain the fallback.
 func (w *Worker) finish(ctx context.Context, d *store.Delivery, out store.DeliveryOutcome) error {
-	var late bool
-	err := w.DB.InTx(ctx, func(tx *store.Tx) error {
-		tx.Audit(store.SystemActor, "delivery."+string(out.State), fmt.Sprintf("delivery:%d", d.ID), nil, map[string]any{
-			"item_id": d.ItemID, "version_hash": d.VersionHash, "account_id": d.AccountID, "attempt": d.Attempts,
-			"platform_post_id": out.PlatformPostID, "url": out.URL, "error_code": out.ErrorCode, "error": out.Error})
-		st, err := tx.FinishAndSettle(ctx, d.ID, d.ItemID, w.Owner, out)
-		late = out.State == tongfa.DeliveryDelivered && st == tongfa.StateWithdrawn
-		return err
-	})
+	res, err := w.DB.FinishDelivery(ctx, d, w.Owner, out)
 	if tongfa.ErrorCode(err) == tongfa.EConflict {
 		w.Log.Warn("lost the lease; the worker that took over verifies on the platform", slog.Int64("delivery_id", d.ID))
 		return nil
 	}
-	if err == nil && late && w.Enqueuer != nil {
+	if err != nil {
+		return err
+	}
+	if out.State == tongfa.DeliveryDelivered && res.Prior == tongfa.StateWithdrawn && w.Enqueuer != nil {
 		err = w.Enqueuer.EnqueueWithdraw(ctx, []int64{d.ID})
 	}
-	if err == nil && d.Platform == tongfa.PlatformWebsite && out.State.Done() {
-		w.wakeSiblings(ctx, d)
-	}
-	return err
-}
-
-// wakeSiblings starts the other open deliveries of the same item version,
-// which need the website's link (see attempt.link): the relay held back
-// those still pending, and those already waiting in the retry set run at
-// once. A task that is not waiting (running, pending, gone) is left as it
-// is; the scheduled retry and the reconciler remain the fallback.
-func (w *Worker) wakeSiblings(ctx context.Context, d *store.Delivery) {
-	ds, err := w.DB.ItemDeliveries(ctx, d.ItemID)
-	if err != nil {
-		return
-	}
-	var held []store.OpenDelivery
-	for _, s := range ds {
-		switch {
-		case s.ID == d.ID || s.VersionNumber != d.VersionNumber || s.State.Done():
-		case s.State == tongfa.DeliveryPending:
-			held = append(held, store.OpenDelivery{ID: s.ID, Queue: s.Queue})
-		case w.Inspector != nil:
-			w.Inspector.RunTask(s.Queue, TaskID(s.ID)) //nolint:errcheck // best effort: see above
-		}
-	}
-	if len(held) > 0 && w.Enqueuer != nil {
-		if _, err := w.Enqueuer.Enqueue(ctx, held); err != nil {
+	if len(res.Released) > 0 && w.Enqueuer != nil {
+		if _, _, err := w.Enqueuer.tasks(ctx, res.Released); err != nil {
 			w.Log.Warn("enqueue deliveries held for the website link", slog.Int64("item_id", d.ItemID), slog.Any("error", err))
 		}
 	}
+	for _, s := range res.Waiting {
+		if w.Inspector != nil {
+			w.Inspector.RunTask(s.Queue, TaskID(s.ID)) //nolint:errcheck // best effort: see above
+		}
+	}
+	return err
 }
 
 // attempt is one try at one delivery.
 type attempt struct {
 	w        *Worker
 	d        *store.Delivery
+	dc       *store.DeliveryContext
 	takeOver bool
 	steps    *dbSteps
 }
@@ -160,10 +141,7 @@ func (a *attempt) fail(msg string, err error) (store.DeliveryOutcome, error) {
 }
 
 func (a *attempt) run(ctx context.Context) (store.DeliveryOutcome, error) {
-	dc, err := a.w.DB.ReadDeliveryContext(ctx, a.d)
-	if err != nil {
-		return store.DeliveryOutcome{State: a.openState(), Error: "读取稿件失败"}, err
-	}
+	dc := a.dc
 	if !sendable(dc.Item, a.d) {
 		return store.DeliveryOutcome{State: tongfa.DeliveryAbandoned, Error: "稿件已修改或撤回，该版本不再投递"}, nil
 	}

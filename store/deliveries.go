@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -91,36 +90,6 @@ type DeliveryContext struct {
 	Item     *tongfa.Item
 	Account  *Account
 	Siblings []Delivery
-}
-
-// ReadDeliveryContext reads d's context in one round trip.
-func (db *DB) ReadDeliveryContext(ctx context.Context, d *Delivery) (*DeliveryContext, error) {
-	var out DeliveryContext
-	var errs [3]error
-	b := &pgx.Batch{}
-	b.Queue(itemByID, d.ItemID).QueryRow(func(r pgx.Row) error {
-		out.Item, errs[0] = readItem(r, d.ItemID)
-		return nil
-	})
-	b.Queue(`SELECT `+accountColumns+` FROM accounts WHERE id = $1`, d.AccountID).Query(func(rows pgx.Rows) error {
-		a, err := pgx.CollectExactlyOneRow(rows, scanAccount)
-		if err == pgx.ErrNoRows {
-			err = notFound("account", d.AccountID)
-		}
-		out.Account, errs[1] = &a, err
-		return nil
-	})
-	b.Queue(`SELECT `+deliveryColumns+` FROM deliveries WHERE item_id = $1 ORDER BY id`, d.ItemID).Query(func(rows pgx.Rows) error {
-		out.Siblings, errs[2] = pgx.CollectRows(rows, scanDelivery)
-		return nil
-	})
-	if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
-		return nil, fmt.Errorf("store: context of delivery %d: %w", d.ID, err)
-	}
-	if err := errors.Join(errs[:]...); err != nil {
-		return nil, err
-	}
-	return &out, nil
 }
 
 // Delivery returns one delivery.

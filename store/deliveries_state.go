@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -18,6 +19,9 @@ type Claim struct {
 	// platform (it died while sending, or its outcome was unknown): the
 	// worker must verify on the platform before publishing again.
 	TakeOver bool
+	// Context is what the attempt reads before it sends, read in the same
+	// round trip as the claim.
+	Context *DeliveryContext
 }
 
 // ErrLeaseHeld means another worker is sending this delivery right now.
@@ -27,41 +31,71 @@ func (e *ErrLeaseHeld) Error() string {
 	return "store: delivery lease held until " + e.Until.Format(time.RFC3339)
 }
 
-// ClaimDelivery takes the lease on an open delivery for owner. It fails
-// with *ErrLeaseHeld while another live worker holds it, and with
-// invalid_state when the delivery is already done.
+// claimDelivery reads a delivery ($1) under lock, takes the lease for $2
+// until $3 if it is free, and marks the item as publishing (from the first
+// send on, the approved version can no longer be edited in place); $4 is
+// now.
+const claimDelivery = `WITH cur AS (
+		SELECT ` + deliveryColumns + `, lease_until FROM deliveries WHERE id = $1 FOR UPDATE),
+	won AS (
+		UPDATE deliveries d SET state = 'sending', attempts = d.attempts + 1, lease_owner = $2, lease_until = $3, updated_at = $4
+		FROM cur WHERE d.id = cur.id
+		  AND cur.state NOT IN ('delivered','failed','abandoned','withdrawn')
+		  AND NOT (cur.state = 'sending' AND cur.lease_until IS NOT NULL AND cur.lease_until > $4)
+		RETURNING d.id),
+	it AS (
+		UPDATE items SET state = 'publishing', updated_at = $4
+		WHERE id = (SELECT item_id FROM cur) AND state = 'approved' AND EXISTS (SELECT 1 FROM won))
+	SELECT cur.*, EXISTS (SELECT 1 FROM won) FROM cur`
+
+// ClaimDelivery takes the lease on an open delivery for owner and reads
+// its context (the item, the account, the item's deliveries), all in one
+// round trip. It fails with *ErrLeaseHeld while another live worker holds
+// the lease, and with invalid_state when the delivery is already done.
 func (db *DB) ClaimDelivery(ctx context.Context, id int64, owner string, lease time.Duration) (*Claim, error) {
-	// One statement, one round trip: read the row under lock, take the
-	// lease if it is free, and mark the item as publishing (from the first
-	// send on, the approved version can no longer be edited in place).
 	now := db.now()
-	rows, err := db.Pool.Query(ctx, `WITH cur AS (
-			SELECT `+deliveryColumns+`, lease_until FROM deliveries WHERE id = $1 FOR UPDATE),
-		won AS (
-			UPDATE deliveries d SET state = 'sending', attempts = d.attempts + 1, lease_owner = $2, lease_until = $3, updated_at = $4
-			FROM cur WHERE d.id = cur.id
-			  AND cur.state NOT IN ('delivered','failed','abandoned','withdrawn')
-			  AND NOT (cur.state = 'sending' AND cur.lease_until IS NOT NULL AND cur.lease_until > $4)
-			RETURNING d.id),
-		it AS (
-			UPDATE items SET state = 'publishing', updated_at = $4
-			WHERE id = (SELECT item_id FROM cur) AND state = 'approved' AND EXISTS (SELECT 1 FROM won))
-		SELECT cur.*, EXISTS (SELECT 1 FROM won) FROM cur`, id, owner, now.Add(lease), now)
-	if err != nil {
-		return nil, fmt.Errorf("store: claim delivery %d: %w", id, err)
-	}
+	var d Delivery
 	var until *time.Time
-	var won bool
-	d, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (Delivery, error) {
-		var d Delivery
-		err := r.Scan(d.dest(&until, &won)...)
-		return d, err
+	var won, found bool
+	var dc DeliveryContext
+	var errs [3]error
+	b := &pgx.Batch{}
+	b.Queue(claimDelivery, id, owner, now.Add(lease), now).Query(func(rows pgx.Rows) error {
+		var err error
+		d, err = pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (Delivery, error) {
+			var d Delivery
+			return d, r.Scan(d.dest(&until, &won)...)
+		})
+		found = err == nil
+		if err == pgx.ErrNoRows {
+			return nil
+		}
+		return err
 	})
+	// The reads run after the claim in the batch's implicit transaction:
+	// they see the delivery as claimed.
+	b.Queue(itemQuery+` WHERE i.id = (SELECT item_id FROM deliveries WHERE id = $1)`, id).QueryRow(func(r pgx.Row) error {
+		dc.Item, errs[0] = readItem(r, d.ItemID)
+		return nil
+	})
+	b.Queue(`SELECT `+accountColumns+` FROM accounts WHERE id = (SELECT account_id FROM deliveries WHERE id = $1)`, id).Query(func(rows pgx.Rows) error {
+		a, err := pgx.CollectExactlyOneRow(rows, scanAccount)
+		if err == pgx.ErrNoRows {
+			err = notFound("account", d.AccountID)
+		}
+		dc.Account, errs[1] = &a, err
+		return nil
+	})
+	b.Queue(`SELECT `+deliveryColumns+` FROM deliveries WHERE item_id = (SELECT item_id FROM deliveries WHERE id = $1) ORDER BY id`, id).Query(func(rows pgx.Rows) error {
+		dc.Siblings, errs[2] = pgx.CollectRows(rows, scanDelivery)
+		return nil
+	})
+	err := db.Pool.SendBatch(ctx, b).Close()
 	switch {
-	case err == pgx.ErrNoRows:
-		return nil, fmt.Errorf("store: claim delivery %d: %w", id, notFound("delivery", id))
 	case err != nil:
 		return nil, fmt.Errorf("store: claim delivery %d: %w", id, err)
+	case !found:
+		return nil, fmt.Errorf("store: claim delivery %d: %w", id, notFound("delivery", id))
 	case d.State.Done():
 		return nil, fmt.Errorf("store: claim delivery %d: %w", id, &tongfa.Error{Code: tongfa.EInvalidState, Message: "投递已结束"})
 	case !won && until != nil:
@@ -69,7 +103,11 @@ func (db *DB) ClaimDelivery(ctx context.Context, id int64, owner string, lease t
 	case !won:
 		return nil, fmt.Errorf("store: claim delivery %d: not claimed", id)
 	}
-	c := &Claim{Delivery: &d, TakeOver: d.State == tongfa.DeliverySending || d.State == tongfa.DeliveryUnconfirmed}
+	if err := errors.Join(errs[:]...); err != nil {
+		// Claimed but unreadable: the lease lapses and a later try reads again.
+		return nil, fmt.Errorf("store: context of delivery %d: %w", id, err)
+	}
+	c := &Claim{Delivery: &d, TakeOver: d.State == tongfa.DeliverySending || d.State == tongfa.DeliveryUnconfirmed, Context: &dc}
 	d.Attempts++
 	d.State = tongfa.DeliverySending
 	return c, nil
@@ -113,7 +151,7 @@ const finishAttempt = `UPDATE deliveries SET state = $3, platform_post_id = coal
 	steps = steps || coalesce($12::jsonb, '{}'), lease_owner = NULL, lease_until = NULL, updated_at = $11
 	WHERE id = $1 AND lease_owner = $2 AND state = 'sending'`
 
-func (tx *Tx) finishArgs(id int64, owner string, o DeliveryOutcome) []any {
+func finishArgs(id int64, owner string, o DeliveryOutcome, now time.Time) []any {
 	var delivered *time.Time
 	if o.State == tongfa.DeliveryDelivered {
 		delivered = &o.DeliveredAt
@@ -123,45 +161,93 @@ func (tx *Tx) finishArgs(id int64, owner string, o DeliveryOutcome) []any {
 		steps, _ = json.Marshal(o.Steps)
 	}
 	return []any{id, owner, string(o.State), o.PlatformPostID, o.URL, delivered, o.ErrorCode, o.Error, o.PayloadHash,
-		nullTime(o.NextAttemptAt), tx.now, steps}
+		nullTime(o.NextAttemptAt), now, steps}
 }
 
 var errLeaseLost = &tongfa.Error{Code: tongfa.EConflict, Message: "投递已被其他进程接管"}
 
-// FinishAttempt releases the lease with the attempt's outcome; only the
-// lease owner can. It is the one place a delivery leaves `sending`.
-func (tx *Tx) FinishAttempt(ctx context.Context, id int64, owner string, o DeliveryOutcome) error {
-	tag, err := tx.Exec(ctx, finishAttempt, tx.finishArgs(id, owner, o)...)
-	if err != nil {
-		return fmt.Errorf("store: finish attempt on delivery %d: %w", id, err)
-	}
-	if tag.RowsAffected() == 0 {
-		return errLeaseLost
-	}
-	return nil
+// Finished is what FinishDelivery reports.
+type Finished struct {
+	// Prior is the item's state before the outcome settled it: a post
+	// that landed on a withdrawn item must be removed again.
+	Prior tongfa.ItemState
+	// Released are the deliveries that were held for this website
+	// delivery's article link and are now queued: the caller hands them to
+	// the queue (the reconciler does, should it fail to).
+	Released []OpenDelivery
+	// Waiting are the item version's other open deliveries that may be
+	// waiting for a retry of their own: the caller may run them now.
+	Waiting []OpenDelivery
 }
 
-// FinishAndSettle is the worker's end of an attempt in one round trip:
-// it records the outcome (FinishAttempt), locks the item and returns its
-// state as it was, settles it (SettleItem) in a statement of its own —
-// which therefore sees every delivery finished before the lock was
-// granted — and appends the transaction's audit entries.
-func (tx *Tx) FinishAndSettle(ctx context.Context, id, itemID int64, owner string, o DeliveryOutcome) (tongfa.ItemState, error) {
+// finishDelivery records an attempt's outcome (finishAttempt, $1–$12),
+// appends its audit row ($14–$16: action, target, details) only if the
+// lease was still held, locks the item ($13) and returns whether the
+// outcome was recorded and the item's state as it was.
+const finishDelivery = `WITH f AS (` + finishAttempt + ` RETURNING 1),
+	a AS (INSERT INTO audit_log (at, actor, action, target, details)
+		SELECT $11, 'system', $14, $15, $16 WHERE EXISTS (SELECT 1 FROM f))
+	SELECT EXISTS (SELECT 1 FROM f), i.state FROM items i WHERE i.id = $13 FOR UPDATE OF i`
+
+// releaseHeld queues the deliveries of an item ($1) version ($2) held for
+// its website delivery ($3) once that is done ($4: now), and lists the
+// version's other open deliveries that a retry may be waiting on. The
+// second part reads the statement's snapshot, from before the update: the
+// deliveries just released are not listed twice.
+const releaseHeld = `WITH r AS (
+		UPDATE deliveries d SET state = 'queued', enqueued_at = $4, updated_at = $4
+		WHERE d.item_id = $1 AND d.version_number = $2 AND d.state = 'pending' AND d.platform <> 'website'
+		  AND EXISTS (SELECT 1 FROM deliveries w WHERE w.id = $3 AND w.state IN ('delivered','failed','abandoned','withdrawn'))
+		RETURNING d.id, d.queue, true AS released)
+	SELECT id, queue, released FROM r
+	UNION ALL
+	SELECT id, queue, false FROM deliveries
+	WHERE item_id = $1 AND version_number = $2 AND id <> $3 AND state IN ('queued','unconfirmed')`
+
+// FinishDelivery is the worker's end of an attempt, atomic and in one
+// round trip (the batch's implicit transaction): it records the outcome
+// and the noted steps, releases the lease, audits, locks the item and
+// settles it (SettleItem) in a statement of its own — which therefore sees
+// every delivery finished before the lock was granted. A finished website
+// delivery releases the deliveries held for its link. It fails with
+// conflict, recording nothing of the attempt, when owner no longer holds
+// the lease.
+func (db *DB) FinishDelivery(ctx context.Context, d *Delivery, owner string, o DeliveryOutcome) (*Finished, error) {
+	now := db.now()
+	var res Finished
 	var done bool
-	var prior tongfa.ItemState
+	details, _ := json.Marshal(map[string]any{
+		"item_id": d.ItemID, "version_hash": d.VersionHash, "account_id": d.AccountID, "attempt": d.Attempts,
+		"platform_post_id": o.PlatformPostID, "url": o.URL, "error_code": o.ErrorCode, "error": o.Error})
+	args := append(finishArgs(d.ID, owner, o, now), d.ItemID, "delivery."+string(o.State), fmt.Sprintf("delivery:%d", d.ID), string(details))
 	b := &pgx.Batch{}
-	b.Queue(`WITH f AS (`+finishAttempt+` RETURNING 1)
-		SELECT EXISTS (SELECT 1 FROM f), i.state FROM items i WHERE i.id = $13 FOR UPDATE OF i`,
-		append(tx.finishArgs(id, owner, o), itemID)...).QueryRow(func(r pgx.Row) error { return r.Scan(&done, &prior) })
-	b.Queue(settleItem, itemID, tx.now)
-	tx.queueAudit(b)
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return "", fmt.Errorf("store: finish attempt on delivery %d: %w", id, err)
+	b.Queue(finishDelivery, args...).QueryRow(func(r pgx.Row) error { return r.Scan(&done, &res.Prior) })
+	b.Queue(settleItem, d.ItemID, now)
+	if d.Platform == tongfa.PlatformWebsite && o.State.Done() {
+		b.Queue(releaseHeld, d.ItemID, d.VersionNumber, d.ID, now).Query(func(rows pgx.Rows) error {
+			var o OpenDelivery
+			var released bool
+			_, err := pgx.ForEachRow(rows, []any{&o.ID, &o.Queue, &released}, func() error {
+				if released {
+					res.Released = append(res.Released, o)
+				} else {
+					res.Waiting = append(res.Waiting, o)
+				}
+				return nil
+			})
+			return err
+		})
+	}
+	if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
+		return nil, fmt.Errorf("store: finish attempt on delivery %d: %w", d.ID, err)
 	}
 	if !done {
-		return "", errLeaseLost
+		// The settle ran on what others committed and the release found
+		// the website delivery not done by us: neither changed anything
+		// that was not already so.
+		return nil, errLeaseLost
 	}
-	return prior, nil
+	return &res, nil
 }
 
 // SetDeliveryState changes a delivery not held by a worker (admin retry,
@@ -197,20 +283,23 @@ const heldForWebsite = `d.platform <> 'website' AND EXISTS (
 	SELECT 1 FROM deliveries w WHERE w.item_id = d.item_id AND w.version_number = d.version_number
 	  AND w.platform = 'website' AND w.state IN ('pending','queued','sending','unconfirmed'))`
 
-// HeldForWebsite returns those of ids that link to a website article still
-// on its way. The relay holds them back and the worker enqueues them once
-// the website has answered.
-func (db *DB) HeldForWebsite(ctx context.Context, ids []int64) (map[int64]bool, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT d.id FROM deliveries d WHERE d.id = ANY($1) AND `+heldForWebsite, ids)
+// Release returns those of ids that do not link to a website article
+// still on its way, marking the pending ones queued, in one statement.
+// The update tests the state of the row it changes, not of the snapshot:
+// a worker that claimed the delivery meanwhile keeps it. The
+// relay hands the returned ones to the queue; the others stay pending
+// until the website delivery is done (FinishDelivery releases them).
+func (db *DB) Release(ctx context.Context, ids []int64) ([]int64, error) {
+	rows, err := db.Pool.Query(ctx, `WITH r AS (
+			SELECT d.id FROM deliveries d WHERE d.id = ANY($1) AND NOT (`+heldForWebsite+`)),
+		q AS (
+			UPDATE deliveries d SET state = 'queued', enqueued_at = $2, updated_at = $2
+			FROM r WHERE d.id = r.id AND d.state = 'pending')
+		SELECT id FROM r ORDER BY id`, ids, db.now())
 	if err != nil {
-		return nil, fmt.Errorf("store: held deliveries: %w", err)
+		return nil, fmt.Errorf("store: release deliveries: %w", err)
 	}
-	held, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	out := make(map[int64]bool, len(held))
-	for _, id := range held {
-		out[id] = true
-	}
-	return out, err
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
 // OpenDelivery is what the reconciler needs to re-enqueue a delivery.

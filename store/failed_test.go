@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -62,8 +63,8 @@ func TestSettleItemUnderConcurrentFinishes(t *testing.T) {
 	for i, id := range ids[2:] {
 		go func() {
 			errs <- db.InTx(ctx, func(tx *store.Tx) error {
-				err := tx.FinishAttempt(ctx, id, "w", store.DeliveryOutcome{State: tongfa.DeliveryDelivered,
-					PlatformPostID: fmt.Sprint("p", id), URL: "http://x", DeliveredAt: time.Now()})
+				_, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'delivered', delivered_at = now(), lease_owner = NULL
+					WHERE id = $1 AND lease_owner = 'w'`, id)
 				both.Done()
 				both.Wait() // both finishes are written, neither committed
 				if err != nil {
@@ -91,33 +92,40 @@ func TestSettleItemUnderConcurrentFinishes(t *testing.T) {
 	}
 }
 
-// TestFinishAndSettleUnderConcurrentFinishes: the worker's one-round-trip
+// TestFinishDeliveryUnderConcurrentFinishes: the worker's one-round-trip
 // finish gives the same guarantee — the last two deliveries finishing
 // together leave the item published, with their noted steps and audit
-// rows written.
-func TestFinishAndSettleUnderConcurrentFinishes(t *testing.T) {
+// rows written — and a finish without the lease records nothing.
+func TestFinishDeliveryUnderConcurrentFinishes(t *testing.T) {
 	ctx := context.Background()
 	db, it, ids := lastTwoSending(t, "并发完成的稿件（批量）")
+	// Hold the item while both finishes are sent: both write their
+	// outcome, then wait for the item; each settles once it has it.
+	hold, err := db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hold.Exec(ctx, `SELECT 1 FROM items WHERE id = $1 FOR UPDATE`, it.ID); err != nil {
+		t.Fatal(err)
+	}
 	errs := make(chan error, 2)
-	for i, id := range ids[2:] {
+	for _, id := range ids[2:] {
 		go func() {
-			errs <- db.InTx(ctx, func(tx *store.Tx) error {
-				if i == 1 {
-					time.Sleep(50 * time.Millisecond) // finishes while the first holds the item
-				}
-				tx.Audit(store.SystemActor, "delivery.delivered", fmt.Sprintf("delivery:%d", id), nil, nil)
-				prior, err := tx.FinishAndSettle(ctx, id, it.ID, "w", store.DeliveryOutcome{State: tongfa.DeliveryDelivered,
-					PlatformPostID: fmt.Sprint("p", id), URL: "http://x", DeliveredAt: time.Now(), Steps: map[string]string{"post_id": fmt.Sprint("p", id)}})
-				if err == nil && prior == tongfa.StateWithdrawn {
-					err = fmt.Errorf("prior state %s", prior)
-				}
-				if i == 0 {
-					time.Sleep(300 * time.Millisecond)
-				}
-				return err
-			})
+			d, err := db.Delivery(ctx, id)
+			if err != nil {
+				errs <- err
+				return
+			}
+			res, err := db.FinishDelivery(ctx, d, "w", store.DeliveryOutcome{State: tongfa.DeliveryDelivered,
+				PlatformPostID: fmt.Sprint("p", id), URL: "http://x", DeliveredAt: time.Now(), Steps: map[string]string{"post_id": fmt.Sprint("p", id)}})
+			if err == nil && res.Prior == tongfa.StateWithdrawn {
+				err = fmt.Errorf("prior state %s", res.Prior)
+			}
+			errs <- err
 		}()
 	}
+	waitForLockWaiters(t, db, 2)
+	hold.Rollback(ctx) //nolint:errcheck
 	for range 2 {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
@@ -126,18 +134,94 @@ func TestFinishAndSettleUnderConcurrentFinishes(t *testing.T) {
 	if got, _ := db.Item(ctx, it.ID); got.State != tongfa.StatePublished {
 		t.Fatalf("item %s with every delivery done, want published", got.State)
 	}
-	var steps, audits int
-	db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM deliveries WHERE id = ANY($1) AND steps ? 'post_id'),
-		(SELECT count(*) FROM audit_log WHERE action = 'delivery.delivered')`, ids[2:]).Scan(&steps, &audits)
-	if steps != 2 || audits != 2 {
-		t.Fatalf("%d deliveries with their noted steps, %d audit rows; want 2 and 2", steps, audits)
+	audits := func() (steps, audits int) {
+		db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM deliveries WHERE id = ANY($1) AND steps ? 'post_id'),
+			(SELECT count(*) FROM audit_log WHERE action = 'delivery.delivered')`, ids[2:]).Scan(&steps, &audits) //nolint:errcheck
+		return
 	}
-	err := db.InTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.FinishAndSettle(ctx, ids[2], it.ID, "w", store.DeliveryOutcome{State: tongfa.DeliveryDelivered})
-		return err
-	})
-	if tongfa.ErrorCode(err) != tongfa.EConflict {
+	if steps, n := audits(); steps != 2 || n != 2 {
+		t.Fatalf("%d deliveries with their noted steps, %d audit rows; want 2 and 2", steps, n)
+	}
+	d, _ := db.Delivery(ctx, ids[2])
+	if _, err := db.FinishDelivery(ctx, d, "w", store.DeliveryOutcome{State: tongfa.DeliveryFailed, Error: "x"}); tongfa.ErrorCode(err) != tongfa.EConflict {
 		t.Fatalf("finishing without the lease: %v", err)
+	}
+	if d, _ := db.Delivery(ctx, ids[2]); d.State != tongfa.DeliveryDelivered {
+		t.Fatalf("a finish without the lease changed the delivery to %s", d.State)
+	}
+	if _, n := audits(); n != 2 {
+		t.Fatalf("a finish without the lease was audited: %d rows", n)
+	}
+}
+
+// waitForLockWaiters waits until n backends wait for a lock.
+func waitForLockWaiters(t *testing.T, db *store.DB, n int) {
+	t.Helper()
+	for start := time.Now(); time.Since(start) < 10*time.Second; time.Sleep(10 * time.Millisecond) {
+		var waiting int
+		db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM pg_locks WHERE NOT granted`).Scan(&waiting) //nolint:errcheck
+		if waiting >= n {
+			return
+		}
+	}
+	t.Fatalf("fewer than %d backends waiting for a lock", n)
+}
+
+// TestFinishedWebsiteReleasesHeldDeliveries: when the website delivery is
+// done, the pending deliveries held for its link become queued in the same
+// round trip and are returned for enqueueing; a sibling waiting for a retry
+// is listed to be run now. An unfinished website attempt releases nothing.
+func TestFinishedWebsiteReleasesHeldDeliveries(t *testing.T) {
+	db := storetest.New(t)
+	env := queuetest.New(t, db)
+	ctx := context.Background()
+	_, ids := env.Approve(t, "等待网站链接的稿件", false)
+	var web, retrying int64
+	var others []int64
+	for _, id := range ids {
+		d, _ := db.Delivery(ctx, id)
+		switch {
+		case d.Platform == tongfa.PlatformWebsite:
+			web = id
+		case retrying == 0:
+			retrying = id
+		default:
+			others = append(others, id)
+		}
+	}
+	if _, err := db.Pool.Exec(ctx, `UPDATE deliveries SET state = 'queued' WHERE id = $1`, retrying); err != nil {
+		t.Fatal(err)
+	}
+	finish := func(o store.DeliveryOutcome) *store.Finished {
+		t.Helper()
+		c, err := db.ClaimDelivery(ctx, web, "w", time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Context == nil || c.Context.Item == nil || c.Context.Account.Platform != tongfa.PlatformWebsite || len(c.Context.Siblings) != 4 {
+			t.Fatalf("claim context %+v", c.Context)
+		}
+		res, err := db.FinishDelivery(ctx, c.Delivery, "w", o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := finish(store.DeliveryOutcome{State: tongfa.DeliveryQueued, Error: "平台繁忙"}); len(res.Released)+len(res.Waiting) != 0 {
+		t.Fatalf("an unfinished website attempt released %+v", res)
+	}
+	res := finish(store.DeliveryOutcome{State: tongfa.DeliveryDelivered, URL: "http://site/a/1", DeliveredAt: time.Now()})
+	var released []int64
+	for _, o := range res.Released {
+		released = append(released, o.ID)
+		if d, _ := db.Delivery(ctx, o.ID); d.State != tongfa.DeliveryQueued || o.Queue == "" {
+			t.Errorf("released delivery %d is %s in queue %q", o.ID, d.State, o.Queue)
+		}
+	}
+	slices.Sort(released)
+	slices.Sort(others)
+	if !slices.Equal(released, others) || len(res.Waiting) != 1 || res.Waiting[0].ID != retrying {
+		t.Fatalf("released %v waiting %+v; want %v and %d", released, res.Waiting, others, retrying)
 	}
 }
 
@@ -158,4 +242,43 @@ func lastTwoSending(t *testing.T, title string) (*store.DB, *tongfa.Item, []int6
 		}
 	}
 	return db, it, ids
+}
+
+// TestReleaseLeavesAClaimedDeliveryAlone: the relay releases a delivery
+// while a worker's claim of it has not committed yet; once it has, the
+// delivery stays with the worker instead of going back to queued.
+func TestReleaseLeavesAClaimedDeliveryAlone(t *testing.T) {
+	db := storetest.New(t)
+	env := queuetest.New(t, db)
+	ctx := context.Background()
+	_, ids := env.Approve(t, "认领与放行同时发生", false)
+	var web int64
+	if err := db.Pool.QueryRow(ctx, `SELECT id FROM deliveries WHERE id = ANY($1) AND platform = 'website'`, ids).Scan(&web); err != nil {
+		t.Fatal(err)
+	}
+	claim, err := db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := claim.Exec(ctx, `UPDATE deliveries SET state = 'sending', lease_owner = 'w', lease_until = now() + interval '1 minute' WHERE id = $1`, web); err != nil {
+		t.Fatal(err)
+	}
+	released := make(chan []int64, 1)
+	go func() {
+		free, err := db.Release(ctx, ids)
+		if err != nil {
+			t.Error(err)
+		}
+		released <- free
+	}()
+	waitForLockWaiters(t, db, 1)
+	if err := claim.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if free := <-released; !slices.Equal(free, []int64{web}) {
+		t.Fatalf("released %v, want only the website delivery %d (the others wait for its link)", free, web)
+	}
+	if d, _ := db.Delivery(ctx, web); d.State != tongfa.DeliverySending {
+		t.Fatalf("the claimed delivery is %s after the release, want sending", d.State)
+	}
 }

@@ -90,9 +90,12 @@ func (tx *Tx) LockItem(ctx context.Context, id int64) (*tongfa.Item, error) {
 	return getItem(ctx, tx, id, " FOR UPDATE OF i")
 }
 
+// itemQuery reads items with their current version (see readItem).
+const itemQuery = `SELECT ` + itemColumns + `, v.number, v.hash, v.author_id, v.created_at, v.content
+	FROM items i JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number`
+
 // itemByID selects an item with its current version ($1: the id).
-const itemByID = `SELECT ` + itemColumns + `, v.number, v.hash, v.author_id, v.created_at, v.content
-	FROM items i JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number WHERE i.id = $1`
+const itemByID = itemQuery + ` WHERE i.id = $1`
 
 func getItem(ctx context.Context, q querier, id int64, lock string) (*tongfa.Item, error) {
 	return readItem(q.QueryRow(ctx, itemByID+lock, id), id)

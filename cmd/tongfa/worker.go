@@ -43,7 +43,7 @@ func (m *Main) startWorker() error {
 	inspector := asynq.NewInspectorFromRedisClient(m.Redis)
 	w := &queue.Worker{DB: m.DB, Box: m.Server.Box, Enqueuer: m.Enqueuer, Platforms: m.platforms, Inspector: inspector,
 		Render: render.Renderer{}, Limiter: queue.NewLimiter(m.Redis), Log: m.Logger, Owner: workerID(), Lease: m.Config.Lease}
-	rec := &queue.Reconciler{DB: m.DB, Enqueuer: m.Enqueuer, Inspector: inspector, Quiet: 15 * time.Second, Log: m.Logger}
+	rec := &queue.Reconciler{DB: m.DB, Enqueuer: m.Enqueuer, Inspector: inspector, Quiet: queue.DefaultQuiet, Log: m.Logger}
 	r := queue.NewRunner(m.redisOpt, m.Config.Concurrency, m.Logger)
 	if err := r.Deliveries(w, rec); err != nil {
 		return err

@@ -333,7 +333,8 @@ func (db *DB) OpenDeliveries(ctx context.Context, quiet time.Duration, after int
 // SettleItem moves an approved item to publishing once a delivery of its
 // current version has started, and to published once every one of them is
 // done and at least one reached its channel. Failed deliveries stay visible
-// on the item; an admin retries or abandons them.
+// on the item; an admin retries or abandons them. It returns the new state,
+// or "" when the state did not change.
 func (tx *Tx) SettleItem(ctx context.Context, itemID int64) (tongfa.ItemState, error) {
 	// Lock the item first, then count in a new statement: two deliveries
 	// finishing at once would otherwise each count the other as still
@@ -351,23 +352,27 @@ func (tx *Tx) SettleItem(ctx context.Context, itemID int64) (tongfa.ItemState, e
 }
 
 // settleItem moves a locked item ($1) to publishing or published by its
-// current version's deliveries ($2: now).
+// current version's deliveries ($2: now). It writes only a change: most
+// finishes leave an item publishing, and an unchanged row is not
+// rewritten (nor its indexes).
 const settleItem = `WITH d AS (
 		SELECT count(*) AS total,
 		       count(*) FILTER (WHERE d.state IN ('delivered','failed','abandoned','withdrawn')) AS done,
 		       count(*) FILTER (WHERE d.state = 'delivered') AS delivered
 		FROM deliveries d JOIN items i ON i.id = d.item_id AND d.version_number = i.version_number
-		WHERE d.item_id = $1)
-	UPDATE items SET state = CASE WHEN d.total > 0 AND d.done = d.total AND d.delivered > 0 THEN 'published' ELSE 'publishing' END,
-		updated_at = $2
-	FROM d WHERE items.id = $1 AND items.state IN ('approved','publishing')
+		WHERE d.item_id = $1),
+	s AS (SELECT CASE WHEN d.total > 0 AND d.done = d.total AND d.delivered > 0 THEN 'published' ELSE 'publishing' END AS state FROM d)
+	UPDATE items SET state = s.state, updated_at = $2
+	FROM s WHERE items.id = $1 AND items.state IN ('approved','publishing') AND items.state <> s.state
 	RETURNING items.state`
 
+// settleLocked settles a locked item and returns its new state, or "" when
+// it did not change (or was withdrawn or superseded meanwhile).
 func (tx *Tx) settleLocked(ctx context.Context, itemID int64) (tongfa.ItemState, error) {
 	var state tongfa.ItemState
 	err := tx.QueryRow(ctx, settleItem, itemID, tx.now).Scan(&state)
 	if err == pgx.ErrNoRows {
-		return "", nil // withdrawn or superseded meanwhile: nothing to settle
+		return "", nil
 	}
 	if err != nil {
 		return "", fmt.Errorf("store: settle item %d: %w", itemID, err)

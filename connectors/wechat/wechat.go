@@ -128,7 +128,9 @@ func (c *Client) submit(ctx context.Context, a *account, p *connectors.Post, s c
 	if err != nil {
 		return err
 	}
-	return s.Save(ctx, StepPublishID, strconv.FormatInt(pid, 10))
+	// The publish id spares a search on takeover; losing it in a crash
+	// costs only that search (see Verify), so it waits for the outcome.
+	return connectors.NoteSteps(ctx, s, StepPublishID, strconv.FormatInt(pid, 10))
 }
 
 // draft returns the draft's media id, adding the draft (and uploading its

@@ -282,3 +282,33 @@ func TestReleaseLeavesAClaimedDeliveryAlone(t *testing.T) {
 		t.Fatalf("the claimed delivery is %s after the release, want sending", d.State)
 	}
 }
+
+// TestLazyCommitStaysInItsTransaction: claims and outcomes commit without
+// waiting for the disk, but the setting must not outlive their batch — the
+// markers that guard against a second post are written on the same pooled
+// connections and must commit synchronously.
+func TestLazyCommitStaysInItsTransaction(t *testing.T) {
+	_, url := storetest.NewWithURL(t)
+	ctx := context.Background()
+	db, err := store.Open(ctx, url+"&pool_max_conns=1") // every call on the one connection
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	env := queuetest.New(t, db)
+	_, ids := env.Approve(t, "同步提交", false)
+	c, err := db.ClaimDelivery(ctx, ids[0], "w", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var setting string
+	if err := db.Pool.QueryRow(ctx, `SHOW synchronous_commit`).Scan(&setting); err != nil || setting != "on" {
+		t.Fatalf("after a claim the connection has synchronous_commit %q (%v), want on", setting, err)
+	}
+	if _, err := db.FinishDelivery(ctx, c.Delivery, "w", store.DeliveryOutcome{State: tongfa.DeliveryQueued}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Pool.QueryRow(ctx, `SHOW synchronous_commit`).Scan(&setting); err != nil || setting != "on" {
+		t.Fatalf("after a finish the connection has synchronous_commit %q (%v), want on", setting, err)
+	}
+}

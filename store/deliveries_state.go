@@ -300,20 +300,31 @@ const heldForWebsite = `d.platform <> 'website' AND EXISTS (
 // Release returns those of ids that do not link to a website article
 // still on its way, marking the pending ones queued, in one statement.
 // The update tests the state of the row it changes, not of the snapshot:
-// a worker that claimed the delivery meanwhile keeps it. The
+// a worker that claimed the delivery meanwhile keeps it. PostgreSQL would
+// plan it anew on every call (its custom plan looks cheaper than the
+// generic one, which is as good: a few ids looked up by key), so the batch
+// asks for the generic plan. Losing the release in a crash leaves the
+// deliveries pending, for the reconciler. The
 // relay hands the returned ones to the queue; the others stay pending
 // until the website delivery is done (FinishDelivery releases them).
 func (db *DB) Release(ctx context.Context, ids []int64) ([]int64, error) {
-	rows, err := db.Pool.Query(ctx, `WITH r AS (
-			SELECT d.id FROM deliveries d WHERE d.id = ANY($1) AND NOT (`+heldForWebsite+`)),
+	var free []int64
+	b := lazyCommit()
+	b.Queue(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`)
+	b.Queue(`WITH r AS (
+			SELECT d.id FROM unnest($1::bigint[]) AS x(id) JOIN deliveries d ON d.id = x.id WHERE NOT (`+heldForWebsite+`)),
 		q AS (
 			UPDATE deliveries d SET state = 'queued', enqueued_at = $2, updated_at = $2
 			FROM r WHERE d.id = r.id AND d.state = 'pending')
-		SELECT id FROM r ORDER BY id`, ids, db.now())
-	if err != nil {
+		SELECT id FROM r ORDER BY id`, ids, db.now()).Query(func(rows pgx.Rows) error {
+		var err error
+		free, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+		return err
+	})
+	if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
 		return nil, fmt.Errorf("store: release deliveries: %w", err)
 	}
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
+	return free, nil
 }
 
 // OpenDelivery is what the reconciler needs to re-enqueue a delivery.

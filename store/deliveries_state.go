@@ -158,7 +158,7 @@ type DeliveryOutcome struct {
 }
 
 // finishAttempt is the UPDATE that records an attempt's outcome; $1–$12
-// as FinishAttempt passes them.
+// as finishArgs builds them.
 const finishAttempt = `UPDATE deliveries SET state = $3, platform_post_id = coalesce(nullif($4, ''), platform_post_id),
 	url = coalesce(nullif($5, ''), url), delivered_at = coalesce($6, delivered_at), error_code = nullif($7, ''),
 	error = nullif($8, ''), payload_hash = coalesce(nullif($9, ''), payload_hash), next_attempt_at = $10,

@@ -110,8 +110,8 @@ func (w *Worker) finish(ctx context.Context, d *store.Delivery, out store.Delive
 			w.Log.Warn("enqueue deliveries held for the website link", slog.Int64("item_id", d.ItemID), slog.Any("error", err))
 		}
 	}
-	for _, s := range res.Waiting {
-		if w.Inspector != nil {
+	if w.Inspector != nil {
+		for _, s := range res.Waiting {
 			w.Inspector.RunTask(s.Queue, TaskID(s.ID)) //nolint:errcheck // best effort: see above
 		}
 	}

@@ -13,13 +13,14 @@ import (
 )
 
 // lazyCommit starts a batch whose implicit transaction commits without
-// waiting for its WAL to reach the disk. Claims and outcomes use it: a
-// crash of PostgreSQL may lose the last of them, which costs only a repeat
-// that is harmless by design — the platform steps that guard against a
-// second post (SaveDeliverySteps) commit synchronously, which also flushes
-// every earlier commit; the app and website deduplicate by key; and a lost
-// outcome is found again by the takeover's look on the platform. What it
-// saves is a disk flush per claim and per outcome.
+// waiting for its WAL to reach the disk. Claims, outcomes and releases use
+// it: a crash of PostgreSQL may lose the last of them, which costs only a
+// repeat that is harmless by design — the platform steps that guard
+// against a second post (SaveDeliverySteps) commit synchronously, which
+// also flushes every earlier commit; the app and website deduplicate by
+// key; a lost outcome is found again by the takeover's look on the
+// platform; and a lost release by the reconciler. What it saves is a disk
+// flush per claim, outcome and release.
 func lazyCommit() *pgx.Batch {
 	b := &pgx.Batch{}
 	b.Queue(`SELECT set_config('synchronous_commit', 'off', true)`)
@@ -195,12 +196,13 @@ type Finished struct {
 }
 
 // finishDelivery records an attempt's outcome (finishAttempt, $1–$12),
-// appends its audit row ($14–$16: action, target, details) only if the
-// lease was still held, locks the item ($13) and returns whether the
-// outcome was recorded and the item's state as it was.
+// appends its audit row ($14–$17: actor, action, target, details; a
+// system actor has no id, unit or IP) only if the lease was still held,
+// locks the item ($13) and returns whether the outcome was recorded and
+// the item's state as it was.
 const finishDelivery = `WITH f AS (` + finishAttempt + ` RETURNING 1),
 	a AS (INSERT INTO audit_log (at, actor, action, target, details)
-		SELECT $11, 'system', $14, $15, $16 WHERE EXISTS (SELECT 1 FROM f))
+		SELECT $11, $14, $15, $16, $17 WHERE EXISTS (SELECT 1 FROM f))
 	SELECT EXISTS (SELECT 1 FROM f), i.state FROM items i WHERE i.id = $13 FOR UPDATE OF i`
 
 // releaseHeld queues the deliveries of an item ($1) version ($2) held for
@@ -230,10 +232,10 @@ func (db *DB) FinishDelivery(ctx context.Context, d *Delivery, owner string, o D
 	now := db.now()
 	var res Finished
 	var done bool
-	details, _ := json.Marshal(map[string]any{
+	e := newAuditEntry(now, SystemActor, "delivery."+string(o.State), fmt.Sprintf("delivery:%d", d.ID), nil, map[string]any{
 		"item_id": d.ItemID, "version_hash": d.VersionHash, "account_id": d.AccountID, "attempt": d.Attempts,
 		"platform_post_id": o.PlatformPostID, "url": o.URL, "error_code": o.ErrorCode, "error": o.Error})
-	args := append(finishArgs(d.ID, owner, o, now), d.ItemID, "delivery."+string(o.State), fmt.Sprintf("delivery:%d", d.ID), string(details))
+	args := append(finishArgs(d.ID, owner, o, now), d.ItemID, e.Actor, e.Action, e.Target, e.Details)
 	b := lazyCommit()
 	b.Queue(finishDelivery, args...).QueryRow(func(r pgx.Row) error { return r.Scan(&done, &res.Prior) })
 	b.Queue(settleItem, d.ItemID, now)
@@ -299,14 +301,15 @@ const heldForWebsite = `d.platform <> 'website' AND EXISTS (
 
 // Release returns those of ids that do not link to a website article
 // still on its way, marking the pending ones queued, in one statement.
+// The relay hands the returned ones to the queue; the others stay pending
+// until the website delivery is done (FinishDelivery releases them).
+//
 // The update tests the state of the row it changes, not of the snapshot:
 // a worker that claimed the delivery meanwhile keeps it. PostgreSQL would
-// plan it anew on every call (its custom plan looks cheaper than the
-// generic one, which is as good: a few ids looked up by key), so the batch
-// asks for the generic plan. Losing the release in a crash leaves the
-// deliveries pending, for the reconciler. The
-// relay hands the returned ones to the queue; the others stay pending
-// until the website delivery is done (FinishDelivery releases them).
+// plan the statement anew on every call (its custom plan looks cheaper
+// than the generic one, which is as good: a few ids looked up by key), so
+// the batch asks for the generic plan. Losing the release in a crash
+// leaves the deliveries pending, for the reconciler.
 func (db *DB) Release(ctx context.Context, ids []int64) ([]int64, error) {
 	var free []int64
 	b := lazyCommit()

@@ -273,6 +273,81 @@ func TestAnswersReachEveryChannel(t *testing.T) {
 	}
 }
 
+// TestAnswerLookupFailureKeepsMark: a reply whose answer was lost is
+// never resent because the look-up that should settle it failed. A
+// look-up that fails for now leaves the answer to try again, still marked
+// in flight; one the platform refuses for good leaves it to a person.
+func TestAnswerLookupFailureKeepsMark(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.svc.AnswerPolicy = noSignoff
+	reg := all.New(e.rdb, 3*time.Second)
+	var comments []store.Message
+	for _, m := range e.routeMessages(t, reg, 2) {
+		if m.Platform == string(tongfa.PlatformWeibo) {
+			comments = append(comments, m)
+		}
+	}
+	s := e.sender(reg, "w1")
+	lookupFails := func(f sim.Fault) {
+		e.sim.SetFaults(sim.Faults{Weibo: sim.PlatformFaults{Endpoints: map[string]sim.Fault{
+			"2/comments/reply.json": {LostRate: 1, LostMode: "502"},
+			"2/comments/by_me.json": f,
+		}}})
+	}
+	send := func(m store.Message) *store.Answer {
+		a, err := e.svc.Answer(ctx, e.as(t, "editor"), m.ID, inbox.AnswerInput{Text: fmt.Sprintf("您好，关于留言 %s 的答复：已转相关部门办理。", m.PlatformMsgID)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 { // lost, then looked up in vain twice
+			if err := s.Send(ctx, a.ID); err == nil {
+				t.Fatalf("answer %d: a lost reply or a failed look-up ended the attempt well", a.ID)
+			}
+		}
+		a, _ = e.db.Answer(ctx, a.ID)
+		return a
+	}
+
+	lookupFails(sim.Fault{Down: true})
+	a := send(comments[0])
+	if a.State != store.AnswerApproved || a.Steps["inflight"] == "" {
+		t.Fatalf("after failed look-ups: %s, steps %v", a.State, a.Steps)
+	}
+	if rs := e.sim.Replies(); len(rs) != 1 || rs[0].Received != 1 {
+		t.Fatalf("the lost reply was sent again: %+v", rs)
+	}
+	e.sim.SetFaults(sim.Faults{})
+	if err := s.Send(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ = e.db.Answer(ctx, a.ID); a.State != store.AnswerSent || a.Steps["reply_id"] == "" {
+		t.Fatalf("found on the platform: %s %v", a.State, a.Steps)
+	}
+
+	lookupFails(sim.Fault{ErrorRate: 1, ErrorCode: 10014})
+	a2, err := e.svc.Answer(ctx, e.as(t, "editor"), comments[1].ID, inbox.AnswerInput{Text: "已转交教育局答复。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Send(ctx, a2.ID) //nolint:errcheck // lost on purpose
+	if err := s.Send(ctx, a2.ID); err != nil {
+		t.Fatalf("a refused look-up is for a person, not a retry: %v", err)
+	}
+	if a2, _ = e.db.Answer(ctx, a2.ID); a2.State != store.AnswerUnconfirmed || !strings.Contains(a2.LastError, "核实") {
+		t.Fatalf("refused look-up: %s %q", a2.State, a2.LastError)
+	}
+
+	for _, r := range e.sim.Replies() {
+		if r.Duplicates != 0 {
+			t.Errorf("duplicate answer on %s to %s", r.Platform, r.Target)
+		}
+	}
+	if got := len(e.sim.Replies()); got != 2 {
+		t.Errorf("%d answers on the platforms, want 2", got)
+	}
+}
+
 // TestAnswersExactlyOnceUnderFaults: every platform fails 20% of
 // requests, loses 10% of answers after applying them, rate-limits and
 // expires tokens; two senders work the same answers at once, and one

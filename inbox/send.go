@@ -105,7 +105,7 @@ func (s *Sender) reply(ctx context.Context, a *store.Answer) error {
 		case errors.Is(err, connectors.ErrNoLookup):
 			return s.finish(ctx, a, store.AnswerUnconfirmed, errors.New("上次发送未收到平台应答，平台无法查询是否送达：请到平台后台核实后确认"), nil)
 		case err != nil:
-			return s.failed(ctx, a, err)
+			return s.lookupFailed(ctx, a, err)
 		case found:
 			return s.finish(ctx, a, store.AnswerSent, nil, map[string]string{stepReplyID: id, stepInflight: ""})
 		}
@@ -131,6 +131,17 @@ func (s *Sender) failed(ctx context.Context, a *store.Answer, err error) error {
 		return s.finish(ctx, a, store.AnswerApproved, err, nil)
 	}
 	return s.finish(ctx, a, store.AnswerApproved, err, map[string]string{stepInflight: ""})
+}
+
+// lookupFailed records a look-up on the platform that gave no answer.
+// Whether the last reply arrived is still unknown, so the in-flight mark
+// stays and the answer is never resent on the strength of a failed read.
+// A platform that refuses the look-up for good leaves it to a person.
+func (s *Sender) lookupFailed(ctx context.Context, a *store.Answer, err error) error {
+	if connectors.ClassOf(err) == connectors.Permanent {
+		return s.finish(ctx, a, store.AnswerUnconfirmed, fmt.Errorf("上次发送未收到平台应答，且平台拒绝查询是否送达（%s）：请到平台后台核实后确认", operatorMessage(err)), nil)
+	}
+	return s.finish(ctx, a, store.AnswerApproved, err, nil)
 }
 
 // finish ends the attempt. An answer going back to approved returns the

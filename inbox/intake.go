@@ -24,6 +24,7 @@ import (
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/group"
 	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/store"
@@ -42,8 +43,9 @@ type Intake struct {
 	// minutes); older or later ones are refused as replays.
 	Window time.Duration
 
-	group    group
-	accounts accountCache
+	group     group.Group[Incoming, struct{}]
+	groupOnce sync.Once
+	accounts  accountCache
 }
 
 // maxPush bounds a pushed body.
@@ -199,7 +201,7 @@ func (in *Intake) wechat(w http.ResponseWriter, r *http.Request, accountID int64
 			Author: string(m.FromUserName), Body: m.Content, At: time.Unix(m.CreateTime, 0)})
 	}
 	for _, m := range msgs {
-		if err := in.group.ingest(ctx, in.Inbox, m); err != nil {
+		if err := in.ingest(ctx, m); err != nil {
 			return err // no acknowledgement: WeChat pushes again
 		}
 	}
@@ -276,7 +278,7 @@ func (in *Intake) webhook(r *http.Request, platform tongfa.Platform, accountID i
 	if p.CreatedAt.IsZero() {
 		p.CreatedAt = time.Unix(p.SentAt, 0)
 	}
-	return in.group.ingest(ctx, in.Inbox, Incoming{Account: acc, Kind: p.Kind, PlatformMsgID: p.ID, PostID: p.PostID,
+	return in.ingest(ctx, Incoming{Account: acc, Kind: p.Kind, PlatformMsgID: p.ID, PostID: p.PostID,
 		Author: p.User, Body: p.Text, At: p.CreatedAt})
 }
 

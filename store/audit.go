@@ -63,21 +63,15 @@ func (tx *Tx) flushAudit(ctx context.Context) error {
 		return nil
 	}
 	b := &pgx.Batch{}
-	tx.queueAudit(b)
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return fmt.Errorf("store: append audit: %w", err)
-	}
-	return nil
-}
-
-// queueAudit moves the entries queued so far into b, to go with other
-// statements in one round trip.
-func (tx *Tx) queueAudit(b *pgx.Batch) {
 	for _, e := range tx.audit {
 		b.Queue(`INSERT INTO audit_log (at, actor_id, actor, action, target, unit_id, ip, details)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`, e.At, e.ActorID, e.Actor, e.Action, e.Target, e.UnitID, e.IP, e.Details)
 	}
 	tx.audit = nil
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("store: append audit: %w", err)
+	}
+	return nil
 }
 
 const auditColumns = `id, coalesce(seq, 0), at, actor_id, actor, action, target, unit_id, ip, details, coalesce(prev_hash, ''), coalesce(hash, '')`

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -68,20 +70,82 @@ const claimDelivery = `WITH cur AS (
 // round trip. It fails with *ErrLeaseHeld while another live worker holds
 // the lease, and with invalid_state when the delivery is already done.
 func (db *DB) ClaimDelivery(ctx context.Context, id int64, owner string, lease time.Duration) (*Claim, error) {
+	r := db.ClaimDeliveries(ctx, []ClaimRequest{{ID: id, Owner: owner, Lease: lease}})[0]
+	return r.Claim, r.Err
+}
+
+// ClaimRequest asks for the lease on delivery ID for Owner.
+type ClaimRequest struct {
+	ID    int64
+	Owner string
+	Lease time.Duration
+}
+
+// ClaimResult is what became of one ClaimRequest.
+type ClaimResult struct {
+	*Claim
+	Err error
+}
+
+// ClaimDeliveries is ClaimDelivery for many deliveries at once, in one
+// round trip and one transaction: workers starting together share the
+// commit (see Worker.claim). Each claim still succeeds or fails on
+// its own: when the batch fails as a whole, each is tried again alone.
+func (db *DB) ClaimDeliveries(ctx context.Context, rs []ClaimRequest) []ClaimResult {
 	now := db.now()
-	var d Delivery
-	var until *time.Time
-	var won, found bool
-	var dc DeliveryContext
-	var errs [3]error
 	b := lazyCommit()
-	b.Queue(claimDelivery, id, owner, now.Add(lease), now).Query(func(rows pgx.Rows) error {
+	scans := make([]*claimScan, len(rs))
+	for _, i := range sortedBy(rs, func(a, b ClaimRequest) int { return cmp.Compare(a.ID, b.ID) }) {
+		scans[i] = queueClaim(b, rs[i], now)
+	}
+	res := make([]ClaimResult, len(rs))
+	err := db.Pool.SendBatch(ctx, b).Close()
+	switch {
+	case err == nil:
+		for i, s := range scans {
+			res[i].Claim, res[i].Err = s.result()
+		}
+	case len(rs) == 1:
+		res[0].Err = fmt.Errorf("store: claim delivery %d: %w", rs[0].ID, err)
+	default:
+		for i := range rs {
+			res[i] = db.ClaimDeliveries(ctx, rs[i:i+1])[0]
+		}
+	}
+	return res
+}
+
+// sortedBy returns the indexes of xs in the order of key: batches take
+// their row locks in one order, so that two of them cannot deadlock.
+func sortedBy[T any](xs []T, compare func(a, b T) int) []int {
+	order := make([]int, len(xs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(i, j int) int { return compare(xs[i], xs[j]) })
+	return order
+}
+
+// claimScan is one claim's part of a batch, filled in as it is read.
+type claimScan struct {
+	id         int64
+	d          Delivery
+	until      *time.Time
+	won, found bool
+	dc         DeliveryContext
+	errs       [3]error
+}
+
+// queueClaim adds the claim of r.ID and the reads of its context to b.
+func queueClaim(b *pgx.Batch, r ClaimRequest, now time.Time) *claimScan {
+	s := &claimScan{id: r.ID}
+	b.Queue(claimDelivery, r.ID, r.Owner, now.Add(r.Lease), now).Query(func(rows pgx.Rows) error {
 		var err error
-		d, err = pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (Delivery, error) {
+		s.d, err = pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (Delivery, error) {
 			var d Delivery
-			return d, r.Scan(d.dest(&until, &won)...)
+			return d, row.Scan(d.dest(&s.until, &s.won)...)
 		})
-		found = err == nil
+		s.found = err == nil
 		if err == pgx.ErrNoRows {
 			return nil
 		}
@@ -89,40 +153,43 @@ func (db *DB) ClaimDelivery(ctx context.Context, id int64, owner string, lease t
 	})
 	// The reads run after the claim in the batch's implicit transaction:
 	// they see the delivery as claimed.
-	b.Queue(itemQuery+` WHERE i.id = (SELECT item_id FROM deliveries WHERE id = $1)`, id).QueryRow(func(r pgx.Row) error {
-		dc.Item, errs[0] = readItem(r, d.ItemID)
+	b.Queue(itemQuery+` WHERE i.id = (SELECT item_id FROM deliveries WHERE id = $1)`, r.ID).QueryRow(func(row pgx.Row) error {
+		s.dc.Item, s.errs[0] = readItem(row, s.d.ItemID)
 		return nil
 	})
-	b.Queue(`SELECT `+accountColumns+` FROM accounts WHERE id = (SELECT account_id FROM deliveries WHERE id = $1)`, id).Query(func(rows pgx.Rows) error {
+	b.Queue(`SELECT `+accountColumns+` FROM accounts WHERE id = (SELECT account_id FROM deliveries WHERE id = $1)`, r.ID).Query(func(rows pgx.Rows) error {
 		a, err := pgx.CollectExactlyOneRow(rows, scanAccount)
 		if err == pgx.ErrNoRows {
-			err = notFound("account", d.AccountID)
+			err = notFound("account", s.d.AccountID)
 		}
-		dc.Account, errs[1] = &a, err
+		s.dc.Account, s.errs[1] = &a, err
 		return nil
 	})
-	b.Queue(`SELECT `+deliveryColumns+` FROM deliveries WHERE item_id = (SELECT item_id FROM deliveries WHERE id = $1) ORDER BY id`, id).Query(func(rows pgx.Rows) error {
-		dc.Siblings, errs[2] = pgx.CollectRows(rows, scanDelivery)
+	b.Queue(`SELECT `+deliveryColumns+` FROM deliveries WHERE item_id = (SELECT item_id FROM deliveries WHERE id = $1) ORDER BY id`, r.ID).Query(func(rows pgx.Rows) error {
+		s.dc.Siblings, s.errs[2] = pgx.CollectRows(rows, scanDelivery)
 		return nil
 	})
-	err := db.Pool.SendBatch(ctx, b).Close()
+	return s
+}
+
+// result is the claim as read, or why there is none.
+func (s *claimScan) result() (*Claim, error) {
+	d, id := &s.d, s.id
 	switch {
-	case err != nil:
-		return nil, fmt.Errorf("store: claim delivery %d: %w", id, err)
-	case !found:
+	case !s.found:
 		return nil, fmt.Errorf("store: claim delivery %d: %w", id, notFound("delivery", id))
 	case d.State.Done():
 		return nil, fmt.Errorf("store: claim delivery %d: %w", id, &tongfa.Error{Code: tongfa.EInvalidState, Message: "投递已结束"})
-	case !won && until != nil:
-		return nil, fmt.Errorf("store: claim delivery %d: %w", id, &ErrLeaseHeld{Until: *until})
-	case !won:
+	case !s.won && s.until != nil:
+		return nil, fmt.Errorf("store: claim delivery %d: %w", id, &ErrLeaseHeld{Until: *s.until})
+	case !s.won:
 		return nil, fmt.Errorf("store: claim delivery %d: not claimed", id)
 	}
-	if err := errors.Join(errs[:]...); err != nil {
+	if err := errors.Join(s.errs[:]...); err != nil {
 		// Claimed but unreadable: the lease lapses and a later try reads again.
 		return nil, fmt.Errorf("store: context of delivery %d: %w", id, err)
 	}
-	c := &Claim{Delivery: &d, TakeOver: d.State == tongfa.DeliverySending || d.State == tongfa.DeliveryUnconfirmed, Context: &dc}
+	c := &Claim{Delivery: d, TakeOver: d.State == tongfa.DeliverySending || d.State == tongfa.DeliveryUnconfirmed, Context: &s.dc}
 	d.Attempts++
 	d.State = tongfa.DeliverySending
 	return c, nil
@@ -220,6 +287,20 @@ const releaseHeld = `WITH r AS (
 	SELECT id, queue, false FROM deliveries
 	WHERE item_id = $1 AND version_number = $2 AND id <> $3 AND state IN ('queued','unconfirmed')`
 
+// Finish is one attempt's end: the delivery as claimed, the lease owner
+// and the outcome.
+type Finish struct {
+	Delivery *Delivery
+	Owner    string
+	Outcome  DeliveryOutcome
+}
+
+// FinishResult is what became of one Finish.
+type FinishResult struct {
+	*Finished
+	Err error
+}
+
 // FinishDelivery is the worker's end of an attempt, atomic and in one
 // round trip (the batch's implicit transaction): it records the outcome
 // and the noted steps, releases the lease, audits, locks the item and
@@ -229,41 +310,93 @@ const releaseHeld = `WITH r AS (
 // conflict, recording nothing of the attempt, when owner no longer holds
 // the lease.
 func (db *DB) FinishDelivery(ctx context.Context, d *Delivery, owner string, o DeliveryOutcome) (*Finished, error) {
+	r := db.FinishDeliveries(ctx, []Finish{{Delivery: d, Owner: owner, Outcome: o}})[0]
+	return r.Finished, r.Err
+}
+
+// FinishDeliveries is FinishDelivery for many attempts at once, in one
+// round trip and one transaction: workers finishing together share the
+// commit (see Worker.finish). Each finish still succeeds or fails on its
+// own: when the batch fails as a whole (a deadlock, a bad row), each is
+// tried again alone.
+func (db *DB) FinishDeliveries(ctx context.Context, fs []Finish) []FinishResult {
+	res := make([]FinishResult, len(fs))
+	err := db.finishBatch(ctx, fs, res)
+	switch {
+	case err == nil:
+	case len(fs) == 1:
+		res[0] = FinishResult{Err: err}
+	default:
+		for i := range fs {
+			res[i] = db.FinishDeliveries(ctx, fs[i:i+1])[0]
+		}
+	}
+	return res
+}
+
+// finishBatch records fs in one batch. The finishes lock their items in
+// item order, so two batches that share items cannot deadlock; each item
+// is settled once, after all its finishes.
+func (db *DB) finishBatch(ctx context.Context, fs []Finish, res []FinishResult) error {
 	now := db.now()
-	var res Finished
-	var done bool
+	order := sortedBy(fs, func(a, b Finish) int {
+		return cmp.Or(cmp.Compare(a.Delivery.ItemID, b.Delivery.ItemID), cmp.Compare(a.Delivery.ID, b.Delivery.ID))
+	})
+	done := make([]bool, len(fs))
+	b := lazyCommit()
+	for _, i := range order {
+		res[i].Finished = &Finished{}
+		queueFinish(b, fs[i], now, &done[i], res[i].Finished)
+	}
+	for k, i := range order {
+		if k == 0 || fs[i].Delivery.ItemID != fs[order[k-1]].Delivery.ItemID {
+			b.Queue(settleItem, fs[i].Delivery.ItemID, now)
+		}
+	}
+	for _, i := range order {
+		if d := fs[i].Delivery; d.Platform == tongfa.PlatformWebsite && fs[i].Outcome.State.Done() {
+			queueRelease(b, d, now, res[i].Finished)
+		}
+	}
+	if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("store: finish attempts on %d deliveries: %w", len(fs), err)
+	}
+	for i := range fs {
+		if !done[i] {
+			// The settle ran on what others committed and the release
+			// found the website delivery not done by us: neither changed
+			// anything that was not already so.
+			res[i] = FinishResult{Err: fmt.Errorf("store: finish attempt on delivery %d: %w", fs[i].Delivery.ID, errLeaseLost)}
+		}
+	}
+	return nil
+}
+
+// queueFinish adds f's outcome and audit row to b.
+func queueFinish(b *pgx.Batch, f Finish, now time.Time, done *bool, res *Finished) {
+	d, o := f.Delivery, f.Outcome
 	e := newAuditEntry(now, SystemActor, "delivery."+string(o.State), fmt.Sprintf("delivery:%d", d.ID), nil, map[string]any{
 		"item_id": d.ItemID, "version_hash": d.VersionHash, "account_id": d.AccountID, "attempt": d.Attempts,
 		"platform_post_id": o.PlatformPostID, "url": o.URL, "error_code": o.ErrorCode, "error": o.Error})
-	args := append(finishArgs(d.ID, owner, o, now), d.ItemID, e.Actor, e.Action, e.Target, e.Details)
-	b := lazyCommit()
-	b.Queue(finishDelivery, args...).QueryRow(func(r pgx.Row) error { return r.Scan(&done, &res.Prior) })
-	b.Queue(settleItem, d.ItemID, now)
-	if d.Platform == tongfa.PlatformWebsite && o.State.Done() {
-		b.Queue(releaseHeld, d.ItemID, d.VersionNumber, d.ID, now).Query(func(rows pgx.Rows) error {
-			var o OpenDelivery
-			var released bool
-			_, err := pgx.ForEachRow(rows, []any{&o.ID, &o.Queue, &released}, func() error {
-				if released {
-					res.Released = append(res.Released, o)
-				} else {
-					res.Waiting = append(res.Waiting, o)
-				}
-				return nil
-			})
-			return err
+	args := append(finishArgs(d.ID, f.Owner, o, now), d.ItemID, e.Actor, e.Action, e.Target, e.Details)
+	b.Queue(finishDelivery, args...).QueryRow(func(r pgx.Row) error { return r.Scan(done, &res.Prior) })
+}
+
+// queueRelease adds to b the release of what waits for website delivery d.
+func queueRelease(b *pgx.Batch, d *Delivery, now time.Time, res *Finished) {
+	b.Queue(releaseHeld, d.ItemID, d.VersionNumber, d.ID, now).Query(func(rows pgx.Rows) error {
+		var o OpenDelivery
+		var released bool
+		_, err := pgx.ForEachRow(rows, []any{&o.ID, &o.Queue, &released}, func() error {
+			if released {
+				res.Released = append(res.Released, o)
+			} else {
+				res.Waiting = append(res.Waiting, o)
+			}
+			return nil
 		})
-	}
-	if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
-		return nil, fmt.Errorf("store: finish attempt on delivery %d: %w", d.ID, err)
-	}
-	if !done {
-		// The settle ran on what others committed and the release found
-		// the website delivery not done by us: neither changed anything
-		// that was not already so.
-		return nil, errLeaseLost
-	}
-	return &res, nil
+		return err
+	})
 }
 
 // SetDeliveryState changes a delivery not held by a worker (admin retry,
@@ -376,7 +509,15 @@ func (tx *Tx) SettleItem(ctx context.Context, itemID int64) (tongfa.ItemState, e
 	if err != nil {
 		return "", fmt.Errorf("store: settle item %d: %w", itemID, err)
 	}
-	return tx.settleLocked(ctx, itemID)
+	var state tongfa.ItemState
+	err = tx.QueryRow(ctx, settleItem, itemID, tx.now).Scan(&state)
+	if err == pgx.ErrNoRows {
+		return "", nil // unchanged, or withdrawn or superseded meanwhile
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: settle item %d: %w", itemID, err)
+	}
+	return state, nil
 }
 
 // settleItem moves a locked item ($1) to publishing or published by its
@@ -393,20 +534,6 @@ const settleItem = `WITH d AS (
 	UPDATE items SET state = s.state, updated_at = $2
 	FROM s WHERE items.id = $1 AND items.state IN ('approved','publishing') AND items.state <> s.state
 	RETURNING items.state`
-
-// settleLocked settles a locked item and returns its new state, or "" when
-// it did not change (or was withdrawn or superseded meanwhile).
-func (tx *Tx) settleLocked(ctx context.Context, itemID int64) (tongfa.ItemState, error) {
-	var state tongfa.ItemState
-	err := tx.QueryRow(ctx, settleItem, itemID, tx.now).Scan(&state)
-	if err == pgx.ErrNoRows {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("store: settle item %d: %w", itemID, err)
-	}
-	return state, nil
-}
 
 // WithdrawItem takes an item off the air (R11): the item becomes
 // withdrawn, deliveries that have not been sent are abandoned, and the ids

@@ -312,3 +312,65 @@ func TestLazyCommitStaysInItsTransaction(t *testing.T) {
 		t.Fatalf("after a finish the connection has synchronous_commit %q (%v), want on", setting, err)
 	}
 }
+
+// TestFinishDeliveriesTogether: attempts on two items finish in one batch,
+// given in no particular order; each gets its own result (one lost its
+// lease), both items settle, and a batch with a bad finish in it still
+// records the good ones.
+func TestFinishDeliveriesTogether(t *testing.T) {
+	db := storetest.New(t)
+	env := queuetest.New(t, db)
+	ctx := context.Background()
+	a, aIDs := env.Approve(t, "同批完成的稿件甲", false)
+	b, bIDs := env.Approve(t, "同批完成的稿件乙", false)
+	var fs []store.Finish
+	for _, id := range slices.Concat(bIDs, aIDs) { // item b first: the store orders them
+		c, err := db.ClaimDelivery(ctx, id, "w", time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs = append(fs, store.Finish{Delivery: c.Delivery, Owner: "w", Outcome: store.DeliveryOutcome{
+			State: tongfa.DeliveryDelivered, PlatformPostID: fmt.Sprint("p", id), DeliveredAt: time.Now()}})
+	}
+	lost := bIDs[1]
+	if _, err := db.Pool.Exec(ctx, `UPDATE deliveries SET lease_owner = 'other' WHERE id = $1`, lost); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range db.FinishDeliveries(ctx, fs) {
+		id := fs[i].Delivery.ID
+		switch {
+		case id == lost && tongfa.ErrorCode(r.Err) != tongfa.EConflict:
+			t.Errorf("delivery %d without the lease: %v, want conflict", id, r.Err)
+		case id != lost && (r.Err != nil || r.Prior != tongfa.StatePublishing):
+			t.Errorf("delivery %d: %+v, want recorded with the item publishing before", id, r)
+		}
+	}
+	if got, _ := db.Item(ctx, a.ID); got.State != tongfa.StatePublished {
+		t.Errorf("item a is %s with every delivery done, want published", got.State)
+	}
+	if got, _ := db.Item(ctx, b.ID); got.State != tongfa.StatePublishing {
+		t.Errorf("item b is %s with one delivery still sending, want publishing", got.State)
+	}
+	var audits int
+	db.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'delivery.delivered'`).Scan(&audits) //nolint:errcheck
+	if audits != 7 {
+		t.Errorf("%d audit rows, want 7 (none for the lost lease)", audits)
+	}
+
+	// A finish PostgreSQL refuses fails the batch; the others are then
+	// recorded one by one. The lost lease comes back for this.
+	if _, err := db.Pool.Exec(ctx, `UPDATE deliveries SET lease_owner = 'w' WHERE id = $1`, lost); err != nil {
+		t.Fatal(err)
+	}
+	good := fs[slices.IndexFunc(fs, func(f store.Finish) bool { return f.Delivery.ID == lost })]
+	good.Outcome.State = tongfa.DeliveryFailed
+	bad := good
+	bad.Outcome.State = "lost-in-space" // refused by the table's check
+	res := db.FinishDeliveries(ctx, []store.Finish{bad, good})
+	if res[0].Err == nil || res[1].Err != nil {
+		t.Fatalf("bad finish: %v, good finish: %v; want only the bad one refused", res[0].Err, res[1].Err)
+	}
+	if got, _ := db.Item(ctx, b.ID); got.State != tongfa.StatePublished {
+		t.Errorf("item b is %s with every delivery done, want published", got.State)
+	}
+}

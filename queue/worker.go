@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/connectors"
+	"github.com/tongfa/tongfa/group"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/store"
 )
@@ -42,6 +44,38 @@ type Worker struct {
 	Inspector *asynq.Inspector
 	Owner     string        // lease owner: unique per process
 	Lease     time.Duration // how long a silent worker keeps a delivery
+
+	// Claims and finishes that come together are written together
+	// (package group): one round trip and one commit for all of them.
+	claims    group.Group[store.ClaimRequest, store.ClaimResult]
+	finishes  group.Group[store.Finish, store.FinishResult]
+	groupsSet sync.Once
+}
+
+// groups readies the claim and finish groups on first use.
+func (w *Worker) groups() {
+	w.groupsSet.Do(func() {
+		// Few flushers make for larger batches: one claim batch at a time
+		// measured best, and two finish batches, so that a finish waiting
+		// for its item's lock does not hold up every other.
+		w.claims.Flushers, w.finishes.Flushers = 1, 2
+		w.claims.Flush = func(ctx context.Context, rs []store.ClaimRequest) ([]store.ClaimResult, error) {
+			return w.DB.ClaimDeliveries(ctx, rs), nil
+		}
+		w.finishes.Flush = func(ctx context.Context, fs []store.Finish) ([]store.FinishResult, error) {
+			return w.DB.FinishDeliveries(ctx, fs), nil
+		}
+	})
+}
+
+// claim takes the lease on delivery id (store.ClaimDelivery).
+func (w *Worker) claim(ctx context.Context, id int64) (*store.Claim, error) {
+	w.groups()
+	r, err := w.claims.Do(ctx, store.ClaimRequest{ID: id, Owner: w.Owner, Lease: w.Lease})
+	if err != nil {
+		return nil, err
+	}
+	return r.Claim, r.Err
 }
 
 // HandleDeliver is the asynq handler of TypeDeliver.
@@ -50,7 +84,7 @@ func (w *Worker) HandleDeliver(ctx context.Context, t *asynq.Task) error {
 	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.DeliveryID <= 0 {
 		return fmt.Errorf("queue: bad payload %q: %w", t.Payload(), asynq.SkipRetry)
 	}
-	claim, err := w.DB.ClaimDelivery(ctx, p.DeliveryID, w.Owner, w.Lease)
+	claim, err := w.claim(ctx, p.DeliveryID)
 	var held *store.ErrLeaseHeld
 	switch {
 	case errors.As(err, &held):
@@ -94,7 +128,12 @@ func last(ctx context.Context) bool {
 // (running, pending, gone) is left as it is; the scheduled retry and the
 // reconciler remain the fallback.
 func (w *Worker) finish(ctx context.Context, d *store.Delivery, out store.DeliveryOutcome) error {
-	res, err := w.DB.FinishDelivery(ctx, d, w.Owner, out)
+	w.groups()
+	r, err := w.finishes.Do(ctx, store.Finish{Delivery: d, Owner: w.Owner, Outcome: out})
+	if err == nil {
+		err = r.Err
+	}
+	res := r.Finished
 	if tongfa.ErrorCode(err) == tongfa.EConflict {
 		w.Log.Warn("lost the lease; the worker that took over verifies on the platform", slog.Int64("delivery_id", d.ID))
 		return nil

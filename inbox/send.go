@@ -102,8 +102,6 @@ func (s *Sender) reply(ctx context.Context, a *store.Answer) error {
 	if a.Steps[stepInflight] != "" {
 		id, found, err := rep.FindReply(ctx, acc, ans)
 		switch {
-		case errors.Is(err, connectors.ErrNoLookup):
-			return s.finish(ctx, a, store.AnswerUnconfirmed, errors.New("上次发送未收到平台应答，平台无法查询是否送达：请到平台后台核实后确认"), nil)
 		case err != nil:
 			return s.lookupFailed(ctx, a, err)
 		case found:
@@ -136,10 +134,15 @@ func (s *Sender) failed(ctx context.Context, a *store.Answer, err error) error {
 // lookupFailed records a look-up on the platform that gave no answer.
 // Whether the last reply arrived is still unknown, so the in-flight mark
 // stays and the answer is never resent on the strength of a failed read.
-// A platform that refuses the look-up for good leaves it to a person.
+// A platform that cannot be asked, or refuses the look-up for good,
+// leaves it to a person.
 func (s *Sender) lookupFailed(ctx context.Context, a *store.Answer, err error) error {
-	if connectors.ClassOf(err) == connectors.Permanent {
-		return s.finish(ctx, a, store.AnswerUnconfirmed, fmt.Errorf("上次发送未收到平台应答，且平台拒绝查询是否送达（%s）：请到平台后台核实后确认", operatorMessage(err)), nil)
+	const askPerson = "上次发送未收到平台应答，%s：请到平台后台核实后确认"
+	switch {
+	case errors.Is(err, connectors.ErrNoLookup):
+		return s.finish(ctx, a, store.AnswerUnconfirmed, fmt.Errorf(askPerson, "平台无法查询是否送达"), nil)
+	case connectors.ClassOf(err) == connectors.Permanent:
+		return s.finish(ctx, a, store.AnswerUnconfirmed, fmt.Errorf(askPerson, "且平台拒绝查询是否送达（"+operatorMessage(err)+"）"), nil)
 	}
 	return s.finish(ctx, a, store.AnswerApproved, err, nil)
 }

@@ -1,5 +1,7 @@
 package tongfa
 
+import "time"
+
 // Platform names a channel type.
 type Platform string
 
@@ -26,25 +28,49 @@ func (p Platform) Label() string {
 	return "其他新媒体"
 }
 
-// DeliveryState is the lifecycle of one version sent to one account.
-type DeliveryState string
+// AccountStatus is where a channel account stands in the registry (R9).
+type AccountStatus string
 
 const (
-	DeliveryPending     DeliveryState = "pending"     // planned in the approval transaction
-	DeliveryQueued      DeliveryState = "queued"      // handed to the queue
-	DeliverySending     DeliveryState = "sending"     // a worker is on it
-	DeliveryUnconfirmed DeliveryState = "unconfirmed" // outcome unknown; verify before any resend
-	DeliveryDelivered   DeliveryState = "delivered"
-	DeliveryFailed      DeliveryState = "failed"
-	DeliveryAbandoned   DeliveryState = "abandoned"
-	DeliveryWithdrawn   DeliveryState = "withdrawn"
+	AccountRequested AccountStatus = "requested"
+	AccountActive    AccountStatus = "active"
+	AccountSuspended AccountStatus = "suspended"
+	AccountClosed    AccountStatus = "closed"
 )
 
-// Done reports whether no more work will happen on a delivery.
-func (s DeliveryState) Done() bool {
-	switch s {
-	case DeliveryDelivered, DeliveryFailed, DeliveryAbandoned, DeliveryWithdrawn:
-		return true
-	}
-	return false
+// AccountStatuses lists every account status.
+var AccountStatuses = []AccountStatus{AccountRequested, AccountActive, AccountSuspended, AccountClosed}
+
+// Label is the Chinese name shown to operators.
+func (s AccountStatus) Label() string {
+	return labelOf(s, map[AccountStatus]string{AccountRequested: "待开设", AccountActive: "在用",
+		AccountSuspended: "已暂停", AccountClosed: "已注销"})
 }
+
+// Account is a channel account as stored. Credentials stay sealed here;
+// only the worker opens them, right before talking to the platform.
+type Account struct {
+	ID          int64             `json:"id"`
+	UnitID      int64             `json:"unit_id"`
+	Platform    Platform          `json:"platform"`
+	Name        string            `json:"name"`
+	Status      AccountStatus     `json:"status"`
+	APIBase     string            `json:"api_base,omitempty"`
+	Settings    map[string]string `json:"settings"`
+	Credentials []byte            `json:"-"`
+	PlatformRef string            `json:"platform_ref"`
+	Responsible string            `json:"responsible"`
+	Managers    []Manager         `json:"managers"`
+	Exception   *string           `json:"exception_reason,omitempty"`
+	CreatedAt   time.Time         `json:"created_at"`
+	UpdatedAt   time.Time         `json:"updated_at"`
+}
+
+// Manager is one of the (up to three) people who run an account.
+type Manager struct {
+	Name  string `json:"name" validate:"required,max=50"`
+	Phone string `json:"phone" validate:"max=30"`
+}
+
+// HasCredentials reports whether sealed credentials are stored.
+func (a *Account) HasCredentials() bool { return len(a.Credentials) > 0 }

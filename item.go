@@ -73,6 +73,18 @@ const (
 	StateWithdrawn  ItemState = "withdrawn"
 )
 
+// ItemStates lists every item state in lifecycle order.
+var ItemStates = []ItemState{StateDraft, StateInReview, StateApproved, StatePublishing, StatePublished, StateRejected, StateWithdrawn}
+
+// Valid reports whether s is a known state.
+func (s ItemState) Valid() bool { return slices.Contains(ItemStates, s) }
+
+// Label is the Chinese name shown to operators.
+func (s ItemState) Label() string {
+	return labelOf(s, map[ItemState]string{StateDraft: "草稿", StateInReview: "审核中", StateApproved: "已审签",
+		StatePublishing: "发布中", StatePublished: "已发布", StateRejected: "已退回", StateWithdrawn: "已撤回"})
+}
+
 // Source attributes a reprint (R4).
 type Source struct {
 	Unit        string     `json:"unit"`

@@ -86,7 +86,7 @@ func (s *Service) Frequencies(ctx context.Context, units []int64, now time.Time)
 // weekly judges a new-media account against its posts per 7 days. It warns
 // when the posts that will still be in the window WarnAhead from now fall
 // short: "unless something is published within two days…".
-func (s *Service) weekly(ctx context.Context, a store.Account, pol *Policy, posts int, now time.Time) (Frequency, error) {
+func (s *Service) weekly(ctx context.Context, a tongfa.Account, pol *Policy, posts int, now time.Time) (Frequency, error) {
 	req, ok := pol.Weekly[a.Platform]
 	if !ok {
 		req = pol.Weekly[tongfa.PlatformOther]
@@ -111,7 +111,7 @@ func (s *Service) weekly(ctx context.Context, a store.Account, pol *Policy, post
 }
 
 // columns judges each website column type by its longest gap.
-func (s *Service) columns(ctx context.Context, a store.Account, pol *Policy, now time.Time) ([]Frequency, error) {
+func (s *Service) columns(ctx context.Context, a tongfa.Account, pol *Policy, now time.Time) ([]Frequency, error) {
 	posts, err := s.DB.LastColumnPosts(ctx, []int64{a.ID})
 	if err != nil {
 		return nil, err

@@ -114,11 +114,11 @@ func (s *Service) Status(ctx context.Context, itemID int64, now time.Time) (*Clo
 	return cl, nil
 }
 
-func (s *Service) channel(cl *Clock, a store.Account, span Span, ds []store.Delivery, pol *Policy, now time.Time) ChannelClock {
+func (s *Service) channel(cl *Clock, a tongfa.Account, span Span, ds []tongfa.Delivery, pol *Policy, now time.Time) ChannelClock {
 	cal := s.Calendar()
 	ch := ChannelClock{AccountID: a.ID, AccountName: a.Name, Platform: a.Platform, SLA: span.String(), span: span,
 		Deadline: span.End(cal, cl.EventTime)}
-	var last *store.Delivery
+	var last *tongfa.Delivery
 	for i := range ds {
 		d := &ds[i]
 		if d.AccountID != a.ID {
@@ -154,7 +154,7 @@ func (s *Service) channel(cl *Clock, a store.Account, span Span, ds []store.Deli
 }
 
 // waiting says what holds a channel up.
-func waiting(cl *Clock, d *store.Delivery) string {
+func waiting(cl *Clock, d *tongfa.Delivery) string {
 	switch cl.State {
 	case tongfa.StateDraft, tongfa.StateRejected:
 		return "等待编辑送审"

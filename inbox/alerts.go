@@ -53,7 +53,7 @@ func (s *Service) Sweep(ctx context.Context, now time.Time, robots UnitNotifier)
 	return fired, nil
 }
 
-func (s *Service) alert(ctx context.Context, m store.Message, level, msg string) (bool, error) {
+func (s *Service) alert(ctx context.Context, m tongfa.Message, level, msg string) (bool, error) {
 	var fired bool
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		var err error
@@ -77,13 +77,13 @@ func (s *Service) alert(ctx context.Context, m store.Message, level, msg string)
 
 func platformLabel(p string) string { return tongfa.Platform(p).Label() }
 
-func stateLabel(s string) string {
+func stateLabel(s tongfa.MessageState) string {
 	switch s {
-	case StateNew:
+	case tongfa.MessageNew:
 		return "未分派"
-	case StateAssigned:
+	case tongfa.MessageAssigned:
 		return "已分派待答复"
-	case StateAnswered:
+	case tongfa.MessageAnswered:
 		return "已答复"
 	}
 	return "已关闭"

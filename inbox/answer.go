@@ -37,7 +37,7 @@ const (
 const MaxAnswer = 2000
 
 // route returns how a message is answered.
-func route(m *store.Message) string {
+func route(m *tongfa.Message) string {
 	switch {
 	case m.Platform == string(tongfa.PlatformWeChat) && m.Kind == "message":
 		return RouteCustomerService
@@ -68,7 +68,7 @@ func (s *Service) CheckAnswer(ctx context.Context, p *access.Principal, id int64
 	return s.checkAnswer(ctx, &m.Message, text), nil
 }
 
-func (s *Service) checkAnswer(ctx context.Context, m *store.Message, text string) *AnswerCheck {
+func (s *Service) checkAnswer(ctx context.Context, m *tongfa.Message, text string) *AnswerCheck {
 	text = strings.TrimSpace(text)
 	rep := s.Checker.Check(ctx, text, sensitive.Options{})
 	c := &AnswerCheck{Masked: rep.MaskedText, Findings: rep.Findings, Problems: []string{}}
@@ -102,13 +102,13 @@ type AnswerInput struct {
 // blocking findings refuse it (ECheckBlocked with the findings), personal
 // data is masked in what is stored and sent. It then waits for sign-off,
 // or is queued at once where the unit's policy needs none.
-func (s *Service) Answer(ctx context.Context, p *access.Principal, id int64, in AnswerInput) (*store.Answer, error) {
+func (s *Service) Answer(ctx context.Context, p *access.Principal, id int64, in AnswerInput) (*tongfa.Answer, error) {
 	if in.Private && strings.TrimSpace(in.PrivateReason) == "" {
 		return nil, &tongfa.Error{Code: tongfa.EInvalid, Message: "不公开答复须说明理由", Fields: map[string]string{"private_reason": "请填写不公开的理由"}}
 	}
-	var a *store.Answer
-	err := s.act(ctx, p, id, handlers, func(tx *store.Tx, m *store.Message) error {
-		if m.State != StateNew && m.State != StateAssigned {
+	var a *tongfa.Answer
+	err := s.act(ctx, p, id, handlers, func(tx *store.Tx, m *tongfa.Message) error {
+		if m.State != tongfa.MessageNew && m.State != tongfa.MessageAssigned {
 			return &tongfa.Error{Code: tongfa.EInvalidState, Message: "该留言已答复或已关闭"}
 		}
 		c := s.checkAnswer(ctx, m, in.Text)
@@ -125,14 +125,14 @@ func (s *Service) Answer(ctx context.Context, p *access.Principal, id int64, in 
 		}
 		findings, _ := json.Marshal(maskedFindings(c.Findings))
 		sum := sha256.Sum256([]byte(c.Masked))
-		a = &store.Answer{MessageID: m.ID, UnitID: m.UnitID, Body: c.Masked, BodyHash: hex.EncodeToString(sum[:]), Findings: findings,
-			AuthorID: p.User.ID, State: store.AnswerApproved, Route: route(m), Disclose: !in.Private,
+		a = &tongfa.Answer{MessageID: m.ID, UnitID: m.UnitID, Body: c.Masked, BodyHash: hex.EncodeToString(sum[:]), Findings: findings,
+			AuthorID: p.User.ID, State: tongfa.AnswerApproved, Route: route(m), Disclose: !in.Private,
 			PrivateReason: strings.TrimSpace(in.PrivateReason)}
 		if signoff {
-			a.State, a.Tier = store.AnswerPending, string(tier)
+			a.State, a.Tier = tongfa.AnswerPending, string(tier)
 		}
 		if in.Private {
-			a.DisclosureState = store.DisclosurePrivate
+			a.DisclosureState = tongfa.DisclosurePrivate
 		}
 		if err := tx.InsertAnswer(ctx, a); err != nil {
 			return err
@@ -145,7 +145,7 @@ func (s *Service) Answer(ctx context.Context, p *access.Principal, id int64, in 
 		return nil, err
 	}
 	switch {
-	case a.State == store.AnswerApproved:
+	case a.State == tongfa.AnswerApproved:
 		s.enqueue(ctx, a.ID)
 	case s.Notify != nil:
 		s.Notify.Unit(ctx, a.UnitID, notify.Message{Title: "待审签的留言答复",
@@ -221,19 +221,19 @@ type SignInput struct {
 // role in the unit (a higher signing role also serves), is not the author,
 // signs the exact text (body_hash) and confirms with the password for
 // leader tiers.
-func (s *Service) Sign(ctx context.Context, p *access.Principal, id int64, in SignInput, stepUp StepUp) (*store.Answer, error) {
+func (s *Service) Sign(ctx context.Context, p *access.Principal, id int64, in SignInput, stepUp StepUp) (*tongfa.Answer, error) {
 	if in.Decision == "reject" && strings.TrimSpace(in.Comment) == "" {
 		return nil, &tongfa.Error{Code: tongfa.EInvalid, Message: "退回答复必须填写意见", Fields: map[string]string{"comment": "请填写退回意见"}}
 	}
-	a, err := s.actOnAnswer(ctx, p, id, func(tx *store.Tx, a *store.Answer) error {
+	a, err := s.actOnAnswer(ctx, p, id, func(tx *store.Tx, a *tongfa.Answer) error {
 		if err := s.maySign(ctx, p, a, in, stepUp); err != nil {
 			return err
 		}
-		to := store.AnswerApproved
+		to := tongfa.AnswerApproved
 		if in.Decision == "reject" {
-			to = store.AnswerRejected
+			to = tongfa.AnswerRejected
 		}
-		if err := tx.UpdateAnswer(ctx, id, store.AnswerUpdate{From: []string{store.AnswerPending}, State: to, SignerID: &p.User.ID,
+		if err := tx.UpdateAnswer(ctx, id, store.AnswerUpdate{From: []tongfa.AnswerState{tongfa.AnswerPending}, State: to, SignerID: &p.User.ID,
 			DecisionNote: strings.TrimSpace(in.Comment)}); err != nil {
 			return err
 		}
@@ -242,7 +242,7 @@ func (s *Service) Sign(ctx context.Context, p *access.Principal, id int64, in Si
 			map[string]any{"message_id": a.MessageID, "tier": a.Tier, "body_hash": a.BodyHash, "comment": in.Comment})
 		return nil
 	})
-	if err == nil && a.State == store.AnswerApproved {
+	if err == nil && a.State == tongfa.AnswerApproved {
 		s.enqueue(ctx, a.ID)
 	}
 	return a, err
@@ -250,8 +250,8 @@ func (s *Service) Sign(ctx context.Context, p *access.Principal, id int64, in Si
 
 // actOnAnswer locks answer id, which p must be able to read, and runs
 // change in the same transaction.
-func (s *Service) actOnAnswer(ctx context.Context, p *access.Principal, id int64, change func(tx *store.Tx, a *store.Answer) error) (*store.Answer, error) {
-	var a *store.Answer
+func (s *Service) actOnAnswer(ctx context.Context, p *access.Principal, id int64, change func(tx *store.Tx, a *tongfa.Answer) error) (*tongfa.Answer, error) {
+	var a *tongfa.Answer
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if a, err = tx.LockAnswer(ctx, id); err != nil {
@@ -268,9 +268,9 @@ func (s *Service) actOnAnswer(ctx context.Context, p *access.Principal, id int64
 	return a, nil
 }
 
-func (s *Service) maySign(ctx context.Context, p *access.Principal, a *store.Answer, in SignInput, stepUp StepUp) error {
+func (s *Service) maySign(ctx context.Context, p *access.Principal, a *tongfa.Answer, in SignInput, stepUp StepUp) error {
 	switch {
-	case a.State != store.AnswerPending:
+	case a.State != tongfa.AnswerPending:
 		return &tongfa.Error{Code: tongfa.EInvalidState, Message: "该答复不在待审签状态（可能已被他人处理）"}
 	case in.BodyHash != a.BodyHash:
 		return &tongfa.Error{Code: tongfa.EStaleVersion, Message: "答复内容已变化，请查看最新内容后再审签"}
@@ -296,12 +296,12 @@ func (s *Service) maySign(ctx context.Context, p *access.Principal, a *store.Ans
 // WithdrawAnswer takes back an answer before it is sent: a pending one by its
 // author or a handler of the unit.
 func (s *Service) WithdrawAnswer(ctx context.Context, p *access.Principal, id int64) error {
-	_, err := s.actOnAnswer(ctx, p, id, func(tx *store.Tx, a *store.Answer) error {
+	_, err := s.actOnAnswer(ctx, p, id, func(tx *store.Tx, a *tongfa.Answer) error {
 		if a.AuthorID != p.User.ID && !hasAny(p, a.UnitID, handlers) {
 			return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有起草人或本单位编辑可以撤回答复"}
 		}
 		tx.Audit(store.UserActor(p.User, p.IP), "answer.withdraw", answerTarget(id), &a.UnitID, map[string]any{"message_id": a.MessageID})
-		return tx.UpdateAnswer(ctx, id, store.AnswerUpdate{From: []string{store.AnswerPending}, State: store.AnswerWithdrawn})
+		return tx.UpdateAnswer(ctx, id, store.AnswerUpdate{From: []tongfa.AnswerState{tongfa.AnswerPending}, State: tongfa.AnswerWithdrawn})
 	})
 	return err
 }
@@ -311,7 +311,7 @@ func (s *Service) WithdrawAnswer(ctx context.Context, p *access.Principal, id in
 // the WeChat back office says whether it arrived. Not delivered sends it
 // again.
 func (s *Service) Confirm(ctx context.Context, p *access.Principal, id int64, delivered bool) error {
-	_, err := s.actOnAnswer(ctx, p, id, func(tx *store.Tx, a *store.Answer) error {
+	_, err := s.actOnAnswer(ctx, p, id, func(tx *store.Tx, a *tongfa.Answer) error {
 		if !hasAny(p, a.UnitID, handlers) {
 			return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有本单位编辑或管理员可以确认答复是否送达"}
 		}
@@ -331,24 +331,24 @@ func answerNotFound(id int64) error {
 
 // Answers lists the answers of m, a message Get returned to the caller
 // (so the caller may read it), newest first.
-func (s *Service) Answers(ctx context.Context, m *View) ([]store.Answer, error) {
+func (s *Service) Answers(ctx context.Context, m *View) ([]tongfa.Answer, error) {
 	return s.DB.Answers(ctx, store.AnswerFilter{MessageID: m.ID})
 }
 
 // PendingAnswer is an answer awaiting p's sign-off, with its message.
 type PendingAnswer struct {
-	Answer  store.Answer `json:"answer"`
-	Message View         `json:"message"`
+	Answer  tongfa.Answer `json:"answer"`
+	Message View          `json:"message"`
 }
 
 // ToSign lists the answers p may sign now, oldest first.
 func (s *Service) ToSign(ctx context.Context, p *access.Principal) ([]PendingAnswer, error) {
-	as, err := s.DB.Answers(ctx, store.AnswerFilter{Units: p.Tree.Readable(p.User), States: []string{store.AnswerPending}, Limit: 200})
+	as, err := s.DB.Answers(ctx, store.AnswerFilter{Units: p.Tree.Readable(p.User), States: []tongfa.AnswerState{tongfa.AnswerPending}, Limit: 200})
 	if err != nil {
 		return nil, err
 	}
 	noStepUp := func(context.Context, *access.Principal, string) error { return nil }
-	var mine []store.Answer
+	var mine []tongfa.Answer
 	for i := len(as) - 1; i >= 0; i-- {
 		if s.maySign(ctx, p, &as[i], SignInput{BodyHash: as[i].BodyHash}, noStepUp) == nil {
 			mine = append(mine, as[i])

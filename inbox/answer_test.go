@@ -14,7 +14,6 @@ import (
 	"github.com/tongfa/tongfa/connectors/all"
 	"github.com/tongfa/tongfa/connectors/sim"
 	"github.com/tongfa/tongfa/inbox"
-	"github.com/tongfa/tongfa/store"
 )
 
 // noSignoff is a unit policy under which answers go out without sign-off.
@@ -31,7 +30,7 @@ func errCode(err error) string {
 
 // oneMessage raises a website error report, pushed to the hub, and
 // returns it as stored.
-func (e *env) oneMessage(t *testing.T, text string) store.Message {
+func (e *env) oneMessage(t *testing.T, text string) tongfa.Message {
 	t.Helper()
 	e.raise(t, sim.Inbound{Platform: "website", Kind: "error_report", User: "visitor-1", Text: text})
 	ms := e.messages(t)
@@ -77,7 +76,7 @@ func TestAnswerBlockedByChecker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(a.Body, id) || !strings.Contains(a.Body, "1101") || a.State != store.AnswerPending || a.Tier != "routine" {
+	if strings.Contains(a.Body, id) || !strings.Contains(a.Body, "1101") || a.State != tongfa.AnswerPending || a.Tier != "routine" {
 		t.Fatalf("stored answer %+v: want masked, pending routine sign-off", a)
 	}
 	if stored, _ := e.db.Answer(ctx, a.ID); strings.Contains(string(stored.Findings), id) || !strings.Contains(string(stored.Findings), "id_card") {
@@ -115,7 +114,7 @@ func TestAnswerSignoff(t *testing.T) {
 	e.svc.Notify = robots
 	m := e.oneMessage(t, "新闻页面日期写错了")
 	a, err := e.svc.Answer(ctx, e.as(t, "editor"), m.ID, inbox.AnswerInput{Text: "感谢指正，已更正。"})
-	if err != nil || a.State != store.AnswerPending || len(queued) != 0 {
+	if err != nil || a.State != tongfa.AnswerPending || len(queued) != 0 {
 		t.Fatalf("draft: %+v %v queued %v", a, err, queued)
 	}
 	if len(robots.msgs) != 1 || !strings.Contains(robots.msgs[0], "待审签的留言答复") || !strings.Contains(robots.msgs[0], "审核员") {
@@ -143,7 +142,7 @@ func TestAnswerSignoff(t *testing.T) {
 			t.Errorf("%s %s: %v, want %s", c.who, c.in.Decision, err, c.code)
 		}
 	}
-	if got, err := e.svc.Sign(ctx, e.as(t, "reviewer"), a.ID, approve, noStepUp); err != nil || got.State != store.AnswerApproved {
+	if got, err := e.svc.Sign(ctx, e.as(t, "reviewer"), a.ID, approve, noStepUp); err != nil || got.State != tongfa.AnswerApproved {
 		t.Fatalf("reviewer approves: %+v %v", got, err)
 	}
 	if len(queued) != 1 || queued[0] != a.ID {
@@ -177,7 +176,7 @@ func TestAnswerSignoff(t *testing.T) {
 	}
 	e.svc.AnswerPolicy = noSignoff
 	a4, err := e.svc.Answer(ctx, e.as(t, "editor"), m3.ID, inbox.AnswerInput{Text: "已改正，谢谢。"})
-	if err != nil || a4.State != store.AnswerApproved || queued[len(queued)-1] != a4.ID {
+	if err != nil || a4.State != tongfa.AnswerApproved || queued[len(queued)-1] != a4.ID {
 		t.Fatalf("no sign-off: %+v %v %v", a4, err, queued)
 	}
 }
@@ -186,7 +185,7 @@ func TestAnswerSignoff(t *testing.T) {
 // a WeChat message (pushed), a WeChat article comment, a Weibo comment,
 // an app comment and a website error report (pushed) — n of each, takes
 // them in, and returns them.
-func (e *env) routeMessages(t *testing.T, reg *all.Registry, n int) []store.Message {
+func (e *env) routeMessages(t *testing.T, reg *all.Registry, n int) []tongfa.Message {
 	t.Helper()
 	ctx := context.Background()
 	pid := e.publishWeChat(t, reg)
@@ -199,7 +198,7 @@ func (e *env) routeMessages(t *testing.T, reg *all.Registry, n int) []store.Mess
 		e.raise(t, sim.Inbound{Platform: "website", Kind: "error_report", User: fmt.Sprint("v", i), Text: fmt.Sprintf("第%d页的链接失效", i)})
 	}
 	p := &inbox.Poller{Inbox: e.svc, Box: e.box, WeChat: reg.WeChat, Weibo: reg.Weibo, App: reg.App, Website: reg.Website}
-	for _, acc := range []*store.Account{e.accounts[tongfa.PlatformWeChat], wb, e.accounts[tongfa.PlatformApp]} {
+	for _, acc := range []*tongfa.Account{e.accounts[tongfa.PlatformWeChat], wb, e.accounts[tongfa.PlatformApp]} {
 		if _, err := p.PollAccount(ctx, acc); err != nil {
 			t.Fatal(err)
 		}
@@ -225,7 +224,7 @@ func TestAnswersReachEveryChannel(t *testing.T) {
 	reg := all.New(e.rdb, 5*time.Second)
 	ms := e.routeMessages(t, reg, 1)
 	s := e.sender(reg, "w1")
-	answers := map[int64]*store.Answer{}
+	answers := map[int64]*tongfa.Answer{}
 	for i, m := range ms {
 		in := inbox.AnswerInput{Text: fmt.Sprintf("您好，已收到您的留言（%s），联系电话 13812345678。", m.Platform)}
 		if i == 0 {
@@ -260,14 +259,14 @@ func TestAnswersReachEveryChannel(t *testing.T) {
 	}
 	for i, m := range e.messages(t) {
 		a, _ := e.db.Answer(ctx, answers[m.ID].ID)
-		if m.State != inbox.StateAnswered || m.AnsweredAt == nil || a.State != store.AnswerSent || a.Steps["reply_id"] == "" {
+		if m.State != tongfa.MessageAnswered || m.AnsweredAt == nil || a.State != tongfa.AnswerSent || a.Steps["reply_id"] == "" {
 			t.Errorf("message %d (%s %s) %s, answer %s %v", m.ID, m.Platform, m.Kind, m.State, a.State, a.Steps)
 		}
-		want := store.DisclosureDone
+		want := tongfa.DisclosureDone
 		if m.ID == ms[0].ID {
-			want = store.DisclosurePrivate
+			want = tongfa.DisclosurePrivate
 		}
-		if a.DisclosureState != want || (want == store.DisclosureDone) != (a.DisclosureURL != "") {
+		if a.DisclosureState != want || (want == tongfa.DisclosureDone) != (a.DisclosureURL != "") {
 			t.Errorf("answer %d disclosure %q %q, want %s", i, a.DisclosureState, a.DisclosureURL, want)
 		}
 	}
@@ -282,7 +281,7 @@ func TestAnswerLookupFailureKeepsMark(t *testing.T) {
 	ctx := context.Background()
 	e.svc.AnswerPolicy = noSignoff
 	reg := all.New(e.rdb, 3*time.Second)
-	var comments []store.Message
+	var comments []tongfa.Message
 	for _, m := range e.routeMessages(t, reg, 2) {
 		if m.Platform == string(tongfa.PlatformWeibo) {
 			comments = append(comments, m)
@@ -295,7 +294,7 @@ func TestAnswerLookupFailureKeepsMark(t *testing.T) {
 			"2/comments/by_me.json": f,
 		}}})
 	}
-	send := func(m store.Message) *store.Answer {
+	send := func(m tongfa.Message) *tongfa.Answer {
 		a, err := e.svc.Answer(ctx, e.as(t, "editor"), m.ID, inbox.AnswerInput{Text: fmt.Sprintf("您好，关于留言 %s 的答复：已转相关部门办理。", m.PlatformMsgID)})
 		if err != nil {
 			t.Fatal(err)
@@ -311,7 +310,7 @@ func TestAnswerLookupFailureKeepsMark(t *testing.T) {
 
 	lookupFails(sim.Fault{Down: true})
 	a := send(comments[0])
-	if a.State != store.AnswerApproved || a.Steps["inflight"] == "" {
+	if a.State != tongfa.AnswerApproved || a.Steps["inflight"] == "" {
 		t.Fatalf("after failed look-ups: %s, steps %v", a.State, a.Steps)
 	}
 	if rs := e.sim.Replies(); len(rs) != 1 || rs[0].Received != 1 {
@@ -321,7 +320,7 @@ func TestAnswerLookupFailureKeepsMark(t *testing.T) {
 	if err := s.Send(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
-	if a, _ = e.db.Answer(ctx, a.ID); a.State != store.AnswerSent || a.Steps["reply_id"] == "" {
+	if a, _ = e.db.Answer(ctx, a.ID); a.State != tongfa.AnswerSent || a.Steps["reply_id"] == "" {
 		t.Fatalf("found on the platform: %s %v", a.State, a.Steps)
 	}
 
@@ -334,7 +333,7 @@ func TestAnswerLookupFailureKeepsMark(t *testing.T) {
 	if err := s.Send(ctx, a2.ID); err != nil {
 		t.Fatalf("a refused look-up is for a person, not a retry: %v", err)
 	}
-	if a2, _ = e.db.Answer(ctx, a2.ID); a2.State != store.AnswerUnconfirmed || !strings.Contains(a2.LastError, "核实") {
+	if a2, _ = e.db.Answer(ctx, a2.ID); a2.State != tongfa.AnswerUnconfirmed || !strings.Contains(a2.LastError, "核实") {
 		t.Fatalf("refused look-up: %s %q", a2.State, a2.LastError)
 	}
 
@@ -397,7 +396,7 @@ func TestAnswersExactlyOnceUnderFaults(t *testing.T) {
 			var wg sync.WaitGroup
 			for _, id := range ids {
 				a, _ := e.db.Answer(ctx, id)
-				if (a.State == store.AnswerApproved || a.State == store.AnswerSending) || a.DisclosureState == store.DisclosurePending {
+				if (a.State == tongfa.AnswerApproved || a.State == tongfa.AnswerSending) || a.DisclosureState == tongfa.DisclosurePending {
 					open++
 					for _, s := range senders {
 						wg.Add(1)
@@ -425,13 +424,13 @@ func TestAnswersExactlyOnceUnderFaults(t *testing.T) {
 	for i, id := range ids {
 		a, _ := e.db.Answer(ctx, id)
 		switch {
-		case a.State == store.AnswerUnconfirmed && a.Route == inbox.RouteCustomerService:
+		case a.State == tongfa.AnswerUnconfirmed && a.Route == inbox.RouteCustomerService:
 			unconfirmed++
 			arrived := received[ms[i].Author] > 0
 			if err := e.svc.Confirm(ctx, e.as(t, "editor"), id, arrived); err != nil {
 				t.Fatal(err)
 			}
-		case a.State != store.AnswerSent:
+		case a.State != tongfa.AnswerSent:
 			t.Errorf("answer %d (%s) ended %s: %s", id, a.Route, a.State, a.LastError)
 		}
 	}
@@ -467,7 +466,7 @@ func TestAnswersExactlyOnceUnderFaults(t *testing.T) {
 		t.Errorf("%d answers on the platforms, want %d", got, len(ids))
 	}
 	for _, m := range e.messages(t) {
-		if m.State != inbox.StateAnswered {
+		if m.State != tongfa.MessageAnswered {
 			t.Errorf("message %d (%s %s) is %s", m.ID, m.Platform, m.Kind, m.State)
 		}
 	}

@@ -18,14 +18,6 @@ import (
 	"github.com/tongfa/tongfa/workday"
 )
 
-// Message states. One function, transition, owns every change.
-const (
-	StateNew      = "new"
-	StateAssigned = "assigned"
-	StateAnswered = "answered"
-	StateClosed   = "closed"
-)
-
 // MaxExtension is the longest extension a deputy may grant, once, in
 // working days.
 const MaxExtension = 10
@@ -66,7 +58,7 @@ func (s *Service) calendar() *workday.Calendar {
 
 // Incoming is one message as a connector received it.
 type Incoming struct {
-	Account       *store.Account
+	Account       *tongfa.Account
 	Kind          string // comment, message or error_report
 	PlatformMsgID string
 	PostID        string
@@ -77,9 +69,9 @@ type Incoming struct {
 
 // classify turns an incoming message into a stored one with its class
 // and deadline.
-func (s *Service) classify(in Incoming) store.Message {
+func (s *Service) classify(in Incoming) tongfa.Message {
 	v := s.policy().Classify(in.Kind, in.Body)
-	return store.Message{AccountID: in.Account.ID, UnitID: in.Account.UnitID, Platform: string(in.Account.Platform),
+	return tongfa.Message{AccountID: in.Account.ID, UnitID: in.Account.UnitID, Platform: string(in.Account.Platform),
 		Kind: in.Kind, PlatformMsgID: in.PlatformMsgID, PostID: in.PostID, Author: in.Author, Body: in.Body,
 		ReceivedAt: in.At, Class: v.Class, ClassRule: v.Rule, Deadline: s.calendar().AddWorkingDays(in.At, v.Days)}
 }
@@ -87,18 +79,18 @@ func (s *Service) classify(in Incoming) store.Message {
 // Ingest stores messages that are new and returns them; repeats of a
 // message already stored are dropped (deduplicated by account and platform
 // message id, also between concurrent deliveries).
-func (s *Service) Ingest(ctx context.Context, ins []Incoming) ([]store.Message, error) {
+func (s *Service) Ingest(ctx context.Context, ins []Incoming) ([]tongfa.Message, error) {
 	return s.DB.InsertMessages(ctx, s.classifyAll(ins))
 }
 
 // IngestPolled stores a polled page and moves the account's cursor for
 // source in the same transaction.
-func (s *Service) IngestPolled(ctx context.Context, acc *store.Account, source, cursor string, ins []Incoming) ([]store.Message, error) {
+func (s *Service) IngestPolled(ctx context.Context, acc *tongfa.Account, source, cursor string, ins []Incoming) ([]tongfa.Message, error) {
 	return s.DB.IngestPolled(ctx, acc.ID, source, cursor, s.classifyAll(ins))
 }
 
-func (s *Service) classifyAll(ins []Incoming) []store.Message {
-	ms := make([]store.Message, 0, len(ins))
+func (s *Service) classifyAll(ins []Incoming) []tongfa.Message {
+	ms := make([]tongfa.Message, 0, len(ins))
 	for _, in := range ins {
 		if strings.TrimSpace(in.Body) == "" || in.PlatformMsgID == "" {
 			continue
@@ -111,7 +103,7 @@ func (s *Service) classifyAll(ins []Incoming) []store.Message {
 // View is a message as people see it: personal data in the text and the
 // author's platform id masked unless the viewer handles the message.
 type View struct {
-	store.Message
+	tongfa.Message
 	Overdue bool `json:"overdue"`
 }
 
@@ -149,19 +141,19 @@ func notFound(id int64) error {
 // view masks what the viewer does not need: people who neither handle the
 // unit's messages (editors, admins) nor are assigned to this one see the
 // text with personal data masked and no platform user id.
-func (s *Service) view(p *access.Principal, m store.Message) View {
+func (s *Service) view(p *access.Principal, m tongfa.Message) View {
 	handles := hasAny(p, m.UnitID, handlers) || m.AssigneeID != nil && *m.AssigneeID == p.User.ID
 	if !handles {
 		m.Body = sensitive.Mask(m.Body)
 		m.Author = ""
 	}
-	open := m.State == StateNew || m.State == StateAssigned
+	open := m.State == tongfa.MessageNew || m.State == tongfa.MessageAssigned
 	return View{Message: m, Overdue: open && s.DB.Now().After(m.Deadline)}
 }
 
 // act loads a message for a change by p, who must handle the unit's
 // messages (editor or admin), and runs change in one transaction.
-func (s *Service) act(ctx context.Context, p *access.Principal, id int64, roles []tongfa.Role, change func(tx *store.Tx, m *store.Message) error) error {
+func (s *Service) act(ctx context.Context, p *access.Principal, id int64, roles []tongfa.Role, change func(tx *store.Tx, m *tongfa.Message) error) error {
 	return s.DB.InTx(ctx, func(tx *store.Tx) error {
 		m, err := tx.LockMessage(ctx, id)
 		if err != nil {
@@ -186,12 +178,12 @@ func hasAny(p *access.Principal, unitID int64, roles []tongfa.Role) bool {
 }
 
 // transition moves a message between states: the only place that does.
-func transition(ctx context.Context, tx *store.Tx, m *store.Message, to string, u store.MessageUpdate) error {
-	from := map[string][]string{
-		StateAssigned: {StateNew, StateAssigned},
-		StateAnswered: {StateNew, StateAssigned},
-		StateClosed:   {StateNew, StateAssigned, StateAnswered},
-		"":            {StateNew, StateAssigned}, // changes that keep the state: only while open
+func transition(ctx context.Context, tx *store.Tx, m *tongfa.Message, to tongfa.MessageState, u store.MessageUpdate) error {
+	from := map[tongfa.MessageState][]tongfa.MessageState{
+		tongfa.MessageAssigned: {tongfa.MessageNew, tongfa.MessageAssigned},
+		tongfa.MessageAnswered: {tongfa.MessageNew, tongfa.MessageAssigned},
+		tongfa.MessageClosed:   {tongfa.MessageNew, tongfa.MessageAssigned, tongfa.MessageAnswered},
+		"":                     {tongfa.MessageNew, tongfa.MessageAssigned}, // changes that keep the state: only while open
 	}[to]
 	u.From, u.State = from, to
 	return tx.UpdateMessage(ctx, m.ID, u)
@@ -204,7 +196,7 @@ func (s *Service) SetClass(ctx context.Context, p *access.Principal, id int64, c
 	if !ok {
 		return &tongfa.Error{Code: tongfa.EInvalid, Message: "未知的留言分类「" + class + "」", Fields: map[string]string{"class": "未知分类"}}
 	}
-	return s.act(ctx, p, id, handlers, func(tx *store.Tx, m *store.Message) error {
+	return s.act(ctx, p, id, handlers, func(tx *store.Tx, m *tongfa.Message) error {
 		deadline := s.calendar().AddWorkingDays(m.ReceivedAt, days+m.ExtensionDays)
 		tx.Audit(store.UserActor(p.User, p.IP), "message.class", fmt.Sprintf("message:%d", id), &m.UnitID,
 			map[string]any{"from": m.Class, "to": class})
@@ -218,12 +210,12 @@ func (s *Service) Assign(ctx context.Context, p *access.Principal, id, userID in
 	if err != nil {
 		return err
 	}
-	return s.act(ctx, p, id, handlers, func(tx *store.Tx, m *store.Message) error {
+	return s.act(ctx, p, id, handlers, func(tx *store.Tx, m *tongfa.Message) error {
 		if !p.Tree.CanRead(u, m.UnitID) || u.Disabled {
 			return &tongfa.Error{Code: tongfa.EInvalid, Message: "只能分派给本单位的在岗人员", Fields: map[string]string{"user_id": "人员不在本单位"}}
 		}
 		tx.Audit(store.UserActor(p.User, p.IP), "message.assign", fmt.Sprintf("message:%d", id), &m.UnitID, map[string]any{"user_id": userID})
-		return transition(ctx, tx, m, StateAssigned, store.MessageUpdate{AssigneeID: &userID})
+		return transition(ctx, tx, m, tongfa.MessageAssigned, store.MessageUpdate{AssigneeID: &userID})
 	})
 }
 
@@ -234,7 +226,7 @@ func (s *Service) Extend(ctx context.Context, p *access.Principal, id int64, day
 		return &tongfa.Error{Code: tongfa.EInvalid, Message: fmt.Sprintf("延期须为 1–%d 个工作日并说明理由", MaxExtension),
 			Fields: map[string]string{"days": "1–10 个工作日", "reason": "必填"}}
 	}
-	return s.act(ctx, p, id, []tongfa.Role{tongfa.RoleDeputy}, func(tx *store.Tx, m *store.Message) error {
+	return s.act(ctx, p, id, []tongfa.Role{tongfa.RoleDeputy}, func(tx *store.Tx, m *tongfa.Message) error {
 		if m.ExtensionDays > 0 {
 			return &tongfa.Error{Code: tongfa.EInvalidState, Message: "该留言已延期过一次，不能再次延期"}
 		}
@@ -251,9 +243,9 @@ func (s *Service) Close(ctx context.Context, p *access.Principal, id int64, reas
 	if strings.TrimSpace(reason) == "" {
 		return &tongfa.Error{Code: tongfa.EInvalid, Message: "请说明关闭理由", Fields: map[string]string{"reason": "必填"}}
 	}
-	return s.act(ctx, p, id, handlers, func(tx *store.Tx, m *store.Message) error {
+	return s.act(ctx, p, id, handlers, func(tx *store.Tx, m *tongfa.Message) error {
 		tx.Audit(store.UserActor(p.User, p.IP), "message.close", fmt.Sprintf("message:%d", id), &m.UnitID, map[string]any{"reason": reason})
-		return transition(ctx, tx, m, StateClosed, store.MessageUpdate{CloseReason: strings.TrimSpace(reason)})
+		return transition(ctx, tx, m, tongfa.MessageClosed, store.MessageUpdate{CloseReason: strings.TrimSpace(reason)})
 	})
 }
 

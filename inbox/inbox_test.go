@@ -57,7 +57,7 @@ type env struct {
 	intake   *inbox.Intake
 	unit     *tongfa.Unit
 	users    map[string]*tongfa.User
-	accounts map[tongfa.Platform]*store.Account
+	accounts map[tongfa.Platform]*tongfa.Account
 	pushes   *recorder
 	rdb      *redis.Client
 }
@@ -83,7 +83,7 @@ func (r *recorder) last() recorded {
 func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
-	e := &env{db: storetest.New(t), users: map[string]*tongfa.User{}, accounts: map[tongfa.Platform]*store.Account{}, pushes: &recorder{}}
+	e := &env{db: storetest.New(t), users: map[string]*tongfa.User{}, accounts: map[tongfa.Platform]*tongfa.Account{}, pushes: &recorder{}}
 	e.box, _ = secret.New(bytes.Repeat([]byte{7}, 32))
 	e.sim = sim.New(1)
 	st := httptest.NewServer(e.sim)
@@ -138,7 +138,7 @@ func newEnv(t testing.TB) *env {
 			{tongfa.PlatformWebsite, "/website", map[string]string{"api_key": sim.WebsiteKey, "webhook_secret": hookKey}},
 		}
 		for _, sp := range specs {
-			a := &store.Account{UnitID: e.unit.ID, Platform: sp.p, Name: "示范" + sp.p.Label(), APIBase: e.simURL + sp.base}
+			a := &tongfa.Account{UnitID: e.unit.ID, Platform: sp.p, Name: "示范" + sp.p.Label(), APIBase: e.simURL + sp.base}
 			b, _ := json.Marshal(sp.creds)
 			if err := tx.CreateAccount(ctx, a, func(id int64) ([]byte, error) { return e.box.Seal(b, registry.AccountAAD(id)), nil }); err != nil {
 				return err
@@ -167,7 +167,7 @@ func (e *env) as(t testing.TB, name string) *access.Principal {
 	return &access.Principal{User: u, Tree: access.NewTree(units)}
 }
 
-func (e *env) messages(t testing.TB) []store.Message {
+func (e *env) messages(t testing.TB) []tongfa.Message {
 	t.Helper()
 	ms, err := e.db.Messages(context.Background(), store.MessageFilter{Units: []int64{e.unit.ID}, Limit: 200})
 	if err != nil {
@@ -592,12 +592,12 @@ func (e *env) publishWeChat(t testing.TB, reg *all.Registry) string {
 
 // publishWeibo registers a Weibo account of the unit and shares a status
 // on the simulator; it returns the account and the status id.
-func (e *env) publishWeibo(t testing.TB, reg *all.Registry) (*store.Account, string) {
+func (e *env) publishWeibo(t testing.TB, reg *all.Registry) (*tongfa.Account, string) {
 	t.Helper()
 	ctx := context.Background()
 	creds := map[string]string{"access_token": "wbtok-inbox", "refresh_token": "refresh-wbtok-inbox", "app_key": "k", "app_secret": "s"}
 	b, _ := json.Marshal(creds)
-	acc := &store.Account{UnitID: e.unit.ID, Platform: tongfa.PlatformWeibo, Name: "示范微博", APIBase: e.simURL + "/weibo"}
+	acc := &tongfa.Account{UnitID: e.unit.ID, Platform: tongfa.PlatformWeibo, Name: "示范微博", APIBase: e.simURL + "/weibo"}
 	err := e.db.InTx(ctx, func(tx *store.Tx) error {
 		return tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) { return e.box.Seal(b, registry.AccountAAD(id)), nil })
 	})

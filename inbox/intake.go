@@ -27,7 +27,6 @@ import (
 	"github.com/tongfa/tongfa/group"
 	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/secret"
-	"github.com/tongfa/tongfa/store"
 )
 
 // Intake answers the platforms' pushes: WeChat's message callback and the
@@ -72,7 +71,7 @@ func refuse(status int, code, msg string) error {
 }
 
 // account loads an active account of platform and opens its credentials.
-func (in *Intake) account(ctx context.Context, id int64, platform tongfa.Platform) (*store.Account, map[string]string, error) {
+func (in *Intake) account(ctx context.Context, id int64, platform tongfa.Platform) (*tongfa.Account, map[string]string, error) {
 	if acc, creds, ok := in.accounts.get(id); ok && acc.Platform == platform {
 		return acc, creds, nil
 	}
@@ -97,14 +96,14 @@ type accountCache struct {
 }
 
 type cachedAccount struct {
-	acc   *store.Account
+	acc   *tongfa.Account
 	creds map[string]string
 	until time.Time
 }
 
 const accountTTL = 5 * time.Second
 
-func (c *accountCache) get(id int64) (*store.Account, map[string]string, bool) {
+func (c *accountCache) get(id int64) (*tongfa.Account, map[string]string, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[id]
@@ -114,7 +113,7 @@ func (c *accountCache) get(id int64) (*store.Account, map[string]string, bool) {
 	return e.acc, e.creds, true
 }
 
-func (c *accountCache) put(acc *store.Account, creds map[string]string) {
+func (c *accountCache) put(acc *tongfa.Account, creds map[string]string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil || len(c.m) > 10_000 {

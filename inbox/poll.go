@@ -13,7 +13,6 @@ import (
 	"github.com/tongfa/tongfa/connectors/weibo"
 	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/secret"
-	"github.com/tongfa/tongfa/store"
 )
 
 // TypePoll polls every account's comments once. Never rename.
@@ -78,7 +77,7 @@ func (p *Poller) Poll(ctx context.Context) (int, error) {
 }
 
 // PollAccount reads one account until it is up to date.
-func (p *Poller) PollAccount(ctx context.Context, acc *store.Account) (int, error) {
+func (p *Poller) PollAccount(ctx context.Context, acc *tongfa.Account) (int, error) {
 	cacc, err := registry.Connect(p.Box, acc)
 	if err != nil {
 		return 0, err
@@ -129,7 +128,7 @@ func (p *Poller) list(ctx context.Context, acc connectors.Account, cursor string
 // pollArticles reads the new comments of every article the account
 // published in the last CommentWindow; each article has its own cursor
 // (the position in its comment list).
-func (p *Poller) pollArticles(ctx context.Context, acc *store.Account, cacc connectors.Account) (int, error) {
+func (p *Poller) pollArticles(ctx context.Context, acc *tongfa.Account, cacc connectors.Account) (int, error) {
 	if p.WeChat == nil {
 		return 0, nil
 	}
@@ -162,7 +161,7 @@ func (p *Poller) pollArticles(ctx context.Context, acc *store.Account, cacc conn
 }
 
 // incoming turns a polled page into messages of acc.
-func incoming(acc *store.Account, list []connectors.Comment) []Incoming {
+func incoming(acc *tongfa.Account, list []connectors.Comment) []Incoming {
 	ins := make([]Incoming, 0, len(list))
 	for _, c := range list {
 		ins = append(ins, Incoming{Account: acc, Kind: c.Kind, PlatformMsgID: c.ID, PostID: c.PostID, Author: c.User, Body: c.Text, At: c.CreatedAt})

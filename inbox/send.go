@@ -83,21 +83,21 @@ func (s *Sender) Send(ctx context.Context, id int64) error {
 	if a, err = s.DB.Answer(ctx, id); err != nil {
 		return err
 	}
-	if a.DisclosureState == store.DisclosurePending {
+	if a.DisclosureState == tongfa.DisclosurePending {
 		return s.disclose(ctx, a)
 	}
 	return nil
 }
 
 // reply runs one attempt of a claimed answer and records how it ended.
-func (s *Sender) reply(ctx context.Context, a *store.Answer) error {
+func (s *Sender) reply(ctx context.Context, a *tongfa.Answer) error {
 	m, acc, rep, err := s.target(ctx, a)
 	if err != nil {
-		return s.finish(ctx, a, store.AnswerFailed, err, nil)
+		return s.finish(ctx, a, tongfa.AnswerFailed, err, nil)
 	}
 	ans := &connectors.Answer{Key: AnswerKey(a.ID), Kind: m.Kind, Target: m.PlatformMsgID, PostID: m.PostID, User: m.Author, Text: a.Body}
 	if id := a.Steps[stepReplyID]; id != "" {
-		return s.finish(ctx, a, store.AnswerSent, nil, map[string]string{stepReplyID: id})
+		return s.finish(ctx, a, tongfa.AnswerSent, nil, map[string]string{stepReplyID: id})
 	}
 	if a.Steps[stepInflight] != "" {
 		id, found, err := rep.FindReply(ctx, acc, ans)
@@ -105,7 +105,7 @@ func (s *Sender) reply(ctx context.Context, a *store.Answer) error {
 		case err != nil:
 			return s.lookupFailed(ctx, a, err)
 		case found:
-			return s.finish(ctx, a, store.AnswerSent, nil, map[string]string{stepReplyID: id, stepInflight: ""})
+			return s.finish(ctx, a, tongfa.AnswerSent, nil, map[string]string{stepReplyID: id, stepInflight: ""})
 		}
 	}
 	if err := s.DB.SaveAnswerSteps(ctx, a.ID, s.Owner, map[string]string{stepInflight: time.Now().UTC().Format(time.RFC3339)}); err != nil {
@@ -115,20 +115,20 @@ func (s *Sender) reply(ctx context.Context, a *store.Answer) error {
 	if err != nil {
 		return s.failed(ctx, a, err)
 	}
-	return s.finish(ctx, a, store.AnswerSent, nil, map[string]string{stepReplyID: id, stepInflight: ""})
+	return s.finish(ctx, a, tongfa.AnswerSent, nil, map[string]string{stepReplyID: id, stepInflight: ""})
 }
 
 // failed records a failed platform call. Only a call that may have
 // arrived keeps the in-flight mark; anything the platform answered with
 // an error certainly did nothing.
-func (s *Sender) failed(ctx context.Context, a *store.Answer, err error) error {
+func (s *Sender) failed(ctx context.Context, a *tongfa.Answer, err error) error {
 	switch connectors.ClassOf(err) {
 	case connectors.Permanent:
-		return s.finish(ctx, a, store.AnswerFailed, err, map[string]string{stepInflight: ""})
+		return s.finish(ctx, a, tongfa.AnswerFailed, err, map[string]string{stepInflight: ""})
 	case connectors.Unconfirmed:
-		return s.finish(ctx, a, store.AnswerApproved, err, nil)
+		return s.finish(ctx, a, tongfa.AnswerApproved, err, nil)
 	}
-	return s.finish(ctx, a, store.AnswerApproved, err, map[string]string{stepInflight: ""})
+	return s.finish(ctx, a, tongfa.AnswerApproved, err, map[string]string{stepInflight: ""})
 }
 
 // lookupFailed records a look-up on the platform that gave no answer.
@@ -136,20 +136,20 @@ func (s *Sender) failed(ctx context.Context, a *store.Answer, err error) error {
 // stays and the answer is never resent on the strength of a failed read.
 // A platform that cannot be asked, or refuses the look-up for good,
 // leaves it to a person.
-func (s *Sender) lookupFailed(ctx context.Context, a *store.Answer, err error) error {
+func (s *Sender) lookupFailed(ctx context.Context, a *tongfa.Answer, err error) error {
 	const askPerson = "上次发送未收到平台应答，%s：请到平台后台核实后确认"
 	switch {
 	case errors.Is(err, connectors.ErrNoLookup):
-		return s.finish(ctx, a, store.AnswerUnconfirmed, fmt.Errorf(askPerson, "平台无法查询是否送达"), nil)
+		return s.finish(ctx, a, tongfa.AnswerUnconfirmed, fmt.Errorf(askPerson, "平台无法查询是否送达"), nil)
 	case connectors.ClassOf(err) == connectors.Permanent:
-		return s.finish(ctx, a, store.AnswerUnconfirmed, fmt.Errorf(askPerson, "且平台拒绝查询是否送达（"+operatorMessage(err)+"）"), nil)
+		return s.finish(ctx, a, tongfa.AnswerUnconfirmed, fmt.Errorf(askPerson, "且平台拒绝查询是否送达（"+operatorMessage(err)+"）"), nil)
 	}
-	return s.finish(ctx, a, store.AnswerApproved, err, nil)
+	return s.finish(ctx, a, tongfa.AnswerApproved, err, nil)
 }
 
 // finish ends the attempt. An answer going back to approved returns the
 // error so that the queue retries it.
-func (s *Sender) finish(ctx context.Context, a *store.Answer, state string, cause error, steps map[string]string) error {
+func (s *Sender) finish(ctx context.Context, a *tongfa.Answer, state tongfa.AnswerState, cause error, steps map[string]string) error {
 	note := ""
 	if cause != nil {
 		note = operatorMessage(cause)
@@ -157,14 +157,14 @@ func (s *Sender) finish(ctx context.Context, a *store.Answer, state string, caus
 	if err := s.DB.FinishAnswer(ctx, a.ID, s.Owner, store.AnswerOutcome{State: state, Note: note, Steps: steps}); err != nil {
 		return err
 	}
-	if s.Log != nil && state != store.AnswerSent {
+	if s.Log != nil && state != tongfa.AnswerSent {
 		s.Log.Warn("inbox: answer not sent", "answer", a.ID, "state", state, "error", cause)
 	}
-	if s.Notify != nil && (state == store.AnswerFailed || state == store.AnswerUnconfirmed) {
-		title := map[string]string{store.AnswerFailed: "留言答复发送失败", store.AnswerUnconfirmed: "留言答复待核实"}[state]
+	if s.Notify != nil && (state == tongfa.AnswerFailed || state == tongfa.AnswerUnconfirmed) {
+		title := map[tongfa.AnswerState]string{tongfa.AnswerFailed: "留言答复发送失败", tongfa.AnswerUnconfirmed: "留言答复待核实"}[state]
 		s.Notify.Unit(ctx, a.UnitID, notify.Message{Title: title, Text: fmt.Sprintf("答复 %d（留言 %d）：%s", a.ID, a.MessageID, note)})
 	}
-	if state == store.AnswerApproved {
+	if state == tongfa.AnswerApproved {
 		return cause
 	}
 	return nil
@@ -187,7 +187,7 @@ func operatorMessage(err error) string {
 }
 
 // target loads what sending an answer needs.
-func (s *Sender) target(ctx context.Context, a *store.Answer) (*store.Message, connectors.Account, connectors.Replier, error) {
+func (s *Sender) target(ctx context.Context, a *tongfa.Answer) (*tongfa.Message, connectors.Account, connectors.Replier, error) {
 	m, err := s.DB.Message(ctx, a.MessageID)
 	if err != nil {
 		return nil, connectors.Account{}, nil, err
@@ -215,7 +215,7 @@ const DisclosureColumn = "留言选登"
 // disclose publishes an answered message, masked, on the website of the
 // message's unit (or the nearest supervising unit with one). The website
 // deduplicates by key, so a repeat after a lost answer is harmless.
-func (s *Sender) disclose(ctx context.Context, a *store.Answer) error {
+func (s *Sender) disclose(ctx context.Context, a *tongfa.Answer) error {
 	m, err := s.DB.Message(ctx, a.MessageID)
 	if err != nil {
 		return err
@@ -225,11 +225,11 @@ func (s *Sender) disclose(ctx context.Context, a *store.Answer) error {
 		return err
 	}
 	if site == nil {
-		return s.DB.SetDisclosure(ctx, a.ID, store.DisclosureFailed, "", "本单位及上级单位均未登记政府网站账号，无法公开答复")
+		return s.DB.SetDisclosure(ctx, a.ID, tongfa.DisclosureFailed, "", "本单位及上级单位均未登记政府网站账号，无法公开答复")
 	}
 	acc, err := s.connect(ctx, site.ID)
 	if err != nil {
-		return s.DB.SetDisclosure(ctx, a.ID, store.DisclosureFailed, "", operatorMessage(err))
+		return s.DB.SetDisclosure(ctx, a.ID, tongfa.DisclosureFailed, "", operatorMessage(err))
 	}
 	post := &connectors.Post{Key: fmt.Sprintf("tongfa-disclosure-%d", a.ID), Account: acc, Payload: disclosure(m, a, acc)}
 	r, err := s.Website.Publish(ctx, post, &memSteps{})
@@ -241,15 +241,15 @@ func (s *Sender) disclose(ctx context.Context, a *store.Answer) error {
 	}
 	switch {
 	case err == nil:
-		return s.DB.SetDisclosure(ctx, a.ID, store.DisclosureDone, r.URL, "")
+		return s.DB.SetDisclosure(ctx, a.ID, tongfa.DisclosureDone, r.URL, "")
 	case connectors.ClassOf(err) == connectors.Permanent:
-		return s.DB.SetDisclosure(ctx, a.ID, store.DisclosureFailed, "", operatorMessage(err))
+		return s.DB.SetDisclosure(ctx, a.ID, tongfa.DisclosureFailed, "", operatorMessage(err))
 	}
 	return err
 }
 
 // website finds the website account that discloses a unit's answers.
-func (s *Sender) website(ctx context.Context, unitID int64) (*store.Account, error) {
+func (s *Sender) website(ctx context.Context, unitID int64) (*tongfa.Account, error) {
 	units, err := s.DB.Units(ctx)
 	if err != nil {
 		return nil, err
@@ -271,7 +271,7 @@ func (s *Sender) website(ctx context.Context, unitID int64) (*store.Account, err
 
 // disclosure renders the public record of an answered message: the
 // message with personal data masked, and the answer (masked when drafted).
-func disclosure(m *store.Message, a *store.Answer, site connectors.Account) connectors.Payload {
+func disclosure(m *tongfa.Message, a *tongfa.Answer, site connectors.Account) connectors.Payload {
 	asked := sensitive.Mask(m.Body)
 	title := excerpt(asked, 24)
 	column := site.Settings["disclosure_column"]

@@ -44,7 +44,7 @@ func (a *attempt) prepare(dc *store.DeliveryContext) (*connectors.Post, connecto
 // the government website once it is published there, else the account's
 // configured link pattern. A delivery waits (without failing) while the
 // website delivery of the same version is still on its way.
-func (a *attempt) link(it *tongfa.Item, acc *store.Account, ds []store.Delivery) (string, error) {
+func (a *attempt) link(it *tongfa.Item, acc *tongfa.Account, ds []tongfa.Delivery) (string, error) {
 	if acc.Platform == tongfa.PlatformWebsite {
 		return "", nil
 	}

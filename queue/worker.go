@@ -127,7 +127,7 @@ func last(ctx context.Context) bool {
 // already waiting in the retry set run at once. A task that is not waiting
 // (running, pending, gone) is left as it is; the scheduled retry and the
 // reconciler remain the fallback.
-func (w *Worker) finish(ctx context.Context, d *store.Delivery, out store.DeliveryOutcome) error {
+func (w *Worker) finish(ctx context.Context, d *tongfa.Delivery, out store.DeliveryOutcome) error {
 	w.groups()
 	r, err := w.finishes.Do(ctx, store.Finish{Delivery: d, Owner: w.Owner, Outcome: out})
 	if err == nil {
@@ -160,7 +160,7 @@ func (w *Worker) finish(ctx context.Context, d *store.Delivery, out store.Delive
 // attempt is one try at one delivery.
 type attempt struct {
 	w        *Worker
-	d        *store.Delivery
+	d        *tongfa.Delivery
 	dc       *store.DeliveryContext
 	takeOver bool
 	steps    *dbSteps
@@ -214,7 +214,7 @@ func (a *attempt) run(ctx context.Context) (store.DeliveryOutcome, error) {
 }
 
 // sendable is the last guard of R1: only the approved version is sent.
-func sendable(it *tongfa.Item, d *store.Delivery) bool {
+func sendable(it *tongfa.Item, d *tongfa.Delivery) bool {
 	switch it.State {
 	case tongfa.StateApproved, tongfa.StatePublishing, tongfa.StatePublished:
 		return it.Version.Number == d.VersionNumber && it.Version.Hash == d.VersionHash

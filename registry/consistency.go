@@ -6,8 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
-	"github.com/tongfa/tongfa/store"
 )
 
 // Inconsistency is a unit whose accounts go by different names.
@@ -31,7 +31,7 @@ func (s *Service) Inconsistencies(ctx context.Context, p *access.Principal) ([]I
 	if err != nil {
 		return nil, err
 	}
-	byUnit := map[int64][]store.Account{}
+	byUnit := map[int64][]tongfa.Account{}
 	for _, a := range accounts {
 		if a.Status != "closed" && a.Platform != "website" {
 			byUnit[a.UnitID] = append(byUnit[a.UnitID], a)

@@ -35,7 +35,7 @@ type AccountInput struct {
 	Name        string            `json:"name" validate:"required,max=100"`
 	PlatformRef string            `json:"platform_ref" validate:"max=500"`
 	Responsible string            `json:"responsible" validate:"max=100"`
-	Managers    []store.Manager   `json:"managers" validate:"max=3,dive"`
+	Managers    []tongfa.Manager  `json:"managers" validate:"max=3,dive"`
 	Exception   string            `json:"exception_reason" validate:"max=500"`
 	APIBase     string            `json:"api_base" validate:"omitempty,max=500,http_url"`
 	Settings    map[string]string `json:"settings" validate:"max=30,dive,keys,max=64,endkeys,max=2000"`
@@ -66,7 +66,7 @@ var requiredCredentials = map[tongfa.Platform][]string{
 
 // AccountView is what the API shows: never a credential, only their names.
 type AccountView struct {
-	store.Account
+	tongfa.Account
 	UnitName       string   `json:"unit_name"`
 	PlatformLabel  string   `json:"platform_label"`
 	CredentialKeys []string `json:"credential_keys"`
@@ -80,7 +80,7 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, in *AccountIn
 	if err := s.check(p, in); err != nil {
 		return nil, nil, err
 	}
-	var a *store.Account
+	var a *tongfa.Account
 	var q *store.AccountRequest
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		var err error
@@ -153,7 +153,7 @@ func (s *Service) seal(aad []byte, creds map[string]string) []byte {
 func AccountAAD(id int64) []byte { return fmt.Appendf(nil, "account:%d", id) }
 
 // Open decrypts an account's credentials for a connector.
-func Open(box *secret.Box, a *store.Account) (map[string]string, error) {
+func Open(box *secret.Box, a *tongfa.Account) (map[string]string, error) {
 	if !a.HasCredentials() {
 		return map[string]string{}, nil
 	}
@@ -170,7 +170,7 @@ func Open(box *secret.Box, a *store.Account) (map[string]string, error) {
 
 // Connect opens an account's credentials and returns the account as a
 // connector takes it.
-func Connect(box *secret.Box, a *store.Account) (connectors.Account, error) {
+func Connect(box *secret.Box, a *tongfa.Account) (connectors.Account, error) {
 	creds, err := Open(box, a)
 	if err != nil {
 		return connectors.Account{}, err
@@ -191,7 +191,7 @@ func (s *Service) List(ctx context.Context, p *access.Principal) ([]AccountView,
 	return out, nil
 }
 
-func (s *Service) view(p *access.Principal, a store.Account, creds map[string]string) *AccountView {
+func (s *Service) view(p *access.Principal, a tongfa.Account, creds map[string]string) *AccountView {
 	v := &AccountView{Account: a, UnitName: p.Tree.Name(a.UnitID), PlatformLabel: a.Platform.Label()}
 	if creds == nil && s.Box != nil && a.HasCredentials() {
 		creds, _ = Open(s.Box, &a)

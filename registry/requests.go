@@ -65,7 +65,7 @@ func notAdmin(err error) error {
 	return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有该单位的管理员可以申请变更账号"}
 }
 
-func fromAccount(a *store.Account) *AccountInput {
+func fromAccount(a *tongfa.Account) *AccountInput {
 	in := &AccountInput{UnitID: a.UnitID, Platform: string(a.Platform), Name: a.Name, PlatformRef: a.PlatformRef,
 		Responsible: a.Responsible, Managers: a.Managers, APIBase: a.APIBase, Settings: a.Settings}
 	if a.Exception != nil {
@@ -76,8 +76,8 @@ func fromAccount(a *store.Account) *AccountInput {
 
 // Decide approves or rejects a pending request; only an administrator of
 // the supervising unit may.
-func (s *Service) Decide(ctx context.Context, p *access.Principal, id int64, approve bool, comment string) (*store.Account, error) {
-	var a *store.Account
+func (s *Service) Decide(ctx context.Context, p *access.Principal, id int64, approve bool, comment string) (*tongfa.Account, error) {
+	var a *tongfa.Account
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		q, err := tx.LockAccountRequest(ctx, id)
 		if err != nil || !p.Tree.CanRead(p.User, q.UnitID) {
@@ -100,7 +100,7 @@ func notVisibleRequest(id int64, err error) error {
 }
 
 // decide records the decision and, on approval, applies the request.
-func (s *Service) decide(ctx context.Context, tx *store.Tx, p *access.Principal, q *store.AccountRequest, approve bool, comment string) (*store.Account, error) {
+func (s *Service) decide(ctx context.Context, tx *store.Tx, p *access.Principal, q *store.AccountRequest, approve bool, comment string) (*tongfa.Account, error) {
 	var deadline *time.Time
 	if approve {
 		d := s.calendar().AddWorkingDays(tx.Now(), FilingDays)
@@ -125,7 +125,7 @@ func (s *Service) calendar() *workday.Calendar {
 }
 
 // apply carries an approved request out on the account itself.
-func (s *Service) apply(ctx context.Context, tx *store.Tx, q *store.AccountRequest) (*store.Account, error) {
+func (s *Service) apply(ctx context.Context, tx *store.Tx, q *store.AccountRequest) (*tongfa.Account, error) {
 	var in AccountInput
 	if err := json.Unmarshal(q.Proposal, &in); err != nil {
 		return nil, err
@@ -134,7 +134,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, q *store.AccountReque
 	if err != nil {
 		return nil, err
 	}
-	a := &store.Account{UnitID: q.UnitID, Platform: tongfa.Platform(in.Platform), Name: in.Name, APIBase: in.APIBase,
+	a := &tongfa.Account{UnitID: q.UnitID, Platform: tongfa.Platform(in.Platform), Name: in.Name, APIBase: in.APIBase,
 		Settings: in.Settings, PlatformRef: in.PlatformRef, Responsible: in.Responsible, Managers: in.Managers, Status: "active"}
 	if in.Exception != "" {
 		a.Exception = &in.Exception

@@ -19,10 +19,10 @@ type SessionRevoker interface {
 // Disabled is what disabling a user did, and the accounts whose
 // credentials they handled: rotate those (R10, 弥勒 7.1).
 type Disabled struct {
-	UserID    int64           `json:"user_id"`
-	Sessions  int             `json:"sessions_revoked"`
-	Tokens    int64           `json:"tokens_revoked"`
-	Checklist []store.Account `json:"rotate_credentials"`
+	UserID    int64            `json:"user_id"`
+	Sessions  int              `json:"sessions_revoked"`
+	Tokens    int64            `json:"tokens_revoked"`
+	Checklist []tongfa.Account `json:"rotate_credentials"`
 }
 
 // Disable disables a user at once: sessions and tokens revoked in the same
@@ -46,7 +46,7 @@ func notUserAdmin(err error) error {
 }
 
 func (s *Service) disable(ctx context.Context, actor store.Actor, u *tongfa.User, reason string) (*Disabled, error) {
-	out := &Disabled{UserID: u.ID, Checklist: []store.Account{}}
+	out := &Disabled{UserID: u.ID, Checklist: []tongfa.Account{}}
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.DisableUser(ctx, u.ID, reason); err != nil {
 			return err

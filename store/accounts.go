@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -13,38 +12,10 @@ import (
 	"github.com/tongfa/tongfa"
 )
 
-// Account is a channel account as stored. Credentials stay sealed here;
-// only the worker opens them, right before talking to the platform.
-type Account struct {
-	ID          int64             `json:"id"`
-	UnitID      int64             `json:"unit_id"`
-	Platform    tongfa.Platform   `json:"platform"`
-	Name        string            `json:"name"`
-	Status      string            `json:"status"`
-	APIBase     string            `json:"api_base,omitempty"`
-	Settings    map[string]string `json:"settings"`
-	Credentials []byte            `json:"-"`
-	PlatformRef string            `json:"platform_ref"`
-	Responsible string            `json:"responsible"`
-	Managers    []Manager         `json:"managers"`
-	Exception   *string           `json:"exception_reason,omitempty"`
-	CreatedAt   time.Time         `json:"created_at"`
-	UpdatedAt   time.Time         `json:"updated_at"`
-}
-
-// Manager is one of the (up to three) people who run an account.
-type Manager struct {
-	Name  string `json:"name" validate:"required,max=50"`
-	Phone string `json:"phone" validate:"max=30"`
-}
-
-// HasCredentials reports whether sealed credentials are stored.
-func (a *Account) HasCredentials() bool { return len(a.Credentials) > 0 }
-
 // CreateAccount inserts an account; sealed must already be encrypted, or
 // nil. The credentials are sealed with the account id as associated data,
 // so seal is called once the id is known.
-func (tx *Tx) CreateAccount(ctx context.Context, a *Account, seal func(id int64) ([]byte, error)) error {
+func (tx *Tx) CreateAccount(ctx context.Context, a *tongfa.Account, seal func(id int64) ([]byte, error)) error {
 	settings, err := json.Marshal(nonNil(a.Settings))
 	if err != nil {
 		return err
@@ -54,7 +25,7 @@ func (tx *Tx) CreateAccount(ctx context.Context, a *Account, seal func(id int64)
 	}
 	a.CreatedAt, a.UpdatedAt = tx.now, tx.now
 	if a.Managers == nil {
-		a.Managers = []Manager{}
+		a.Managers = []tongfa.Manager{}
 	}
 	managers, _ := json.Marshal(a.Managers)
 	err = tx.QueryRow(ctx, `INSERT INTO accounts (unit_id, platform, name, status, api_base, settings, platform_ref, responsible,
@@ -91,8 +62,8 @@ func nonNil(m map[string]string) map[string]string {
 const accountColumns = `id, unit_id, platform, name, status, api_base, settings, credentials, platform_ref, responsible, managers,
 	exception_reason, created_at, updated_at`
 
-func scanAccount(row pgx.CollectableRow) (Account, error) {
-	var a Account
+func scanAccount(row pgx.CollectableRow) (tongfa.Account, error) {
+	var a tongfa.Account
 	err := row.Scan(&a.ID, &a.UnitID, &a.Platform, &a.Name, &a.Status, &a.APIBase, &a.Settings, &a.Credentials, &a.PlatformRef,
 		&a.Responsible, &a.Managers, &a.Exception, &a.CreatedAt, &a.UpdatedAt)
 	return a, err
@@ -108,7 +79,7 @@ func accountError(err error) error {
 }
 
 // UpdateAccount saves the registry fields of an account.
-func (tx *Tx) UpdateAccount(ctx context.Context, a *Account) error {
+func (tx *Tx) UpdateAccount(ctx context.Context, a *tongfa.Account) error {
 	settings, _ := json.Marshal(nonNil(a.Settings))
 	managers, _ := json.Marshal(a.Managers)
 	_, err := tx.Exec(ctx, `UPDATE accounts SET name = $2, status = $3, api_base = $4, settings = $5, platform_ref = $6,
@@ -121,7 +92,7 @@ func (tx *Tx) UpdateAccount(ctx context.Context, a *Account) error {
 }
 
 // AllAccounts lists every account (credential rotation).
-func (tx *Tx) AllAccounts(ctx context.Context) ([]Account, error) {
+func (tx *Tx) AllAccounts(ctx context.Context) ([]tongfa.Account, error) {
 	rows, err := tx.Query(ctx, `SELECT `+accountColumns+` FROM accounts ORDER BY id FOR UPDATE`)
 	if err != nil {
 		return nil, err
@@ -129,8 +100,8 @@ func (tx *Tx) AllAccounts(ctx context.Context) ([]Account, error) {
 	return pgx.CollectRows(rows, scanAccount)
 }
 
-// Account returns one account.
-func (db *DB) Account(ctx context.Context, id int64) (*Account, error) {
+// tongfa.Account returns one account.
+func (db *DB) Account(ctx context.Context, id int64) (*tongfa.Account, error) {
 	rows, err := db.Pool.Query(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = $1`, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: get account %d: %w", id, err)
@@ -146,7 +117,7 @@ func (db *DB) Account(ctx context.Context, id int64) (*Account, error) {
 }
 
 // Accounts lists the accounts of the given units.
-func (db *DB) Accounts(ctx context.Context, unitIDs []int64) ([]Account, error) {
+func (db *DB) Accounts(ctx context.Context, unitIDs []int64) ([]tongfa.Account, error) {
 	rows, err := db.Pool.Query(ctx, `SELECT `+accountColumns+` FROM accounts WHERE unit_id = ANY($1) ORDER BY unit_id, platform, id`, unitIDs)
 	if err != nil {
 		return nil, fmt.Errorf("store: list accounts: %w", err)

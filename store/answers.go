@@ -13,58 +13,11 @@ import (
 	"github.com/tongfa/tongfa"
 )
 
-// Answer states (see 060_answers.sql).
-const (
-	AnswerPending     = "pending"
-	AnswerRejected    = "rejected"
-	AnswerWithdrawn   = "withdrawn"
-	AnswerApproved    = "approved"
-	AnswerSending     = "sending"
-	AnswerUnconfirmed = "unconfirmed"
-	AnswerSent        = "sent"
-	AnswerFailed      = "failed"
-)
-
-// Disclosure states of an answer on the website's disclosure feed.
-const (
-	DisclosurePending = "pending"
-	DisclosureDone    = "done"
-	DisclosureFailed  = "failed"
-	DisclosurePrivate = "private"
-)
-
-// Answer is a reply to one message from the public.
-type Answer struct {
-	ID              int64             `json:"id"`
-	MessageID       int64             `json:"message_id"`
-	UnitID          int64             `json:"unit_id"`
-	Body            string            `json:"body"`
-	BodyHash        string            `json:"body_hash"`
-	Findings        json.RawMessage   `json:"findings"`
-	AuthorID        int64             `json:"author_id"`
-	State           string            `json:"state"`
-	Tier            string            `json:"tier,omitempty"`
-	SignerID        *int64            `json:"signer_id,omitempty"`
-	SignedAt        *time.Time        `json:"signed_at,omitempty"`
-	DecisionNote    string            `json:"decision_note,omitempty"`
-	Route           string            `json:"route"`
-	Steps           map[string]string `json:"steps,omitempty"`
-	Attempts        int               `json:"attempts"`
-	LastError       string            `json:"last_error,omitempty"`
-	SentAt          *time.Time        `json:"sent_at,omitempty"`
-	Disclose        bool              `json:"disclose"`
-	PrivateReason   string            `json:"private_reason,omitempty"`
-	DisclosureState string            `json:"disclosure_state,omitempty"`
-	DisclosureURL   string            `json:"disclosure_url,omitempty"`
-	CreatedAt       time.Time         `json:"created_at"`
-	UpdatedAt       time.Time         `json:"updated_at"`
-}
-
 const answerColumns = `id, message_id, unit_id, body, body_hash, findings, author_id, state, tier, signer_id, signed_at,
 	decision_note, route, steps, attempts, last_error, sent_at, disclose, private_reason, disclosure_state, disclosure_url, created_at, updated_at`
 
-func scanAnswer(r pgx.CollectableRow) (Answer, error) {
-	var a Answer
+func scanAnswer(r pgx.CollectableRow) (tongfa.Answer, error) {
+	var a tongfa.Answer
 	err := r.Scan(&a.ID, &a.MessageID, &a.UnitID, &a.Body, &a.BodyHash, &a.Findings, &a.AuthorID, &a.State, &a.Tier,
 		&a.SignerID, &a.SignedAt, &a.DecisionNote, &a.Route, &a.Steps, &a.Attempts, &a.LastError, &a.SentAt, &a.Disclose,
 		&a.PrivateReason, &a.DisclosureState, &a.DisclosureURL, &a.CreatedAt, &a.UpdatedAt)
@@ -73,7 +26,7 @@ func scanAnswer(r pgx.CollectableRow) (Answer, error) {
 
 // InsertAnswer stores a new answer (its ID and times are set). A message
 // has at most one live answer: a second is refused with EConflict.
-func (tx *Tx) InsertAnswer(ctx context.Context, a *Answer) error {
+func (tx *Tx) InsertAnswer(ctx context.Context, a *tongfa.Answer) error {
 	if a.Findings == nil {
 		a.Findings = json.RawMessage("[]")
 	}
@@ -93,17 +46,17 @@ func (tx *Tx) InsertAnswer(ctx context.Context, a *Answer) error {
 	return nil
 }
 
-// Answer returns one answer.
-func (db *DB) Answer(ctx context.Context, id int64) (*Answer, error) {
+// tongfa.Answer returns one answer.
+func (db *DB) Answer(ctx context.Context, id int64) (*tongfa.Answer, error) {
 	return getAnswer(ctx, db.Pool, id, "")
 }
 
 // LockAnswer reads an answer for update.
-func (tx *Tx) LockAnswer(ctx context.Context, id int64) (*Answer, error) {
+func (tx *Tx) LockAnswer(ctx context.Context, id int64) (*tongfa.Answer, error) {
 	return getAnswer(ctx, tx, id, " FOR UPDATE")
 }
 
-func getAnswer(ctx context.Context, q querier, id int64, lock string) (*Answer, error) {
+func getAnswer(ctx context.Context, q querier, id int64, lock string) (*tongfa.Answer, error) {
 	rows, err := q.Query(ctx, `SELECT `+answerColumns+` FROM answers WHERE id = $1`+lock, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: answer %d: %w", id, err)
@@ -119,12 +72,12 @@ func getAnswer(ctx context.Context, q querier, id int64, lock string) (*Answer, 
 type AnswerFilter struct {
 	MessageID int64
 	Units     []int64 // nil: every unit
-	States    []string
+	States    []tongfa.AnswerState
 	Limit     int
 }
 
 // Answers lists answers, newest first.
-func (db *DB) Answers(ctx context.Context, f AnswerFilter) ([]Answer, error) {
+func (db *DB) Answers(ctx context.Context, f AnswerFilter) ([]tongfa.Answer, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
@@ -141,8 +94,8 @@ func (db *DB) Answers(ctx context.Context, f AnswerFilter) ([]Answer, error) {
 // AnswerUpdate is a change of one answer made by a person, applied only
 // from one of the states in From.
 type AnswerUpdate struct {
-	From         []string
-	State        string
+	From         []tongfa.AnswerState
+	State        tongfa.AnswerState
 	SignerID     *int64
 	DecisionNote string
 }
@@ -168,7 +121,7 @@ func (tx *Tx) UpdateAnswer(ctx context.Context, id int64, u AnswerUpdate) error 
 // sender's lease ran out) for owner and counts the attempt. It returns
 // nil when there is nothing to send: the answer is done, someone else
 // holds it, or only its disclosure is left.
-func (db *DB) ClaimAnswer(ctx context.Context, id int64, owner string, lease time.Duration) (*Answer, error) {
+func (db *DB) ClaimAnswer(ctx context.Context, id int64, owner string, lease time.Duration) (*tongfa.Answer, error) {
 	now := db.now()
 	rows, err := db.Pool.Query(ctx, `UPDATE answers SET state = 'sending', attempts = attempts + 1,
 			lease_owner = $2, lease_until = $3, updated_at = $4
@@ -199,8 +152,8 @@ func (db *DB) SaveAnswerSteps(ctx context.Context, id int64, owner string, kv ma
 
 // AnswerOutcome is how one send of an answer ended.
 type AnswerOutcome struct {
-	State string // sent, failed, unconfirmed, or approved (to try again)
-	Note  string // why it failed or needs a person, in Chinese
+	State tongfa.AnswerState // sent, failed, unconfirmed, or approved (to try again)
+	Note  string             // why it failed or needs a person, in Chinese
 	Steps map[string]string
 }
 
@@ -225,12 +178,12 @@ func (db *DB) FinishAnswer(ctx context.Context, id int64, owner string, o Answer
 		if err != nil {
 			return fmt.Errorf("store: finish answer %d: %w", id, err)
 		}
-		if o.State == AnswerSent {
+		if o.State == tongfa.AnswerSent {
 			if err := tx.markAnswered(ctx, msgID); err != nil {
 				return err
 			}
 		}
-		tx.Audit(SystemActor, "answer."+o.State, fmt.Sprintf("answer:%d", id), &unitID, map[string]any{"message_id": msgID, "note": o.Note})
+		tx.Audit(SystemActor, "answer."+string(o.State), fmt.Sprintf("answer:%d", id), &unitID, map[string]any{"message_id": msgID, "note": o.Note})
 		return nil
 	})
 }
@@ -249,13 +202,13 @@ func (tx *Tx) markAnswered(ctx context.Context, msgID int64) error {
 // ConfirmAnswer settles an unconfirmed answer by a person's check on the
 // platform: delivered makes it sent (and its message answered); not
 // delivered sends it again.
-func (tx *Tx) ConfirmAnswer(ctx context.Context, a *Answer, delivered bool) error {
-	if a.State != AnswerUnconfirmed {
+func (tx *Tx) ConfirmAnswer(ctx context.Context, a *tongfa.Answer, delivered bool) error {
+	if a.State != tongfa.AnswerUnconfirmed {
 		return &tongfa.Error{Code: tongfa.EInvalidState, Message: "只有待核实的答复需要确认"}
 	}
-	state := AnswerApproved
+	state := tongfa.AnswerApproved
 	if delivered {
-		state = AnswerSent
+		state = tongfa.AnswerSent
 	}
 	_, err := tx.Exec(ctx, `UPDATE answers SET state = $2, updated_at = $3,
 			steps = CASE WHEN $2 = 'approved' THEN steps || '{"inflight": ""}' ELSE steps END,
@@ -288,7 +241,7 @@ func (db *DB) AnswersDue(ctx context.Context, idle time.Time) ([]int64, error) {
 
 // SetDisclosure records the outcome of publishing an answer on the
 // website's disclosure feed.
-func (db *DB) SetDisclosure(ctx context.Context, id int64, state, url, note string) error {
+func (db *DB) SetDisclosure(ctx context.Context, id int64, state tongfa.DisclosureState, url, note string) error {
 	_, err := db.Pool.Exec(ctx, `UPDATE answers SET disclosure_state = $2, disclosure_url = $3, updated_at = $4,
 			last_error = CASE WHEN $5 = '' THEN last_error ELSE $5 END
 		WHERE id = $1 AND disclosure_state = 'pending'`, id, state, url, db.now(), note)

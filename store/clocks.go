@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/tongfa/tongfa"
 )
 
 // FireAlert records an alert unless the same subject, kind and level has
@@ -90,7 +92,7 @@ func (db *DB) UrgentItemIDs(ctx context.Context, units []int64, since time.Time)
 }
 
 // AccountsByID returns the accounts with these ids.
-func (db *DB) AccountsByID(ctx context.Context, ids []int64) ([]Account, error) {
+func (db *DB) AccountsByID(ctx context.Context, ids []int64) ([]tongfa.Account, error) {
 	rows, err := db.Pool.Query(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ANY($1) ORDER BY id`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("store: accounts: %w", err)
@@ -202,7 +204,7 @@ func (db *DB) PolicyDocs(ctx context.Context, units []int64, since time.Time) ([
 }
 
 // ActiveAccounts lists the accounts in service (all units when nil).
-func (db *DB) ActiveAccounts(ctx context.Context, units []int64) ([]Account, error) {
+func (db *DB) ActiveAccounts(ctx context.Context, units []int64) ([]tongfa.Account, error) {
 	rows, err := db.Pool.Query(ctx, `SELECT `+accountColumns+` FROM accounts WHERE status = 'active'
 		AND ($1::bigint[] IS NULL OR unit_id = ANY($1)) ORDER BY unit_id, platform, id`, units)
 	if err != nil {

@@ -3,34 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/tongfa/tongfa"
 )
-
-// Delivery is one approved version on its way to one account.
-type Delivery struct {
-	ID             int64                `json:"id"`
-	ItemID         int64                `json:"item_id"`
-	VersionNumber  int                  `json:"version_number"`
-	VersionHash    string               `json:"version_hash"`
-	AccountID      int64                `json:"account_id"`
-	Platform       tongfa.Platform      `json:"platform"`
-	Queue          string               `json:"queue"`
-	State          tongfa.DeliveryState `json:"state"`
-	Attempts       int                  `json:"attempts"`
-	Steps          map[string]string    `json:"-"`
-	PayloadHash    string               `json:"payload_hash,omitempty"`
-	PlatformPostID string               `json:"platform_post_id,omitempty"`
-	URL            string               `json:"url,omitempty"`
-	ErrorCode      string               `json:"error_code,omitempty"`
-	Error          string               `json:"error,omitempty"`
-	CreatedAt      time.Time            `json:"created_at"`
-	UpdatedAt      time.Time            `json:"updated_at"`
-	DeliveredAt    *time.Time           `json:"delivered_at,omitempty"`
-}
 
 // QueueFor picks the queue of an item's deliveries: urgent items skip the
 // line everywhere (R5).
@@ -61,21 +38,21 @@ const deliveryColumns = `id, item_id, version_number, version_hash, account_id, 
 	coalesce(payload_hash, ''), coalesce(platform_post_id, ''), coalesce(url, ''), coalesce(error_code, ''), coalesce(error, ''),
 	created_at, updated_at, delivered_at`
 
-func scanDelivery(row pgx.CollectableRow) (Delivery, error) {
-	var d Delivery
-	err := row.Scan(d.dest()...)
+func scanDelivery(row pgx.CollectableRow) (tongfa.Delivery, error) {
+	var d tongfa.Delivery
+	err := row.Scan(deliveryDest(&d)...)
 	return d, err
 }
 
-// dest are the scan targets of deliveryColumns, followed by extra.
-func (d *Delivery) dest(extra ...any) []any {
+// deliveryDest are the scan targets of deliveryColumns, followed by extra.
+func deliveryDest(d *tongfa.Delivery, extra ...any) []any {
 	return append([]any{&d.ID, &d.ItemID, &d.VersionNumber, &d.VersionHash, &d.AccountID, &d.Platform, &d.Queue, &d.State,
 		&d.Attempts, &d.Steps, &d.PayloadHash, &d.PlatformPostID, &d.URL, &d.ErrorCode, &d.Error,
 		&d.CreatedAt, &d.UpdatedAt, &d.DeliveredAt}, extra...)
 }
 
 // ItemDeliveries lists every delivery of an item, oldest first.
-func (db *DB) ItemDeliveries(ctx context.Context, itemID int64) ([]Delivery, error) {
+func (db *DB) ItemDeliveries(ctx context.Context, itemID int64) ([]tongfa.Delivery, error) {
 	rows, err := db.Pool.Query(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE item_id = $1 ORDER BY id`, itemID)
 	if err != nil {
 		return nil, fmt.Errorf("store: deliveries of item %d: %w", itemID, err)
@@ -88,12 +65,12 @@ func (db *DB) ItemDeliveries(ctx context.Context, itemID int64) ([]Delivery, err
 // deliveries (where the website article's link comes from).
 type DeliveryContext struct {
 	Item     *tongfa.Item
-	Account  *Account
-	Siblings []Delivery
+	Account  *tongfa.Account
+	Siblings []tongfa.Delivery
 }
 
-// Delivery returns one delivery.
-func (db *DB) Delivery(ctx context.Context, id int64) (*Delivery, error) {
+// tongfa.Delivery returns one delivery.
+func (db *DB) Delivery(ctx context.Context, id int64) (*tongfa.Delivery, error) {
 	rows, err := db.Pool.Query(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = $1`, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: get delivery %d: %w", id, err)
@@ -123,7 +100,7 @@ func (tx *Tx) AbandonOpenDeliveries(ctx context.Context, itemID int64, keepVersi
 
 // FailedDelivery is a failed delivery with what a dashboard shows of it.
 type FailedDelivery struct {
-	Delivery
+	tongfa.Delivery
 	Title       string
 	AccountName string
 }
@@ -143,7 +120,7 @@ func (db *DB) FailedDeliveries(ctx context.Context, units []int64, limit int) ([
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (FailedDelivery, error) {
 		var f FailedDelivery
-		err := r.Scan(f.dest(&f.Title, &f.AccountName)...)
+		err := r.Scan(deliveryDest(&f.Delivery, &f.Title, &f.AccountName)...)
 		return f, err
 	})
 }

@@ -31,7 +31,7 @@ func lazyCommit() *pgx.Batch {
 
 // Claim is a worker's hold on a delivery.
 type Claim struct {
-	Delivery *Delivery
+	Delivery *tongfa.Delivery
 	// TakeOver is true when the previous attempt may have reached the
 	// platform (it died while sending, or its outcome was unknown): the
 	// worker must verify on the platform before publishing again.
@@ -129,7 +129,7 @@ func sortedBy[T any](xs []T, compare func(a, b T) int) []int {
 // claimScan is one claim's part of a batch, filled in as it is read.
 type claimScan struct {
 	id         int64
-	d          Delivery
+	d          tongfa.Delivery
 	until      *time.Time
 	won, found bool
 	dc         DeliveryContext
@@ -141,9 +141,9 @@ func queueClaim(b *pgx.Batch, r ClaimRequest, now time.Time) *claimScan {
 	s := &claimScan{id: r.ID}
 	b.Queue(claimDelivery, r.ID, r.Owner, now.Add(r.Lease), now).Query(func(rows pgx.Rows) error {
 		var err error
-		s.d, err = pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (Delivery, error) {
-			var d Delivery
-			return d, row.Scan(d.dest(&s.until, &s.won)...)
+		s.d, err = pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (tongfa.Delivery, error) {
+			var d tongfa.Delivery
+			return d, row.Scan(deliveryDest(&d, &s.until, &s.won)...)
 		})
 		s.found = err == nil
 		if err == pgx.ErrNoRows {
@@ -290,7 +290,7 @@ const releaseHeld = `WITH r AS (
 // Finish is one attempt's end: the delivery as claimed, the lease owner
 // and the outcome.
 type Finish struct {
-	Delivery *Delivery
+	Delivery *tongfa.Delivery
 	Owner    string
 	Outcome  DeliveryOutcome
 }
@@ -309,7 +309,7 @@ type FinishResult struct {
 // delivery releases the deliveries held for its link. It fails with
 // conflict, recording nothing of the attempt, when owner no longer holds
 // the lease.
-func (db *DB) FinishDelivery(ctx context.Context, d *Delivery, owner string, o DeliveryOutcome) (*Finished, error) {
+func (db *DB) FinishDelivery(ctx context.Context, d *tongfa.Delivery, owner string, o DeliveryOutcome) (*Finished, error) {
 	r := db.FinishDeliveries(ctx, []Finish{{Delivery: d, Owner: owner, Outcome: o}})[0]
 	return r.Finished, r.Err
 }
@@ -383,7 +383,7 @@ func queueFinish(b *pgx.Batch, f Finish, now time.Time, done *bool, res *Finishe
 }
 
 // queueRelease adds to b the release of what waits for website delivery d.
-func queueRelease(b *pgx.Batch, d *Delivery, now time.Time, res *Finished) {
+func queueRelease(b *pgx.Batch, d *tongfa.Delivery, now time.Time, res *Finished) {
 	b.Queue(releaseHeld, d.ItemID, d.VersionNumber, d.ID, now).Query(func(rows pgx.Rows) error {
 		var o OpenDelivery
 		var released bool

@@ -10,38 +10,11 @@ import (
 	"github.com/tongfa/tongfa"
 )
 
-// Message is one comment or message from the public (R7).
-type Message struct {
-	ID              int64      `json:"id"`
-	AccountID       int64      `json:"account_id"`
-	UnitID          int64      `json:"unit_id"`
-	Platform        string     `json:"platform"`
-	Kind            string     `json:"kind"`
-	PlatformMsgID   string     `json:"platform_msg_id"`
-	PostID          string     `json:"post_id,omitempty"`
-	Author          string     `json:"author"`
-	Body            string     `json:"body"`
-	ReceivedAt      time.Time  `json:"received_at"`
-	Class           string     `json:"class"`
-	ClassRule       string     `json:"class_rule"`
-	ClassBy         *int64     `json:"class_by,omitempty"`
-	Deadline        time.Time  `json:"deadline"`
-	State           string     `json:"state"`
-	AssigneeID      *int64     `json:"assignee_id,omitempty"`
-	ExtensionDays   int        `json:"extension_days"`
-	ExtensionReason string     `json:"extension_reason,omitempty"`
-	ExtendedBy      *int64     `json:"extended_by,omitempty"`
-	AnsweredAt      *time.Time `json:"answered_at,omitempty"`
-	CloseReason     string     `json:"close_reason,omitempty"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
-}
-
 const messageColumns = `id, account_id, unit_id, platform, kind, platform_msg_id, post_id, author, body, received_at,
 	class, class_rule, class_by, deadline, state, assignee_id, extension_days, extension_reason, extended_by, answered_at, close_reason, created_at, updated_at`
 
-func scanMessage(r pgx.CollectableRow) (Message, error) {
-	var m Message
+func scanMessage(r pgx.CollectableRow) (tongfa.Message, error) {
+	var m tongfa.Message
 	err := r.Scan(&m.ID, &m.AccountID, &m.UnitID, &m.Platform, &m.Kind, &m.PlatformMsgID, &m.PostID, &m.Author, &m.Body,
 		&m.ReceivedAt, &m.Class, &m.ClassRule, &m.ClassBy, &m.Deadline, &m.State, &m.AssigneeID, &m.ExtensionDays,
 		&m.ExtensionReason, &m.ExtendedBy, &m.AnsweredAt, &m.CloseReason, &m.CreatedAt, &m.UpdatedAt)
@@ -51,11 +24,11 @@ func scanMessage(r pgx.CollectableRow) (Message, error) {
 // InsertMessages stores new messages in one statement; a message already
 // stored (same account and platform id) is skipped, even when several
 // deliveries of it race. It returns the messages that were new.
-func (db *DB) InsertMessages(ctx context.Context, ms []Message) ([]Message, error) {
+func (db *DB) InsertMessages(ctx context.Context, ms []tongfa.Message) ([]tongfa.Message, error) {
 	return insertMessages(ctx, db.Pool, db.now(), ms)
 }
 
-func insertMessages(ctx context.Context, q querier, now time.Time, ms []Message) ([]Message, error) {
+func insertMessages(ctx context.Context, q querier, now time.Time, ms []tongfa.Message) ([]tongfa.Message, error) {
 	if len(ms) == 0 {
 		return nil, nil
 	}
@@ -84,17 +57,17 @@ func insertMessages(ctx context.Context, q querier, now time.Time, ms []Message)
 	return pgx.CollectRows(rows, scanMessage)
 }
 
-// Message returns one message.
-func (db *DB) Message(ctx context.Context, id int64) (*Message, error) {
+// tongfa.Message returns one message.
+func (db *DB) Message(ctx context.Context, id int64) (*tongfa.Message, error) {
 	return getMessage(ctx, db.Pool, id, "")
 }
 
 // LockMessage reads a message for update.
-func (tx *Tx) LockMessage(ctx context.Context, id int64) (*Message, error) {
+func (tx *Tx) LockMessage(ctx context.Context, id int64) (*tongfa.Message, error) {
 	return getMessage(ctx, tx, id, " FOR UPDATE")
 }
 
-func getMessage(ctx context.Context, q querier, id int64, lock string) (*Message, error) {
+func getMessage(ctx context.Context, q querier, id int64, lock string) (*tongfa.Message, error) {
 	rows, err := q.Query(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = $1`+lock, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: message %d: %w", id, err)
@@ -107,13 +80,13 @@ func getMessage(ctx context.Context, q querier, id int64, lock string) (*Message
 }
 
 // MessagesByID returns the messages with the given ids, by id.
-func (db *DB) MessagesByID(ctx context.Context, ids []int64) (map[int64]Message, error) {
+func (db *DB) MessagesByID(ctx context.Context, ids []int64) (map[int64]tongfa.Message, error) {
 	rows, err := db.Pool.Query(ctx, `SELECT `+messageColumns+` FROM messages WHERE id = ANY($1)`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("store: messages by id: %w", err)
 	}
 	ms, err := pgx.CollectRows(rows, scanMessage)
-	out := make(map[int64]Message, len(ms))
+	out := make(map[int64]tongfa.Message, len(ms))
 	for _, m := range ms {
 		out[m.ID] = m
 	}
@@ -123,8 +96,8 @@ func (db *DB) MessagesByID(ctx context.Context, ids []int64) (map[int64]Message,
 // MessageFilter selects messages. Zero fields do not filter.
 type MessageFilter struct {
 	Units     []int64
-	State     string
-	States    []string // any of these states (with State, both apply)
+	State     tongfa.MessageState
+	States    []tongfa.MessageState // any of these states (with State, both apply)
 	Class     string
 	DueAfter  time.Time // deadline at or after this instant
 	DueBefore time.Time // deadline before this instant
@@ -134,7 +107,7 @@ type MessageFilter struct {
 
 // Messages lists messages of units, most urgent deadline first within
 // newest ids first pages.
-func (db *DB) Messages(ctx context.Context, f MessageFilter) ([]Message, error) {
+func (db *DB) Messages(ctx context.Context, f MessageFilter) ([]tongfa.Message, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
@@ -154,9 +127,9 @@ func (db *DB) Messages(ctx context.Context, f MessageFilter) ([]Message, error) 
 // MessageUpdate is a change of one message, applied only from one of the
 // states in From: PostgreSQL decides between racing operators.
 type MessageUpdate struct {
-	From            []string
-	State           string // "" keeps the state
-	Class, Rule     string // "" keeps the class
+	From            []tongfa.MessageState
+	State           tongfa.MessageState // "" keeps the state
+	Class, Rule     string              // "" keeps the class
 	ClassBy         *int64
 	Deadline        *time.Time
 	AssigneeID      *int64
@@ -205,8 +178,8 @@ func (db *DB) Cursor(ctx context.Context, accountID int64, source string) (strin
 
 // IngestPolled stores a polled page and moves the cursor in one
 // transaction: a crash between the two can neither skip nor double-read.
-func (db *DB) IngestPolled(ctx context.Context, accountID int64, source, cursor string, ms []Message) ([]Message, error) {
-	var fresh []Message
+func (db *DB) IngestPolled(ctx context.Context, accountID int64, source, cursor string, ms []tongfa.Message) ([]tongfa.Message, error) {
+	var fresh []tongfa.Message
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var err error
 		if fresh, err = insertMessages(ctx, tx, tx.now, ms); err != nil {
@@ -222,7 +195,7 @@ func (db *DB) IngestPolled(ctx context.Context, accountID int64, source, cursor 
 
 // MessagesAtRisk lists open messages past the at-risk point: the given
 // share of the time between arrival and deadline used up, or overdue.
-func (db *DB) MessagesAtRisk(ctx context.Context, now time.Time, share float64) ([]Message, error) {
+func (db *DB) MessagesAtRisk(ctx context.Context, now time.Time, share float64) ([]tongfa.Message, error) {
 	rows, err := db.Pool.Query(ctx, `SELECT `+messageColumns+` FROM messages
 		WHERE state IN ('new','assigned') AND received_at + (deadline - received_at) * $2 <= $1
 		ORDER BY deadline LIMIT 1000`, now, share)

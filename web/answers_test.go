@@ -21,7 +21,7 @@ const answersRedisDB = 14
 func TestAnswerAPI(t *testing.T) {
 	h := setupOn(t, answersRedisDB)
 	ctx := context.Background()
-	acc := &store.Account{UnitID: h.unitA.ID, Platform: tongfa.PlatformWebsite, Name: "甲局网站", APIBase: "http://127.0.0.1:9"}
+	acc := &tongfa.Account{UnitID: h.unitA.ID, Platform: tongfa.PlatformWebsite, Name: "甲局网站", APIBase: "http://127.0.0.1:9"}
 	if err := h.db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateAccount(ctx, acc, nil) }); err != nil {
 		t.Fatal(err)
 	}
@@ -47,12 +47,12 @@ func TestAnswerAPI(t *testing.T) {
 	if st := h.script("reviewer").do("POST", base, map[string]any{"text": "已修复"}, &e); st != 403 {
 		t.Fatalf("a reviewer drafting: %d %+v", st, e)
 	}
-	var a store.Answer
-	if st := editor.do("POST", base, map[string]any{"text": "您好，附件已修复，联系电话 13812345678。"}, &a); st != 201 || a.State != store.AnswerPending {
+	var a tongfa.Answer
+	if st := editor.do("POST", base, map[string]any{"text": "您好，附件已修复，联系电话 13812345678。"}, &a); st != 201 || a.State != tongfa.AnswerPending {
 		t.Fatalf("draft: %d %+v", st, a)
 	}
 	var list struct {
-		Answers   []store.Answer   `json:"answers"`
+		Answers   []tongfa.Answer  `json:"answers"`
 		Templates []inbox.Template `json:"templates"`
 	}
 	if st := editor.do("GET", base, nil, &list); st != 200 || len(list.Answers) != 1 || len(list.Templates) == 0 {
@@ -71,7 +71,7 @@ func TestAnswerAPI(t *testing.T) {
 	if st := h.script("editor").do("POST", sign, map[string]any{"body_hash": a.BodyHash, "decision": "approve"}, &e); st != 403 {
 		t.Fatalf("the author signing: %d %+v", st, e)
 	}
-	if st := h.script("reviewer").do("POST", sign, map[string]any{"body_hash": a.BodyHash, "decision": "approve"}, &a); st != 200 || a.State != store.AnswerApproved {
+	if st := h.script("reviewer").do("POST", sign, map[string]any{"body_hash": a.BodyHash, "decision": "approve"}, &a); st != 200 || a.State != tongfa.AnswerApproved {
 		t.Fatalf("reviewer signs: %d %+v", st, a)
 	}
 	confirm := fmt.Sprintf("/api/v1/answers/%d/confirm", a.ID)

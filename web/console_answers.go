@@ -4,29 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/sensitive"
-	"github.com/tongfa/tongfa/store"
 )
-
-var answerStates = map[string]string{store.AnswerPending: "待审签", store.AnswerRejected: "已退回", store.AnswerWithdrawn: "已撤回",
-	store.AnswerApproved: "已审签，待发送", store.AnswerSending: "发送中", store.AnswerUnconfirmed: "待核实", store.AnswerSent: "已发送",
-	store.AnswerFailed: "发送失败"}
-
-var disclosureStates = map[string]string{store.DisclosurePending: "待在政府网站公开", store.DisclosureDone: "已在政府网站公开",
-	store.DisclosureFailed: "政府网站公开失败"}
 
 var answerRoutes = map[string]string{inbox.RouteCustomerService: "公众号客服消息（48小时内）", inbox.RouteCommentReply: "文章留言回复",
 	inbox.RouteWeiboReply: "微博评论回复", inbox.RouteKeyedReply: "客户端/网站答复接口"}
-
-// deadAnswers are the states that leave room for a new answer: the
-// complement of the partial unique index answers_one_live.
-var deadAnswers = []string{store.AnswerRejected, store.AnswerWithdrawn, store.AnswerFailed}
 
 // weiboAnswerLimit is the length of a Weibo comment reply, in characters;
 // inbox refuses longer ones, the composer's counter shows the limit.
@@ -34,7 +21,7 @@ const weiboAnswerLimit = 140
 
 // answerRow is an answer with what the console shows about it.
 type answerRow struct {
-	store.Answer
+	tongfa.Answer
 	StateLabel      string
 	RouteLabel      string
 	TierLabel       string
@@ -71,10 +58,10 @@ func (s *Server) answerSection(ctx context.Context, p *access.Principal, m *inbo
 	live := false
 	for _, a := range list {
 		row := s.answerRow(ctx, a)
-		row.CanWithdraw = a.State == store.AnswerPending && (handler || a.AuthorID == p.User.ID)
-		row.CanConfirm = a.State == store.AnswerUnconfirmed && handler
+		row.CanWithdraw = a.State == tongfa.AnswerPending && (handler || a.AuthorID == p.User.ID)
+		row.CanConfirm = a.State == tongfa.AnswerUnconfirmed && handler
 		d.Answers = append(d.Answers, row)
-		live = live || !slices.Contains(deadAnswers, a.State)
+		live = live || !a.State.Dead()
 	}
 	if handler && d.Open && !live {
 		d.Composer = &composerView{MessageID: m.ID, Templates: s.Inbox.Templates(m.Class), Limit: inbox.MaxAnswer}
@@ -85,8 +72,8 @@ func (s *Server) answerSection(ctx context.Context, p *access.Principal, m *inbo
 	return nil
 }
 
-func (s *Server) answerRow(ctx context.Context, a store.Answer) answerRow {
-	row := answerRow{Answer: a, StateLabel: labelOf(answerStates, a.State), RouteLabel: labelOf(answerRoutes, a.Route),
+func (s *Server) answerRow(ctx context.Context, a tongfa.Answer) answerRow {
+	row := answerRow{Answer: a, StateLabel: a.State.Label(), RouteLabel: labelOf(answerRoutes, a.Route),
 		DisclosureLabel: disclosureLabel(&a), Author: s.userName(ctx, a.AuthorID)}
 	if a.Tier != "" {
 		row.TierLabel = tongfa.Tier(a.Tier).Label()
@@ -97,12 +84,12 @@ func (s *Server) answerRow(ctx context.Context, a store.Answer) answerRow {
 	return row
 }
 
-func disclosureLabel(a *store.Answer) string {
+func disclosureLabel(a *tongfa.Answer) string {
 	switch {
-	case a.DisclosureState == store.DisclosurePrivate:
+	case a.DisclosureState == tongfa.DisclosurePrivate:
 		return "不公开：" + a.PrivateReason
 	case a.DisclosureState != "":
-		return labelOf(disclosureStates, a.DisclosureState)
+		return a.DisclosureState.Label()
 	case a.Disclose:
 		return "发送后在政府网站「留言选登」栏目公开"
 	}

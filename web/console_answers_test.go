@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/store"
 )
 
@@ -14,9 +15,9 @@ import (
 const answerConsoleRedisDB = 15
 
 // draftAnswer drafts an answer to message id as who through the API.
-func draftAnswer(t *testing.T, h *harness, who string, id int64, body map[string]any) store.Answer {
+func draftAnswer(t *testing.T, h *harness, who string, id int64, body map[string]any) tongfa.Answer {
 	t.Helper()
-	var a store.Answer
+	var a tongfa.Answer
 	if st := h.script(who).do("POST", fmt.Sprintf("/api/v1/inbox/%d/answers", id), body, &a); st != 201 {
 		t.Fatalf("%s drafts an answer to %d: %d", who, id, st)
 	}
@@ -24,7 +25,7 @@ func draftAnswer(t *testing.T, h *harness, who string, id int64, body map[string
 }
 
 // signAnswer has who approve or reject answer a.
-func signAnswer(t *testing.T, h *harness, who string, a store.Answer, decision, comment string) {
+func signAnswer(t *testing.T, h *harness, who string, a tongfa.Answer, decision, comment string) {
 	t.Helper()
 	body := map[string]any{"body_hash": a.BodyHash, "decision": decision, "comment": comment}
 	if st := h.script(who).do("POST", fmt.Sprintf("/api/v1/answers/%d/signoff", a.ID), body, nil); st != 200 {
@@ -33,7 +34,7 @@ func signAnswer(t *testing.T, h *harness, who string, a store.Answer, decision, 
 }
 
 // sendAnswer plays the sender: it takes answer id and records outcome.
-func sendAnswer(t *testing.T, h *harness, id int64, state, note string) {
+func sendAnswer(t *testing.T, h *harness, id int64, state tongfa.AnswerState, note string) {
 	t.Helper()
 	ctx := context.Background()
 	if a, err := h.db.ClaimAnswer(ctx, id, "test-sender", time.Minute); err != nil || a == nil {
@@ -53,7 +54,7 @@ func TestConsoleAnswerComposer(t *testing.T) {
 	h := setupOn(t, answerConsoleRedisDB)
 	seed := seedInbox(t, h)
 	weibo := accountFor(t, h, h.unitA.ID, "甲局微博")
-	ms, err := h.db.InsertMessages(context.Background(), []store.Message{{AccountID: weibo, UnitID: h.unitA.ID, Platform: "weibo",
+	ms, err := h.db.InsertMessages(context.Background(), []tongfa.Message{{AccountID: weibo, UnitID: h.unitA.ID, Platform: "weibo",
 		Kind: "comment", PlatformMsgID: "wb-1", Author: "网友", Body: "请问社保卡在哪里补办？", ReceivedAt: time.Now(),
 		Class: "谏言咨询", ClassRule: "关键词「请问」", Deadline: time.Now().Add(72 * time.Hour)}})
 	if err != nil {
@@ -106,10 +107,10 @@ func TestConsoleAnswerHistory(t *testing.T) {
 	signAnswer(t, h, "reviewer", rejected, "reject", "请写明办理部门")
 	failed := draftAnswer(t, h, "editor", id, map[string]any{"text": "您好，已转物业管理部门办理。"})
 	signAnswer(t, h, "reviewer", failed, "approve", "")
-	sendAnswer(t, h, failed.ID, store.AnswerFailed, "网站答复接口拒绝：留言已被删除")
+	sendAnswer(t, h, failed.ID, tongfa.AnswerFailed, "网站答复接口拒绝：留言已被删除")
 	lost := draftAnswer(t, h, "editor", id, map[string]any{"text": "您好，已责成物业整改。"})
 	signAnswer(t, h, "reviewer", lost, "approve", "")
-	sendAnswer(t, h, lost.ID, store.AnswerUnconfirmed, "响应丢失，平台无法查询")
+	sendAnswer(t, h, lost.ID, tongfa.AnswerUnconfirmed, "响应丢失，平台无法查询")
 
 	editor := h.consoleAs(t, "editor")
 	confirm := fmt.Sprintf("/api/v1/answers/%d/confirm", lost.ID)
@@ -120,7 +121,7 @@ func TestConsoleAnswerHistory(t *testing.T) {
 	mustShow(t, "auditor", h.consoleAs(t, "auditor").open(path), []string{"待核实", "平台未返回结果且无法查询"}, []string{confirm})
 
 	editor.expect("POST", confirm, map[string]any{"delivered": true}, 200, "")
-	if err := h.db.SetDisclosure(context.Background(), lost.ID, store.DisclosureDone, "https://www.example.gov.cn/lyxd/1.html", ""); err != nil {
+	if err := h.db.SetDisclosure(context.Background(), lost.ID, tongfa.DisclosureDone, "https://www.example.gov.cn/lyxd/1.html", ""); err != nil {
 		t.Fatal(err)
 	}
 	mustShow(t, "editor after the confirmation", editor.open(path), []string{"已发送", "发送时间",

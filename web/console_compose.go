@@ -91,9 +91,7 @@ type itemsView struct {
 	More         bool
 }
 
-var stateOptions = []console.Option{{Value: "draft", Label: "草稿"}, {Value: "in_review", Label: "审核中"},
-	{Value: "approved", Label: "已审签"}, {Value: "publishing", Label: "发布中"}, {Value: "published", Label: "已发布"},
-	{Value: "rejected", Label: "已退回"}, {Value: "withdrawn", Label: "已撤回"}}
+var stateOptions = console.Options(tongfa.ItemStates)
 
 // consoleItems lists items with the API's filter (GET /api/v1/items).
 func (s *Server) consoleItems(w http.ResponseWriter, r *http.Request, v *view) error {

@@ -28,8 +28,7 @@ const inboxPageSize = 50
 // through for overdue and at-risk ones.
 const dashboardInboxScan = 200
 
-var messageStates = []console.Option{{Value: inbox.StateNew, Label: "待处理"}, {Value: inbox.StateAssigned, Label: "已分派"},
-	{Value: inbox.StateAnswered, Label: "已答复"}, {Value: inbox.StateClosed, Label: "已关闭"}}
+var messageStates = console.Options(tongfa.MessageStates)
 
 var messageKinds = map[string]string{"comment": "评论", "message": "私信", "error_report": "网站找错"}
 
@@ -134,7 +133,7 @@ func (s *Server) consoleMessage(w http.ResponseWriter, r *http.Request, v *view)
 	d := messageView{messageRow: rows[0], UnitName: p.Tree.Name(m.UnitID), Classes: s.classOptions()}
 	handler := p.Tree.Has(p.User, m.UnitID, tongfa.RoleEditor) || p.Tree.Has(p.User, m.UnitID, tongfa.RoleAdmin)
 	d.Masked = !handler && (m.AssigneeID == nil || *m.AssigneeID != p.User.ID)
-	d.Can = messageRights{Class: handler && d.Open, Assign: handler && d.Open, Close: handler && m.State != inbox.StateClosed,
+	d.Can = messageRights{Class: handler && d.Open, Assign: handler && d.Open, Close: handler && m.State != tongfa.MessageClosed,
 		Extend: p.Tree.Has(p.User, m.UnitID, tongfa.RoleDeputy) && d.Open && m.ExtensionDays == 0}
 	if m.AssigneeID != nil {
 		d.Assignee, d.AssigneeID = s.userName(ctx, *m.AssigneeID), strconv.FormatInt(*m.AssigneeID, 10)
@@ -200,9 +199,9 @@ func (s *Server) messageRows(ctx context.Context, list []inbox.View, now time.Ti
 			}
 			accounts[m.AccountID] = name
 		}
-		open := m.State == inbox.StateNew || m.State == inbox.StateAssigned
+		open := m.State == tongfa.MessageNew || m.State == tongfa.MessageAssigned
 		out = append(out, messageRow{View: m, PlatformLabel: tongfa.Platform(m.Platform).Label(), AccountName: name,
-			KindLabel: labelOf(messageKinds, m.Kind), StateLabel: optionLabel(messageStates, m.State), Open: open,
+			KindLabel: labelOf(messageKinds, m.Kind), StateLabel: m.State.Label(), Open: open,
 			Due: dueText(m.Deadline.Sub(now)), AtRisk: open && !m.Overdue && m.Deadline.Sub(now) <= atRiskWindow,
 			Excerpt: excerpt(m.Body, 40)})
 	}

@@ -17,9 +17,9 @@ import (
 
 // inboxSeed is what seedInbox stored in bureau A.
 type inboxSeed struct {
-	account            *store.Account
-	overdue, complaint store.Message // overdue error report; complaint due in 20 working days
-	atRisk             store.Message // due in 5 hours
+	account            *tongfa.Account
+	overdue, complaint tongfa.Message // overdue error report; complaint due in 20 working days
+	atRisk             tongfa.Message // due in 5 hours
 }
 
 // personalID is in the overdue message: handlers see it, others see it
@@ -37,7 +37,7 @@ const (
 func seedInbox(t *testing.T, h *harness) inboxSeed {
 	t.Helper()
 	ctx := context.Background()
-	acc := &store.Account{UnitID: h.unitA.ID, Platform: tongfa.PlatformWebsite, Name: "甲局门户网站", APIBase: "http://127.0.0.1:9"}
+	acc := &tongfa.Account{UnitID: h.unitA.ID, Platform: tongfa.PlatformWebsite, Name: "甲局门户网站", APIBase: "http://127.0.0.1:9"}
 	creds, _ := json.Marshal(map[string]string{"api_key": "k", "webhook_secret": "hook-secret"})
 	err := h.db.InTx(ctx, func(tx *store.Tx) error {
 		return tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) { return h.srv.Box.Seal(creds, registry.AccountAAD(id)), nil })
@@ -55,7 +55,7 @@ func seedInbox(t *testing.T, h *harness) inboxSeed {
 	if err != nil || len(ms) != 2 {
 		t.Fatalf("ingest: %v %v", ms, err)
 	}
-	risk, err := h.db.InsertMessages(ctx, []store.Message{{AccountID: acc.ID, UnitID: acc.UnitID, Platform: string(acc.Platform),
+	risk, err := h.db.InsertMessages(ctx, []tongfa.Message{{AccountID: acc.ID, UnitID: acc.UnitID, Platform: string(acc.Platform),
 		Kind: "comment", PlatformMsgID: "w-3", Author: "visitor-3", Body: "请问办理居住证需要哪些材料？", ReceivedAt: now.Add(-48 * time.Hour),
 		Class: "谏言咨询", ClassRule: "关键词「请问」", Deadline: now.Add(5 * time.Hour)}})
 	if err != nil || len(risk) != 1 {
@@ -71,7 +71,7 @@ func seedInbox(t *testing.T, h *harness) inboxSeed {
 func TestConsoleInboxPages(t *testing.T) {
 	h := setupConsole(t)
 	seed := seedInbox(t, h)
-	msgPath := func(m store.Message) string { return "/inbox/" + itoa(m.ID) }
+	msgPath := func(m tongfa.Message) string { return "/inbox/" + itoa(m.ID) }
 	must := func(who, path, body string, want []string, not []string) {
 		t.Helper()
 		for _, w := range want {
@@ -166,7 +166,7 @@ func TestConsoleInboxFilters(t *testing.T) {
 	now := time.Now()
 	midnight := time.Date(now.In(console.China).Year(), now.In(console.China).Month(), now.In(console.China).Day()+1, 0, 0, 0, 0, console.China)
 	acc := seed.account
-	extra, err := h.db.InsertMessages(ctx, []store.Message{
+	extra, err := h.db.InsertMessages(ctx, []tongfa.Message{
 		{AccountID: acc.ID, UnitID: acc.UnitID, Platform: string(acc.Platform), Kind: "comment", PlatformMsgID: "w-4", Body: "今天到期的留言",
 			ReceivedAt: now.Add(-time.Hour), Class: "谏言咨询", ClassRule: "默认", Deadline: now.Add(midnight.Sub(now) / 2)},
 		{AccountID: acc.ID, UnitID: acc.UnitID, Platform: string(acc.Platform), Kind: "comment", PlatformMsgID: "w-5", Body: "已关闭的留言",
@@ -184,8 +184,8 @@ func TestConsoleInboxFilters(t *testing.T) {
 		t.Fatalf("assign: %d", st)
 	}
 	atRiskToday := seed.atRisk.Deadline.Before(midnight)
-	all := []store.Message{seed.overdue, seed.complaint, seed.atRisk, today, closed}
-	cases := map[string][]store.Message{
+	all := []tongfa.Message{seed.overdue, seed.complaint, seed.atRisk, today, closed}
+	cases := map[string][]tongfa.Message{
 		"state=open":                      {seed.overdue, seed.complaint, seed.atRisk, today},
 		"state=closed":                    {closed},
 		"due=overdue":                     {seed.overdue},
@@ -207,7 +207,7 @@ func TestConsoleInboxFilters(t *testing.T) {
 		}
 		for _, m := range all {
 			listed := strings.Contains(body, `href="/inbox/`+itoa(m.ID)+`"`)
-			if listed != slices.ContainsFunc(want, func(w store.Message) bool { return w.ID == m.ID }) {
+			if listed != slices.ContainsFunc(want, func(w tongfa.Message) bool { return w.ID == m.ID }) {
 				t.Errorf("/inbox?%s lists message %d (%s): %v", query, m.ID, m.Body, listed)
 			}
 		}

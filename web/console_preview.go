@@ -9,7 +9,6 @@ import (
 	"github.com/tongfa/tongfa/connectors"
 	"github.com/tongfa/tongfa/connectors/render"
 	"github.com/tongfa/tongfa/items"
-	"github.com/tongfa/tongfa/store"
 )
 
 // previewLink stands in for the item's website URL, which exists only once
@@ -51,13 +50,13 @@ func (s *Server) previews(ctx context.Context, itemID int64, c tongfa.Content) [
 	}
 	if len(out) == 0 {
 		for _, pl := range previewPlatforms {
-			out = append(out, s.preview(itemID, c, &store.Account{Platform: pl}))
+			out = append(out, s.preview(itemID, c, &tongfa.Account{Platform: pl}))
 		}
 	}
 	return out
 }
 
-func (s *Server) preview(itemID int64, c tongfa.Content, a *store.Account) channelPreview {
+func (s *Server) preview(itemID int64, c tongfa.Content, a *tongfa.Account) channelPreview {
 	pv := channelPreview{Label: a.Platform.Label(), AccountName: a.Name, Platform: a.Platform}
 	p, err := render.For(a.Platform, itemID, c, previewLink, a.Settings)
 	if err != nil {

@@ -62,7 +62,7 @@ func (s *Server) consoleRequests(w http.ResponseWriter, r *http.Request, v *view
 }
 
 type accountChangeView struct {
-	Account  *store.Account
+	Account  *tongfa.Account
 	UnitName string
 	Managers string // JSON, kept as it is by the change form
 	Settings string // JSON, kept as it is by the change form

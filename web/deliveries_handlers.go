@@ -14,7 +14,7 @@ import (
 
 // deliveryView is one row of GET /items/{id}/deliveries.
 type deliveryView struct {
-	store.Delivery
+	tongfa.Delivery
 	AccountName   string `json:"account_name"`
 	PlatformLabel string `json:"platform_label"`
 }
@@ -134,7 +134,7 @@ func (s *Server) adminOfItem(ctx context.Context, p *access.Principal, itemID in
 	return nil
 }
 
-func (s *Server) applyDeliveryAction(ctx context.Context, p *access.Principal, d *store.Delivery, action, reason string) error {
+func (s *Server) applyDeliveryAction(ctx context.Context, p *access.Principal, d *tongfa.Delivery, action, reason string) error {
 	from, to := []tongfa.DeliveryState{tongfa.DeliveryFailed}, tongfa.DeliveryQueued
 	if action == "abandon" {
 		from = []tongfa.DeliveryState{tongfa.DeliveryFailed, tongfa.DeliveryPending, tongfa.DeliveryQueued, tongfa.DeliveryUnconfirmed}

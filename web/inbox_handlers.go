@@ -7,7 +7,6 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/tongfa/tongfa"
-	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/workday"
 )
@@ -52,7 +51,7 @@ func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
 const stateOpen = "open"
 
 // openStates are the states stateOpen stands for.
-var openStates = []string{inbox.StateNew, inbox.StateAssigned}
+var openStates = []tongfa.MessageState{tongfa.MessageNew, tongfa.MessageAssigned}
 
 // inboxFilter reads the filter GET /api/v1/inbox and the console's /inbox
 // share: state (one state, or "open" for new and assigned), class, due
@@ -66,7 +65,7 @@ func inboxFilter(r *http.Request, now time.Time) (store.MessageFilter, error) {
 	if err = firstErr(err, err2, err3); err != nil {
 		return store.MessageFilter{}, err
 	}
-	f := store.MessageFilter{State: q.Get("state"), Class: q.Get("class"), BeforeID: int64(before), Limit: limit}
+	f := store.MessageFilter{State: tongfa.MessageState(q.Get("state")), Class: q.Get("class"), BeforeID: int64(before), Limit: limit}
 	if f.State == stateOpen {
 		f.State, f.States = "", openStates
 	}

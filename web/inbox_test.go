@@ -23,7 +23,7 @@ func TestInboxThroughTheHub(t *testing.T) {
 	h := setup(t)
 	ctx := context.Background()
 	const secret = "hook-secret"
-	acc := &store.Account{UnitID: h.unitA.ID, Platform: tongfa.PlatformWebsite, Name: "甲局网站", APIBase: "http://127.0.0.1:9"}
+	acc := &tongfa.Account{UnitID: h.unitA.ID, Platform: tongfa.PlatformWebsite, Name: "甲局网站", APIBase: "http://127.0.0.1:9"}
 	creds, _ := json.Marshal(map[string]string{"api_key": "k", "webhook_secret": secret})
 	err := h.db.InTx(ctx, func(tx *store.Tx) error {
 		return tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) { return h.srv.Box.Seal(creds, registry.AccountAAD(id)), nil })

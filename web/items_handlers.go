@@ -98,9 +98,6 @@ func (s *Server) handleListItems(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, itemList{Items: list, Page: f.Page, PerPage: f.PerPage, Total: total})
 }
 
-var itemStates = map[string]bool{"": true, "draft": true, "in_review": true, "approved": true, "publishing": true,
-	"published": true, "rejected": true, "withdrawn": true}
-
 func itemFilter(r *http.Request) (store.ItemFilter, error) {
 	q := r.URL.Query()
 	var f store.ItemFilter
@@ -111,7 +108,7 @@ func itemFilter(r *http.Request) (store.ItemFilter, error) {
 	if f.PerPage, err = queryInt(r, "per_page", 20, 100); err != nil {
 		return f, err
 	}
-	if !itemStates[q.Get("state")] {
+	if st := tongfa.ItemState(q.Get("state")); st != "" && !st.Valid() {
 		return f, &tongfa.Error{Code: tongfa.EInvalid, Message: "查询参数不正确", Fields: map[string]string{"state": "未知的稿件状态"}}
 	}
 	f.State, f.Category, f.Urgency, f.Query = tongfa.ItemState(q.Get("state")), q.Get("category"), tongfa.Urgency(q.Get("urgency")), q.Get("q")

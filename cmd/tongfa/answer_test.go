@@ -11,7 +11,6 @@ import (
 	"github.com/tongfa/tongfa/connectors/sim"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/queue/queuetest"
-	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/store/storetest"
 )
 
@@ -50,7 +49,7 @@ func TestAnswerThroughTheHub(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ans.State == store.AnswerSent && ans.DisclosureState == store.DisclosureDone {
+		if ans.State == tongfa.AnswerSent && ans.DisclosureState == tongfa.DisclosureDone {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -61,7 +60,7 @@ func TestAnswerThroughTheHub(t *testing.T) {
 	if rs := env.Sim.Replies(); len(rs) != 1 || rs[0].Received != 1 || rs[0].Target != strconv.FormatInt(in.ID, 10) {
 		t.Fatalf("replies on the app: %+v", rs)
 	}
-	if m2, _ := db.Message(ctx, ms[0].ID); m2.State != inbox.StateAnswered || m2.AnsweredAt == nil {
+	if m2, _ := db.Message(ctx, ms[0].ID); m2.State != tongfa.MessageAnswered || m2.AnsweredAt == nil {
 		t.Fatalf("message %+v", m2)
 	}
 }

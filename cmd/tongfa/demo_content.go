@@ -53,7 +53,7 @@ func seedDemoChannels(ctx context.Context, m *Main, simURL string) error {
 	}
 	var targets []int64
 	for _, a := range demoAccounts {
-		acc := &store.Account{UnitID: office.ID, Platform: a.platform, Name: a.name, APIBase: simURL + a.path,
+		acc := &tongfa.Account{UnitID: office.ID, Platform: a.platform, Name: a.name, APIBase: simURL + a.path,
 			Settings: map[string]string{"author": "示范市人民政府办公室"}}
 		creds, _ := json.Marshal(a.creds)
 		err := m.DB.InTx(ctx, func(tx *store.Tx) error {
@@ -156,7 +156,7 @@ var demoMessages = []struct {
 // answer waiting for the reviewer. Weibo comments need a status, which the
 // demo items have not reached yet, so the Weibo one exists only in Tongfa.
 func seedDemoMessages(ctx context.Context, m *Main, accounts []int64, simURL string, as func(string) (*access.Principal, error)) error {
-	byPlatform := map[tongfa.Platform]*store.Account{}
+	byPlatform := map[tongfa.Platform]*tongfa.Account{}
 	for _, id := range accounts {
 		a, err := m.DB.Account(ctx, id)
 		if err != nil {

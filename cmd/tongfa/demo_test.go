@@ -6,8 +6,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/connectors/sim"
-	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/store/storetest"
 )
 
@@ -38,7 +38,7 @@ func TestDemoSeeds(t *testing.T) {
 	}
 	var items, messages, pending int
 	db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM messages),
-		(SELECT count(*) FROM answers WHERE state = $1)`, store.AnswerPending).Scan(&items, &messages, &pending)
+		(SELECT count(*) FROM answers WHERE state = $1)`, tongfa.AnswerPending).Scan(&items, &messages, &pending)
 	if items != len(demoItems) || messages != len(demoMessages) || pending != 1 {
 		t.Fatalf("demo: %d items, %d messages, %d answers to sign", items, messages, pending)
 	}

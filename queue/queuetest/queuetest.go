@@ -31,12 +31,12 @@ type Env struct {
 	SimURL   string
 	Unit     *tongfa.Unit
 	Author   *tongfa.User
-	Accounts map[tongfa.Platform]*store.Account
+	Accounts map[tongfa.Platform]*tongfa.Account
 }
 
 // Accounts creates the four accounts of unit on the simulator at simURL,
 // with generous rate limits so tests measure the pipeline, not the limiter.
-func Accounts(t testing.TB, db *store.DB, box *secret.Box, unit int64, simURL string) map[tongfa.Platform]*store.Account {
+func Accounts(t testing.TB, db *store.DB, box *secret.Box, unit int64, simURL string) map[tongfa.Platform]*tongfa.Account {
 	t.Helper()
 	ctx := context.Background()
 	specs := []struct {
@@ -51,9 +51,9 @@ func Accounts(t testing.TB, db *store.DB, box *secret.Box, unit int64, simURL st
 			"refresh_token": fmt.Sprintf("refresh-wbtok-%d", unit), "app_key": "k", "app_secret": "s"}},
 		{tongfa.PlatformApp, "示范市民通 App", "/app", map[string]string{"hmac_secret": sim.AppSecret}},
 	}
-	out := map[tongfa.Platform]*store.Account{}
+	out := map[tongfa.Platform]*tongfa.Account{}
 	for _, sp := range specs {
-		a := &store.Account{UnitID: unit, Platform: sp.p, Name: sp.name, APIBase: simURL + sp.base,
+		a := &tongfa.Account{UnitID: unit, Platform: sp.p, Name: sp.name, APIBase: simURL + sp.base,
 			Settings: map[string]string{"rate_per_minute": "100000"}}
 		creds, _ := json.Marshal(sp.creds)
 		err := db.InTx(ctx, func(tx *store.Tx) error {
@@ -133,11 +133,11 @@ func (e *Env) Approve(t testing.TB, title string, urgent bool) (*tongfa.Item, []
 
 // Wait polls until every delivery of items is done or timeout passes, and
 // returns the deliveries.
-func (e *Env) Wait(t testing.TB, timeout time.Duration, items ...int64) []store.Delivery {
+func (e *Env) Wait(t testing.TB, timeout time.Duration, items ...int64) []tongfa.Delivery {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
-		var all []store.Delivery
+		var all []tongfa.Delivery
 		open := 0
 		for _, id := range items {
 			ds, err := e.DB.ItemDeliveries(context.Background(), id)

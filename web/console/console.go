@@ -67,8 +67,8 @@ var Funcs = template.FuncMap{
 		}
 		return t.In(China).Format("2006-01-02T15:04")
 	},
-	"stateLabel":    func(s tongfa.ItemState) string { return label(itemStates, string(s)) },
-	"deliveryLabel": func(s tongfa.DeliveryState) string { return label(deliveryStates, string(s)) },
+	"stateLabel":    func(s tongfa.ItemState) string { return s.Label() },
+	"deliveryLabel": func(s tongfa.DeliveryState) string { return s.Label() },
 	"levelLabel":    func(s string) string { return label(findingLevels, s) },
 	"kindLabel":     func(s string) string { return label(findingKinds, s) },
 	"fieldLabel":    func(s string) string { return label(fieldNames, s) },
@@ -77,7 +77,7 @@ var Funcs = template.FuncMap{
 	"importanceLabel": func(s tongfa.Importance) string {
 		return label(map[string]string{"routine": "一般", "important": "重要", "major": "重大敏感"}, string(s))
 	},
-	"accountStatus": func(s string) string { return label(accountStates, s) },
+	"accountStatus": func(s tongfa.AccountStatus) string { return s.Label() },
 	"remaining":     remaining,
 	"add":           func(a, b int) int { return a + b },
 	"categories": func() []Option {
@@ -88,6 +88,23 @@ var Funcs = template.FuncMap{
 
 // Option is one choice of a select.
 type Option struct{ Value, Label string }
+
+// Labelled is a domain value with a Chinese label (item, delivery, message
+// and answer states).
+type Labelled interface {
+	~string
+	Label() string
+}
+
+// Options turns a list of domain values into select choices, labelled by
+// the domain itself so the console has one list of labels.
+func Options[T Labelled](list []T) []Option {
+	out := make([]Option, 0, len(list))
+	for _, v := range list {
+		out = append(out, Option{Value: string(v), Label: v.Label()})
+	}
+	return out
+}
 
 func label(m map[string]string, k string) string {
 	if l, ok := m[k]; ok {
@@ -108,14 +125,6 @@ func remaining(seconds int64) string {
 	}
 	return fmt.Sprintf("%s %d 分钟", prefix, m)
 }
-
-var itemStates = map[string]string{"draft": "草稿", "in_review": "审核中", "approved": "已审签", "publishing": "发布中",
-	"published": "已发布", "rejected": "已退回", "withdrawn": "已撤回"}
-
-var deliveryStates = map[string]string{"pending": "待投递", "queued": "排队中", "sending": "投递中", "unconfirmed": "待核实",
-	"delivered": "已发布", "failed": "失败", "abandoned": "已放弃", "withdrawn": "已撤回"}
-
-var accountStates = map[string]string{"requested": "待开设", "active": "在用", "suspended": "已暂停", "closed": "已注销"}
 
 var findingLevels = map[string]string{"block": "必须修改", "review": "需审核关注", "notice": "提示"}
 

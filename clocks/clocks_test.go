@@ -11,8 +11,8 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/clocks"
+	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/queue/queuetest"
-	"github.com/tongfa/tongfa/review"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/store/storetest"
 	"github.com/tongfa/tongfa/workday"
@@ -29,7 +29,7 @@ func setup(t *testing.T) *fixture {
 	db := storetest.New(t)
 	env := queuetest.New(t, db)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := &clocks.Service{DB: db, Calendar: workday.Default, Log: log, Notify: &review.Notifier{DB: db, Log: log}}
+	svc := &clocks.Service{DB: db, Calendar: workday.Default, Log: log, Notify: &notify.Notifier{DB: db, Log: log}}
 	return &fixture{Env: env, svc: svc, ctx: context.Background()}
 }
 

@@ -9,7 +9,6 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/notify"
-	"github.com/tongfa/tongfa/review"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/workday"
 )
@@ -18,7 +17,7 @@ import (
 type Service struct {
 	DB       *store.DB
 	Calendar func() *workday.Calendar
-	Notify   *review.Notifier
+	Notify   *notify.Notifier
 	Log      *slog.Logger
 	// Schedule asks the queue to run a check of item at `at` (asynq
 	// ProcessAt with the given deterministic task id).

@@ -18,7 +18,7 @@ const TypeDeadlines = "inbox:deadlines"
 // reported at risk.
 const AtRisk = 0.75
 
-// UnitNotifier sends a unit's robot messages (review.Notifier).
+// UnitNotifier sends a unit's robot messages (notify.Notifier).
 type UnitNotifier interface {
 	Unit(ctx context.Context, unitID int64, m notify.Message)
 }

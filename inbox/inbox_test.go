@@ -28,7 +28,6 @@ import (
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/redisconn/redistest"
-	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/store"
@@ -140,7 +139,7 @@ func newEnv(t testing.TB) *env {
 		for _, sp := range specs {
 			a := &tongfa.Account{UnitID: e.unit.ID, Platform: sp.p, Name: "示范" + sp.p.Label(), APIBase: e.simURL + sp.base}
 			b, _ := json.Marshal(sp.creds)
-			if err := tx.CreateAccount(ctx, a, func(id int64) ([]byte, error) { return e.box.Seal(b, registry.AccountAAD(id)), nil }); err != nil {
+			if err := tx.CreateAccount(ctx, a, func(id int64) ([]byte, error) { return e.box.Seal(b, connectors.AccountAAD(id)), nil }); err != nil {
 				return err
 			}
 			e.accounts[sp.p] = a
@@ -565,7 +564,7 @@ func (e *env) publishWeChat(t testing.TB, reg *all.Registry) string {
 	t.Helper()
 	ctx := context.Background()
 	acc := e.accounts[tongfa.PlatformWeChat]
-	cacc, err := registry.Connect(e.box, acc)
+	cacc, err := connectors.Connect(e.box, acc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -599,13 +598,13 @@ func (e *env) publishWeibo(t testing.TB, reg *all.Registry) (*tongfa.Account, st
 	b, _ := json.Marshal(creds)
 	acc := &tongfa.Account{UnitID: e.unit.ID, Platform: tongfa.PlatformWeibo, Name: "示范微博", APIBase: e.simURL + "/weibo"}
 	err := e.db.InTx(ctx, func(tx *store.Tx) error {
-		return tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) { return e.box.Seal(b, registry.AccountAAD(id)), nil })
+		return tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) { return e.box.Seal(b, connectors.AccountAAD(id)), nil })
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.accounts[tongfa.PlatformWeibo] = acc
-	cacc, err := registry.Connect(e.box, acc)
+	cacc, err := connectors.Connect(e.box, acc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,8 +24,8 @@ import (
 	"github.com/silenceper/wechat/v2/officialaccount/message"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/connectors"
 	"github.com/tongfa/tongfa/group"
-	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/secret"
 )
 
@@ -79,7 +79,7 @@ func (in *Intake) account(ctx context.Context, id int64, platform tongfa.Platfor
 	if err != nil || acc.Platform != platform || acc.Status != "active" {
 		return nil, nil, refuse(http.StatusNotFound, "not_found", "账号不存在或未启用")
 	}
-	creds, err := registry.Open(in.Box, acc)
+	creds, err := connectors.Credentials(in.Box, acc)
 	if err != nil {
 		return nil, nil, fmt.Errorf("inbox: account %d credentials: %w", id, err)
 	}

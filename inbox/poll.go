@@ -11,7 +11,6 @@ import (
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/connectors"
 	"github.com/tongfa/tongfa/connectors/weibo"
-	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/secret"
 )
 
@@ -78,7 +77,7 @@ func (p *Poller) Poll(ctx context.Context) (int, error) {
 
 // PollAccount reads one account until it is up to date.
 func (p *Poller) PollAccount(ctx context.Context, acc *tongfa.Account) (int, error) {
-	cacc, err := registry.Connect(p.Box, acc)
+	cacc, err := connectors.Connect(p.Box, acc)
 	if err != nil {
 		return 0, err
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/connectors"
 	"github.com/tongfa/tongfa/notify"
-	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/store"
@@ -205,7 +204,7 @@ func (s *Sender) connect(ctx context.Context, accountID int64) (connectors.Accou
 	if err != nil {
 		return connectors.Account{}, err
 	}
-	return registry.Connect(s.Box, sa)
+	return connectors.Connect(s.Box, sa)
 }
 
 // DisclosureColumn is the website column disclosures go to unless the

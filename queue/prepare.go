@@ -9,7 +9,6 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/connectors"
-	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/store"
 )
 
@@ -20,7 +19,7 @@ func (a *attempt) prepare(dc *store.DeliveryContext) (*connectors.Post, connecto
 	if acc.Status != "active" {
 		return nil, nil, tongfa.Errorf(tongfa.EInvalidState, "账号「%s」当前不可用（%s）", acc.Name, acc.Status)
 	}
-	cacc, err := registry.Connect(a.w.Box, acc)
+	cacc, err := connectors.Connect(a.w.Box, acc)
 	if err != nil {
 		return nil, nil, &tongfa.Error{Code: tongfa.EInternal, Message: "无法解密账号凭据，请检查服务器密钥", Err: err}
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/connectors"
-	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/store"
 )
 
@@ -47,7 +46,7 @@ func (w *Worker) HandleWithdraw(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return err
 	}
-	cacc, err := registry.Connect(w.Box, acc)
+	cacc, err := connectors.Connect(w.Box, acc)
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}

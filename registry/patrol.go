@@ -12,7 +12,6 @@ import (
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/items"
 	"github.com/tongfa/tongfa/notify"
-	"github.com/tongfa/tongfa/review"
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/store"
 )
@@ -27,7 +26,7 @@ const PatrolWindow = 365 * 24 * time.Hour
 type Patrol struct {
 	DB      *store.DB
 	Checker *sensitive.Checker
-	Notify  *review.Notifier
+	Notify  *notify.Notifier
 	Log     *slog.Logger
 	Batch   int // items per progress update
 }

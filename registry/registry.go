@@ -5,7 +5,6 @@ package registry
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"sort"
 
@@ -149,35 +148,6 @@ func (s *Service) seal(aad []byte, creds map[string]string) []byte {
 	return s.Box.Seal(b, aad)
 }
 
-// AccountAAD binds sealed credentials to one account row.
-func AccountAAD(id int64) []byte { return fmt.Appendf(nil, "account:%d", id) }
-
-// Open decrypts an account's credentials for a connector.
-func Open(box *secret.Box, a *tongfa.Account) (map[string]string, error) {
-	if !a.HasCredentials() {
-		return map[string]string{}, nil
-	}
-	if box == nil {
-		return nil, fmt.Errorf("registry: account %d: no secret key configured", a.ID)
-	}
-	b, err := box.Open(a.Credentials, AccountAAD(a.ID))
-	if err != nil {
-		return nil, fmt.Errorf("registry: account %d: %w", a.ID, err)
-	}
-	var creds map[string]string
-	return creds, json.Unmarshal(b, &creds)
-}
-
-// Connect opens an account's credentials and returns the account as a
-// connector takes it.
-func Connect(box *secret.Box, a *tongfa.Account) (connectors.Account, error) {
-	creds, err := Open(box, a)
-	if err != nil {
-		return connectors.Account{}, err
-	}
-	return connectors.Account{ID: a.ID, Platform: a.Platform, Name: a.Name, APIBase: a.APIBase, Credentials: creds, Settings: a.Settings}, nil
-}
-
 // List returns the accounts of the units the principal may read.
 func (s *Service) List(ctx context.Context, p *access.Principal) ([]AccountView, error) {
 	list, err := s.DB.Accounts(ctx, p.Tree.Readable(p.User))
@@ -194,7 +164,7 @@ func (s *Service) List(ctx context.Context, p *access.Principal) ([]AccountView,
 func (s *Service) view(p *access.Principal, a tongfa.Account, creds map[string]string) *AccountView {
 	v := &AccountView{Account: a, UnitName: p.Tree.Name(a.UnitID), PlatformLabel: a.Platform.Label()}
 	if creds == nil && s.Box != nil && a.HasCredentials() {
-		creds, _ = Open(s.Box, &a)
+		creds, _ = connectors.Credentials(s.Box, &a)
 	}
 	v.CredentialKeys = keys(creds)
 	return v

@@ -11,8 +11,9 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/connectors"
+	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/registry"
-	"github.com/tongfa/tongfa/review"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/store/storetest"
@@ -138,7 +139,7 @@ func TestRotationKeepsEveryCredentialReadable(t *testing.T) {
 	robotSecret := "SECrobot-signing-secret-0004"
 	err := o.db.InTx(ctx, func(tx *store.Tx) error {
 		w := &store.RobotWebhook{UnitID: o.host.ID, Kind: "dingtalk", URL: "http://127.0.0.1:9/robot", Enabled: true}
-		return tx.CreateRobotWebhook(ctx, w, func(id int64) []byte { return o.svc.Box.Seal([]byte(robotSecret), review.RobotAAD(id)) })
+		return tx.CreateRobotWebhook(ctx, w, func(id int64) []byte { return o.svc.Box.Seal([]byte(robotSecret), notify.RobotAAD(id)) })
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -186,7 +187,7 @@ func TestRotationKeepsEveryCredentialReadable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := registry.Open(next, a)
+		got, err := connectors.Credentials(next, a)
 		if err != nil {
 			t.Fatalf("account %d under the new key: %v", id, err)
 		}
@@ -194,7 +195,7 @@ func TestRotationKeepsEveryCredentialReadable(t *testing.T) {
 		if fmt.Sprint(got) != fmt.Sprint(creds[p]) {
 			t.Fatalf("account %d credentials %v, want %v", id, got, creds[p])
 		}
-		if _, err := registry.Open(o.svc.Box, a); err == nil {
+		if _, err := connectors.Credentials(o.svc.Box, a); err == nil {
 			t.Fatalf("account %d still opens under the old key", id)
 		}
 	}
@@ -202,7 +203,7 @@ func TestRotationKeepsEveryCredentialReadable(t *testing.T) {
 	if err != nil || len(robots) != 1 {
 		t.Fatalf("robots %v %v", robots, err)
 	}
-	if b, err := next.Open(robots[0].Secret, review.RobotAAD(robots[0].ID)); err != nil || string(b) != robotSecret {
+	if b, err := next.Open(robots[0].Secret, notify.RobotAAD(robots[0].ID)); err != nil || string(b) != robotSecret {
 		t.Fatalf("robot secret under the new key: %q %v", b, err)
 	}
 	// The pending request's credentials open too: approving it under the
@@ -223,7 +224,7 @@ func TestRotationKeepsEveryCredentialReadable(t *testing.T) {
 		t.Fatalf("approve after rotation: %v %v", a, err)
 	}
 	stored, _ := o.db.Account(ctx, a.ID)
-	if got, err := registry.Open(next, stored); err != nil || got["hmac_secret"] != secrets["app"] {
+	if got, err := connectors.Credentials(next, stored); err != nil || got["hmac_secret"] != secrets["app"] {
 		t.Fatalf("approved account credentials %v %v", got, err)
 	}
 	audit, _ := o.db.ListAudit(ctx, store.AuditFilter{Action: "secrets.rotate"})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/connectors"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/workday"
 )
@@ -143,13 +144,13 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, q *store.AccountReque
 	case "open":
 		var seal func(int64) ([]byte, error)
 		if len(creds) > 0 {
-			seal = func(id int64) ([]byte, error) { return s.seal(AccountAAD(id), creds), nil }
+			seal = func(id int64) ([]byte, error) { return s.seal(connectors.AccountAAD(id), creds), nil }
 		}
 		err = tx.CreateAccount(ctx, a, seal)
 	case "change":
 		a.ID = *q.AccountID
 		if err = tx.UpdateAccount(ctx, a); err == nil && len(creds) > 0 {
-			err = tx.SetAccountCredentials(ctx, a.ID, s.seal(AccountAAD(a.ID), creds))
+			err = tx.SetAccountCredentials(ctx, a.ID, s.seal(connectors.AccountAAD(a.ID), creds))
 		}
 	case "close":
 		a.ID, a.Status = *q.AccountID, "closed"

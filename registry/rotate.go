@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/tongfa/tongfa/review"
+	"github.com/tongfa/tongfa/connectors"
+	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/store"
 )
@@ -18,7 +19,7 @@ func RotateKey(ctx context.Context, db *store.DB, old, next *secret.Box) (int, e
 		rows := []struct {
 			table string
 			aad   func(int64) []byte
-		}{{"accounts", AccountAAD}, {"account_requests", RequestAAD}, {"robot_webhooks", review.RobotAAD}}
+		}{{"accounts", connectors.AccountAAD}, {"account_requests", RequestAAD}, {"robot_webhooks", notify.RobotAAD}}
 		for _, r := range rows {
 			k, err := reseal(ctx, tx, r.table, r.aad, old, next)
 			if err != nil {

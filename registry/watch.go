@@ -74,7 +74,7 @@ func (s *Service) TokenSweep(ctx context.Context, weibo TokenExpiry, now time.Ti
 		if a.Platform != tongfa.PlatformWeibo {
 			continue
 		}
-		cacc, err := Connect(s.Box, &a)
+		cacc, err := connectors.Connect(s.Box, &a)
 		if err != nil {
 			continue // reported when a delivery needs them
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/store"
 )
 
@@ -38,7 +39,7 @@ type Service struct {
 	// Replace withdraws the posts of earlier versions once a correction is
 	// approved.
 	Replace func(ctx context.Context, deliveryIDs []int64) error
-	Notify  *Notifier
+	Notify  *notify.Notifier
 	Log     *slog.Logger
 	Working func(from, to time.Time) time.Duration // working time between instants
 }

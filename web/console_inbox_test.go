@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/connectors"
 	"github.com/tongfa/tongfa/inbox"
-	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/web/console"
 )
@@ -40,7 +40,7 @@ func seedInbox(t *testing.T, h *harness) inboxSeed {
 	acc := &tongfa.Account{UnitID: h.unitA.ID, Platform: tongfa.PlatformWebsite, Name: "甲局门户网站", APIBase: "http://127.0.0.1:9"}
 	creds, _ := json.Marshal(map[string]string{"api_key": "k", "webhook_secret": "hook-secret"})
 	err := h.db.InTx(ctx, func(tx *store.Tx) error {
-		return tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) { return h.srv.Box.Seal(creds, registry.AccountAAD(id)), nil })
+		return tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) { return h.srv.Box.Seal(creds, connectors.AccountAAD(id)), nil })
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"github.com/tongfa/tongfa"
-	"github.com/tongfa/tongfa/review"
+	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/store"
 )
 
@@ -36,7 +36,7 @@ func (s *Server) handleCreateRobot(w http.ResponseWriter, r *http.Request) {
 	rw := &store.RobotWebhook{UnitID: req.UnitID, Kind: req.Kind, URL: req.URL}
 	var seal func(int64) []byte
 	if req.Secret != "" {
-		seal = func(id int64) []byte { return s.Box.Seal([]byte(req.Secret), review.RobotAAD(id)) }
+		seal = func(id int64) []byte { return s.Box.Seal([]byte(req.Secret), notify.RobotAAD(id)) }
 	}
 	err := s.DB.InTx(r.Context(), func(tx *store.Tx) error {
 		if err := tx.CreateRobotWebhook(r.Context(), rw, seal); err != nil {

@@ -83,7 +83,7 @@ func New(cfg config.Config, db *store.DB, rdb redis.UniversalClient, checker *se
 		units:    &unitCache{db: db, ttl: 5 * time.Second},
 	}
 	s.Review = &review.Service{DB: db, Check: items.ReviewChecker{C: checker}, Log: logger,
-		Notify: &review.Notifier{DB: db, Robots: notify.NewSender(), Box: box, Log: logger}}
+		Notify: &notify.Notifier{DB: db, Robots: notify.NewSender(), Box: box, Log: logger}}
 	s.Items.Revised = s.Review.Revised
 	s.Calendar = &clocks.Calendars{DB: db}
 	s.Registry.Calendar, s.Registry.Sessions = s.Calendar.Current, s.Sessions

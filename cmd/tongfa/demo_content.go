@@ -12,10 +12,10 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/connectors"
 	"github.com/tongfa/tongfa/connectors/sim"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
-	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/review"
 	"github.com/tongfa/tongfa/store"
 )
@@ -58,7 +58,7 @@ func seedDemoChannels(ctx context.Context, m *Main, simURL string) error {
 		creds, _ := json.Marshal(a.creds)
 		err := m.DB.InTx(ctx, func(tx *store.Tx) error {
 			if err := tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) {
-				return m.Server.Box.Seal(creds, registry.AccountAAD(id)), nil
+				return m.Server.Box.Seal(creds, connectors.AccountAAD(id)), nil
 			}); err != nil {
 				return err
 			}

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/connectors"
 	"github.com/tongfa/tongfa/connectors/sim"
-	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/store"
 )
@@ -57,7 +57,7 @@ func Accounts(t testing.TB, db *store.DB, box *secret.Box, unit int64, simURL st
 			Settings: map[string]string{"rate_per_minute": "100000"}}
 		creds, _ := json.Marshal(sp.creds)
 		err := db.InTx(ctx, func(tx *store.Tx) error {
-			return tx.CreateAccount(ctx, a, func(id int64) ([]byte, error) { return box.Seal(creds, registry.AccountAAD(id)), nil })
+			return tx.CreateAccount(ctx, a, func(id int64) ([]byte, error) { return box.Seal(creds, connectors.AccountAAD(id)), nil })
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -1,4 +1,4 @@
-package review
+package notify
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
-	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/store"
 )
@@ -16,7 +15,7 @@ import (
 // with the change) and through the unit's group robots (after commit).
 type Notifier struct {
 	DB     *store.DB
-	Robots *notify.Sender
+	Robots *Sender
 	Box    *secret.Box
 	Log    *slog.Logger
 	// Wait, when set, is called with the goroutine that sends to robots;
@@ -27,10 +26,10 @@ type Notifier struct {
 // Pending announces a level waiting for signature to the unit's robots.
 func (n *Notifier) Pending(ctx context.Context, it *tongfa.Item, level int, role tongfa.Role, signers []int64) {
 	title := "待审签稿件"
-	if urgent(it) {
+	if it.Version.Content.Urgency == tongfa.UrgencyUrgent {
 		title = "【紧急】待审签稿件"
 	}
-	n.Unit(ctx, it.UnitID, notify.Message{Title: title,
+	n.Unit(ctx, it.UnitID, Message{Title: title,
 		Text: fmt.Sprintf("稿件「%s」（第 %d 级）待%s审签，共 %d 人可签。", it.Version.Content.Title, level, role.Label(), len(signers))})
 }
 
@@ -40,7 +39,7 @@ func (n *Notifier) Author(ctx context.Context, it *tongfa.Item, kind, msg string
 		return
 	}
 	err := n.DB.InTx(ctx, func(tx *store.Tx) error {
-		return tx.Notify(ctx, []int64{it.AuthorID}, &it.ID, kind, urgent(it), msg)
+		return tx.Notify(ctx, []int64{it.AuthorID}, &it.ID, kind, it.Version.Content.Urgency == tongfa.UrgencyUrgent, msg)
 	})
 	if err != nil {
 		n.Log.Warn("notify author", slog.Int64("item_id", it.ID), slog.Any("error", err))
@@ -49,7 +48,7 @@ func (n *Notifier) Author(ctx context.Context, it *tongfa.Item, kind, msg string
 
 // Unit sends m to every enabled robot of a unit, in the background with a
 // bounded time: an alert must never hold up the work that raised it.
-func (n *Notifier) Unit(ctx context.Context, unitID int64, m notify.Message) {
+func (n *Notifier) Unit(ctx context.Context, unitID int64, m Message) {
 	if n == nil || n.Robots == nil {
 		return
 	}
@@ -73,8 +72,8 @@ func (n *Notifier) Unit(ctx context.Context, unitID int64, m notify.Message) {
 	go send()
 }
 
-func (n *Notifier) robot(r store.RobotWebhook) notify.Robot {
-	out := notify.Robot{Kind: r.Kind, URL: r.URL}
+func (n *Notifier) robot(r store.RobotWebhook) Robot {
+	out := Robot{Kind: r.Kind, URL: r.URL}
 	if len(r.Secret) > 0 && n.Box != nil {
 		if b, err := n.Box.Open(r.Secret, RobotAAD(r.ID)); err == nil {
 			out.Secret = string(b)

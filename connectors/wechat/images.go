@@ -87,10 +87,7 @@ func (c *Client) uploadImage(ctx context.Context, a *account, src string) (strin
 	if err != nil {
 		return "", err
 	}
-	var res struct {
-		util.CommonError
-		URL string `json:"url"`
-	}
+	var hosted string
 	err = a.retryToken("uploadimg", func() error {
 		tok, err := a.token.GetAccessTokenContext(ctx)
 		if err != nil {
@@ -100,9 +97,17 @@ func (c *Client) uploadImage(ctx context.Context, a *account, src string) (strin
 		if err != nil {
 			return err
 		}
-		return util.DecodeWithError(raw, &res, "UploadImage")
+		// Decoded afresh each time: an answer without errcode would leave
+		// the refused token's errcode in a reused struct.
+		var res struct {
+			util.CommonError
+			URL string `json:"url"`
+		}
+		err = util.DecodeWithError(raw, &res, "UploadImage")
+		hosted = res.URL
+		return err
 	})
-	return res.URL, err
+	return hosted, err
 }
 
 // fetch downloads an image the article references (at most 5 MB).

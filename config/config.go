@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -35,6 +36,10 @@ type Config struct {
 	DictDir         string        // TONGFA_DICT_DIR: extra dictionaries loaded at start
 	Lease           time.Duration // TONGFA_DELIVERY_LEASE: how long a silent worker keeps a delivery
 	PlatformTimeout time.Duration // TONGFA_PLATFORM_TIMEOUT: one call to a platform API
+	// MediaHosts (TONGFA_MEDIA_HOSTS, comma-separated host or host:port)
+	// may serve the images content refers to from internal addresses,
+	// which are refused for every other host (connectors/media).
+	MediaHosts []string
 }
 
 // Default returns the documented defaults (DESIGN.md, "The stable surface").
@@ -94,6 +99,27 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DictDir, "dict-dir", c.DictDir, "directory of extra .tsv dictionaries (TONGFA_DICT_DIR)")
 	fs.DurationVar(&c.Lease, "delivery-lease", c.Lease, "how long a silent worker keeps a delivery (TONGFA_DELIVERY_LEASE)")
 	fs.DurationVar(&c.PlatformTimeout, "platform-timeout", c.PlatformTimeout, "timeout of one platform API call (TONGFA_PLATFORM_TIMEOUT)")
+	fs.Var((*hostList)(&c.MediaHosts), "media-hosts", "comma-separated hosts or host:port allowed to serve content images from internal addresses (TONGFA_MEDIA_HOSTS)")
+}
+
+// hostList is a comma-separated list flag.
+type hostList []string
+
+func (h *hostList) String() string {
+	if h == nil {
+		return ""
+	}
+	return strings.Join(*h, ",")
+}
+
+func (h *hostList) Set(v string) error {
+	*h = nil
+	for _, e := range strings.Split(v, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			*h = append(*h, e)
+		}
+	}
+	return nil
 }
 
 func (c *Config) fromEnv(getenv func(string) string) error {
@@ -110,6 +136,9 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 	str("TONGFA_LOG_LEVEL", &c.LogLevel)
 	str("TONGFA_LOG_FORMAT", &c.LogFormat)
 	str("TONGFA_DICT_DIR", &c.DictDir)
+	if v := getenv("TONGFA_MEDIA_HOSTS"); v != "" {
+		(*hostList)(&c.MediaHosts).Set(v) //nolint:errcheck // never fails
+	}
 	var errs []error
 	parse := func(key string, set func(string) error) {
 		if v := getenv(key); v != "" {
@@ -158,7 +187,31 @@ func (c Config) Validate() error {
 	check(c.SessionIdle > 0 && c.SessionMax >= c.SessionIdle, "session idle %s must be positive and not above max %s", c.SessionIdle, c.SessionMax)
 	check(c.Concurrency > 0, "worker concurrency must be positive")
 	check(c.PlatformTimeout > 0 && c.Lease > 2*c.PlatformTimeout, "delivery lease %s must exceed twice the platform timeout %s", c.Lease, c.PlatformTimeout)
+	for _, h := range c.MediaHosts {
+		check(validHost(h), "media host %q must be a host or host:port (no scheme, path or wildcard; internationalised names in their xn-- form)", h)
+	}
 	return errors.Join(errs...)
+}
+
+// validHost accepts a host name or an IP address, with or without a port:
+// what the media rules compare with the host a URL names.
+func validHost(e string) bool {
+	h, p, err := net.SplitHostPort(e)
+	if err != nil {
+		h, p = strings.TrimSuffix(strings.TrimPrefix(e, "["), "]"), ""
+	}
+	if n, err := strconv.Atoi(p); p != "" && (err != nil || n < 1 || n > 65535) {
+		return false
+	}
+	if _, err := netip.ParseAddr(h); err == nil {
+		return true
+	}
+	for _, r := range h {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_') {
+			return false
+		}
+	}
+	return h != "" && h != "."
 }
 
 // RequireSecretKey is for commands that store or read platform credentials.
@@ -213,6 +266,7 @@ func (c Config) Redacted() [][2]string {
 		{"TONGFA_DICT_DIR", c.DictDir},
 		{"TONGFA_DELIVERY_LEASE", c.Lease.String()},
 		{"TONGFA_PLATFORM_TIMEOUT", c.PlatformTimeout.String()},
+		{"TONGFA_MEDIA_HOSTS", strings.Join(c.MediaHosts, ",")},
 	}
 }
 

@@ -66,3 +66,32 @@ func TestRedactedHidesSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestMediaHosts(t *testing.T) {
+	c, _, err := Load("t", env(map[string]string{"TONGFA_MEDIA_HOSTS": " img.office.gov.cn, 10.0.0.8:8080 ,,[fd00::1]:443"}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.MediaHosts, "|"); got != "img.office.gov.cn|10.0.0.8:8080|[fd00::1]:443" {
+		t.Fatalf("media hosts %q", got)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	c, _, _ = Load("t", env(map[string]string{"TONGFA_MEDIA_HOSTS": "a.example"}), []string{"--media-hosts", "b.example,::1"})
+	if got := strings.Join(c.MediaHosts, "|"); got != "b.example|::1" {
+		t.Fatalf("the flag must replace the environment: %q", got)
+	}
+	for _, kv := range c.Redacted() {
+		if kv[0] == "TONGFA_MEDIA_HOSTS" && kv[1] != "b.example,::1" {
+			t.Fatalf("tongfa config prints %q", kv[1])
+		}
+	}
+	for _, bad := range []string{"http://img.example", "img.example/path", "*.gov.cn", "img.example:http", "img.example:70000", "图片.政府.cn", "."} {
+		c := Default()
+		c.MediaHosts = []string{bad}
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "media host") {
+			t.Errorf("%q accepted: %v", bad, err)
+		}
+	}
+}

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"slices"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/auth"
+	"github.com/tongfa/tongfa/config"
 	"github.com/tongfa/tongfa/connectors/sim"
 	"github.com/tongfa/tongfa/store"
 )
@@ -62,7 +64,7 @@ func runDemo(ctx context.Context, st Stdio, args []string) error {
 	simCtx, stopSim := context.WithCancel(ctx)
 	defer stopSim()
 	go serveSim(simCtx, ln, sim.New(1)) //nolint:errcheck // stops with the demo
-	m := NewMain(cfg, cfg.Logger())
+	m := NewMain(withSimulatorImages(cfg, ln.Addr().String()), cfg.Logger())
 	m.Serve, m.Work = true, true
 	if err := m.Open(ctx); err != nil {
 		return err
@@ -77,6 +79,15 @@ func runDemo(ctx context.Context, st Stdio, args []string) error {
 	}
 	fmt.Fprintf(st.Out, "\nTongfa demo: open %s/ (Ctrl-C stops it)\nPlatform simulators: http://%s/_sim/posts\n", cfg.BaseURL(), ln.Addr())
 	return runMain(ctx, m)
+}
+
+// withSimulatorImages allows the simulators' address as an image host, as
+// an office allows its own image server: the demo's images are served by
+// them from this machine, which the media rules refuse otherwise
+// (connectors/media).
+func withSimulatorImages(cfg config.Config, simAddr string) config.Config {
+	cfg.MediaHosts = append(slices.Clip(cfg.MediaHosts), simAddr)
+	return cfg
 }
 
 // seedDemo creates the demo office once and prints the generated passwords.

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/connectors"
+	"github.com/tongfa/tongfa/connectors/connectortest"
 	"github.com/tongfa/tongfa/connectors/sim"
 	"github.com/tongfa/tongfa/store/storetest"
 )
@@ -44,5 +46,28 @@ func TestDemoSeeds(t *testing.T) {
 	}
 	if raised := len(simSrv.Inbox()); raised != len(demoMessages)-1 {
 		t.Fatalf("%d messages raised on the simulators, want %d (all but Weibo)", raised, len(demoMessages)-1)
+	}
+}
+
+// TestDemoFetchesSimulatorImages: the demo's workers re-host images the
+// simulators serve from 127.0.0.1, which only the demo's own allow-list
+// entry permits.
+func TestDemoFetchesSimulatorImages(t *testing.T) {
+	_, url := storetest.NewWithURL(t)
+	ts := httptest.NewServer(sim.New(1))
+	defer ts.Close()
+	m := NewMain(withSimulatorImages(testConfig(t, url, testRedisDB), ts.Listener.Addr().String()), quietLogger())
+	m.Work = true
+	ctx := context.Background()
+	if err := m.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	acc := connectors.Account{Platform: tongfa.PlatformWeChat, APIBase: ts.URL + "/wechat",
+		Credentials: map[string]string{"app_id": demoAppID, "app_secret": "demo-secret"}}
+	p := &connectors.Post{DeliveryID: 1, Key: "tongfa-d1", Account: acc, Payload: connectors.Payload{Title: "带图片的示范文章",
+		Cover: ts.URL + "/wechat/mmbiz/cover.png", HTML: `<p><img src="` + ts.URL + `/wechat/mmbiz/inline.png"></p>`}}
+	if _, err := m.platforms.WeChat.Publish(ctx, p, connectortest.NewSteps()); err != nil {
+		t.Fatal(err)
 	}
 }

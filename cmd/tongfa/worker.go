@@ -39,7 +39,7 @@ const escalateEvery = "@every 1m"
 // startWorker runs the asynq server with the delivery handlers, the
 // reconciler and the periodic sweeps.
 func (m *Main) startWorker() error {
-	m.platforms = all.New(m.Redis, m.Config.PlatformTimeout)
+	m.platforms = all.New(m.Redis, m.Config.PlatformTimeout, m.Config.MediaHosts...)
 	inspector := asynq.NewInspectorFromRedisClient(m.Redis)
 	w := &queue.Worker{DB: m.DB, Box: m.Server.Box, Enqueuer: m.Enqueuer, Platforms: m.platforms, Inspector: inspector,
 		Render: render.Renderer{}, Limiter: queue.NewLimiter(m.Redis), Log: m.Logger, Owner: workerID(), Lease: m.Config.Lease}

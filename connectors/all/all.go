@@ -12,6 +12,7 @@ import (
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/connectors"
 	"github.com/tongfa/tongfa/connectors/app"
+	"github.com/tongfa/tongfa/connectors/media"
 	"github.com/tongfa/tongfa/connectors/website"
 	"github.com/tongfa/tongfa/connectors/wechat"
 	"github.com/tongfa/tongfa/connectors/weibo"
@@ -25,10 +26,14 @@ type Registry struct {
 	Website *website.Client
 }
 
-// New builds every connector; platform calls time out after timeout.
-func New(rdb redis.UniversalClient, timeout time.Duration) *Registry {
+// New builds every connector; platform calls time out after timeout, and
+// so does reading one image an article refers to. mediaHosts are the hosts
+// (or host:port) whose images may be read although they resolve to
+// internal addresses (TONGFA_MEDIA_HOSTS); no others are.
+func New(rdb redis.UniversalClient, timeout time.Duration, mediaHosts ...string) *Registry {
 	hc := connectors.NewHTTPClient(timeout)
-	return &Registry{WeChat: wechat.New(rdb, hc), Weibo: weibo.New(hc, rdb), App: app.New(hc), Website: website.New(hc)}
+	images := media.New(media.Options{Allow: mediaHosts, Timeout: timeout})
+	return &Registry{WeChat: wechat.New(rdb, hc, images), Weibo: weibo.New(hc, rdb), App: app.New(hc), Website: website.New(hc)}
 }
 
 // connector is what every platform's connector does.

@@ -6,9 +6,6 @@ import (
 	"crypto/sha1"
 	_ "embed"
 	"encoding/hex"
-	"fmt"
-	"io"
-	"net/http"
 	"regexp"
 	"strings"
 
@@ -25,17 +22,32 @@ var defaultCover []byte
 
 const uploadImgURL = "https://api.weixin.qq.com/cgi-bin/media/uploadimg"
 
+// ImageSource gives the bytes of an image an article refers to — its cover
+// or an <img src> — by that reference. Today it is media.Fetcher, which
+// downloads URLs under the rules against reaching internal services; a
+// media library can later answer first for the references it holds and
+// hand the others to the fetcher.
+type ImageSource interface {
+	Image(ctx context.Context, ref string) ([]byte, error)
+}
+
+// cover returns the cover's bytes unless an earlier attempt uploaded it.
+// It is read before anything is uploaded, so a refused cover leaves
+// nothing on WeChat.
+func (c *Client) cover(ctx context.Context, p *connectors.Post, s connectors.Steps) ([]byte, error) {
+	if _, ok := s.Get(StepThumb); ok {
+		return nil, nil
+	}
+	if p.Payload.Cover == "" {
+		return defaultCover, nil
+	}
+	return c.images.Image(ctx, p.Payload.Cover)
+}
+
 // thumb uploads the cover as permanent material (once).
-func (c *Client) thumb(ctx context.Context, a *account, p *connectors.Post, s connectors.Steps) (string, error) {
+func (c *Client) thumb(ctx context.Context, a *account, img []byte, s connectors.Steps) (string, error) {
 	if id, ok := s.Get(StepThumb); ok {
 		return id, nil
-	}
-	img := defaultCover
-	if p.Payload.Cover != "" {
-		var err error
-		if img, err = c.fetch(ctx, p.Payload.Cover); err != nil {
-			return "", err
-		}
 	}
 	var id string
 	err := a.retryToken("thumb", func() (e error) {
@@ -83,14 +95,11 @@ func shortHash(s string) string {
 }
 
 func (c *Client) uploadImage(ctx context.Context, a *account, src string) (string, error) {
-	img, err := c.fetch(ctx, src)
+	img, err := c.images.Image(ctx, src)
 	if err != nil {
 		return "", err
 	}
-	var res struct {
-		util.CommonError
-		URL string `json:"url"`
-	}
+	var hosted string
 	err = a.retryToken("uploadimg", func() error {
 		tok, err := a.token.GetAccessTokenContext(ctx)
 		if err != nil {
@@ -100,24 +109,15 @@ func (c *Client) uploadImage(ctx context.Context, a *account, src string) (strin
 		if err != nil {
 			return err
 		}
-		return util.DecodeWithError(raw, &res, "UploadImage")
+		// Decoded afresh each time: an answer without errcode would leave
+		// the refused token's errcode in a reused struct.
+		var res struct {
+			util.CommonError
+			URL string `json:"url"`
+		}
+		err = util.DecodeWithError(raw, &res, "UploadImage")
+		hosted = res.URL
+		return err
 	})
-	return res.URL, err
-}
-
-// fetch downloads an image the article references (at most 5 MB).
-func (c *Client) fetch(ctx context.Context, src string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src, nil)
-	if err != nil {
-		return nil, &connectors.Error{Class: connectors.Permanent, Platform: "wechat", Message: "图片地址无效：" + src}
-	}
-	resp, err := c.images.Do(req)
-	if err != nil {
-		return nil, &connectors.Error{Class: connectors.Retryable, Platform: "wechat", Message: "无法读取图片：" + src, Err: err}
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, &connectors.Error{Class: connectors.Permanent, Platform: "wechat", Message: fmt.Sprintf("图片无法读取（HTTP %d）：%s", resp.StatusCode, src)}
-	}
-	return io.ReadAll(io.LimitReader(resp.Body, 5<<20))
+	return hosted, err
 }

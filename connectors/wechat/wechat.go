@@ -26,7 +26,7 @@ type Client struct {
 	rdb    redis.UniversalClient
 	cache  *RedisCache
 	routes *routes
-	images *http.Client // fetches the images an article shows
+	images ImageSource // the images an article shows, to re-host on WeChat
 	// PollEvery and PollFor bound how long one attempt waits for WeChat to
 	// finish publishing before handing back to the queue.
 	PollEvery, PollFor time.Duration
@@ -50,11 +50,12 @@ var _ connectors.Publisher = (*Client)(nil)
 
 // New returns the connector. It installs the process-wide URI modifier and
 // gives silenceper's HTTP client a timeout and failure tracing (its publish
-// calls take no context).
-func New(rdb redis.UniversalClient, hc *http.Client) *Client {
+// calls take no context). images reads the cover and inline images, which
+// come from content: never a plain HTTP client (see connectors/media).
+func New(rdb redis.UniversalClient, hc *http.Client, images ImageSource) *Client {
 	install()
 	util.DefaultHTTPClient = hc
-	return &Client{rdb: rdb, cache: NewRedisCache(rdb, "tongfa:wechat:"), routes: globalRoutes, images: hc,
+	return &Client{rdb: rdb, cache: NewRedisCache(rdb, "tongfa:wechat:"), routes: globalRoutes, images: images,
 		PollEvery: 300 * time.Millisecond, PollFor: 5 * time.Second, VerifyFor: 30 * time.Minute}
 }
 
@@ -139,11 +140,15 @@ func (c *Client) draft(ctx context.Context, a *account, p *connectors.Post, s co
 	if id, ok := s.Get(StepDraft); ok {
 		return id, nil
 	}
-	thumb, err := c.thumb(ctx, a, p, s)
+	cover, err := c.cover(ctx, p, s)
 	if err != nil {
 		return "", err
 	}
 	content, err := c.inlineImages(ctx, a, p.Payload.HTML, s)
+	if err != nil {
+		return "", err
+	}
+	thumb, err := c.thumb(ctx, a, cover, s)
 	if err != nil {
 		return "", err
 	}

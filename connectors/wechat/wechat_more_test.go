@@ -119,7 +119,7 @@ func TestWorkersShareOneTokenRefresh(t *testing.T) {
 		rdb := redistest.New(t, redisDB)
 		clients := make([]*wechat.Client, 8)
 		for i := range clients {
-			clients[i] = wechat.New(rdb, connectors.NewHTTPClient(2e9))
+			clients[i] = st.newClient(rdb)
 		}
 		publishAll := func() {
 			var wg sync.WaitGroup

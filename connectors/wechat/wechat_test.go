@@ -4,13 +4,17 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/connectors"
 	"github.com/tongfa/tongfa/connectors/connectortest"
+	"github.com/tongfa/tongfa/connectors/media"
 	"github.com/tongfa/tongfa/connectors/sim"
 	"github.com/tongfa/tongfa/connectors/wechat"
 	"github.com/tongfa/tongfa/redisconn/redistest"
@@ -23,16 +27,27 @@ type setup struct {
 	*connectortest.Harness
 	client *wechat.Client
 	appID  string
+	images media.Options // what newClient gives a client
 }
 
 func newSetup(t *testing.T) *setup {
+	return newSetupWith(t, media.Options{})
+}
+
+// newSetupWith is newSetup with the client reading images under o. The
+// simulator, which serves the articles' images from 127.0.0.1, is
+// allow-listed as an administrator would allow an office's image server:
+// the default rules stay as they are.
+func newSetupWith(t *testing.T, o media.Options) *setup {
 	s := sim.New(1)
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	appID := fmt.Sprintf("wx%d", time.Now().UnixNano())
 	acc := connectors.Account{ID: 4, Platform: tongfa.PlatformWeChat, APIBase: ts.URL + "/wechat",
 		Credentials: map[string]string{"app_id": appID, "app_secret": "secret"}}
-	c := wechat.New(redistest.New(t, redisDB), connectors.NewHTTPClient(2*time.Second))
+	o.Allow = slices.Concat(o.Allow, []string{ts.Listener.Addr().String()})
+	st := &setup{appID: appID, images: o}
+	c := st.newClient(redistest.New(t, redisDB))
 	c.PollEvery = 10 * time.Millisecond
 	n := 0
 	post := func(title string) *connectors.Post {
@@ -42,12 +57,19 @@ func newSetup(t *testing.T) *setup {
 				HTML: `<p>正文</p><p><img src="` + ts.URL + `/wechat/mmbiz/x.png" alt="图"></p>`}}
 	}
 	h := &connectortest.Harness{Publisher: c, Sim: s, Server: ts, Platform: "wechat", Tokens: true, Post: post,
-		Steps: []string{"cgi-bin/material/add_material", "cgi-bin/media/uploadimg", "cgi-bin/draft/add",
+		Steps: []string{"cgi-bin/media/uploadimg", "cgi-bin/material/add_material", "cgi-bin/draft/add",
 			"cgi-bin/freepublish/submit", "cgi-bin/freepublish/get"},
 		Repeats:        map[string]bool{"cgi-bin/freepublish/get": true},
 		CreateEndpoint: "cgi-bin/freepublish/submit",
 		Rejected:       func() *connectors.Post { return post("【审核不通过】违规内容") }}
-	return &setup{Harness: h, client: c, appID: appID}
+	st.Harness, st.client = h, c
+	return st
+}
+
+// newClient is another connector (as in another worker process) set up
+// like the setup's own.
+func (st *setup) newClient(rdb redis.UniversalClient) *wechat.Client {
+	return wechat.New(rdb, connectors.NewHTTPClient(2*time.Second), media.New(st.images))
 }
 
 func TestConnectorSuite(t *testing.T) {

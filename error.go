@@ -30,6 +30,11 @@ const (
 	ESeparation     = "separation_of_duties"
 	EBadSignature   = "bad_signature"
 	EMissingHoliday = "calendar_missing"
+	// Refused pushes from platforms to the callback URLs.
+	ENotConfigured = "not_configured" // the account has no callback secret
+	EStale         = "stale"          // timestamp outside the freshness window
+	EReplayed      = "replayed"       // the same push seen before
+	EBadMessage    = "bad_message"    // a push that cannot be read
 )
 
 // Error is an application error with a stable code and a message safe to show

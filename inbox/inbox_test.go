@@ -32,6 +32,7 @@ import (
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/store/storetest"
+	"github.com/tongfa/tongfa/web"
 	"github.com/tongfa/tongfa/workday"
 )
 
@@ -95,11 +96,20 @@ func newEnv(t testing.TB) *env {
 	r := mux.NewRouter()
 	r.HandleFunc("/callback/wechat/{account}", func(w http.ResponseWriter, r *http.Request) {
 		id, _ := strconv.ParseInt(mux.Vars(r)["account"], 10, 64)
-		e.intake.WeChat(w, r, id)
+		answer, err := e.intake.WeChat(r.Context(), r, id)
+		if err != nil {
+			w.WriteHeader(web.HTTPStatus(tongfa.ErrorCode(err)))
+			return
+		}
+		io.WriteString(w, answer)
 	})
 	r.HandleFunc("/callback/{platform:app|website}/{account}", func(w http.ResponseWriter, r *http.Request) {
 		id, _ := strconv.ParseInt(mux.Vars(r)["account"], 10, 64)
-		e.intake.Webhook(w, r, tongfa.Platform(mux.Vars(r)["platform"]), id)
+		if err := e.intake.Webhook(r.Context(), r, tongfa.Platform(mux.Vars(r)["platform"]), id); err != nil {
+			w.WriteHeader(web.HTTPStatus(tongfa.ErrorCode(err)))
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
 	})
 	e.hub = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if rec := e.pushes; rec != nil {
@@ -275,6 +285,13 @@ func TestWebhookIntake(t *testing.T) {
 	if st := e.replay(t, genuine); st != http.StatusForbidden {
 		t.Fatalf("replayed push answered %d", st)
 	}
+	// The same signature in upper-case hex is the same push (finding 13).
+	upper := genuine
+	upper.header = genuine.header.Clone()
+	upper.header.Set("X-Tongfa-Signature", "sha256="+strings.ToUpper(strings.TrimPrefix(genuine.header.Get("X-Tongfa-Signature"), "sha256=")))
+	if st := e.replay(t, upper); st != http.StatusForbidden {
+		t.Fatalf("replay spelled in upper-case hex answered %d", st)
+	}
 	forged := genuine
 	forged.body = bytes.Replace(genuine.body, []byte("无法下载"), []byte("已被篡改"), 1)
 	if st := e.replay(t, forged); st != http.StatusForbidden {
@@ -290,8 +307,8 @@ func TestWebhookIntake(t *testing.T) {
 	}
 }
 
-// TestWeChatCallback: a message pushed in safe (AES) mode is decrypted by
-// silenceper's server and stored; a forged signature and a replayed push
+// TestWeChatCallback: a message pushed in safe (AES) mode is checked and
+// decrypted (connectors/wechat) and stored; a forged signature and a replayed push
 // are refused.
 func TestWeChatCallback(t *testing.T) {
 	e := newEnv(t)
@@ -306,6 +323,17 @@ func TestWeChatCallback(t *testing.T) {
 	genuine := e.pushes.last()
 	if st := e.replay(t, genuine); st != http.StatusForbidden {
 		t.Fatalf("replayed push answered %d", st)
+	}
+	for _, param := range []string{"signature", "msg_signature"} {
+		u, _ := url.Parse(genuine.url)
+		q := u.Query()
+		q.Set(param, strings.ToUpper(q.Get(param)))
+		u.RawQuery = q.Encode()
+		upper := genuine
+		upper.url = u.String()
+		if st := e.replay(t, upper); st != http.StatusForbidden {
+			t.Fatalf("replay with %s in upper-case answered %d", param, st)
+		}
 	}
 	for _, param := range []string{"signature", "msg_signature"} {
 		u, _ := url.Parse(genuine.url)

@@ -1,30 +1,18 @@
 package inbox
 
 import (
-	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/silenceper/wechat/v2/cache"
-	"github.com/silenceper/wechat/v2/officialaccount"
-	oaconfig "github.com/silenceper/wechat/v2/officialaccount/config"
-	"github.com/silenceper/wechat/v2/officialaccount/message"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/connectors"
+	"github.com/tongfa/tongfa/connectors/wechat"
 	"github.com/tongfa/tongfa/group"
 	"github.com/tongfa/tongfa/secret"
 )
@@ -47,27 +35,11 @@ type Intake struct {
 	accounts  accountCache
 }
 
-// maxPush bounds a pushed body.
-const maxPush = 1 << 20
-
 func (in *Intake) window() time.Duration {
 	if in.Window > 0 {
 		return in.Window
 	}
 	return 5 * time.Minute
-}
-
-// IntakeError is a refused push, answered with its HTTP status.
-type IntakeError struct {
-	Status int
-	Code   string
-	Msg    string
-}
-
-func (e *IntakeError) Error() string { return e.Msg }
-
-func refuse(status int, code, msg string) error {
-	return &IntakeError{Status: status, Code: code, Msg: msg}
 }
 
 // account loads an active account of platform and opens its credentials.
@@ -77,7 +49,7 @@ func (in *Intake) account(ctx context.Context, id int64, platform tongfa.Platfor
 	}
 	acc, err := in.Inbox.DB.Account(ctx, id)
 	if err != nil || acc.Platform != platform || acc.Status != "active" {
-		return nil, nil, refuse(http.StatusNotFound, "not_found", "账号不存在或未启用")
+		return nil, nil, tongfa.Errorf(tongfa.ENotFound, "账号不存在或未启用")
 	}
 	creds, err := connectors.Credentials(in.Box, acc)
 	if err != nil {
@@ -123,128 +95,54 @@ func (c *accountCache) put(acc *tongfa.Account, creds map[string]string) {
 }
 
 // fresh refuses a push whose timestamp is outside the window, or whose
-// signature was seen before (a replay), remembering it for the window.
-func (in *Intake) fresh(ctx context.Context, accountID int64, ts int64, signature string) error {
-	if d := time.Since(time.Unix(ts, 0)); d > in.window() || d < -in.window() {
-		return refuse(http.StatusForbidden, "stale", "推送时间戳超出允许范围，疑似重放")
+// replay key was seen before, remembering it for the window.
+func (in *Intake) fresh(ctx context.Context, accountID int64, at time.Time, key string) error {
+	if d := time.Since(at); d > in.window() || d < -in.window() {
+		return tongfa.Errorf(tongfa.EStale, "推送时间戳超出允许范围，疑似重放")
 	}
 	if in.Redis == nil {
 		return nil
 	}
-	ok, err := in.Redis.SetNX(ctx, fmt.Sprintf("tongfa:inbox:seen:%d:%s", accountID, signature), 1, 2*in.window()).Result()
+	ok, err := in.Redis.SetNX(ctx, fmt.Sprintf("tongfa:inbox:seen:%d:%s", accountID, key), 1, 2*in.window()).Result()
 	if err != nil {
 		return fmt.Errorf("inbox: replay guard: %w", err)
 	}
 	if !ok {
-		return refuse(http.StatusForbidden, "replayed", "重复的推送请求，已拒绝")
+		return tongfa.Errorf(tongfa.EReplayed, "重复的推送请求，已拒绝")
 	}
 	return nil
 }
 
-// WeChat handles POST (and the GET URL check of) /callback/wechat/{account}
-// through silenceper's server: the signature is checked, safe (AES) mode
-// decrypted; stale and replayed requests are refused before that.
-func (in *Intake) WeChat(w http.ResponseWriter, r *http.Request, accountID int64) {
-	if err := in.wechat(w, r, accountID); err != nil {
-		in.fail(w, r, err)
-	}
-}
-
-func (in *Intake) wechat(w http.ResponseWriter, r *http.Request, accountID int64) error {
-	ctx := r.Context()
+// WeChat takes a push to an account's callback URL (connectors/wechat
+// checks and decrypts it) and returns what to answer WeChat with, once
+// every message is stored: a push that gets no answer is pushed again,
+// and the repeat is deduplicated.
+func (in *Intake) WeChat(ctx context.Context, r *http.Request, accountID int64) (string, error) {
 	acc, creds, err := in.account(ctx, accountID, tongfa.PlatformWeChat)
 	if err != nil {
-		return err
+		return "", err
 	}
-	token := creds["callback_token"]
-	if token == "" {
-		return refuse(http.StatusNotFound, "not_configured", "该公众号未配置消息推送（callback_token）")
+	p, err := wechat.ReadPush(r, creds)
+	if err != nil {
+		return "", err
 	}
-	q := r.URL.Query()
-	ts, err := strconv.ParseInt(q.Get("timestamp"), 10, 64)
-	if err != nil || q.Get("signature") == "" {
-		return refuse(http.StatusForbidden, "bad_signature", "缺少签名或时间戳")
+	if p.Echo != "" {
+		return p.Echo, nil // the URL check carries no message
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxPush)
-	oa := officialaccount.NewOfficialAccount(&oaconfig.Config{AppID: creds["app_id"], AppSecret: creds["app_secret"],
-		Token: token, EncodingAESKey: creds["encoding_aes_key"], Cache: cache.NewMemory()})
-	buf := &bufferedWriter{header: http.Header{}}
-	srv := oa.GetServer(r, buf)
-	if !srv.Validate() {
-		return refuse(http.StatusForbidden, "bad_signature", "签名校验失败")
+	if err := in.fresh(ctx, acc.ID, p.At, p.ReplayKey); err != nil {
+		return "", err
 	}
-	// The URL check (echostr) carries no message; everything else must be
-	// fresh and seen once.
-	if _, check := srv.GetQuery("echostr"); !check {
-		if err := in.fresh(ctx, acc.ID, ts, q.Get("signature")+q.Get("msg_signature")+q.Get("nonce")); err != nil {
-			return err
-		}
-	}
-	var got []*message.MixMessage
-	srv.SetMessageHandler(func(m *message.MixMessage) *message.Reply {
-		got = append(got, m)
-		return nil
-	})
-	if err := srv.Serve(); err != nil {
-		if strings.Contains(err.Error(), "签名") || strings.Contains(err.Error(), "校验") {
-			return refuse(http.StatusForbidden, "bad_signature", "消息签名校验失败")
-		}
-		return refuse(http.StatusBadRequest, "bad_message", "消息无法解析或解密："+err.Error())
-	}
-	var msgs []Incoming
-	for _, m := range got {
-		if m.MsgType != message.MsgTypeText || m.MsgID == 0 {
-			continue // events and media: nothing to answer in text
-		}
-		msgs = append(msgs, Incoming{Account: acc, Kind: "message", PlatformMsgID: strconv.FormatInt(m.MsgID, 10),
-			Author: string(m.FromUserName), Body: m.Content, At: time.Unix(m.CreateTime, 0)})
-	}
-	for _, m := range msgs {
+	for _, m := range incoming(acc, p.Messages) {
 		if err := in.ingest(ctx, m); err != nil {
-			return err // no acknowledgement: WeChat pushes again
+			return "", err
 		}
 	}
-	if buf.Len() == 0 {
-		buf.WriteString("success")
-	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, err = w.Write(buf.Bytes())
-	return err
+	return "success", nil
 }
 
-// bufferedWriter holds what silenceper writes until the message is stored.
-type bufferedWriter struct {
-	bytes.Buffer
-	header http.Header
-}
-
-func (b *bufferedWriter) Header() http.Header { return b.header }
-func (b *bufferedWriter) WriteHeader(int)     {}
-
-// pushed is the app's and website's webhook body.
-type pushed struct {
-	ID        string    `json:"id"`
-	Kind      string    `json:"kind"`
-	PostID    string    `json:"post_id"`
-	User      string    `json:"user"`
-	Text      string    `json:"text"`
-	CreatedAt time.Time `json:"created_at"`
-	SentAt    int64     `json:"sent_at"`
-}
-
-// Webhook handles POST /callback/{app|website}/{account}: a JSON body
-// signed with HMAC-SHA256 under the account's webhook secret in
-// X-Tongfa-Signature ("sha256=<hex>").
-func (in *Intake) Webhook(w http.ResponseWriter, r *http.Request, platform tongfa.Platform, accountID int64) {
-	if err := in.webhook(r, platform, accountID); err != nil {
-		in.fail(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
-}
-
-func (in *Intake) webhook(r *http.Request, platform tongfa.Platform, accountID int64) error {
-	ctx := r.Context()
+// Webhook takes a signed push from the app or the website
+// (connectors.ReadWebhook checks it).
+func (in *Intake) Webhook(ctx context.Context, r *http.Request, platform tongfa.Platform, accountID int64) error {
 	acc, creds, err := in.account(ctx, accountID, platform)
 	if err != nil {
 		return err
@@ -253,55 +151,16 @@ func (in *Intake) webhook(r *http.Request, platform tongfa.Platform, accountID i
 	if secret == "" {
 		secret = creds["hmac_secret"]
 	}
-	if secret == "" {
-		return refuse(http.StatusNotFound, "not_configured", "该账号未配置推送密钥（webhook_secret）")
+	kinds := []string{"comment", "message"}
+	if platform == tongfa.PlatformWebsite {
+		kinds = append(kinds, "error_report")
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxPush+1))
-	if err != nil || len(body) > maxPush {
-		return refuse(http.StatusRequestEntityTooLarge, "too_large", "推送内容过大")
-	}
-	sig := r.Header.Get("X-Tongfa-Signature")
-	if !validHMAC(secret, body, sig) {
-		return refuse(http.StatusForbidden, "bad_signature", "签名校验失败")
-	}
-	var p pushed
-	if err := json.Unmarshal(body, &p); err != nil || p.ID == "" || strings.TrimSpace(p.Text) == "" {
-		return refuse(http.StatusBadRequest, "bad_message", "推送内容格式错误")
-	}
-	if p.Kind != "comment" && p.Kind != "message" && !(p.Kind == "error_report" && platform == tongfa.PlatformWebsite) {
-		return refuse(http.StatusBadRequest, "bad_message", "未知的消息类型「"+p.Kind+"」")
-	}
-	if err := in.fresh(ctx, acc.ID, p.SentAt, sig); err != nil {
+	wh, err := connectors.ReadWebhook(r, secret, kinds...)
+	if err != nil {
 		return err
 	}
-	if p.CreatedAt.IsZero() {
-		p.CreatedAt = time.Unix(p.SentAt, 0)
+	if err := in.fresh(ctx, acc.ID, wh.SentAt, wh.ReplayKey); err != nil {
+		return err
 	}
-	return in.ingest(ctx, Incoming{Account: acc, Kind: p.Kind, PlatformMsgID: p.ID, PostID: p.PostID,
-		Author: p.User, Body: p.Text, At: p.CreatedAt})
-}
-
-func validHMAC(secret string, body []byte, header string) bool {
-	got, err := hex.DecodeString(strings.TrimPrefix(header, "sha256="))
-	if err != nil || !strings.HasPrefix(header, "sha256=") {
-		return false
-	}
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write(body)
-	return hmac.Equal(got, m.Sum(nil))
-}
-
-// fail answers a refused or failed push: platforms read the status, people
-// reading logs the code and message.
-func (in *Intake) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var ie *IntakeError
-	if !errors.As(err, &ie) {
-		in.Log.ErrorContext(r.Context(), "inbox intake failed", slog.String("path", r.URL.Path), slog.Any("error", err))
-		ie = &IntakeError{Status: http.StatusInternalServerError, Code: "internal", Msg: "暂时无法接收，请稍后重试"}
-	} else {
-		in.Log.WarnContext(r.Context(), "inbox push refused", slog.String("path", r.URL.Path), slog.String("code", ie.Code))
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(ie.Status)
-	json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": ie.Code, "message": ie.Msg}}) //nolint:errcheck
+	return in.ingest(ctx, incoming(acc, []connectors.Comment{wh.Comment})[0])
 }

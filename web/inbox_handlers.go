@@ -1,6 +1,8 @@
 package web
 
 import (
+	"io"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -20,7 +22,13 @@ func (s *Server) callbackRoutes(r *mux.Router) {
 			s.writeError(w, r, err)
 			return
 		}
-		s.Intake.WeChat(w, r, id)
+		answer, err := s.Intake.WeChat(r.Context(), r, id)
+		if err != nil {
+			s.pushRefused(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, answer) //nolint:errcheck // WeChat pushes again without it
 	}).Methods(http.MethodGet, http.MethodPost)
 	r.HandleFunc("/callback/{platform:app|website}/{account}", func(w http.ResponseWriter, r *http.Request) {
 		id, err := pathID(r, "account")
@@ -28,8 +36,21 @@ func (s *Server) callbackRoutes(r *mux.Router) {
 			s.writeError(w, r, err)
 			return
 		}
-		s.Intake.Webhook(w, r, tongfa.Platform(mux.Vars(r)["platform"]), id)
+		if err := s.Intake.Webhook(r.Context(), r, tongfa.Platform(mux.Vars(r)["platform"]), id); err != nil {
+			s.pushRefused(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
 	}).Methods(http.MethodPost)
+}
+
+// pushRefused answers a push the hub did not take: platforms read the
+// status (and push again after a 5xx), people reading logs the code.
+func (s *Server) pushRefused(w http.ResponseWriter, r *http.Request, err error) {
+	if HTTPStatus(tongfa.ErrorCode(err)) < 500 {
+		s.Logger.WarnContext(r.Context(), "inbox push refused", slog.String("path", r.URL.Path), slog.String("code", tongfa.ErrorCode(err)))
+	}
+	s.writeError(w, r, err)
 }
 
 // handleInbox is GET /api/v1/inbox?state=&class=&due=&due_within_hours=&before=&limit=.

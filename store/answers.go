@@ -145,7 +145,7 @@ func (db *DB) SaveAnswerSteps(ctx context.Context, id int64, owner string, kv ma
 		return fmt.Errorf("store: answer %d steps: %w", id, err)
 	}
 	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("store: answer %d: lease lost", id)
+		return fmt.Errorf("store: answer %d steps: %w", id, ErrLeaseLost)
 	}
 	return nil
 }
@@ -173,7 +173,7 @@ func (db *DB) FinishAnswer(ctx context.Context, id int64, owner string, o Answer
 			WHERE id = $1 AND state = 'sending' AND lease_owner = $2
 			RETURNING message_id, unit_id`, id, owner, o.State, o.Note, o.Steps, tx.now).Scan(&msgID, &unitID)
 		if err == pgx.ErrNoRows {
-			return fmt.Errorf("store: finish answer %d: lease lost", id)
+			return fmt.Errorf("store: finish answer %d: %w", id, ErrLeaseLost)
 		}
 		if err != nil {
 			return fmt.Errorf("store: finish answer %d: %w", id, err)

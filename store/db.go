@@ -129,3 +129,8 @@ func translate(err error) error {
 func notFound(what string, id any) error {
 	return fmt.Errorf("store: %s %v: %w", what, id, tongfa.ErrNotFound)
 }
+
+// ErrLeaseLost means a worker's lease on a delivery or an answer has
+// passed to another worker (it was presumed dead): nothing of its attempt
+// is recorded, and its successor verifies on the platform before sending.
+var ErrLeaseLost = &tongfa.Error{Code: tongfa.EConflict, Message: "已被其他进程接管，本次尝试的结果未记录"}

@@ -124,3 +124,53 @@ func (db *DB) FailedDeliveries(ctx context.Context, units []int64, limit int) ([
 		return f, err
 	})
 }
+
+// SetDeliveryState changes a delivery not held by a worker (admin retry,
+// abandon, withdraw, enqueue bookkeeping), guarded by its current state.
+func (tx *Tx) SetDeliveryState(ctx context.Context, id int64, from []tongfa.DeliveryState, to tongfa.DeliveryState, reason string) error {
+	fs := make([]string, len(from))
+	for i, s := range from {
+		fs[i] = string(s)
+	}
+	tag, err := tx.Exec(ctx, `UPDATE deliveries SET state = $2, error = CASE WHEN $3 = '' THEN error ELSE $3 END,
+		updated_at = $4, lease_owner = NULL, lease_until = NULL WHERE id = $1 AND state = ANY($5)`,
+		id, string(to), reason, tx.now, fs)
+	if err != nil {
+		return fmt.Errorf("store: delivery %d -> %s: %w", id, to, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return &tongfa.Error{Code: tongfa.EInvalidState, Message: "投递状态已变化，请刷新后重试"}
+	}
+	return nil
+}
+
+// WithdrawItem takes an item off the air (R11): the item becomes
+// withdrawn, deliveries that have not been sent are abandoned, and the ids
+// of those already delivered are returned, to be removed from their
+// platforms.
+func (tx *Tx) WithdrawItem(ctx context.Context, itemID int64, reason string) ([]int64, error) {
+	if err := tx.UpdateItemState(ctx, itemID, ItemUpdate{
+		From: []tongfa.ItemState{tongfa.StateApproved, tongfa.StatePublishing, tongfa.StatePublished}, To: tongfa.StateWithdrawn,
+	}); err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'abandoned', error = $2, updated_at = $3
+		WHERE item_id = $1 AND state IN ('pending','queued','failed')`, itemID, "稿件已撤回："+reason, tx.now); err != nil {
+		return nil, fmt.Errorf("store: abandon deliveries of withdrawn item %d: %w", itemID, err)
+	}
+	rows, err := tx.Query(ctx, `SELECT id FROM deliveries WHERE item_id = $1 AND state = 'delivered' ORDER BY id`, itemID)
+	if err != nil {
+		return nil, fmt.Errorf("store: delivered deliveries of item %d: %w", itemID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// SupersededPosts returns the delivered posts of versions before version:
+// an approved correction replaces them.
+func (tx *Tx) SupersededPosts(ctx context.Context, itemID int64, version int) ([]int64, error) {
+	rows, err := tx.Query(ctx, `SELECT id FROM deliveries WHERE item_id = $1 AND version_number < $2 AND state = 'delivered' ORDER BY id`, itemID, version)
+	if err != nil {
+		return nil, fmt.Errorf("store: superseded posts of item %d: %w", itemID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}

@@ -29,8 +29,11 @@ type Frequency struct {
 	Posts       int             `json:"posts_last_7_days"`
 	LastPost    *time.Time      `json:"last_post,omitempty"`
 	Deadline    *time.Time      `json:"deadline,omitempty"` // website column: when the gap becomes too long
-	State       string          `json:"state"`
-	Message     string          `json:"message"`
+	// DeadlineEstimated: a column limit in working days counted over a
+	// year without the State Council notice.
+	DeadlineEstimated bool   `json:"deadline_estimated,omitempty"`
+	State             string `json:"state"`
+	Message           string `json:"message"`
 }
 
 // columnOf maps an item category to the website column type R6 sets a
@@ -135,7 +138,7 @@ func (s *Service) columns(ctx context.Context, a store.Account, pol *Policy, now
 			start, f.LastPost = t, &t
 		}
 		deadline := span.End(s.Calendar(), start)
-		f.Deadline = &deadline
+		f.Deadline, f.DeadlineEstimated = &deadline, span.Estimated(s.Calendar(), start, deadline)
 		switch {
 		case now.After(deadline):
 			f.State, f.Message = FreqBreached, fmt.Sprintf("「%s」栏目已超过 %s 未更新", columnNames[col], span)

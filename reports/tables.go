@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/tongfa/tongfa/clocks"
@@ -65,8 +64,7 @@ func (r *Report) overview() Table {
 		{"投递失败", s.DeliveriesFailed}, {"投递撤回", s.DeliveriesWithdrawn}, {"巡查发现问题", s.PatrolFindings},
 	})
 	if len(r.MissingCalendarYears) > 0 {
-		rows = append(rows, []any{"提示", fmt.Sprintf("工作日历缺少 %s 年的节假日数据，这些年份按周一至周五计算工作日",
-			strings.Trim(fmt.Sprint(r.MissingCalendarYears), "[]"))})
+		rows = append(rows, []any{"提示", workday.MissingText(r.MissingCalendarYears) + "：本报表中这些年份的工作日按法定节日估算（不含调休）"})
 	}
 	return Table{Key: "overview", Title: "概览", Header: []string{"指标", "数值"}, Rows: rows}
 }

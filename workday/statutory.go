@@ -52,11 +52,19 @@ func MissingText(years []int) string {
 	if len(years) == 0 {
 		return ""
 	}
+	return YearsText(years) + "的国务院放假通知尚未导入，期限按法定节日估算"
+}
+
+// YearsText writes years as operators read them: "2025、2026 年"; "" for none.
+func YearsText(years []int) string {
+	if len(years) == 0 {
+		return ""
+	}
 	ys := make([]string, len(years))
 	for i, y := range years {
 		ys[i] = strconv.Itoa(y)
 	}
-	return strings.Join(ys, "、") + " 年的国务院放假通知尚未导入，期限按法定节日估算"
+	return strings.Join(ys, "、") + " 年"
 }
 
 // estimate is one year's statutory holidays, as a list and by date.

@@ -29,8 +29,11 @@ type Frequency struct {
 	Posts       int             `json:"posts_last_7_days"`
 	LastPost    *time.Time      `json:"last_post,omitempty"`
 	Deadline    *time.Time      `json:"deadline,omitempty"` // website column: when the gap becomes too long
-	State       string          `json:"state"`
-	Message     string          `json:"message"`
+	// DeadlineEstimated: a column limit in working days counted over a
+	// year without the State Council notice.
+	DeadlineEstimated bool   `json:"deadline_estimated,omitempty"`
+	State             string `json:"state"`
+	Message           string `json:"message"`
 }
 
 // columnOf maps an item category to the website column type R6 sets a
@@ -135,7 +138,7 @@ func (s *Service) columns(ctx context.Context, a tongfa.Account, pol *Policy, no
 			start, f.LastPost = t, &t
 		}
 		deadline := span.End(s.Calendar(), start)
-		f.Deadline = &deadline
+		f.Deadline, f.DeadlineEstimated = &deadline, span.Estimated(s.Calendar(), start, deadline)
 		switch {
 		case now.After(deadline):
 			f.State, f.Message = FreqBreached, fmt.Sprintf("「%s」栏目已超过 %s 未更新", columnNames[col], span)
@@ -219,12 +222,53 @@ type WeekRow struct {
 	Week        time.Time `json:"week"`
 	Posts       int       `json:"posts"`
 	Required    int       `json:"required"`
-	Compliant   bool      `json:"compliant"`
+	Compliant   bool      `json:"compliant"` // posts >= required, whether or not the week is over
+	// State is how the week stands at the time of the table; only met and
+	// missed weeks are judged.
+	State string `json:"state"`
 }
 
-// Weekly is the weekly compliance table of the new-media accounts of units
-// for the weeks (Monday to Sunday, China time) starting in [from, to).
+// Week states. A week can be met before it ends, but missed only once it
+// has ended: until then falling short is not a failure, as an urgent clock
+// still running is not one.
+const (
+	WeekMet        = "met"         // the requirement is reached (judged)
+	WeekMissed     = "missed"      // the week ended short (judged)
+	WeekInProgress = "in_progress" // the week runs and is short so far (not judged)
+	WeekNotStarted = "not_started" // the week begins after the table's time (not judged)
+	WeekNotOpened  = "not_opened"  // short, and the account opened after the week began (not judged)
+)
+
+// Judged reports whether the week counts in a compliance rate.
+func (w WeekRow) Judged() bool { return w.State == WeekMet || w.State == WeekMissed }
+
+// weekState judges a week starting at monday for an account opened at
+// opened, at now. An account opened during a week has had less than a
+// week: the week counts only if it was met anyway.
+func weekState(monday time.Time, posts, required int, opened, now time.Time) string {
+	switch {
+	case !monday.Before(now):
+		return WeekNotStarted
+	case posts >= required:
+		return WeekMet
+	case now.Before(monday.AddDate(0, 0, 7)):
+		return WeekInProgress
+	case opened.After(monday):
+		return WeekNotOpened
+	}
+	return WeekMissed
+}
+
+// Weekly is WeeklyAt the store's current time.
 func (s *Service) Weekly(ctx context.Context, units []int64, from, to time.Time) ([]WeekRow, error) {
+	return s.WeeklyAt(ctx, units, from, to, s.DB.Now())
+}
+
+// WeeklyAt is the weekly compliance table of the new-media accounts in
+// service of units for the weeks (Monday to Sunday, China time) starting
+// in [from, to), as it stands at now: posts after now are not counted
+// and weeks are judged by weekState.
+func (s *Service) WeeklyAt(ctx context.Context, units []int64, from, to, now time.Time) ([]WeekRow, error) {
 	accounts, err := s.DB.ActiveAccounts(ctx, units)
 	if err != nil {
 		return nil, err
@@ -233,7 +277,14 @@ func (s *Service) Weekly(ctx context.Context, units []int64, from, to time.Time)
 	for _, a := range accounts {
 		ids = append(ids, a.ID)
 	}
-	counts, err := s.DB.WeeklyCounts(ctx, ids, from, to)
+	until := to // posts after now are not counted (a report of a week to come sees none)
+	if now.Before(until) {
+		until = now
+	}
+	if until.Before(from) {
+		until = from
+	}
+	counts, err := s.DB.WeeklyCounts(ctx, ids, from, until)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +307,8 @@ func (s *Service) Weekly(ctx context.Context, units []int64, from, to time.Time)
 		}
 		for w := mondayOf(from); w.Before(to); w = w.AddDate(0, 0, 7) {
 			n := got[fmt.Sprint(a.ID, w.Unix())]
-			rows = append(rows, WeekRow{AccountID: a.ID, AccountName: a.Name, Platform: string(a.Platform), Week: w, Posts: n, Required: req, Compliant: n >= req})
+			rows = append(rows, WeekRow{AccountID: a.ID, AccountName: a.Name, Platform: string(a.Platform), Week: w, Posts: n,
+				Required: req, Compliant: n >= req, State: weekState(w, n, req, a.CreatedAt, now)})
 		}
 	}
 	return rows, nil

@@ -11,15 +11,18 @@ import (
 
 // Interpretation is the R8 clock of one published policy document.
 type Interpretation struct {
-	DocID           int64      `json:"document_id"`
-	Title           string     `json:"title"`
-	UnitID          int64      `json:"unit_id"`
-	PublishedAt     time.Time  `json:"published_at"`
-	Deadline        time.Time  `json:"deadline"`
-	InterpretedAt   *time.Time `json:"interpreted_at,omitempty"`
-	Interpretations []int64    `json:"interpretations"`
-	State           string     `json:"state"`
-	Elapsed         float64    `json:"elapsed"`
+	DocID       int64     `json:"document_id"`
+	Title       string    `json:"title"`
+	UnitID      int64     `json:"unit_id"`
+	PublishedAt time.Time `json:"published_at"`
+	Deadline    time.Time `json:"deadline"`
+	// DeadlineEstimated: counted over a year without the State Council
+	// notice; the console marks it 按法定节日估算.
+	DeadlineEstimated bool       `json:"deadline_estimated"`
+	InterpretedAt     *time.Time `json:"interpreted_at,omitempty"`
+	Interpretations   []int64    `json:"interpretations"`
+	State             string     `json:"state"`
+	Elapsed           float64    `json:"elapsed"`
 }
 
 // Interpretations lists the policy documents of units published in the
@@ -39,6 +42,7 @@ func (s *Service) Interpretations(ctx context.Context, units []int64, now time.T
 		span := pol.Interpretation
 		in := Interpretation{DocID: d.ItemID, Title: d.Title, UnitID: d.UnitID, PublishedAt: d.PublishedAt,
 			Deadline: span.End(cal, d.PublishedAt), InterpretedAt: d.Interpreted, Interpretations: d.Interpretations}
+		in.DeadlineEstimated = span.Estimated(cal, d.PublishedAt, in.Deadline)
 		at := now
 		if d.Interpreted != nil {
 			at = *d.Interpreted

@@ -87,6 +87,13 @@ func (s Span) End(cal *workday.Calendar, start time.Time) time.Time {
 	return start.Add(s.Clock)
 }
 
+// Estimated reports whether the end of a span from start is an estimate:
+// working days counted across a year whose State Council notice has not
+// been imported (docs/workdays.md). Clock spans never are.
+func (s Span) Estimated(cal *workday.Calendar, start, end time.Time) bool {
+	return s.WorkDays > 0 && cal.EstimatedBetween(start, end)
+}
+
 // Elapsed is the part of the span [start, end) already used at now: clock
 // time for clock spans, working time for working-day spans.
 func (s Span) Elapsed(cal *workday.Calendar, start, end, now time.Time) float64 {

@@ -40,12 +40,15 @@ type ChannelClock struct {
 	Platform    tongfa.Platform `json:"platform"`
 	SLA         string          `json:"sla"`
 	Deadline    time.Time       `json:"deadline"`
-	DeliveredAt *time.Time      `json:"delivered_at,omitempty"`
-	State       string          `json:"state"`
-	Elapsed     float64         `json:"elapsed"` // share of the window used
-	Remaining   int64           `json:"remaining_seconds"`
-	Waiting     string          `json:"waiting,omitempty"` // what it waits for, in Chinese
-	span        Span
+	// DeadlineEstimated: counted over a year without the State Council
+	// notice; the console marks it 按法定节日估算.
+	DeadlineEstimated bool       `json:"deadline_estimated"`
+	DeliveredAt       *time.Time `json:"delivered_at,omitempty"`
+	State             string     `json:"state"`
+	Elapsed           float64    `json:"elapsed"` // share of the window used
+	Remaining         int64      `json:"remaining_seconds"`
+	Waiting           string     `json:"waiting,omitempty"` // what it waits for, in Chinese
+	span              Span
 }
 
 // Clock is an urgent item's clocks.
@@ -117,6 +120,7 @@ func (s *Service) channel(cl *Clock, a tongfa.Account, span Span, ds []tongfa.De
 	cal := s.Calendar()
 	ch := ChannelClock{AccountID: a.ID, AccountName: a.Name, Platform: a.Platform, SLA: span.String(), span: span,
 		Deadline: span.End(cal, cl.EventTime)}
+	ch.DeadlineEstimated = span.Estimated(cal, cl.EventTime, ch.Deadline)
 	var last *tongfa.Delivery
 	for i := range ds {
 		d := &ds[i]

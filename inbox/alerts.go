@@ -25,8 +25,13 @@ type UnitNotifier interface {
 
 // Sweep raises, once each, the at-risk and overdue alerts of open
 // messages: to the assignee, or else the unit's editors, and the unit's
-// administrators, in the console and through the unit's robots.
+// administrators, in the console and through the unit's robots. It first
+// recounts the open deadlines (Recount), so that a holiday notice
+// imported since they were set is what the alerts judge by.
 func (s *Service) Sweep(ctx context.Context, now time.Time, robots UnitNotifier) (int, error) {
+	if _, err := s.Recount(ctx); err != nil {
+		return 0, err
+	}
 	ms, err := s.DB.MessagesAtRisk(ctx, now, AtRisk)
 	if err != nil {
 		return 0, err

@@ -105,6 +105,10 @@ func (s *Service) classifyAll(ins []Incoming) []tongfa.Message {
 type View struct {
 	tongfa.Message
 	Overdue bool `json:"overdue"`
+	// DeadlineEstimated: the deadline runs into a year whose State Council
+	// notice has not been imported, so it was counted with the law's
+	// holidays only; the console marks it 按法定节日估算.
+	DeadlineEstimated bool `json:"deadline_estimated"`
 }
 
 // List returns the messages of the units p may read, newest first.
@@ -147,8 +151,8 @@ func (s *Service) view(p *access.Principal, m tongfa.Message) View {
 		m.Body = sensitive.Mask(m.Body)
 		m.Author = ""
 	}
-	open := m.State == tongfa.MessageNew || m.State == tongfa.MessageAssigned
-	return View{Message: m, Overdue: open && s.DB.Now().After(m.Deadline)}
+	return View{Message: m, Overdue: m.State.Open() && s.DB.Now().After(m.Deadline),
+		DeadlineEstimated: s.calendar().EstimatedBetween(m.ReceivedAt, m.Deadline)}
 }
 
 // act loads a message for a change by p, who must handle the unit's

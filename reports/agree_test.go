@@ -11,7 +11,8 @@ import (
 
 // TestWeeklyAgreesWithClocks: the report's weekly compliance is the clocks'
 // weekly table (GET /api/v1/frequency/weekly) over the quarter's whole
-// weeks, less the weeks before an account was opened.
+// weeks, counting the weeks the clocks judge: the centre's app opened on
+// Monday 2 February 09:00 and posted once that week, which is not judged.
 func TestWeeklyAgreesWithClocks(t *testing.T) {
 	b := setup(t)
 	r := b.build(t, 0, 0)
@@ -19,10 +20,13 @@ func TestWeeklyAgreesWithClocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opened := reportstest.CST(2026, 2, 2, 9, 0, 0)
 	want := map[int64]reports.Rate{}
+	states := map[string]int{}
 	for _, w := range rows {
-		if w.AccountID == b.q.CenterApp && w.Week.Before(opened) {
+		if w.AccountID == b.q.CenterApp {
+			states[w.State]++
+		}
+		if !w.Judged() {
 			continue
 		}
 		rt := want[w.AccountID]
@@ -31,6 +35,9 @@ func TestWeeklyAgreesWithClocks(t *testing.T) {
 			rt.Num++
 		}
 		want[w.AccountID] = rt
+	}
+	if states[clocks.WeekNotOpened] != 5 || states[clocks.WeekMet] != 7 {
+		t.Errorf("the app's weeks: %v", states)
 	}
 	for _, a := range r.Accounts {
 		if a.Weekly != want[a.AccountID] {

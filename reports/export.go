@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/tongfa/tongfa/spreadsheet"
 )
 
 // Export formats.
@@ -70,8 +72,8 @@ func (r *Report) writeCSV(w io.Writer) error {
 		if i > 0 {
 			cw.Write(nil) //nolint:errcheck // Flush reports the first error
 		}
-		cw.Write([]string{t.Title}) //nolint:errcheck // as above
-		cw.Write(t.Header)          //nolint:errcheck // as above
+		cw.Write(texts([]any{t.Title}))    //nolint:errcheck // as above
+		cw.Write(texts(toCells(t.Header))) //nolint:errcheck // as above
 		for _, row := range t.Rows {
 			cw.Write(texts(row)) //nolint:errcheck // as above
 		}
@@ -80,10 +82,16 @@ func (r *Report) writeCSV(w io.Writer) error {
 	return cw.Error()
 }
 
+// texts is a row as the CSV file writes it: text cells escaped so that no
+// name typed by someone runs as a formula, figures as their text.
 func texts(row []any) []string {
 	out := make([]string, len(row))
 	for i, c := range row {
-		out[i] = Text(c)
+		if s, ok := c.(string); ok {
+			out[i] = spreadsheet.Escape(s)
+		} else {
+			out[i] = Text(c)
+		}
 	}
 	return out
 }
@@ -198,6 +206,8 @@ func (s *styles) value(cell any) (any, int) {
 			return *c.V, s.dec1
 		}
 		return *c.V, s.dec2
+	case string:
+		return spreadsheet.Escape(c), 0 // a name typed by someone must not run as a formula
 	}
 	return cell, 0
 }

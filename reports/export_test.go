@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -124,5 +125,72 @@ func TestJSON(t *testing.T) {
 	if w.Num != 27 || w.Den != 43 || w.Value != 0.6279 || out.Summary.MedianAnswerDays != 4.25 ||
 		len(out.Red) != 1 || out.Red[0].Name != "教育服务客户端" || out.Red[0].Score != 100 {
 		t.Errorf("json %+v", out)
+	}
+}
+
+// TestExportEscapesFormulas: names typed by people reach the CSV file and
+// the workbook as text that no spreadsheet program runs (OWASP "CSV
+// injection"), while figures stay numbers, negative ones included.
+func TestExportEscapesFormulas(t *testing.T) {
+	score := -1.5 // no real score is negative; it shows numbers are left alone
+	r := &reports.Report{Kind: reports.Quarter, Period: "@报表", From: "2026-01-01", To: "2026-04-01",
+		Scope: reports.Scope{Label: "=HYPERLINK(\"http://evil.example\",\"点击\")"},
+		Accounts: []reports.AccountRow{{Rank: 1, Name: "+1+cmd|' /C calc'!A0", UnitName: "-2+3", PlatformLabel: "\t=1",
+			Posts: 4, Score: &score}}}
+	escaped := map[string]string{
+		r.Scope.Label:          "'" + r.Scope.Label,
+		"+1+cmd|' /C calc'!A0": "'+1+cmd|' /C calc'!A0",
+		"-2+3":                 "'-2+3",
+		"\t=1":                 "'\t=1",
+		"@报表":                  "'@报表",
+	}
+	var csvBuf, xlsxBuf bytes.Buffer
+	if err := r.Write(&csvBuf, reports.FormatCSV); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Write(&xlsxBuf, reports.FormatXLSX); err != nil {
+		t.Fatal(err)
+	}
+	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvBuf.String(), "\uFEFF")))
+	cr.FieldsPerRecord = -1
+	records, err := cr.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, rec := range records {
+		for _, cell := range rec {
+			if _, err := strconv.ParseFloat(cell, 64); err != nil && cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("CSV cell %q starts a formula", cell)
+			}
+			seen[cell] = true
+		}
+	}
+	if !seen["-1.5"] {
+		t.Error("the score -1.5 is not in the CSV file as a number")
+	}
+	for in, want := range escaped {
+		if !seen[want] {
+			t.Errorf("CSV lacks %q escaped as %q", in, want)
+		}
+	}
+	f, err := excelize.OpenReader(&xlsxBuf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for cell, want := range map[string]string{"B2": escaped["-2+3"], "C2": escaped["+1+cmd|' /C calc'!A0"], "D2": escaped["\t=1"]} {
+		if got, _ := f.GetCellValue("账号考核", cell); got != want {
+			t.Errorf("账号考核!%s = %q, want %q", cell, got, want)
+		}
+	}
+	if got, _ := f.GetCellValue("概览", "B4"); got != escaped[r.Scope.Label] {
+		t.Errorf("概览!B4 = %q", got)
+	}
+	if typ, _ := f.GetCellType("账号考核", "M2"); typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString {
+		t.Errorf("the score is stored as text (%v), want a number", typ)
+	}
+	if v, _ := f.GetCellValue("账号考核", "M2", excelize.Options{RawCellValue: true}); v != "-1.5" {
+		t.Errorf("score cell = %q, want the number -1.5", v)
 	}
 }

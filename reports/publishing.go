@@ -3,6 +3,8 @@ package reports
 import (
 	"context"
 	"time"
+
+	"github.com/tongfa/tongfa/clocks"
 )
 
 // ChannelRow is what one kind of channel published (R4, R6).
@@ -25,7 +27,7 @@ func (b *builder) loadAccounts(ctx context.Context) error {
 	}
 	for _, a := range list {
 		b.accounts[a.ID] = &AccountRow{AccountID: a.ID, Name: a.Name, Platform: a.Platform, PlatformLabel: a.Platform.Label(),
-			UnitID: a.UnitID, UnitName: a.UnitName, Status: a.Status, created: a.CreatedAt}
+			UnitID: a.UnitID, UnitName: a.UnitName, Status: a.Status}
 		b.order = append(b.order, a.ID)
 	}
 	return nil
@@ -33,7 +35,7 @@ func (b *builder) loadAccounts(ctx context.Context) error {
 
 // posts counts what each account published, and the distinct items.
 func (b *builder) posts(ctx context.Context) error {
-	counts, err := b.s.DB.ReportPosts(ctx, b.sc, b.p.From, b.p.To)
+	counts, err := b.s.DB.ReportPosts(ctx, b.sc, b.p.From, b.until)
 	if err != nil {
 		return err
 	}
@@ -51,27 +53,32 @@ func (b *builder) posts(ctx context.Context) error {
 }
 
 // weekly judges every active account's whole weeks in the period with the
-// clocks' own weekly compliance (R6); a week that began before the
-// account was opened is not judged.
+// clocks' own weekly compliance (R6), as they stand at the report's time:
+// weeks not yet begun, the running week while it falls short, and a week
+// the account was opened in and did not meet are not judged.
 func (b *builder) weekly(ctx context.Context) error {
 	from, to := wholeWeeks(b.p)
 	b.r.Weeks = int(to.Sub(from) / (7 * 24 * time.Hour))
 	if b.r.Weeks == 0 {
 		return nil
 	}
-	rows, err := b.s.Clocks.Weekly(ctx, b.sc.Units, from, to)
+	b.r.WeeksEnded = weeksEnded(from, to, b.now)
+	monday, running := b.currentWeek(from, to)
+	rows, err := b.s.Clocks.WeeklyAt(ctx, b.sc.Units, from, to, b.now)
 	if err != nil {
 		return err
 	}
 	for _, w := range rows {
 		a := b.accounts[w.AccountID]
-		if a == nil || a.created.After(w.Week) {
+		if a == nil {
 			continue
 		}
 		a.Required = w.Required
-		a.Weekly.Den++
-		if w.Compliant {
-			a.Weekly.Num++
+		if w.Judged() {
+			a.Weekly = a.Weekly.Add(onTime(w.State == clocks.WeekMet, true))
+		}
+		if running && w.Week.Equal(monday) {
+			b.r.CurrentWeek.add(a, w)
 		}
 	}
 	return nil

@@ -3,7 +3,6 @@ package reports
 import (
 	"cmp"
 	"slices"
-	"time"
 
 	"github.com/tongfa/tongfa"
 )
@@ -23,11 +22,13 @@ type AccountRow struct {
 	OriginalRatio Rate            `json:"original_ratio"`
 	Required      int             `json:"weekly_required"` // posts a week; 0 without a weekly requirement
 	Weekly        Rate            `json:"weekly_compliance"`
-	Urgent        Rate            `json:"urgent_on_time"`
-	Replies       Rate            `json:"replies_on_time"`
-	Score         *float64        `json:"score"`
+	// CurrentWeek is the running week so far, when the report has one and
+	// the account a weekly requirement.
+	CurrentWeek *WeekSoFar `json:"current_week,omitempty"`
+	Urgent      Rate       `json:"urgent_on_time"`
+	Replies     Rate       `json:"replies_on_time"`
+	Score       *float64   `json:"score"`
 
-	created  time.Time
 	messages int
 }
 

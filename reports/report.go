@@ -35,22 +35,32 @@ type Report struct {
 	To          string    `json:"to"`     // YYYY-MM-DD, exclusive
 	Scope       Scope     `json:"scope"`
 	GeneratedAt time.Time `json:"generated_at"`
+	// Status is complete, in_progress or not_started; Through is the end
+	// of what the report counts (the period's end, GeneratedAt while the
+	// period runs) and Notice says so in Chinese when it is not complete.
+	Status  string    `json:"status"`
+	Through time.Time `json:"through"`
+	Notice  string    `json:"notice,omitempty"`
 	// MissingCalendarYears are years of the period without holiday data:
 	// working days there were counted as Monday to Friday.
 	MissingCalendarYears []int `json:"missing_calendar_years"`
-	// Weeks is how many whole weeks (Monday to Sunday) lie in the period.
-	Weeks      int           `json:"weeks"`
-	Summary    Summary       `json:"summary"`
-	Channels   []ChannelRow  `json:"channels"`
-	Urgent     []UrgentRow   `json:"urgent"`
-	Messages   []MessageRow  `json:"messages"`
-	Signoffs   []SignoffRow  `json:"signoffs"`
-	Deliveries []DeliveryRow `json:"deliveries"`
-	Patrol     []PatrolRow   `json:"patrol"`
-	Units      []UnitRow     `json:"units"`
-	Accounts   []AccountRow  `json:"accounts"`
-	Red        []AccountRow  `json:"red_list"`
-	Black      []AccountRow  `json:"black_list"`
+	// Weeks is how many whole weeks (Monday to Sunday) lie in the period,
+	// WeeksEnded how many of them had ended by GeneratedAt.
+	Weeks      int `json:"weeks"`
+	WeeksEnded int `json:"weeks_ended"`
+	// CurrentWeek is the whole week running at GeneratedAt, judged so far.
+	CurrentWeek *CurrentWeek  `json:"current_week"`
+	Summary     Summary       `json:"summary"`
+	Channels    []ChannelRow  `json:"channels"`
+	Urgent      []UrgentRow   `json:"urgent"`
+	Messages    []MessageRow  `json:"messages"`
+	Signoffs    []SignoffRow  `json:"signoffs"`
+	Deliveries  []DeliveryRow `json:"deliveries"`
+	Patrol      []PatrolRow   `json:"patrol"`
+	Units       []UnitRow     `json:"units"`
+	Accounts    []AccountRow  `json:"accounts"`
+	Red         []AccountRow  `json:"red_list"`
+	Black       []AccountRow  `json:"black_list"`
 }
 
 // Summary is the headline figures, taken from the tables' total rows.
@@ -81,6 +91,7 @@ func (s *Service) Build(ctx context.Context, p Period, sc Scope) (*Report, error
 		Scope: sc, GeneratedAt: now.In(workday.Location()).Truncate(time.Second),
 		MissingCalendarYears: nonNilInts(s.calendar().MissingYears(p.From, p.Last()))}
 	b := &builder{s: s, r: r, p: p, sc: sc.store(), now: now, accounts: map[int64]*AccountRow{}, policies: map[int64]*clocks.Policy{}}
+	b.until = b.asOf()
 	for _, step := range []func(context.Context) error{b.loadAccounts, b.posts, b.weekly, b.urgent, b.messages, b.signoffs, b.deliveries, b.patrol} {
 		if err := step(ctx); err != nil {
 			return nil, err
@@ -88,6 +99,7 @@ func (s *Service) Build(ctx context.Context, p Period, sc Scope) (*Report, error
 	}
 	b.finish()
 	b.summarize()
+	r.Notice = r.notice()
 	return r, nil
 }
 
@@ -98,6 +110,9 @@ type builder struct {
 	p   Period
 	sc  store.ReportScope
 	now time.Time
+	// until ends what the report counts: records after it, and weeks
+	// after now, have not happened yet.
+	until time.Time
 	// accounts are the account rows by id; order is the listing order.
 	accounts map[int64]*AccountRow
 	order    []int64

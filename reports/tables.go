@@ -2,9 +2,12 @@ package reports
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/tongfa/tongfa/clocks"
+	"github.com/tongfa/tongfa/workday"
 )
 
 // Table is one table of a report as people read it: a sheet of the
@@ -49,28 +52,55 @@ func (r *Report) Tables() []Table {
 
 func (r *Report) overview() Table {
 	s := r.Summary
-	rows := [][]any{
+	rows := slices.Concat([][]any{
 		{"报表周期", r.Period}, {"起止日期", r.From + " 至 " + r.dayBeforeTo()}, {"统计范围", r.Scope.Label},
 		{"生成时间", r.GeneratedAt.Format("2006-01-02 15:04:05")},
-		{"发布稿件数", s.Items}, {"发布条数", s.Posts}, {"原创比例", s.OriginalRatio},
-		{"完整周数", r.Weeks}, {"更新频率达标率", s.Weekly},
-		{"紧急稿件数", s.UrgentItems}, {"紧急首发按时率", s.Urgent},
+	}, r.progressRows(), [][]any{
+		{"发布稿件数", s.Items}, {"发布条数", s.Posts}, {"原创比例", s.OriginalRatio}, {"完整周数", r.Weeks},
+	}, r.weekRows(), [][]any{
+		{"更新频率达标率", s.Weekly}, {"紧急稿件数", s.UrgentItems}, {"紧急首发按时率", s.Urgent},
 		{"收到留言", s.Messages}, {"留言按期答复率", s.Replies}, {"答复用时中位数（工作日）", Dec{s.MedianAnswerDays, 2}},
 		{"送审次数", s.Submissions}, {"审签用时中位数（工作小时）", Dec{s.MedianSignoffHours, 1}},
 		{"投递失败", s.DeliveriesFailed}, {"投递撤回", s.DeliveriesWithdrawn}, {"巡查发现问题", s.PatrolFindings},
-	}
+	})
 	if len(r.MissingCalendarYears) > 0 {
-		rows = append(rows, []any{"提示", fmt.Sprintf("工作日历缺少 %s 年的节假日数据，这些年份按周一至周五计算工作日",
-			strings.Trim(fmt.Sprint(r.MissingCalendarYears), "[]"))})
+		rows = append(rows, []any{"提示", workday.MissingText(r.MissingCalendarYears) + "：本报表中这些年份的工作日按法定节日估算（不含调休）"})
 	}
 	return Table{Key: "overview", Title: "概览", Header: []string{"指标", "数值"}, Rows: rows}
 }
 
+// progressRows state, for a report made before its period ended, what it
+// counts up to and why the rest is not judged.
+func (r *Report) progressRows() [][]any {
+	if r.Status == StatusComplete || r.Status == "" {
+		return nil
+	}
+	return [][]any{{"报表状态", statusLabel(r.Status)}, {"统计截至", r.Through.In(workday.Location()).Format("2006-01-02 15:04:05")},
+		{"说明", r.Notice}}
+}
+
+// weekRows state how many whole weeks have ended and the running week, so
+// far, while the period runs.
+func (r *Report) weekRows() [][]any {
+	if r.Status != StatusInProgress {
+		return nil
+	}
+	rows := [][]any{{"已结束的完整周数", r.WeeksEnded}}
+	if cw := r.CurrentWeek; cw != nil {
+		rows = append(rows, []any{"本周（截至生成时间）", fmt.Sprintf("%s 至 %s：已达标 %d 个账号（计入达标率），尚未达标 %d 个账号（本周未结束，不计）",
+			cw.From, lastDay(cw.To), cw.Met, cw.InProgress)})
+	}
+	return rows
+}
+
 // dayBeforeTo is the period's last day, for the inclusive Chinese reading.
-func (r *Report) dayBeforeTo() string {
-	t, err := time.Parse(dateLayout, r.To)
+func (r *Report) dayBeforeTo() string { return lastDay(r.To) }
+
+// lastDay is the day before an exclusive end date, both YYYY-MM-DD.
+func lastDay(to string) string {
+	t, err := time.Parse(dateLayout, to)
 	if err != nil {
-		return r.To
+		return to
 	}
 	return t.AddDate(0, 0, -1).Format(dateLayout)
 }
@@ -146,11 +176,30 @@ func (r *Report) accountTable() Table {
 	t := Table{Key: "accounts", Title: "账号考核",
 		Header: []string{"排名", "单位", "账号", "渠道", "发布条数", "原创比例", "每周要求（条）", "考核周数", "达标周数",
 			"更新达标率", "紧急首发按时率", "留言按期答复率", "综合得分"}}
+	if r.CurrentWeek != nil {
+		t.Header = append(t.Header, "本周发布（截至生成时间）", "本周情况")
+	}
 	for _, a := range r.Accounts {
-		t.Rows = append(t.Rows, []any{rankCell(a.Rank), a.UnitName, a.Name, a.PlatformLabel, a.Posts, a.OriginalRatio,
-			a.Required, a.Weekly.Den, a.Weekly.Num, a.Weekly, a.Urgent, a.Replies, Dec{a.Score, 1}})
+		row := []any{rankCell(a.Rank), a.UnitName, a.Name, a.PlatformLabel, a.Posts, a.OriginalRatio,
+			a.Required, a.Weekly.Den, a.Weekly.Num, a.Weekly, a.Urgent, a.Replies, Dec{a.Score, 1}}
+		if r.CurrentWeek != nil {
+			row = append(row, currentWeekCells(a.CurrentWeek)...)
+		}
+		t.Rows = append(t.Rows, row)
 	}
 	return t
+}
+
+// currentWeekCells are an account's running week so far: empty for an
+// account without a weekly requirement.
+func currentWeekCells(w *WeekSoFar) []any {
+	switch {
+	case w == nil:
+		return []any{"", ""}
+	case w.State == clocks.WeekMet:
+		return []any{w.Posts, "已达标（计入达标率）"}
+	}
+	return []any{w.Posts, "尚未达标（本周未结束，不计）"}
 }
 
 func (r *Report) listTable() Table {

@@ -193,6 +193,16 @@ func (db *DB) IngestPolled(ctx context.Context, accountID int64, source, cursor 
 	return fresh, err
 }
 
+// OpenMessages lists the messages not yet answered or closed, oldest first.
+func (db *DB) OpenMessages(ctx context.Context) ([]tongfa.Message, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT `+messageColumns+` FROM messages
+		WHERE state IN ('new','assigned') ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: open messages: %w", err)
+	}
+	return pgx.CollectRows(rows, scanMessage)
+}
+
 // MessagesAtRisk lists open messages past the at-risk point: the given
 // share of the time between arrival and deadline used up, or overdue.
 func (db *DB) MessagesAtRisk(ctx context.Context, now time.Time, share float64) ([]tongfa.Message, error) {

@@ -2,20 +2,20 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"time"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/workday"
 )
 
 // calendarReady warns, without making the service unready, when the
 // working-day calendar lacks a year the deadlines need.
 func (s *Server) calendarReady(ctx context.Context) (string, string, error) {
 	if missing := s.Calendar.Missing(s.DB.Now()); len(missing) > 0 {
-		return "calendar", fmt.Sprintf("工作日历缺少 %v 年的节假日数据，相关时限按周末推算，请管理员导入（tongfa holidays import）", missing), nil
+		return "calendar", workday.MissingText(missing) + "（不含调休），请系统管理员导入（tongfa holidays import）", nil
 	}
 	return "calendar", "", nil
 }

@@ -32,6 +32,9 @@ type reviewCard struct {
 	Deadline    time.Time
 	Remaining   int64
 	ClockState  string
+	// DeadlineEstimated marks a deadline counted without the year's
+	// holiday notice (按法定节日估算).
+	DeadlineEstimated bool
 }
 
 // reviewsView is the signer's queue: items, then answers to messages
@@ -121,6 +124,7 @@ func (s *Server) clockOf(ctx context.Context, c *reviewCard) {
 	for _, ch := range cl.Channels {
 		if ch.DeliveredAt == nil && (c.Deadline.IsZero() || ch.Deadline.Before(c.Deadline)) {
 			c.Deadline, c.Remaining, c.ClockState = ch.Deadline, ch.Remaining, ch.State
+			c.DeadlineEstimated = ch.DeadlineEstimated
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -135,5 +136,27 @@ func TestReportYearFromAnyDate(t *testing.T) {
 	var m map[string]any
 	if st := h.script("cityadmin").do("GET", "/api/v1/reports/year?from=2026-06-01", nil, &m); st != 200 || m["from"] != "2026-01-01" || m["to"] != "2027-01-01" {
 		t.Fatalf("%d %v", st, m["from"])
+	}
+}
+
+// TestReportOfAWeekToCome (issue 22): a report whose period has not begun
+// judges nothing and says so, over the API and on the console page.
+func TestReportOfAWeekToCome(t *testing.T) {
+	h, _ := setupReports(t)
+	var rep struct {
+		Status string            `json:"status"`
+		Notice string            `json:"notice"`
+		Black  []json.RawMessage `json:"black_list"`
+	}
+	if st := h.script("cityadmin").do("GET", "/api/v1/reports/week?from=2026-04-13", nil, &rep); st != 200 ||
+		rep.Status != "not_started" || len(rep.Black) != 0 || !strings.HasPrefix(rep.Notice, "本期（2026-04-13 至 2026-04-19）尚未开始") {
+		t.Fatalf("%d %+v", st, rep)
+	}
+	p := h.visitor(t)
+	p.login("cityadmin")
+	if st, body, _ := p.get("/reports?kind=week&from=2026-04-13"); st != 200 ||
+		!strings.Contains(body, `<p class="warn" role="status" id="report-notice">本期（2026-04-13 至 2026-04-19）尚未开始`) ||
+		!strings.Contains(body, "本期没有低于 60 分的账号。") {
+		t.Errorf("page: %d %s", st, body)
 	}
 }

@@ -70,6 +70,9 @@ func (c *Calendar) isWorking(d Date) bool {
 	if k, ok := c.days[d]; ok {
 		return k == Workday
 	}
+	if !c.years[d.Year] && isStatutoryHoliday(d) {
+		return false // no notice yet: the law's holidays, without 调休
+	}
 	wd := d.Weekday()
 	return wd != time.Saturday && wd != time.Sunday
 }
@@ -152,6 +155,29 @@ func (c *Calendar) WorkingTimeBetween(a, b time.Time) time.Duration {
 // Covered reports whether some loaded data declared year complete.
 func (c *Calendar) Covered(year int) bool { return c.years[year] }
 
+// Estimated reports whether year's holidays are estimated: no State
+// Council notice covers it, so its rest days are the weekends and the
+// public holidays of the law (StatutoryHolidays), without the notice's
+// bridge days and adjusted working weekends.
+func (c *Calendar) Estimated(year int) bool { return !c.years[year] && estimable(year) }
+
+// EstimatedBetween reports whether a result counted over [from, to] (either
+// order) — a deadline from its start — is not official: some year of the
+// span has no State Council notice, and its holidays were estimated (or,
+// outside 2000–2100, not known at all).
+func (c *Calendar) EstimatedBetween(from, to time.Time) bool {
+	y1, y2 := from.In(shanghai).Year(), to.In(shanghai).Year()
+	if y1 > y2 {
+		y1, y2 = y2, y1
+	}
+	for y := y1; y <= y2; y++ {
+		if !c.years[y] {
+			return true
+		}
+	}
+	return false
+}
+
 // Years returns the covered years in ascending order.
 func (c *Calendar) Years() []int {
 	ys := make([]int, 0, len(c.years))
@@ -163,8 +189,9 @@ func (c *Calendar) Years() []int {
 }
 
 // MissingYears returns, in ascending order, the years from from's to to's
-// (inclusive, in Asia/Shanghai, either order) that have no data: results
-// touching them treated every weekday as a working day.
+// (inclusive, in Asia/Shanghai, either order) without a State Council
+// notice: results touching them used the law's holidays (Estimated), or,
+// outside 2000–2100, weekends alone.
 func (c *Calendar) MissingYears(from, to time.Time) []int {
 	y1, y2 := from.In(shanghai).Year(), to.In(shanghai).Year()
 	if y1 > y2 {

@@ -116,8 +116,10 @@ func TestIsWorkingDay(t *testing.T) {
 		{"UTC evening is Shanghai's adjusted Saturday", time.Date(2026, 2, 13, 17, 0, 0, 0, time.UTC), true},
 		{"UTC afternoon is Shanghai's Spring Festival", time.Date(2026, 2, 14, 16, 30, 0, 0, time.UTC), false},
 		{"midnight belongs to the new day", at(t, "2026-10-01 00:00"), false},
-		{"uncovered 2027 weekday", at(t, "2027-02-08 10:00"), true},
+		{"uncovered 2027 weekday", at(t, "2027-02-09 10:00"), true},
 		{"uncovered 2027 weekend", at(t, "2027-02-06 10:00"), false},
+		{"uncovered 2027: 正月初三 by the law", at(t, "2027-02-08 10:00"), false},
+		{"uncovered 2027: no 调休 without the notice", at(t, "2027-10-04 10:00"), true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -292,16 +294,21 @@ func TestConcurrentUse(t *testing.T) {
 			_ = c.AddWorkingDays(s, 20)
 			_ = c.IsWorkingDay(s)
 			_ = c.MissingYears(s, s.AddDate(1, 0, 0))
+			_ = c.AddWorkingDays(s.AddDate(4+i%4, 0, 0), 20) // estimated years, computed once by whoever comes first
 		})
 	}
 	wg.Wait()
 }
 
 func BenchmarkAddWorkingDays(b *testing.B) {
-	c := Default()
-	start := at(b, "2026-02-13 16:00")
-	for b.Loop() {
-		c.AddWorkingDays(start, 20)
+	for _, bc := range []struct{ name, start string }{{"notice", "2026-02-13 16:00"}, {"estimated", "2027-01-29 16:00"}} {
+		b.Run(bc.name, func(b *testing.B) {
+			c := Default()
+			start := at(b, bc.start)
+			for b.Loop() {
+				c.AddWorkingDays(start, 20)
+			}
+		})
 	}
 }
 

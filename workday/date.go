@@ -1,6 +1,7 @@
 package workday
 
 import (
+	"cmp"
 	"fmt"
 	"time"
 	_ "time/tzdata" // minimal machines and containers often ship no zoneinfo
@@ -43,6 +44,17 @@ func (d Date) String() string {
 // with the zone of whatever instant the date came from.
 func (d Date) Weekday() time.Weekday {
 	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Weekday()
+}
+
+// addDays is the date n days later (earlier for negative n).
+func (d Date) addDays(n int) Date {
+	t := time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC)
+	return Date{t.Year(), t.Month(), t.Day()}
+}
+
+// compare orders dates: negative when d is before o, 0 when equal.
+func (d Date) compare(o Date) int {
+	return cmp.Or(cmp.Compare(d.Year, o.Year), cmp.Compare(d.Month, o.Month), cmp.Compare(d.Day, o.Day))
 }
 
 // nextMidnight returns 00:00 of the day after t's day, in Asia/Shanghai.

@@ -18,7 +18,11 @@
 //   - n = 0 returns the start, or 00:00 of the next working day when the
 //     start falls on a rest day.
 //
-// Missing years. A year no loaded data declares complete is computed with
-// weekends only, never guessed from earlier years; Covered and MissingYears
-// let callers warn loudly before they trust such a result.
+// Years without a notice. For a year no loaded data declares complete,
+// the public holidays of 《全国年节及纪念日放假办法》 in force that year
+// (元旦, 春节 from the lunar calendar, 清明, 劳动节, 端午, 中秋, 国庆) are
+// rest days besides the weekends — an estimate, since only the notice
+// gives bridge days and adjusted working weekends (调休). Estimated and
+// EstimatedBetween let callers mark such results "按法定节日估算" until the
+// notice is imported.
 package workday

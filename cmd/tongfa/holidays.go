@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
 
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/workday"
 )
 
 func init() {
@@ -36,6 +38,10 @@ func runHolidaysImport(ctx context.Context, st Stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(st.Out, "imported %d days; the calendar now covers %v\n", len(o.Days), cals.Current().Years())
+	fmt.Fprintf(st.Out, "已导入 %d 个日期。已有国务院放假通知的年份：%s。\n", len(o.Days), cmp.Or(workday.YearsText(cals.Current().Years()), "无"))
+	if text := workday.MissingText(cals.Missing(db.Now())); text != "" {
+		fmt.Fprintln(st.Out, text+"（不含调休）。")
+	}
+	fmt.Fprintln(st.Out, "正在运行的服务重启后使用新数据。")
 	return nil
 }

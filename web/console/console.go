@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/workday"
 )
 
 //go:embed templates static
@@ -79,7 +80,10 @@ var Funcs = template.FuncMap{
 	},
 	"accountStatus": func(s tongfa.AccountStatus) string { return s.Label() },
 	"remaining":     remaining,
-	"add":           func(a, b int) int { return a + b },
+	// missingNotice says which years' holiday notices are missing (workday.MissingText).
+	"missingNotice":     workday.MissingText,
+	"statutoryHolidays": workday.StatutoryHolidays,
+	"add":               func(a, b int) int { return a + b },
 	"categories": func() []Option {
 		return []Option{{"news", "新闻动态"}, {"policy", "政策文件"}, {"interpretation", "政策解读"},
 			{"notice", "通知公告"}, {"service", "便民服务"}, {"other", "其他"}}

@@ -57,6 +57,22 @@ func TestAuditUpgradeFromUnkeyedChain(t *testing.T) {
 	wantBroken(t, f.db, 7, []string{"前一行哈希与实际不符"})
 }
 
+// TestAuditDetectsForgedAnchorOverUnkeyedRows: after the upgrade, the
+// unkeyed rows at the start cannot be dropped behind a forged anchor.
+func TestAuditDetectsForgedAnchorOverUnkeyedRows(t *testing.T) {
+	f := setup(t)
+	key := f.db.AuditMAC
+	f.db.AuditMAC = nil
+	rows := chain(t, f.db, 3)
+	f.db.AuditMAC = key
+	if _, err := f.db.UpgradeAudit(context.Background(), store.SystemActor); err != nil {
+		t.Fatal(err)
+	}
+	storetest.Tamper(t, f.db, `DELETE FROM audit_log WHERE seq <= 2`)
+	storetest.Tamper(t, f.db, `INSERT INTO audit_anchor (id, seq, hash) VALUES (1, 2, $1)`, rows[1].Hash)
+	wantBroken(t, f.db, 2, []string{"锚点没有签名"})
+}
+
 func TestAuditUpgradeRefusesABrokenChain(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -32,14 +33,20 @@ func HashPassword(pw string, p Params) (string, error) {
 		return "", err
 	}
 	key := argon2.IDKey([]byte(pw), salt, p.Time, p.Memory, p.Threads, 32)
+	return encodeHash(p, salt, key), nil
+}
+
+func encodeHash(p Params, salt, key []byte) string {
 	enc := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
-		argon2.Version, p.Memory, p.Time, p.Threads, enc.EncodeToString(salt), enc.EncodeToString(key)), nil
+		argon2.Version, p.Memory, p.Time, p.Threads, enc.EncodeToString(salt), enc.EncodeToString(key))
 }
 
 var errBadHash = errors.New("auth: malformed password hash")
 
-// CheckPassword reports whether pw matches hash, in constant time.
+// CheckPassword reports whether pw matches hash, in constant time. It is
+// not bounded: servers answering anonymous requests use
+// CheckPasswordContext, which is.
 func CheckPassword(hash, pw string) bool {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
@@ -64,11 +71,22 @@ func CheckPassword(hash, pw string) bool {
 }
 
 // dummyHash is checked against when a username does not exist, so a login
-// for an unknown user takes as long as one for a known user.
-var dummyHash, _ = HashPassword("tongfa-dummy-password", DefaultParams)
+// for an unknown user takes as long as one for a known user. Only checking
+// against it must cost a real argon2id run; making it need not, so it is
+// random bytes in the hash format (no password has that key), made on first
+// use: computing a real hash at package initialisation cost every tongfa
+// command about a second and 64 MiB.
+var dummyHash = sync.OnceValue(func() string {
+	salt, key := make([]byte, 16), make([]byte, 32)
+	rand.Read(salt) //nolint:errcheck // crypto/rand does not fail on Linux
+	rand.Read(key)  //nolint:errcheck
+	return encodeHash(DefaultParams, salt, key)
+})
 
-// BurnPasswordCheck spends the time of one password check.
-func BurnPasswordCheck(pw string) { CheckPassword(dummyHash, pw) }
+// BurnPasswordCheck spends the time of one password check, unbounded.
+//
+// Deprecated: use BurnPasswordCheckContext, which waits its turn.
+func BurnPasswordCheck(pw string) { CheckPassword(dummyHash(), pw) }
 
 // ValidatePassword enforces the minimum strength for new passwords (R10:
 // strict authentication): at least 10 characters of at least three kinds.

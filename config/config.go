@@ -3,6 +3,8 @@
 package config
 
 import (
+	"crypto/hkdf"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -16,26 +18,30 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tongfa/tongfa"
 )
 
 // Config is passed explicitly to everything that needs it; there are no
 // globals.
 type Config struct {
-	DatabaseURL     string        // TONGFA_DATABASE_URL
-	RedisURL        string        // TONGFA_REDIS_URL (redis://, rediss://, redis-sentinel://)
-	Listen          string        // TONGFA_LISTEN
-	PublicURL       string        // TONGFA_PUBLIC_URL: how people reach the console
-	SecretKey       string        // TONGFA_SECRET_KEY: 32 bytes, hex or base64
-	LogLevel        string        // TONGFA_LOG_LEVEL: debug|info|warn|error
-	LogFormat       string        // TONGFA_LOG_FORMAT: json|text
-	MaxBody         int64         // TONGFA_MAX_BODY_BYTES
-	NoMigrate       bool          // TONGFA_NO_MIGRATE
-	SessionIdle     time.Duration // TONGFA_SESSION_IDLE
-	SessionMax      time.Duration // TONGFA_SESSION_MAX
-	Concurrency     int           // TONGFA_WORKER_CONCURRENCY
-	DictDir         string        // TONGFA_DICT_DIR: extra dictionaries loaded at start
-	Lease           time.Duration // TONGFA_DELIVERY_LEASE: how long a silent worker keeps a delivery
-	PlatformTimeout time.Duration // TONGFA_PLATFORM_TIMEOUT: one call to a platform API
+	DatabaseURL         string        // TONGFA_DATABASE_URL
+	RedisURL            string        // TONGFA_REDIS_URL (redis://, rediss://, redis-sentinel://)
+	Listen              string        // TONGFA_LISTEN
+	PublicURL           string        // TONGFA_PUBLIC_URL: how people reach the console
+	SecretKey           string        // TONGFA_SECRET_KEY: 32 bytes, hex or base64
+	AuditKey            string        // TONGFA_AUDIT_KEY: 32 bytes, hex or base64; derived from SecretKey when empty
+	AuditCheckpointFile string        // TONGFA_AUDIT_CHECKPOINT_FILE: where signed audit checkpoints are appended
+	LogLevel            string        // TONGFA_LOG_LEVEL: debug|info|warn|error
+	LogFormat           string        // TONGFA_LOG_FORMAT: json|text
+	MaxBody             int64         // TONGFA_MAX_BODY_BYTES
+	NoMigrate           bool          // TONGFA_NO_MIGRATE
+	SessionIdle         time.Duration // TONGFA_SESSION_IDLE
+	SessionMax          time.Duration // TONGFA_SESSION_MAX
+	Concurrency         int           // TONGFA_WORKER_CONCURRENCY
+	DictDir             string        // TONGFA_DICT_DIR: extra dictionaries loaded at start
+	Lease               time.Duration // TONGFA_DELIVERY_LEASE: how long a silent worker keeps a delivery
+	PlatformTimeout     time.Duration // TONGFA_PLATFORM_TIMEOUT: one call to a platform API
 	// MediaHosts (TONGFA_MEDIA_HOSTS, comma-separated host or host:port)
 	// may serve the images content refers to from internal addresses,
 	// which are refused for every other host (connectors/media).
@@ -99,6 +105,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DictDir, "dict-dir", c.DictDir, "directory of extra .tsv dictionaries (TONGFA_DICT_DIR)")
 	fs.DurationVar(&c.Lease, "delivery-lease", c.Lease, "how long a silent worker keeps a delivery (TONGFA_DELIVERY_LEASE)")
 	fs.DurationVar(&c.PlatformTimeout, "platform-timeout", c.PlatformTimeout, "timeout of one platform API call (TONGFA_PLATFORM_TIMEOUT)")
+	fs.StringVar(&c.AuditCheckpointFile, "audit-checkpoint-file", c.AuditCheckpointFile, "file the worker appends signed audit checkpoints to (TONGFA_AUDIT_CHECKPOINT_FILE)")
 	fs.Var((*hostList)(&c.MediaHosts), "media-hosts", "comma-separated hosts or host:port allowed to serve content images from internal addresses (TONGFA_MEDIA_HOSTS)")
 }
 
@@ -133,6 +140,8 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 	str("TONGFA_LISTEN", &c.Listen)
 	str("TONGFA_PUBLIC_URL", &c.PublicURL)
 	str("TONGFA_SECRET_KEY", &c.SecretKey)
+	str("TONGFA_AUDIT_KEY", &c.AuditKey)
+	str("TONGFA_AUDIT_CHECKPOINT_FILE", &c.AuditCheckpointFile)
 	str("TONGFA_LOG_LEVEL", &c.LogLevel)
 	str("TONGFA_LOG_FORMAT", &c.LogFormat)
 	str("TONGFA_DICT_DIR", &c.DictDir)
@@ -180,6 +189,10 @@ func (c Config) Validate() error {
 		_, err := c.Key()
 		check(err == nil, "secret key: %v", err)
 	}
+	if c.AuditKey != "" {
+		_, err := decodeKey(c.AuditKey)
+		check(err == nil, "audit key: %v", err)
+	}
 	var lvl slog.Level
 	check(lvl.UnmarshalText([]byte(c.LogLevel)) == nil, "log level %q must be debug, info, warn or error", c.LogLevel)
 	check(c.LogFormat == "json" || c.LogFormat == "text", "log format %q must be json or text", c.LogFormat)
@@ -224,8 +237,28 @@ func (c Config) RequireSecretKey() error {
 }
 
 // Key decodes the secret key (32 bytes as 64 hex digits or base64).
-func (c Config) Key() ([]byte, error) {
-	s := strings.TrimSpace(c.SecretKey)
+func (c Config) Key() ([]byte, error) { return decodeKey(c.SecretKey) }
+
+// AuditMACKey returns the key of the audit chain: TONGFA_AUDIT_KEY when
+// set, otherwise a key derived from TONGFA_SECRET_KEY with HKDF-SHA256 and
+// a purpose label, so the credential key itself never doubles as a MAC key
+// and neither can be computed from the other.
+func (c Config) AuditMACKey() ([]byte, error) {
+	if c.AuditKey != "" {
+		return decodeKey(c.AuditKey)
+	}
+	if c.SecretKey == "" {
+		return nil, tongfa.ErrNoAuditKey
+	}
+	secret, err := c.Key()
+	if err != nil {
+		return nil, err
+	}
+	return hkdf.Key(sha256.New, secret, nil, "tongfa audit chain v2", 32)
+}
+
+func decodeKey(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
 	if b, err := hex.DecodeString(s); err == nil && len(b) == 32 {
 		return b, nil
 	}
@@ -246,16 +279,20 @@ func (c Config) BaseURL() string {
 // Redacted lists the effective configuration with secrets hidden, in a
 // stable order, for `tongfa config`.
 func (c Config) Redacted() [][2]string {
-	secret := "(unset)"
-	if c.SecretKey != "" {
-		secret = "(set, redacted)"
+	redact := func(s string) string {
+		if s == "" {
+			return "(unset)"
+		}
+		return "(set, redacted)"
 	}
 	return [][2]string{
 		{"TONGFA_DATABASE_URL", redactURL(c.DatabaseURL)},
 		{"TONGFA_REDIS_URL", redactURL(c.RedisURL)},
 		{"TONGFA_LISTEN", c.Listen},
 		{"TONGFA_PUBLIC_URL", c.BaseURL()},
-		{"TONGFA_SECRET_KEY", secret},
+		{"TONGFA_SECRET_KEY", redact(c.SecretKey)},
+		{"TONGFA_AUDIT_KEY", redact(c.AuditKey)},
+		{"TONGFA_AUDIT_CHECKPOINT_FILE", c.AuditCheckpointFile},
 		{"TONGFA_LOG_LEVEL", c.LogLevel},
 		{"TONGFA_LOG_FORMAT", c.LogFormat},
 		{"TONGFA_MAX_BODY_BYTES", strconv.FormatInt(c.MaxBody, 10)},

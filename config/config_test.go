@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tongfa/tongfa"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -92,6 +94,33 @@ func TestMediaHosts(t *testing.T) {
 		c.MediaHosts = []string{bad}
 		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "media host") {
 			t.Errorf("%q accepted: %v", bad, err)
+		}
+	}
+}
+
+func TestAuditMACKey(t *testing.T) {
+	c := Default()
+	if _, err := c.AuditMACKey(); err != tongfa.ErrNoAuditKey {
+		t.Fatalf("no keys: %v, want ErrNoAuditKey", err)
+	}
+	c.SecretKey = strings.Repeat("ab", 32)
+	derived, err := c.AuditMACKey()
+	secret, _ := c.Key()
+	if err != nil || len(derived) != 32 || string(derived) == string(secret) {
+		t.Fatalf("derived key %x, %v: must be 32 bytes and not the secret key itself", derived, err)
+	}
+	c.AuditKey = strings.Repeat("cd", 32)
+	own, err := c.AuditMACKey()
+	if err != nil || string(own) != strings.Repeat("\xcd", 32) {
+		t.Fatalf("TONGFA_AUDIT_KEY not used: %x, %v", own, err)
+	}
+	c.AuditKey = "short"
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "audit key") {
+		t.Fatalf("bad audit key: %v", err)
+	}
+	for _, kv := range c.Redacted() {
+		if strings.Contains(kv[1], "short") {
+			t.Fatalf("%s leaks the audit key", kv[0])
 		}
 	}
 }

@@ -15,10 +15,13 @@ import (
 )
 
 // DB is the PostgreSQL store. Now is the clock every timestamp comes from,
-// replaceable in tests.
+// replaceable in tests. AuditMAC seals and verifies the audit chain; its
+// key lives outside the database, so the composition root sets it from the
+// configuration (nil: no key, only an unkeyed chain can be sealed).
 type DB struct {
-	Pool *pgxpool.Pool
-	Now  func() time.Time
+	Pool     *pgxpool.Pool
+	Now      func() time.Time
+	AuditMAC *tongfa.AuditMAC
 }
 
 // DefaultMaxConns is the connection pool size of a process unless the

@@ -178,7 +178,7 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 	if _, err := f.db.Pool.Exec(ctx, `UPDATE audit_log SET actor = 'mallory' WHERE id = $1`, victim); err == nil {
 		t.Fatal("audit rows must refuse UPDATE")
 	}
-	tamper(t, f.db, `UPDATE audit_log SET details = '{"n":99}' WHERE id = $1`, victim)
+	storetest.Tamper(t, f.db, `UPDATE audit_log SET details = '{"n":99}' WHERE id = $1`, victim)
 	_, err = f.db.VerifyAudit(ctx)
 	var broken *store.ErrChainBroken
 	if !errors.As(err, &broken) || broken.ID != victim {
@@ -194,7 +194,7 @@ func TestAuditChainDetectsDeletion(t *testing.T) {
 	}
 	f.db.SealAudit(ctx)
 	rows, _ := f.db.ListAudit(ctx, store.AuditFilter{})
-	tamper(t, f.db, `DELETE FROM audit_log WHERE id = $1`, rows[1].ID)
+	storetest.Tamper(t, f.db, `DELETE FROM audit_log WHERE id = $1`, rows[1].ID)
 	_, err := f.db.VerifyAudit(ctx)
 	var broken *store.ErrChainBroken
 	if !errors.As(err, &broken) || broken.ID != rows[0].ID {
@@ -264,29 +264,5 @@ func TestSealedRowsAreFinal(t *testing.T) {
 	f.db.SealAudit(ctx)
 	if _, err := f.db.Pool.Exec(ctx, `UPDATE audit_log SET hash = repeat('0', 64), seq = 9`); err == nil {
 		t.Fatal("resealing must be refused")
-	}
-}
-
-// tamper runs sql with the append-only trigger disabled, as an intruder with
-// database superuser rights could.
-func tamper(t *testing.T, db *store.DB, sql string, args ...any) {
-	t.Helper()
-	ctx := context.Background()
-	tx, err := db.Pool.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback(ctx)
-	for _, s := range []string{`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`, sql, `ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`} {
-		a := args
-		if s != sql {
-			a = nil
-		}
-		if _, err := tx.Exec(ctx, s, a...); err != nil {
-			t.Fatalf("%s: %v", s, err)
-		}
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -147,7 +147,7 @@ func (s *Server) render(w http.ResponseWriter, status int, page, tmpl string, v 
 // renderData executes a template (a page's layout or a fragment) over data.
 func (s *Server) renderData(w http.ResponseWriter, status int, page, tmpl string, data any) error {
 	var buf bytes.Buffer
-	if err := console.Templates[page].ExecuteTemplate(&buf, tmpl, data); err != nil {
+	if err := console.Templates()[page].ExecuteTemplate(&buf, tmpl, data); err != nil {
 		return &tongfa.Error{Code: tongfa.EInternal, Message: "页面渲染失败", Err: err}
 	}
 	h := w.Header()

@@ -82,7 +82,9 @@ func (s *Server) stepUp(r *http.Request) review.StepUp {
 		if err != nil {
 			return err
 		}
-		if !auth.CheckPassword(hash, password) {
+		if ok, err := auth.CheckPasswordContext(ctx, hash, password); err != nil {
+			return err
+		} else if !ok {
 			s.loginFailed(context.WithoutCancel(ctx), p.User, store.UserActor(p.User, p.IP)) //nolint:errcheck // recorded for lockout
 			return &tongfa.Error{Code: tongfa.EStepUp, Message: "密码错误，未能确认身份", Fields: map[string]string{"password": "密码错误"}}
 		}

@@ -88,7 +88,9 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) login(ctx context.Context, username, password, ip string) (*tongfa.User, error) {
 	c, err := s.DB.CredentialsByUsername(ctx, username)
 	if errors.Is(err, tongfa.ErrNotFound) {
-		auth.BurnPasswordCheck(password)
+		if err := auth.BurnPasswordCheckContext(ctx, password); err != nil {
+			return nil, err
+		}
 		s.DB.Audit(ctx, store.Actor{Name: username, IP: ip}, "login.failed", "user:"+username, nil, map[string]string{"reason": "unknown_user"}) //nolint:errcheck
 		return nil, errBadLogin
 	}
@@ -103,7 +105,9 @@ func (s *Server) login(ctx context.Context, username, password, ip string) (*ton
 		mins := int(c.LockedUntil.Sub(now).Minutes()) + 1
 		return nil, &tongfa.Error{Code: tongfa.ELocked, Message: fmt.Sprintf("登录失败次数过多，账号已锁定，请 %d 分钟后再试", mins)}
 	}
-	if !auth.CheckPassword(c.PasswordHash, password) {
+	if ok, err := auth.CheckPasswordContext(ctx, c.PasswordHash, password); err != nil {
+		return nil, err
+	} else if !ok {
 		return nil, s.loginFailed(ctx, u, actor)
 	}
 	if u.Disabled {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/auth"
@@ -21,7 +20,6 @@ func init() {
 	register(command{name: "user add", summary: "add a user: --username U --unit N --role R --password-stdin", run: runUserAdd})
 	register(command{name: "token create", summary: "create an API token for --user U and print it", run: runTokenCreate})
 	register(command{name: "token revoke", summary: "revoke an API token: --user U --id N", run: runTokenRevoke})
-	register(command{name: "audit verify", summary: "verify the audit hash chain; exit 1 at the first broken row", run: runAuditVerify})
 }
 
 // cliActor is who the audit log names for command-line administration.
@@ -209,34 +207,6 @@ func createToken(ctx context.Context, db *store.DB, u *tongfa.User, name string,
 		return err
 	})
 	return token, err
-}
-
-// runAuditVerify seals what is pending (as any hub process would) and then
-// walks the chain.
-func runAuditVerify(ctx context.Context, st Stdio, args []string) error {
-	db, err := openWith(ctx, "audit verify", args, nil)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if _, err := db.SealAudit(ctx); err != nil {
-		return err
-	}
-	rep, err := db.VerifyAudit(ctx)
-	var broken *store.ErrChainBroken
-	if errors.As(err, &broken) {
-		fmt.Fprintf(st.Out, "BROKEN at row %d: %s (%d rows verified before it)\n", broken.ID, broken.Reason, rep.Verified)
-		return exitCode(1)
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(st.Out, "ok: %d rows verified", rep.Verified)
-	if rep.Unsealed > 0 {
-		fmt.Fprintf(st.Out, "; %d rows committed since are not sealed yet (oldest %s)", rep.Unsealed, rep.OldestUnsealed.Format(time.RFC3339))
-	}
-	fmt.Fprintln(st.Out)
-	return nil
 }
 
 func runTokenRevoke(ctx context.Context, st Stdio, args []string) error {

@@ -62,6 +62,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.DB = db
+	db.AuditMAC = auditMAC(m.Config)
 	m.closers = append(m.closers, func(context.Context) error { db.Close(); return nil })
 	if !m.Config.NoMigrate {
 		applied, err := db.Migrate(ctx)

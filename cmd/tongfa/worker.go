@@ -14,6 +14,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/audit"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/connectors/all"
 	"github.com/tongfa/tongfa/connectors/render"
@@ -135,6 +136,11 @@ func (m *Main) startWorker() error {
 		return err
 	})
 	if err := r.Every("@daily", "audit:prune", "low"); err != nil {
+		return err
+	}
+	cp := &audit.Exporter{Chain: m.DB, File: m.Config.AuditCheckpointFile, Robots: m.Server.Review.Notify, Log: m.Logger}
+	r.Handle(audit.TypeCheckpoint, func(ctx context.Context, _ *asynq.Task) error { _, err := cp.Export(ctx); return err })
+	if err := r.Every(audit.CheckpointEvery, audit.TypeCheckpoint, "default"); err != nil {
 		return err
 	}
 	if err := r.Start(); err != nil {

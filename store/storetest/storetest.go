@@ -7,13 +7,19 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/store"
 )
+
+// AuditKey is the audit chain key of every test store, as if derived from
+// TONGFA_SECRET_KEY; tests of the unkeyed format set db.AuditMAC to nil.
+var AuditKey = []byte("tongfa-test-audit-key-32-bytes!!")
 
 // DefaultURL is used when TEST_DATABASE_URL is unset.
 const DefaultURL = "postgres://127.0.0.1:5432/test?sslmode=disable"
@@ -57,6 +63,7 @@ func NewWithURL(t testing.TB) (*store.DB, string) {
 		t.Fatalf("storetest: open: %v", err)
 	}
 	t.Cleanup(db.Close)
+	db.AuditMAC = tongfa.NewAuditHMAC(AuditKey)
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("storetest: migrate: %v", err)
 	}
@@ -78,4 +85,29 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// Tamper runs sql on db as an intruder with database superuser rights
+// could: with the audit tables' guard triggers disabled.
+func Tamper(t testing.TB, db *store.DB, sql string, args ...any) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := db.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck
+	const tables = `ALTER TABLE audit_log %s TRIGGER audit_log_append_only; ALTER TABLE audit_anchor %[1]s TRIGGER audit_anchor_signed`
+	if _, err := tx.Exec(ctx, fmt.Sprintf(tables, "DISABLE")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, sql, args...); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	if _, err := tx.Exec(ctx, fmt.Sprintf(tables, "ENABLE")); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"sync"
 	"time"
 
 	"github.com/tongfa/tongfa"
@@ -33,8 +34,10 @@ var Pages = []string{"login", "dashboard", "compose", "item", "reviews", "items"
 	"policies", "holidays", "requests", "account_change", "user", "delegations", "reports"}
 
 // Templates maps a page name to its parsed template; execute "layout" (or
-// a partial's name for an htmx fragment).
-var Templates = parse()
+// a partial's name for an htmx fragment). Parsed on first use, not at
+// package initialisation: every tongfa command links this package, and
+// parsing took a third of a one-line `tongfa check`.
+var Templates = sync.OnceValue(parse)
 
 func parse() map[string]*template.Template {
 	out := make(map[string]*template.Template, len(Pages))

@@ -4,21 +4,34 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
+	"github.com/hibiken/asynq"
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/tasks"
 	"github.com/tongfa/tongfa/workday"
 )
 
-// TypeCheck is the queue task that checks one item's clocks. Never rename.
-const TypeCheck = "clock:urgent"
+// ItemSaved schedules the checks of an urgent item after one of its
+// versions was saved. A failure is logged only: the per-minute sweep
+// covers the item.
+func (s *Service) ItemSaved(ctx context.Context, it *tongfa.Item) {
+	if it.Version.Content.Urgency != tongfa.UrgencyUrgent {
+		return
+	}
+	if err := s.ScheduleItem(ctx, it.ID, s.DB.Now()); err != nil && s.Log != nil {
+		s.Log.Warn("schedule urgent clock checks; the sweep covers it", slog.Any("error", err))
+	}
+}
 
 // ScheduleItem asks the queue to check an urgent item at each threshold of
 // each running channel. Task ids are deterministic, so scheduling again
 // (after an edit) adds nothing twice; the per-minute sweep covers a task
 // the queue lost.
 func (s *Service) ScheduleItem(ctx context.Context, itemID int64, now time.Time) error {
-	if s.Schedule == nil {
+	if s.Tasks == nil {
 		return nil
 	}
 	cl, err := s.Status(ctx, itemID, now)
@@ -40,7 +53,8 @@ func (s *Service) ScheduleItem(ctx context.Context, itemID int64, now time.Time)
 				continue
 			}
 			id := fmt.Sprintf("urgent:%d:%d:%s", itemID, ch.AccountID, levelName(f))
-			if err := s.Schedule(ctx, id, at, itemID); err != nil {
+			if err := tasks.Enqueue(ctx, s.Tasks, NewCheckTask(itemID), asynq.TaskID(id), asynq.ProcessAt(at),
+				asynq.Queue("urgent"), asynq.MaxRetry(3)); err != nil {
 				return err
 			}
 		}

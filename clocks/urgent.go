@@ -10,6 +10,7 @@ import (
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/tasks"
 	"github.com/tongfa/tongfa/workday"
 )
 
@@ -19,9 +20,9 @@ type Service struct {
 	Calendar func() *workday.Calendar
 	Notify   *notify.Notifier
 	Log      *slog.Logger
-	// Schedule asks the queue to run a check of item at `at` (asynq
-	// ProcessAt with the given deterministic task id).
-	Schedule func(ctx context.Context, taskID string, at time.Time, itemID int64) error
+	// Tasks queues an urgent item's checks at their thresholds (nil: the
+	// per-minute sweep alone raises the alerts).
+	Tasks tasks.Client
 }
 
 // Clock states of one channel.

@@ -11,9 +11,6 @@ import (
 	"github.com/tongfa/tongfa/workday"
 )
 
-// TypeDeadlines checks reply deadlines. Never rename.
-const TypeDeadlines = "inbox:deadlines"
-
 // AtRisk is the share of a message's reply window after which it is
 // reported at risk.
 const AtRisk = 0.75

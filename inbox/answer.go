@@ -14,6 +14,7 @@ import (
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/tasks"
 )
 
 // AnswerPolicy tells whether a unit's answers need sign-off and at which
@@ -190,10 +191,7 @@ func (s *Service) answerPolicy(ctx context.Context, unitID int64) (bool, tongfa.
 // enqueue hands an approved answer to the senders; when that fails the
 // reconciler (TypeAnswersDue) finds it.
 func (s *Service) enqueue(ctx context.Context, id int64) {
-	if s.Enqueue == nil {
-		return
-	}
-	if err := s.Enqueue(ctx, id); err != nil && s.Log != nil {
+	if err := tasks.Enqueue(ctx, s.Tasks, NewAnswerTask(id), answerTaskOptions...); err != nil && s.Log != nil {
 		s.Log.Warn("inbox: enqueue answer; the reconciler will pick it up", "answer", id, "error", err)
 	}
 }

@@ -9,11 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/connectors/all"
 	"github.com/tongfa/tongfa/connectors/sim"
 	"github.com/tongfa/tongfa/inbox"
+	"github.com/tongfa/tongfa/tasks"
 )
 
 // noSignoff is a unit policy under which answers go out without sign-off.
@@ -108,14 +110,14 @@ func TestAnswerBlockedByChecker(t *testing.T) {
 func TestAnswerSignoff(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	var queued []int64
-	e.svc.Enqueue = func(_ context.Context, id int64) error { queued = append(queued, id); return nil }
+	rec := &taskLog{}
+	e.svc.Tasks = rec
 	robots := &robotLog{}
 	e.svc.Notify = robots
 	m := e.oneMessage(t, "新闻页面日期写错了")
 	a, err := e.svc.Answer(ctx, e.as(t, "editor"), m.ID, inbox.AnswerInput{Text: "感谢指正，已更正。"})
-	if err != nil || a.State != tongfa.AnswerPending || len(queued) != 0 {
-		t.Fatalf("draft: %+v %v queued %v", a, err, queued)
+	if err != nil || a.State != tongfa.AnswerPending || len(rec.ids) != 0 {
+		t.Fatalf("draft: %+v %v queued %v", a, err, rec.ids)
 	}
 	if len(robots.msgs) != 1 || !strings.Contains(robots.msgs[0], "待审签的留言答复") || !strings.Contains(robots.msgs[0], "审核员") {
 		t.Fatalf("the unit's robots were told %q", robots.msgs)
@@ -145,8 +147,8 @@ func TestAnswerSignoff(t *testing.T) {
 	if got, err := e.svc.Sign(ctx, e.as(t, "reviewer"), a.ID, approve, noStepUp); err != nil || got.State != tongfa.AnswerApproved {
 		t.Fatalf("reviewer approves: %+v %v", got, err)
 	}
-	if len(queued) != 1 || queued[0] != a.ID {
-		t.Fatalf("approved answer queued: %v", queued)
+	if len(rec.ids) != 1 || rec.ids[0] != a.ID {
+		t.Fatalf("approved answer queued: %v", rec.ids)
 	}
 	if _, err := e.svc.Sign(ctx, e.as(t, "reviewer"), a.ID, approve, noStepUp); errCode(err) != tongfa.EInvalidState {
 		t.Fatalf("signing twice: %v", err)
@@ -176,8 +178,8 @@ func TestAnswerSignoff(t *testing.T) {
 	}
 	e.svc.AnswerPolicy = noSignoff
 	a4, err := e.svc.Answer(ctx, e.as(t, "editor"), m3.ID, inbox.AnswerInput{Text: "已改正，谢谢。"})
-	if err != nil || a4.State != tongfa.AnswerApproved || queued[len(queued)-1] != a4.ID {
-		t.Fatalf("no sign-off: %+v %v %v", a4, err, queued)
+	if err != nil || a4.State != tongfa.AnswerApproved || rec.ids[len(rec.ids)-1] != a4.ID {
+		t.Fatalf("no sign-off: %+v %v %v", a4, err, rec.ids)
 	}
 }
 
@@ -475,4 +477,13 @@ func TestAnswersExactlyOnceUnderFaults(t *testing.T) {
 			t.Errorf("disclosure posted twice: %+v", p)
 		}
 	}
+}
+
+// taskLog records the answers handed to the queue.
+type taskLog struct{ ids []int64 }
+
+func (l *taskLog) EnqueueContext(_ context.Context, t *asynq.Task, _ ...asynq.Option) (*asynq.TaskInfo, error) {
+	id, err := tasks.RecordID(t)
+	l.ids = append(l.ids, id)
+	return &asynq.TaskInfo{}, err
 }

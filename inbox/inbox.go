@@ -15,6 +15,7 @@ import (
 	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/tasks"
 	"github.com/tongfa/tongfa/workday"
 )
 
@@ -31,9 +32,9 @@ type Service struct {
 	Checker *sensitive.Checker
 	// AnswerPolicy says which answers need sign-off (nil: routine for all).
 	AnswerPolicy AnswerPolicy
-	// Enqueue hands an approved answer to the senders (nil: the
-	// reconciler finds it).
-	Enqueue func(ctx context.Context, answerID int64) error
+	// Tasks hands approved answers to the senders (nil: TypeAnswersDue
+	// finds them).
+	Tasks tasks.Client
 	// Notify tells the unit's group robots that an answer waits for
 	// sign-off (nil: the console's queue only).
 	Notify UnitNotifier

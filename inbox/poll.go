@@ -14,9 +14,6 @@ import (
 	"github.com/tongfa/tongfa/secret"
 )
 
-// TypePoll polls every account's comments once. Never rename.
-const TypePoll = "inbox:poll"
-
 // Lister lists what the public wrote to an app or website account.
 type Lister interface {
 	Comments(ctx context.Context, acc connectors.Account, since string, limit int) ([]connectors.Comment, string, error)

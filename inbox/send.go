@@ -19,14 +19,6 @@ import (
 	"github.com/tongfa/tongfa/workday"
 )
 
-// Task types. Never rename: queued tasks carry them.
-const (
-	// TypeAnswer sends one approved answer, then discloses it.
-	TypeAnswer = "inbox:answer"
-	// TypeAnswersDue finds answers whose task was lost and queues them again.
-	TypeAnswersDue = "inbox:answers-due"
-)
-
 // Steps an answer saves.
 const (
 	// stepInflight is the time a reply request was about to go out; ""

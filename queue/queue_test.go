@@ -2,6 +2,7 @@ package queue_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -59,7 +60,7 @@ func setup(t testing.TB) *pipeline {
 func (p *pipeline) start(t testing.TB) {
 	t.Helper()
 	p.runner = queue.NewRunner(p.opt, concurrency, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err := p.runner.Deliveries(p.worker, p.rec); err != nil {
+	if err := errors.Join(p.worker.Register(p.runner), p.rec.Register(p.runner)); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.runner.Start(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/tongfa/tongfa/tasks"
 )
 
 // reconcileEvery is how often the scheduler asks for a reconcile pass. Every
@@ -80,10 +81,17 @@ func (r *Runner) Shutdown() {
 	r.srv.Shutdown()
 }
 
-// Deliveries registers the delivery handlers and the reconcile schedule.
-func (r *Runner) Deliveries(w *Worker, rec *Reconciler) error {
-	r.Handle(TypeDeliver, w.HandleDeliver)
-	r.Handle(TypeWithdraw, w.HandleWithdraw)
-	r.Handle(TypeReconcile, rec.HandleReconcile)
-	return r.Every(reconcileEvery, TypeReconcile, "default")
+// Register adds the delivery and withdrawal handlers to m.
+func (w *Worker) Register(m tasks.Mux) error {
+	m.Handle(TypeDeliver, w.HandleDeliver)
+	m.Handle(TypeWithdraw, w.HandleWithdraw)
+	return nil
 }
+
+// Register adds the reconcile pass and its schedule to m.
+func (rec *Reconciler) Register(m tasks.Mux) error {
+	m.Handle(TypeReconcile, rec.HandleReconcile)
+	return m.Every(reconcileEvery, TypeReconcile, "default")
+}
+
+var _ tasks.Mux = (*Runner)(nil)

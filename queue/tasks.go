@@ -93,31 +93,3 @@ func (e *Enqueuer) EnqueueIDs(ctx context.Context, queue string, ids []int64) er
 	_, _, err = e.tasks(ctx, ds)
 	return err
 }
-
-// IDPayload is the payload of tasks about one stored record.
-type IDPayload struct {
-	ID int64 `json:"id"`
-}
-
-// EnqueueRecord queues a task of taskType about record id (an answer to
-// the public, say). A uniqueness lock keeps a burst of requests to one
-// task; the handler's lease in PostgreSQL is what makes a duplicate
-// harmless.
-func (e *Enqueuer) EnqueueRecord(ctx context.Context, taskType string, id int64) error {
-	payload, _ := json.Marshal(IDPayload{ID: id})
-	_, err := e.Client.EnqueueContext(ctx, asynq.NewTask(taskType, payload), asynq.Queue("default"),
-		asynq.Unique(time.Minute), asynq.MaxRetry(50), asynq.Timeout(5*time.Minute))
-	if errors.Is(err, asynq.ErrDuplicateTask) {
-		return nil
-	}
-	return err
-}
-
-// RecordID reads the payload of a task queued by EnqueueRecord.
-func RecordID(t *asynq.Task) (int64, error) {
-	var p IDPayload
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.ID <= 0 {
-		return 0, fmt.Errorf("queue: bad payload %q: %w", t.Payload(), asynq.SkipRetry)
-	}
-	return p.ID, nil
-}

@@ -9,15 +9,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hibiken/asynq"
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/items"
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/tasks"
 )
-
-// TypePatrol runs a patrol. Never rename.
-const TypePatrol = "patrol:run"
 
 // PatrolWindow is how far back a patrol re-checks published content (R11).
 const PatrolWindow = 365 * 24 * time.Hour
@@ -29,11 +28,20 @@ type Patrol struct {
 	Notify  *notify.Notifier
 	Log     *slog.Logger
 	Batch   int // items per progress update
+	// Tasks runs the patrols Start records (nil: they wait for a worker
+	// that is given them).
+	Tasks tasks.Client
 }
 
-// Start records a run over the last year's published items; Run does it.
+// Start records a run over the last year's published items and hands it
+// to the workers, who Run it.
 func (p *Patrol) Start(ctx context.Context, reason string, words []string) (*store.PatrolRun, error) {
-	return p.DB.CreatePatrolRun(ctx, reason, words, p.DB.Now().Add(-PatrolWindow))
+	run, err := p.DB.CreatePatrolRun(ctx, reason, words, p.DB.Now().Add(-PatrolWindow))
+	if err != nil {
+		return nil, err
+	}
+	return run, tasks.Enqueue(ctx, p.Tasks, NewPatrolTask(run.ID), asynq.TaskID(fmt.Sprintf("patrol:%d", run.ID)),
+		asynq.Queue("low"), asynq.Timeout(time.Hour), asynq.MaxRetry(3))
 }
 
 // Run checks every item of the run, recording progress after each batch,

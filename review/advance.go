@@ -81,12 +81,12 @@ func (s *Service) advance(ctx context.Context, tx *store.Tx, p *access.Principal
 // reconciler enqueues from PostgreSQL, and notifications are in the console.
 func (s *Service) after(ctx context.Context, n nextStep) {
 	if len(n.planned) > 0 && s.Relay != nil {
-		if err := s.Relay(ctx, n.queue, n.planned); err != nil {
+		if err := s.Relay.EnqueueIDs(ctx, n.queue, n.planned); err != nil {
 			s.Log.Warn("relay after approval failed; the reconciler will enqueue", slog.Any("error", err))
 		}
 	}
-	if len(n.replaced) > 0 && s.Replace != nil {
-		if err := s.Replace(ctx, n.replaced); err != nil {
+	if len(n.replaced) > 0 && s.Relay != nil {
+		if err := s.Relay.EnqueueWithdraw(ctx, n.replaced); err != nil {
 			s.Log.Warn("withdrawing the corrected posts failed; an administrator can withdraw them", slog.Any("error", err))
 		}
 	}

@@ -175,8 +175,8 @@ func (s *Service) escalate(ctx context.Context, pl store.PendingLevel, now time.
 }
 
 func (s *Service) working(from, to time.Time) time.Duration {
-	if s.Working != nil {
-		return s.Working(from, to)
+	if s.Calendar != nil {
+		return s.Calendar().WorkingTimeBetween(from, to)
 	}
 	return to.Sub(from)
 }

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/workday"
 )
 
 // Checker runs the content check on a version (package sensitive behind an
@@ -27,21 +27,25 @@ type CheckOutcome struct {
 	Report   any // the full report, returned to the client
 }
 
-// Relay hands freshly planned deliveries to the queue after the approving
-// transaction commits. The reconciler catches anything it misses.
-type Relay func(ctx context.Context, queue string, ids []int64) error
+// Relay hands deliveries to the queue after the transaction that planned
+// them commits (queue.Enqueuer); the reconciler catches anything it
+// misses.
+type Relay interface {
+	// EnqueueIDs relays freshly planned deliveries.
+	EnqueueIDs(ctx context.Context, queue string, ids []int64) error
+	// EnqueueWithdraw takes the posts of earlier versions down once a
+	// correction is approved.
+	EnqueueWithdraw(ctx context.Context, deliveryIDs []int64) error
+}
 
 // Service runs submission and sign-off.
 type Service struct {
-	DB    *store.DB
-	Check Checker
-	Relay Relay
-	// Replace withdraws the posts of earlier versions once a correction is
-	// approved.
-	Replace func(ctx context.Context, deliveryIDs []int64) error
-	Notify  *notify.Notifier
-	Log     *slog.Logger
-	Working func(from, to time.Time) time.Duration // working time between instants
+	DB       *store.DB
+	Check    Checker
+	Relay    Relay // nil: the reconciler relays
+	Notify   *notify.Notifier
+	Log      *slog.Logger
+	Calendar func() *workday.Calendar // working time for reminders (nil: clock time)
 }
 
 // PolicyFor returns a unit's policy: its override or the default.
@@ -51,6 +55,16 @@ func (s *Service) PolicyFor(ctx context.Context, unitID int64) (*Policy, error) 
 		return DefaultPolicy(), err
 	}
 	return ParsePolicy([]byte(src))
+}
+
+// AnswerPolicy says whether a unit's answers to the public need sign-off,
+// and at which tier (inbox asks before it stores an answer).
+func (s *Service) AnswerPolicy(ctx context.Context, unitID int64) (bool, tongfa.Tier, error) {
+	pol, err := s.PolicyFor(ctx, unitID)
+	if err != nil {
+		return true, tongfa.TierRoutine, err
+	}
+	return pol.Answers.Signoff, pol.Answers.Tier, nil
 }
 
 // Assessment is the tier a version needs and why.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -178,4 +179,15 @@ func DefaultDictionary() *Dictionary {
 		f.Close()
 	}
 	return d
+}
+
+// ReadDictionaryFile parses the dictionary file at path.
+func ReadDictionaryFile(path string) (*Dictionary, error) {
+	r, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	d := &Dictionary{}
+	return d, d.Parse(path, r)
 }

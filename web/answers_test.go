@@ -25,7 +25,7 @@ func TestAnswerAPI(t *testing.T) {
 	if err := h.db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateAccount(ctx, acc, nil) }); err != nil {
 		t.Fatal(err)
 	}
-	ms, err := h.srv.Inbox.Ingest(ctx, []inbox.Incoming{{Account: acc, Kind: "error_report", PlatformMsgID: "77", Author: "visitor",
+	ms, err := h.hub.Inbox.Ingest(ctx, []inbox.Incoming{{Account: acc, Kind: "error_report", PlatformMsgID: "77", Author: "visitor",
 		Body: "政策解读页面的附件打不开", At: time.Now()}})
 	if err != nil || len(ms) != 1 {
 		t.Fatalf("ingest: %v %v", ms, err)

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"errors"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -36,20 +37,19 @@ func startDelivery(t *testing.T, h *harness) *sim.Server {
 
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	enq := &queue.Enqueuer{Client: asynq.NewClientFromRedisClient(rdb), DB: h.db}
-	h.srv.Review.Relay, h.srv.Review.Replace, h.srv.Queue = enq.EnqueueIDs, enq.EnqueueWithdraw, enq
 	inspector := asynq.NewInspectorFromRedisClient(rdb)
-	w := &queue.Worker{DB: h.db, Box: h.srv.Box, Enqueuer: enq, Platforms: all.New(rdb, 10*time.Second), Inspector: inspector,
+	w := &queue.Worker{DB: h.db, Box: h.hub.Box, Enqueuer: enq, Platforms: all.New(rdb, 10*time.Second), Inspector: inspector,
 		Render: render.Renderer{}, Limiter: queue.NewLimiter(rdb), Log: log, Owner: "console-browser-test", Lease: time.Minute}
 	rec := &queue.Reconciler{DB: h.db, Enqueuer: enq, Inspector: inspector, Quiet: 15 * time.Second, Log: log}
 	r := queue.NewRunner(asynq.RedisClientOpt{Addr: opt.Addr, DB: opt.DB}, 4, log)
-	if err := r.Deliveries(w, rec); err != nil {
+	if err := errors.Join(w.Register(r), rec.Register(r)); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(r.Shutdown)
-	queuetest.Accounts(t, h.db, h.srv.Box, h.unitA.ID, ts.URL)
+	queuetest.Accounts(t, h.db, h.hub.Box, h.unitA.ID, ts.URL)
 	return s
 }
 

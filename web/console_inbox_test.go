@@ -40,13 +40,13 @@ func seedInbox(t *testing.T, h *harness) inboxSeed {
 	acc := &tongfa.Account{UnitID: h.unitA.ID, Platform: tongfa.PlatformWebsite, Name: "甲局门户网站", APIBase: "http://127.0.0.1:9"}
 	creds, _ := json.Marshal(map[string]string{"api_key": "k", "webhook_secret": "hook-secret"})
 	err := h.db.InTx(ctx, func(tx *store.Tx) error {
-		return tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) { return h.srv.Box.Seal(creds, connectors.AccountAAD(id)), nil })
+		return tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) { return h.hub.Box.Seal(creds, connectors.AccountAAD(id)), nil })
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	ms, err := h.srv.Inbox.Ingest(ctx, []inbox.Incoming{
+	ms, err := h.hub.Inbox.Ingest(ctx, []inbox.Incoming{
 		{Account: acc, Kind: "error_report", PlatformMsgID: "w-1", Author: "visitor-1",
 			Body: "办事指南页面的咨询电话有误，我的身份证号" + personalID + "，请核实。", At: now.AddDate(0, -1, 0)},
 		{Account: acc, Kind: "comment", PlatformMsgID: "w-2", Author: "visitor-2",

@@ -33,23 +33,23 @@ func TestEscalation(t *testing.T) {
 	h.db.InTx(ctx, func(tx *store.Tx) error {
 		return tx.CreateRobotWebhook(ctx, &store.RobotWebhook{UnitID: h.unitA.ID, Kind: "wecom", URL: robot.URL}, nil)
 	})
-	h.srv.Review.Notify.Wait = func(f func()) { f() }
+	h.hub.Review.Notify.Wait = func(f func()) { f() }
 	body := itemBody("关于道路临时封闭的紧急通告")
 	body["urgency"] = "urgent"
 	c := h.createItem("editor", body)
 	h.script("editor").do("POST", "/api/v1/items/"+itoa(c.ID)+"/submit", nil, nil)
 	<-got // the pending notice itself
 	now := time.Now()
-	if n, err := h.srv.Review.Escalate(ctx, now.Add(9*time.Minute)); err != nil || n != 0 {
+	if n, err := h.hub.Review.Escalate(ctx, now.Add(9*time.Minute)); err != nil || n != 0 {
 		t.Fatalf("at 9 minutes: %d %v", n, err)
 	}
-	if n, err := h.srv.Review.Escalate(ctx, now.Add(11*time.Minute)); err != nil || n != 1 {
+	if n, err := h.hub.Review.Escalate(ctx, now.Add(11*time.Minute)); err != nil || n != 1 {
 		t.Fatalf("at 11 minutes: %d %v", n, err)
 	}
 	if msg := <-got; !strings.Contains(msg, "审签超时提醒") || !strings.Contains(msg, "关于道路临时封闭的紧急通告") {
 		t.Fatalf("robot got %q", msg)
 	}
-	if n, _ := h.srv.Review.Escalate(ctx, now.Add(20*time.Minute)); n != 0 {
+	if n, _ := h.hub.Review.Escalate(ctx, now.Add(20*time.Minute)); n != 0 {
 		t.Fatalf("escalated twice")
 	}
 	var notes struct {

@@ -25,7 +25,7 @@ func TestEstimatedDeadlines(t *testing.T) {
 	if err := h.db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateAccount(ctx, acc, nil) }); err != nil {
 		t.Fatal(err)
 	}
-	ms, err := h.srv.Inbox.Ingest(ctx, []inbox.Incoming{{Account: acc, Kind: "comment", PlatformMsgID: "ny", Author: "v",
+	ms, err := h.hub.Inbox.Ingest(ctx, []inbox.Incoming{{Account: acc, Kind: "comment", PlatformMsgID: "ny", Author: "v",
 		Body: "我要投诉小区物业乱收费。", At: now.Add(-24 * time.Hour)}})
 	if err != nil || len(ms) != 1 {
 		t.Fatalf("ingest: %v %v", ms, err)

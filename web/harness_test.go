@@ -16,6 +16,7 @@ import (
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/auth"
 	"github.com/tongfa/tongfa/config"
+	"github.com/tongfa/tongfa/hub"
 	"github.com/tongfa/tongfa/redisconn/redistest"
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/store"
@@ -35,7 +36,7 @@ var checker = sync.OnceValue(sensitive.NewDefault)
 type harness struct {
 	t      testing.TB
 	db     *store.DB
-	srv    *web.Server
+	hub    *hub.Hub
 	ts     *httptest.Server
 	city   *tongfa.Unit
 	unitA  *tongfa.Unit
@@ -57,10 +58,11 @@ func setupOn(t testing.TB, rdbIndex int) *harness {
 	cfg := config.Default()
 	cfg.MaxBody = 64 << 10
 	cfg.SecretKey = strings.Repeat("5a", 32)
-	srv := web.New(cfg, db, rdb, checker(), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	h := &harness{t: t, db: db, srv: srv, users: map[string]*tongfa.User{}, tokens: map[string]string{}}
+	hb := hub.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), hub.Conns{DB: db, Redis: rdb}, checker())
+	t.Cleanup(func() { hb.Close() })
+	h := &harness{t: t, db: db, hub: hb, users: map[string]*tongfa.User{}, tokens: map[string]string{}}
 	h.seed()
-	h.ts = httptest.NewServer(srv.Handler())
+	h.ts = httptest.NewServer(hb.Handler())
 	t.Cleanup(h.ts.Close)
 	return h
 }

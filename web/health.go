@@ -16,8 +16,8 @@ type readyReport struct {
 	Warnings []string          `json:"warnings"`
 }
 
-// handleReadyz reports ready only when PostgreSQL and Redis answer and every
-// extra check passes; warnings (e.g. a missing holiday calendar) are listed
+// handleReadyz reports ready only when every check (PostgreSQL and Redis
+// among them) passes; warnings (e.g. a missing holiday calendar) are listed
 // without making the service unready.
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -31,8 +31,6 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 		}
 		rep.Checks[name] = "ok"
 	}
-	set("postgres", s.DB.Ping(ctx))
-	set("redis", s.Redis.Ping(ctx).Err())
 	for _, c := range s.Ready {
 		name, warn, err := c(ctx)
 		set(name, err)

@@ -26,7 +26,7 @@ func TestInboxThroughTheHub(t *testing.T) {
 	acc := &tongfa.Account{UnitID: h.unitA.ID, Platform: tongfa.PlatformWebsite, Name: "甲局网站", APIBase: "http://127.0.0.1:9"}
 	creds, _ := json.Marshal(map[string]string{"api_key": "k", "webhook_secret": secret})
 	err := h.db.InTx(ctx, func(tx *store.Tx) error {
-		return tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) { return h.srv.Box.Seal(creds, connectors.AccountAAD(id)), nil })
+		return tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) { return h.hub.Box.Seal(creds, connectors.AccountAAD(id)), nil })
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 
@@ -184,23 +183,12 @@ func (s *Server) handleSetDictionary(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	run, err := s.startPatrol(r.Context(), "词库「"+ch.Version.Scope+"」第 "+strconv.Itoa(ch.Version.Version)+" 版生效", ch.Added)
+	run, err := s.Patrol.Start(r.Context(), "词库「"+ch.Version.Scope+"」第 "+strconv.Itoa(ch.Version.Version)+" 版生效", ch.Added)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"change": ch, "patrol": run})
-}
-
-func (s *Server) startPatrol(ctx context.Context, reason string, words []string) (any, error) {
-	run, err := s.Patrol.Start(ctx, reason, words)
-	if err != nil {
-		return nil, err
-	}
-	if s.RunPatrol != nil {
-		err = s.RunPatrol(ctx, run.ID)
-	}
-	return run, err
 }
 
 func (s *Server) handlePatrol(w http.ResponseWriter, r *http.Request) {

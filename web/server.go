@@ -8,14 +8,11 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/redis/go-redis/v9"
 
-	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/config"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
-	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/queue"
 	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/review"
@@ -26,12 +23,10 @@ import (
 	"github.com/tongfa/tongfa/validate"
 )
 
-// Server holds what the handlers need. Fields are set by New and by the
-// command that wires the hub; handlers never reach for globals.
-type Server struct {
-	Config   config.Config
+// Services are what the handlers call. The composition root (package hub)
+// builds them; web only translates HTTP to their methods and back.
+type Services struct {
 	DB       *store.DB
-	Redis    redis.UniversalClient
 	Sessions *session.Store
 	Items    *items.Service
 	Registry *registry.Service
@@ -43,17 +38,23 @@ type Server struct {
 	Inbox  *inbox.Service
 	Intake *inbox.Intake
 	// Dictionaries and Patrol keep the checker and published content in
-	// step with dictionary changes; RunPatrol hands a run to the queue.
+	// step with dictionary changes.
 	Dictionaries *registry.Dictionaries
 	Patrol       *registry.Patrol
-	RunPatrol    func(ctx context.Context, runID int64) error
 	Calendar     *clocks.Calendars
 	Checker      *sensitive.Checker
 	Box          *secret.Box // nil without TONGFA_SECRET_KEY
 	Validate     *validate.Validator
-	Logger       *slog.Logger
-	Metrics      *Metrics
-	// Ready adds checks to /readyz beyond PostgreSQL and Redis.
+}
+
+// Server is the HTTP surface over the services.
+type Server struct {
+	Services
+	Config  config.Config
+	Logger  *slog.Logger
+	Metrics *Metrics
+	// Ready adds checks to /readyz (PostgreSQL and Redis, from the
+	// composition root; the calendar's own warning is added here).
 	Ready []ReadyCheck
 	// Mounts lets other packages add routes (e.g. /admin/queues) with the
 	// server's authentication.
@@ -67,47 +68,11 @@ type Server struct {
 // service unready (warn).
 type ReadyCheck func(ctx context.Context) (name string, warn string, err error)
 
-// New builds a server over the store, Redis and the content checker.
-func New(cfg config.Config, db *store.DB, rdb redis.UniversalClient, checker *sensitive.Checker, logger *slog.Logger) *Server {
-	v := validate.New()
-	var box *secret.Box
-	if key, err := cfg.Key(); err == nil {
-		box, _ = secret.New(key)
-	}
-	s := &Server{
-		Config: cfg, DB: db, Redis: rdb, Logger: logger, Validate: v, Box: box, Checker: checker,
-		Sessions: session.New(rdb, cfg.SessionIdle, cfg.SessionMax),
-		Items:    items.New(db, v, checker),
-		Registry: &registry.Service{DB: db, Box: box, Validate: v},
-		Metrics:  NewMetrics(),
-		units:    &unitCache{db: db, ttl: 5 * time.Second},
-	}
-	s.Review = &review.Service{DB: db, Check: items.ReviewChecker{C: checker}, Log: logger,
-		Notify: &notify.Notifier{DB: db, Robots: notify.NewSender(), Box: box, Log: logger}}
-	s.Items.Revised = s.Review.Revised
-	s.Calendar = &clocks.Calendars{DB: db}
-	s.Registry.Calendar, s.Registry.Sessions = s.Calendar.Current, s.Sessions
-	s.Dictionaries = &registry.Dictionaries{DB: db, Checker: checker, Base: []*sensitive.Dictionary{sensitive.DefaultDictionary()}, Log: logger}
-	s.Patrol = &registry.Patrol{DB: db, Checker: checker, Notify: s.Review.Notify, Log: logger, Batch: 500}
-	s.Clocks = &clocks.Service{DB: db, Calendar: s.Calendar.Current, Notify: s.Review.Notify, Log: logger}
-	s.Inbox = &inbox.Service{DB: db, Calendar: s.Calendar.Current, Checker: checker, Log: logger, Notify: s.Review.Notify,
-		AnswerPolicy: func(ctx context.Context, unitID int64) (bool, tongfa.Tier, error) {
-			pol, err := s.Review.PolicyFor(ctx, unitID)
-			if err != nil {
-				return true, tongfa.TierRoutine, err
-			}
-			return pol.Answers.Signoff, pol.Answers.Tier, nil
-		}}
-	s.Intake = &inbox.Intake{Inbox: s.Inbox, Box: box, Redis: rdb, Log: logger}
-	s.Review.Working = func(a, b time.Time) time.Duration { return s.Calendar.Current().WorkingTimeBetween(a, b) }
-	s.Items.Saved = func(ctx context.Context, it *tongfa.Item) {
-		if it.Version.Content.Urgency == tongfa.UrgencyUrgent {
-			if err := s.Clocks.ScheduleItem(ctx, it.ID, db.Now()); err != nil {
-				logger.Warn("schedule urgent clock checks; the sweep covers it", slog.Any("error", err))
-			}
-		}
-	}
-	s.Ready = append(s.Ready, s.calendarReady)
+// New returns the HTTP surface over ready services.
+func New(cfg config.Config, svc Services, logger *slog.Logger, ready ...ReadyCheck) *Server {
+	s := &Server{Services: svc, Config: cfg, Logger: logger, Metrics: NewMetrics(),
+		units: &unitCache{db: svc.DB, ttl: 5 * time.Second}}
+	s.Ready = append(ready, s.calendarReady)
 	return s
 }
 

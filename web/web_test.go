@@ -164,7 +164,7 @@ func TestSessionIdleExpiry(t *testing.T) {
 	if st := c.do("GET", "/api/v1/me", nil, nil); st != 200 {
 		t.Fatalf("fresh session: %d", st)
 	}
-	h.srv.Sessions.Now = func() time.Time { return time.Now().Add(31 * time.Minute) }
+	h.hub.Sessions.Now = func() time.Time { return time.Now().Add(31 * time.Minute) }
 	var e apiError
 	if st := c.do("GET", "/api/v1/me", nil, &e); st != 401 || e.Error.Code != "unauthenticated" {
 		t.Fatalf("after 31 idle minutes: %d %s", st, e.Error.Code)

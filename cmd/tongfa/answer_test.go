@@ -28,7 +28,7 @@ func TestAnswerThroughTheHub(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, err := m.Server.Inbox.Ingest(ctx, []inbox.Incoming{{Account: env.Accounts[tongfa.PlatformApp], Kind: "comment",
+	ms, err := m.Hub.Inbox.Ingest(ctx, []inbox.Incoming{{Account: env.Accounts[tongfa.PlatformApp], Kind: "comment",
 		PlatformMsgID: strconv.FormatInt(in.ID, 10), Author: in.User, Body: in.Text, At: time.Now()}})
 	if err != nil || len(ms) != 1 {
 		t.Fatalf("ingest: %v %v", ms, err)

@@ -101,23 +101,13 @@ func exemptionOption(kind, basis string) (sensitive.Options, error) {
 func checkerWith(files []string) (*sensitive.Checker, error) {
 	ds := []*sensitive.Dictionary{sensitive.DefaultDictionary()}
 	for _, f := range files {
-		d, err := readDictionary(f)
+		d, err := sensitive.ReadDictionaryFile(f)
 		if err != nil {
 			return nil, err
 		}
 		ds = append(ds, d)
 	}
 	return sensitive.New(sensitive.DefaultNormalization, ds...)
-}
-
-func readDictionary(path string) (*sensitive.Dictionary, error) {
-	d := &sensitive.Dictionary{}
-	r, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	return d, d.Parse(path, r)
 }
 
 // readInput reads the one file argument, or standard input for none or "-".

@@ -58,7 +58,7 @@ func seedDemoChannels(ctx context.Context, m *Main, simURL string) error {
 		creds, _ := json.Marshal(a.creds)
 		err := m.DB.InTx(ctx, func(tx *store.Tx) error {
 			if err := tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) {
-				return m.Server.Box.Seal(creds, connectors.AccountAAD(id)), nil
+				return m.Hub.Box.Seal(creds, connectors.AccountAAD(id)), nil
 			}); err != nil {
 				return err
 			}
@@ -111,14 +111,14 @@ func seedDemoItems(ctx context.Context, m *Main, unit int64, targets []int64, si
 			at := time.Now().Add(-20 * time.Minute)
 			in.EventTime = &at
 		}
-		it, err := m.Server.Items.Create(ctx, editor, in)
+		it, err := m.Hub.Items.Create(ctx, editor, in)
 		if err != nil {
 			return fmt.Errorf("demo item %q: %w", d.title, err)
 		}
 		if d.signers == nil {
 			continue
 		}
-		if _, err := m.Server.Review.Submit(ctx, editor, it.ID); err != nil {
+		if _, err := m.Hub.Review.Submit(ctx, editor, it.ID); err != nil {
 			return fmt.Errorf("demo submit %q: %w", d.title, err)
 		}
 		for _, who := range d.signers {
@@ -127,7 +127,7 @@ func seedDemoItems(ctx context.Context, m *Main, unit int64, targets []int64, si
 				return err
 			}
 			pass := func(context.Context, *access.Principal, string) error { return nil } // the demo signs for its own users
-			if _, err := m.Server.Review.Sign(ctx, p, it.ID, review.SignInput{VersionHash: it.Version.Hash, Decision: "approve", Comment: "同意发布"}, pass); err != nil {
+			if _, err := m.Hub.Review.Sign(ctx, p, it.ID, review.SignInput{VersionHash: it.Version.Hash, Decision: "approve", Comment: "同意发布"}, pass); err != nil {
 				return fmt.Errorf("demo sign %q as %s: %w", d.title, who, err)
 			}
 		}
@@ -180,7 +180,7 @@ func seedDemoMessages(ctx context.Context, m *Main, accounts []int64, simURL str
 		}
 		ins = append(ins, inbox.Incoming{Account: a, Kind: d.kind, PlatformMsgID: id, Author: d.author, Body: d.body, At: time.Now().Add(-d.ago)})
 	}
-	ms, err := m.Server.Inbox.Ingest(ctx, ins)
+	ms, err := m.Hub.Inbox.Ingest(ctx, ins)
 	if err != nil {
 		return err
 	}
@@ -190,7 +190,7 @@ func seedDemoMessages(ctx context.Context, m *Main, accounts []int64, simURL str
 	}
 	for _, msg := range ms {
 		if msg.Class == "申诉求助" {
-			_, err := m.Server.Inbox.Answer(ctx, editor, msg.ID, inbox.AnswerInput{
+			_, err := m.Hub.Inbox.Answer(ctx, editor, msg.ID, inbox.AnswerInput{
 				Text: "您好，您反映的夜间施工噪音问题已转市城市管理局核查处理，办理结果将在法定时限内答复您。"})
 			return err
 		}

@@ -67,7 +67,7 @@ func TestDemoFetchesSimulatorImages(t *testing.T) {
 		Credentials: map[string]string{"app_id": demoAppID, "app_secret": "demo-secret"}}
 	p := &connectors.Post{DeliveryID: 1, Key: "tongfa-d1", Account: acc, Payload: connectors.Payload{Title: "带图片的示范文章",
 		Cover: ts.URL + "/wechat/mmbiz/cover.png", HTML: `<p><img src="` + ts.URL + `/wechat/mmbiz/inline.png"></p>`}}
-	if _, err := m.platforms.WeChat.Publish(ctx, p, connectortest.NewSteps()); err != nil {
+	if _, err := m.Hub.Platforms().WeChat.Publish(ctx, p, connectortest.NewSteps()); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -1,0 +1,29 @@
+package hub
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/tongfa/tongfa/web"
+)
+
+// Handler is the hub's whole HTTP surface: the API, the console, the
+// platforms' callbacks and, with a queue connection, /admin/queues.
+func (h *Hub) Handler() http.Handler {
+	srv := web.New(h.Config, web.Services{DB: h.DB, Sessions: h.Sessions, Items: h.Items, Registry: h.Registry,
+		Review: h.Review, Queue: h.Queue, Clocks: h.Clocks, Inbox: h.Inbox, Intake: h.Intake,
+		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Calendar: h.Calendar, Checker: h.Checker, Box: h.Box,
+		Validate: h.Validate}, h.Log, h.ready()...)
+	if h.RedisOpt != nil {
+		srv.Mounts = append(srv.Mounts, web.MountQueues(h.RedisOpt))
+	}
+	return srv.Handler()
+}
+
+// ready are the checks /readyz runs: the store and Redis answer.
+func (h *Hub) ready() []web.ReadyCheck {
+	return []web.ReadyCheck{
+		func(ctx context.Context) (string, string, error) { return "postgres", "", h.DB.Ping(ctx) },
+		func(ctx context.Context) (string, string, error) { return "redis", "", h.Redis.Ping(ctx).Err() },
+	}
+}

@@ -1,0 +1,209 @@
+// Package hub is Tongfa's composition root: it builds every service of one
+// installation once, from configuration, and passes each its
+// collaborators. Read New to see the whole hub; cmd/tongfa only parses
+// commands and starts what this package builds.
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/clocks"
+	"github.com/tongfa/tongfa/config"
+	"github.com/tongfa/tongfa/inbox"
+	"github.com/tongfa/tongfa/items"
+	"github.com/tongfa/tongfa/notify"
+	"github.com/tongfa/tongfa/queue"
+	"github.com/tongfa/tongfa/redisconn"
+	"github.com/tongfa/tongfa/registry"
+	"github.com/tongfa/tongfa/review"
+	"github.com/tongfa/tongfa/secret"
+	"github.com/tongfa/tongfa/sensitive"
+	"github.com/tongfa/tongfa/session"
+	"github.com/tongfa/tongfa/store"
+	"github.com/tongfa/tongfa/validate"
+)
+
+// Hub is every service of one installation.
+type Hub struct {
+	Config config.Config
+	Log    *slog.Logger
+
+	// Infrastructure.
+	DB       *store.DB
+	Redis    redis.UniversalClient
+	RedisOpt asynq.RedisConnOpt // nil in tests that need no queue dashboard
+	Tasks    *asynq.Client
+	Box      *secret.Box // nil without TONGFA_SECRET_KEY
+	Checker  *sensitive.Checker
+	Validate *validate.Validator
+	Calendar *clocks.Calendars
+	Sessions *session.Store
+	Notify   *notify.Notifier
+	Queue    *queue.Enqueuer
+
+	// Services: each owns its rules.
+	Items        *items.Service
+	Review       *review.Service
+	Clocks       *clocks.Service
+	Registry     *registry.Service
+	Dictionaries *registry.Dictionaries
+	Patrol       *registry.Patrol
+	Inbox        *inbox.Service
+	Intake       *inbox.Intake
+
+	lazyPlatforms
+	closers []func() error
+}
+
+// Conns are the connections a hub runs on.
+type Conns struct {
+	DB       *store.DB
+	Redis    redis.UniversalClient
+	RedisOpt asynq.RedisConnOpt
+}
+
+// New builds every service over conns. It does no I/O: Load reads what
+// the services keep in memory (dictionaries, the calendar).
+func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Checker) *Hub {
+	db, rdb := conns.DB, conns.Redis
+	h := &Hub{Config: cfg, Log: log, DB: db, Redis: rdb, RedisOpt: conns.RedisOpt, Checker: checker, Validate: validate.New()}
+	h.Box = secretBox(cfg)
+	if key, err := cfg.AuditMACKey(); err == nil {
+		db.AuditMAC = tongfa.NewAuditHMAC(key)
+	}
+	h.Tasks = asynq.NewClientFromRedisClient(rdb)
+	h.Calendar = &clocks.Calendars{DB: db}
+	h.Sessions = session.New(rdb, cfg.SessionIdle, cfg.SessionMax)
+	h.Notify = &notify.Notifier{DB: db, Robots: notify.NewSender(), Box: h.Box, Log: log}
+	h.Queue = &queue.Enqueuer{Client: h.Tasks, DB: db}
+
+	h.Clocks = &clocks.Service{DB: db, Calendar: h.Calendar.Current, Notify: h.Notify, Log: log, Tasks: h.Tasks}
+	h.Review = &review.Service{DB: db, Check: items.ReviewChecker{C: checker}, Relay: h.Queue, Notify: h.Notify, Log: log,
+		Calendar: h.Calendar.Current}
+	h.Items = items.New(db, h.Validate, checker)
+	h.Items.Revised, h.Items.Saved = h.Review.Revised, h.Clocks.ItemSaved
+	h.Registry = &registry.Service{DB: db, Box: h.Box, Validate: h.Validate, Calendar: h.Calendar.Current, Sessions: h.Sessions}
+	h.Dictionaries = &registry.Dictionaries{DB: db, Checker: checker, Base: []*sensitive.Dictionary{sensitive.DefaultDictionary()}, Log: log}
+	h.Patrol = &registry.Patrol{DB: db, Checker: checker, Notify: h.Notify, Log: log, Batch: 500, Tasks: h.Tasks}
+	h.Inbox = &inbox.Service{DB: db, Calendar: h.Calendar.Current, Checker: checker, Log: log, Notify: h.Notify,
+		AnswerPolicy: h.Review.AnswerPolicy, Tasks: h.Tasks}
+	h.Intake = &inbox.Intake{Inbox: h.Inbox, Box: h.Box, Redis: rdb, Log: log}
+	return h
+}
+
+func secretBox(cfg config.Config) *secret.Box {
+	key, err := cfg.Key()
+	if err != nil {
+		return nil
+	}
+	box, _ := secret.New(key)
+	return box
+}
+
+// Open connects to PostgreSQL (migrating unless told not to) and Redis,
+// builds the hub and loads it.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Hub, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if !cfg.NoMigrate {
+		applied, err := db.Migrate(ctx)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		if len(applied) > 0 {
+			log.Info("migrated", slog.Any("applied", applied))
+		}
+	}
+	rdb, opt, err := redisconn.Open(cfg.RedisURL)
+	if err == nil {
+		err = rdb.Ping(ctx).Err()
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("redis: %w", err)
+	}
+	base, err := BaseDictionaries(cfg.DictDir)
+	var checker *sensitive.Checker
+	if err == nil {
+		checker, err = sensitive.New(sensitive.DefaultNormalization, base...)
+	}
+	if err != nil {
+		db.Close()
+		rdb.Close()
+		return nil, err
+	}
+	h := New(cfg, log, Conns{DB: db, Redis: rdb, RedisOpt: opt}, checker)
+	h.Dictionaries.Base = base
+	h.closers = append(h.closers, rdb.Close, func() error { db.Close(); return nil })
+	if err := h.Load(ctx); err != nil {
+		h.Close()
+		return nil, err
+	}
+	return h, nil
+}
+
+// Load reads what the services keep in memory: the stored dictionaries
+// and the working-day calendar.
+func (h *Hub) Load(ctx context.Context) error {
+	if _, err := h.Dictionaries.Reload(ctx); err != nil {
+		return fmt.Errorf("dictionaries: %w", err)
+	}
+	return h.Calendar.Load(ctx)
+}
+
+// Background runs the hub's in-process loops until ctx ends: sealing the
+// audit chain and following dictionary changes made by other processes.
+func (h *Hub) Background(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { h.DB.RunAuditSealer(ctx, 200*time.Millisecond, h.Log); close(done) }()
+	h.Dictionaries.Watch(ctx, 10*time.Second)
+	<-done
+}
+
+// Now is the hub's clock (the database's, which tests can move).
+func (h *Hub) Now() time.Time { return h.DB.Now() }
+
+// Close releases the connections Open made.
+func (h *Hub) Close() error {
+	var errs []error
+	for i := len(h.closers) - 1; i >= 0; i-- {
+		errs = append(errs, h.closers[i]())
+	}
+	return errors.Join(errs...)
+}
+
+// BaseDictionaries are the shipped dictionaries and every .tsv file in dir
+// (TONGFA_DICT_DIR), if set; administrators add more through the console.
+func BaseDictionaries(dir string) ([]*sensitive.Dictionary, error) {
+	ds := []*sensitive.Dictionary{sensitive.DefaultDictionary()}
+	if dir == "" {
+		return ds, nil
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.tsv"))
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		d, err := sensitive.ReadDictionaryFile(f)
+		if err != nil {
+			return nil, err
+		}
+		ds = append(ds, d)
+	}
+	return ds, nil
+}

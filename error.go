@@ -85,5 +85,11 @@ func ErrorMessage(err error) string {
 	return "服务器内部错误，请稍后重试或联系管理员"
 }
 
+// RetryAfter is the Data of a rate_limited error: when to try again. The
+// HTTP layer also sends it as the Retry-After header.
+type RetryAfter struct {
+	Seconds int `json:"retry_after_seconds"`
+}
+
 // ErrNotFound is returned (wrapped) by stores when a row does not exist.
 var ErrNotFound = &Error{Code: ENotFound, Message: "记录不存在"}

@@ -1,5 +1,7 @@
 package tongfa
 
+import "slices"
+
 // Role is granted per unit. Signer roles map onto sign-off levels.
 type Role string
 
@@ -10,20 +12,20 @@ const (
 	RolePrincipal Role = "principal"
 	RoleAdmin     Role = "admin"
 	RoleAuditor   Role = "auditor"
+	// RoleSysAdmin (系统管理员) owns what is installation-wide: the shipped
+	// dictionaries and policies, the holiday calendar, the queue dashboard
+	// and metrics. It is granted on a top unit only.
+	RoleSysAdmin Role = "sysadmin"
 )
 
-// Roles lists every role in a stable order.
+// Roles lists the roles held in a unit, in a stable order.
 var Roles = []Role{RoleEditor, RoleReviewer, RoleDeputy, RolePrincipal, RoleAdmin, RoleAuditor}
 
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool {
-	for _, x := range Roles {
-		if x == r {
-			return true
-		}
-	}
-	return false
-}
+func (r Role) Valid() bool { return r == RoleSysAdmin || slices.Contains(Roles, r) }
+
+// Signer reports whether r holds a sign-off level.
+func (r Role) Signer() bool { return r == RoleReviewer || r == RoleDeputy || r == RolePrincipal }
 
 // Label is the Chinese name shown in the console.
 func (r Role) Label() string {
@@ -40,6 +42,8 @@ func (r Role) Label() string {
 		return "管理员"
 	case RoleAuditor:
 		return "审计员"
+	case RoleSysAdmin:
+		return "系统管理员"
 	}
 	return string(r)
 }

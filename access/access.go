@@ -45,9 +45,37 @@ func (t *Tree) Subtree(id int64) []int64 {
 	return out
 }
 
+// Exists reports whether id is a unit.
+func (t *Tree) Exists(id int64) bool {
+	_, ok := t.parent[id]
+	return ok
+}
+
+// Root returns the top unit above id (id itself for a top unit).
+func (t *Tree) Root(id int64) int64 {
+	for t.parent[id] != 0 {
+		id = t.parent[id]
+	}
+	return id
+}
+
+// Within reports whether unit u is top or below it.
+func (t *Tree) Within(u, top int64) bool {
+	for ; u != 0; u = t.parent[u] {
+		if u == top {
+			return true
+		}
+	}
+	return false
+}
+
 // covers reports whether a grant in unit g reaches unit u: the same unit,
-// or, for roles that oversee, a unit below it.
+// or, for roles that oversee, a unit below it. A system administrator's
+// grant reaches no unit's content: it is for what is installation-wide.
 func (t *Tree) covers(g tongfa.Grant, u int64) bool {
+	if g.Role == tongfa.RoleSysAdmin {
+		return false
+	}
 	if g.UnitID == u {
 		return true
 	}
@@ -87,11 +115,13 @@ func (t *Tree) Has(u *tongfa.User, unit int64, role tongfa.Role) bool {
 func (t *Tree) Readable(u *tongfa.User) []int64 {
 	var out []int64
 	for _, g := range u.Grants {
-		if g.Role == tongfa.RoleEditor {
+		switch g.Role {
+		case tongfa.RoleSysAdmin:
+		case tongfa.RoleEditor:
 			out = append(out, g.UnitID)
-			continue
+		default:
+			out = append(out, t.Subtree(g.UnitID)...)
 		}
-		out = append(out, t.Subtree(g.UnitID)...)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
@@ -115,14 +145,27 @@ func (t *Tree) WithRole(u *tongfa.User, role tongfa.Role) []int64 {
 	return slices.Compact(out)
 }
 
-// IsTopAdmin reports whether u administers a top-level (supervising) unit.
-func (t *Tree) IsTopAdmin(u *tongfa.User) bool {
+// IsSysAdmin reports whether u is a system administrator: the role held on
+// a top unit.
+func (t *Tree) IsSysAdmin(u *tongfa.User) bool {
 	for _, g := range u.Grants {
-		if (g.Role == tongfa.RoleAdmin || g.Role == tongfa.RoleAuditor) && t.parent[g.UnitID] == 0 {
+		if g.Role == tongfa.RoleSysAdmin && t.Exists(g.UnitID) && t.parent[g.UnitID] == 0 {
 			return true
 		}
 	}
 	return false
+}
+
+// Administers reports whether u administers unit: an admin of the unit or
+// of a unit above it.
+func (t *Tree) Administers(u *tongfa.User, unit int64) bool { return t.Has(u, unit, tongfa.RoleAdmin) }
+
+// AuditUnits are the units whose audit rows u reads: where u administers
+// or audits, and the units below.
+func (t *Tree) AuditUnits(u *tongfa.User) []int64 {
+	out := append(t.WithRole(u, tongfa.RoleAdmin), t.WithRole(u, tongfa.RoleAuditor)...)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Principal is a user acting through the API, with the unit tree their
@@ -131,4 +174,7 @@ type Principal struct {
 	User *tongfa.User
 	Tree *Tree
 	IP   string
+	// Session is the console session the request came with ("" for an
+	// API token): a recent password confirmation in it covers step-up.
+	Session string
 }

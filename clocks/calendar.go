@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/workday"
 )
@@ -42,6 +44,22 @@ func (c *Calendars) Current() *workday.Calendar {
 		return cal
 	}
 	return workday.Default()
+}
+
+// CanImport reports whether p may change the installation's holiday
+// calendar: system administrators only, since every unit's deadlines
+// follow it.
+func (c *Calendars) CanImport(p *access.Principal) bool { return p.Tree.IsSysAdmin(p.User) }
+
+// ImportAs is Import on p's behalf, for system administrators only.
+func (c *Calendars) ImportAs(ctx context.Context, p *access.Principal, source, content string) (workday.Overrides, error) {
+	if !c.CanImport(p) {
+		return workday.Overrides{}, &tongfa.Error{Code: tongfa.EForbidden, Message: "只有系统管理员可以导入节假日数据"}
+	}
+	if _, err := workday.Parse(strings.NewReader(content)); err != nil {
+		return workday.Overrides{}, &tongfa.Error{Code: tongfa.EInvalid, Message: "节假日数据有误：" + err.Error(), Err: err}
+	}
+	return c.Import(ctx, source, content, &p.User.ID, store.UserActor(p.User, p.IP))
 }
 
 // Import checks an override file, stores it and makes it current.

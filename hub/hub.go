@@ -16,8 +16,10 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/audit"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/config"
+	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
 	"github.com/tongfa/tongfa/notify"
@@ -51,6 +53,8 @@ type Hub struct {
 	Queue    *queue.Enqueuer
 
 	// Services: each owns its rules.
+	Identity     *identity.Service
+	Audit        *audit.Service
 	Items        *items.Service
 	Review       *review.Service
 	Clocks       *clocks.Service
@@ -91,9 +95,12 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 		Calendar: h.Calendar.Current}
 	h.Items = items.New(db, h.Validate, checker)
 	h.Items.Revised, h.Items.Saved = h.Review.Revised, h.Clocks.ItemSaved
-	h.Registry = &registry.Service{DB: db, Box: h.Box, Validate: h.Validate, Calendar: h.Calendar.Current, Sessions: h.Sessions}
 	h.Dictionaries = &registry.Dictionaries{DB: db, Checker: checker, Base: []*sensitive.Dictionary{sensitive.DefaultDictionary()}, Log: log}
 	h.Patrol = &registry.Patrol{DB: db, Checker: checker, Notify: h.Notify, Log: log, Batch: 500, Tasks: h.Tasks}
+	h.Registry = &registry.Service{DB: db, Box: h.Box, Validate: h.Validate, Calendar: h.Calendar.Current, Sessions: h.Sessions,
+		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Log: log}
+	h.Identity = identity.New(db, h.Sessions, rdb, log)
+	h.Audit = &audit.Service{DB: db}
 	h.Inbox = &inbox.Service{DB: db, Calendar: h.Calendar.Current, Checker: checker, Log: log, Notify: h.Notify,
 		AnswerPolicy: h.Review.AnswerPolicy, Tasks: h.Tasks}
 	h.Intake = &inbox.Intake{Inbox: h.Inbox, Box: h.Box, Redis: rdb, Log: log}

@@ -83,18 +83,24 @@ func (d *Dictionaries) Watch(ctx context.Context, every time.Duration) {
 type DictionaryChange struct {
 	Version *store.ConfigVersion `json:"version"`
 	Added   []string             `json:"added_words"` // new words: what the patrol looks for
+	// Patrol re-checks the last year's published content for the added
+	// words (R11); nil when the change added none.
+	Patrol *store.PatrolRun `json:"patrol"`
 }
 
-// SetDictionary stores a new version of a named dictionary (top
-// administrators), makes it active and reloads the checker.
-func (s *Service) SetDictionary(ctx context.Context, p *access.Principal, d *Dictionaries, name, content, note string) (*DictionaryChange, error) {
-	if !p.Tree.IsTopAdmin(p.User) {
-		return nil, &tongfa.Error{Code: tongfa.EForbidden, Message: "只有主管单位管理员可以维护词库"}
+var errNotSysAdmin = &tongfa.Error{Code: tongfa.EForbidden, Message: "只有系统管理员可以维护全局词库"}
+
+// SetDictionary stores a new version of a named dictionary (system
+// administrators), makes it active, reloads the checker and starts a
+// patrol for the words it adds.
+func (s *Service) SetDictionary(ctx context.Context, p *access.Principal, name, content, note string) (*DictionaryChange, error) {
+	if !p.Tree.IsSysAdmin(p.User) {
+		return nil, errNotSysAdmin
 	}
 	if name == "" || strings.ContainsAny(name, " /\\") || len(name) > 64 {
 		return nil, &tongfa.Error{Code: tongfa.EInvalid, Message: "词库名称须为 1–64 个字符，不含空格和斜杠", Fields: map[string]string{"name": "名称无效"}}
 	}
-	return s.changeDictionary(ctx, p, d, name, func(tx *store.Tx) (*store.ConfigVersion, error) {
+	return s.changeDictionary(ctx, p, name, func(tx *store.Tx) (*store.ConfigVersion, error) {
 		if _, err := parseDictionary(name, 0, content); err != nil {
 			return nil, &tongfa.Error{Code: tongfa.EInvalid, Message: "词库格式错误：" + err.Error(), Err: err}
 		}
@@ -103,16 +109,16 @@ func (s *Service) SetDictionary(ctx context.Context, p *access.Principal, d *Dic
 }
 
 // RollbackDictionary makes an earlier version of a dictionary active again.
-func (s *Service) RollbackDictionary(ctx context.Context, p *access.Principal, d *Dictionaries, name string, version int) (*DictionaryChange, error) {
-	if !p.Tree.IsTopAdmin(p.User) {
-		return nil, &tongfa.Error{Code: tongfa.EForbidden, Message: "只有主管单位管理员可以维护词库"}
+func (s *Service) RollbackDictionary(ctx context.Context, p *access.Principal, name string, version int) (*DictionaryChange, error) {
+	if !p.Tree.IsSysAdmin(p.User) {
+		return nil, errNotSysAdmin
 	}
-	return s.changeDictionary(ctx, p, d, name, func(tx *store.Tx) (*store.ConfigVersion, error) {
+	return s.changeDictionary(ctx, p, name, func(tx *store.Tx) (*store.ConfigVersion, error) {
 		return tx.ActivateConfigVersion(ctx, "dictionary", name, version)
 	})
 }
 
-func (s *Service) changeDictionary(ctx context.Context, p *access.Principal, d *Dictionaries, name string, change func(*store.Tx) (*store.ConfigVersion, error)) (*DictionaryChange, error) {
+func (s *Service) changeDictionary(ctx context.Context, p *access.Principal, name string, change func(*store.Tx) (*store.ConfigVersion, error)) (*DictionaryChange, error) {
 	before := activeWords(ctx, s.DB, name)
 	out := &DictionaryChange{}
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
@@ -132,8 +138,18 @@ func (s *Service) changeDictionary(ctx context.Context, p *access.Principal, d *
 			out.Added = append(out.Added, w)
 		}
 	}
-	_, err = d.Reload(ctx)
-	return out, err
+	// The change is committed: what follows must not report it failed.
+	if _, err := s.Dictionaries.Reload(ctx); err != nil {
+		s.Log.Warn("reload dictionaries; the watcher retries", slog.Any("error", err))
+	}
+	if len(out.Added) > 0 {
+		run, err := s.Patrol.Start(ctx, "词库「"+name+"」第 "+strconv.Itoa(out.Version.Version)+" 版生效", out.Added)
+		if err != nil {
+			s.Log.Warn("start patrol after a dictionary change", slog.Any("error", err))
+		}
+		out.Patrol = run
+	}
+	return out, nil
 }
 
 func activeWords(ctx context.Context, db *store.DB, name string) map[string]bool {

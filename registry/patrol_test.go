@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/store"
@@ -63,7 +64,7 @@ func (o *office) seedPublished(t testing.TB, n int, at time.Time) []int64 {
 
 // patrolSetup seeds the office and uploads a dictionary version adding
 // the two words, as an administrator would.
-func patrolSetup(t testing.TB) (*office, *registry.Dictionaries, *registry.Patrol, []string, []int64) {
+func patrolSetup(t testing.TB) (*office, *registry.Dictionaries, *registry.Patrol, *registry.DictionaryChange, []int64) {
 	t.Helper()
 	o := newOffice(t)
 	ctx := context.Background()
@@ -77,13 +78,20 @@ func patrolSetup(t testing.TB) (*office, *registry.Dictionaries, *registry.Patro
 		t.Fatal(err)
 	}
 	dicts := &registry.Dictionaries{DB: o.db, Checker: checker, Base: base, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	change, err := o.svc.SetDictionary(ctx, o.as(t, o.cityAdmin), dicts, dictionary,
+	p := &registry.Patrol{DB: o.db, Checker: checker, Batch: 500, Log: dicts.Log}
+	o.svc.Dictionaries, o.svc.Patrol, o.svc.Log = dicts, p, dicts.Log
+	if _, err := o.svc.SetDictionary(ctx, o.as(t, o.cityAdmin), dictionary, "x\tcustom\treview\n", ""); tongfa.ErrorCode(err) != tongfa.EForbidden {
+		t.Fatalf("a unit administrator changed the installation's dictionary: %v", err)
+	}
+	change, err := o.svc.SetDictionary(ctx, o.as(t, o.sysAdmin), dictionary,
 		reviewWord+"\tcustom\treview\n"+blockWord+"\tcustom\tblock\n", "巡查测试")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &registry.Patrol{DB: o.db, Checker: checker, Batch: 500, Log: dicts.Log}
-	return o, dicts, p, change.Added, planted
+	if change.Patrol == nil || change.Patrol.Total != patrolItems {
+		t.Fatalf("the change started patrol %+v, want one over %d items", change.Patrol, patrolItems)
+	}
+	return o, dicts, p, change, planted
 }
 
 // TestPatrolFindsThePlantedMatches: a dictionary change re-checks the last
@@ -93,18 +101,16 @@ func TestPatrolFindsThePlantedMatches(t *testing.T) {
 	if testing.Short() {
 		t.Skip("seeds 10,000 items")
 	}
-	o, _, p, added, planted := patrolSetup(t)
+	o, _, p, change, planted := patrolSetup(t)
 	ctx := context.Background()
+	added := change.Added
 	want := []string{reviewWord, blockWord}
 	slices.Sort(added)
 	slices.Sort(want)
 	if !slices.Equal(added, want) {
 		t.Fatalf("added words %v, want %v", added, want)
 	}
-	run, err := p.Start(ctx, "词库 "+dictionary+" 更新", added)
-	if err != nil {
-		t.Fatal(err)
-	}
+	run := change.Patrol
 	if run.Total != patrolItems {
 		t.Fatalf("run covers %d items, want %d (older ones are out of the window)", run.Total, patrolItems)
 	}
@@ -148,7 +154,8 @@ func TestPatrolFindsThePlantedMatches(t *testing.T) {
 
 // BenchmarkPatrol10k re-checks 10,000 published items per iteration.
 func BenchmarkPatrol10k(b *testing.B) {
-	o, _, p, added, planted := patrolSetup(b)
+	o, _, p, change, planted := patrolSetup(b)
+	added := change.Added
 	ctx := context.Background()
 	for b.Loop() {
 		run, err := p.Start(ctx, "bench", added)

@@ -5,6 +5,7 @@ package registry
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"slices"
 	"sort"
 
@@ -25,6 +26,11 @@ type Service struct {
 	Validate *validate.Validator
 	Calendar func() *workday.Calendar // for filing deadlines
 	Sessions SessionRevoker           // staff changes end sessions at once
+	// Dictionaries is reloaded after a dictionary change, and Patrol
+	// re-checks published content for the words it added.
+	Dictionaries *Dictionaries
+	Patrol       *Patrol
+	Log          *slog.Logger
 }
 
 // AccountInput is POST /api/v1/accounts and the proposal of a request.

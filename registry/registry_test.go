@@ -29,6 +29,7 @@ type office struct {
 	city, host *tongfa.Unit
 	cityAdmin  *tongfa.User
 	hostAdmin  *tongfa.User
+	sysAdmin   *tongfa.User
 }
 
 func box(t testing.TB, b byte) *secret.Box {
@@ -64,6 +65,7 @@ func newOffice(t testing.TB) *office {
 		}
 		o.cityAdmin = add("cityadmin", o.city.ID, tongfa.RoleAdmin)
 		o.hostAdmin = add("hostadmin", o.host.ID, tongfa.RoleAdmin)
+		o.sysAdmin = add("sysadmin", o.city.ID, tongfa.RoleSysAdmin)
 		return err
 	})
 	if err != nil {
@@ -255,7 +257,7 @@ func TestInactiveUsersAreDisabled(t *testing.T) {
 		if err := tx.RecordLogin(ctx, stale.ID); err != nil {
 			return err
 		}
-		_, err = tx.CreateToken(ctx, stale.ID, "script", bytes.Repeat([]byte{0xab}, 32))
+		err = tx.CreateToken(ctx, &store.Token{UserID: stale.ID, Name: "script", ExpiresAt: time.Now().AddDate(1, 0, 0)}, bytes.Repeat([]byte{0xab}, 32))
 		return err
 	})
 	if err != nil {
@@ -289,7 +291,7 @@ func TestInactiveUsersAreDisabled(t *testing.T) {
 	}
 	rows.Close()
 	// The two admins never logged in either: they are disabled too.
-	if want := "cityadmin hostadmin stale"; n != 3 || strings.Join(disabled, " ") != want {
+	if want := "cityadmin hostadmin stale sysadmin"; n != 4 || strings.Join(disabled, " ") != want {
 		t.Fatalf("disabled %d: %v, want %s", n, disabled, want)
 	}
 	var live int

@@ -76,14 +76,17 @@ func scanAudit(row pgx.CollectableRow) (tongfa.AuditEntry, error) {
 
 // AuditFilter selects audit rows. Zero fields do not filter.
 type AuditFilter struct {
-	Action   string
-	Target   string
-	ActorID  int64
-	UnitIDs  []int64 // when non-nil, only rows of these units
-	From     time.Time
-	To       time.Time
-	BeforeID int64 // keyset pagination: rows with id < BeforeID
-	Limit    int
+	Action  string
+	Target  string
+	ActorID int64
+	UnitIDs []int64 // when non-nil, only rows of these units
+	// Installation also includes the rows of no unit (installation-wide
+	// actions), when UnitIDs is non-nil.
+	Installation bool
+	From         time.Time
+	To           time.Time
+	BeforeID     int64 // keyset pagination: rows with id < BeforeID
+	Limit        int
 }
 
 // ListAudit returns rows matching f, newest first.
@@ -93,11 +96,11 @@ func (db *DB) ListAudit(ctx context.Context, f AuditFilter) ([]tongfa.AuditEntry
 	}
 	rows, err := db.Pool.Query(ctx, `SELECT `+auditColumns+` FROM audit_log
 		WHERE ($1 = '' OR action = $1) AND ($2 = '' OR target = $2)
-		  AND ($3 = 0 OR actor_id = $3) AND ($4::bigint[] IS NULL OR unit_id = ANY($4))
+		  AND ($3 = 0 OR actor_id = $3) AND ($4::bigint[] IS NULL OR unit_id = ANY($4) OR ($9 AND unit_id IS NULL))
 		  AND ($5::timestamptz IS NULL OR at >= $5) AND ($6::timestamptz IS NULL OR at < $6)
 		  AND ($7 = 0 OR id < $7)
 		ORDER BY id DESC LIMIT $8`,
-		f.Action, f.Target, f.ActorID, f.UnitIDs, nullTime(f.From), nullTime(f.To), f.BeforeID, f.Limit)
+		f.Action, f.Target, f.ActorID, f.UnitIDs, nullTime(f.From), nullTime(f.To), f.BeforeID, f.Limit, f.Installation)
 	if err != nil {
 		return nil, fmt.Errorf("store: list audit: %w", err)
 	}

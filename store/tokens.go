@@ -10,41 +10,55 @@ import (
 	"github.com/tongfa/tongfa"
 )
 
+// Token scopes: a read-only token cannot change anything.
+const (
+	ScopeFull = "full"
+	ScopeRead = "read"
+)
+
 // Token is an API token's metadata; the secret itself is never stored.
 type Token struct {
 	ID         int64      `json:"id"`
 	UserID     int64      `json:"user_id"`
 	Name       string     `json:"name"`
+	Scope      string     `json:"scope"`
 	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  time.Time  `json:"expires_at"`
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
 }
 
-// CreateToken stores the hash of a new token.
-func (tx *Tx) CreateToken(ctx context.Context, userID int64, name string, hash []byte) (*Token, error) {
-	t := &Token{UserID: userID, Name: name, CreatedAt: tx.now}
-	err := tx.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-		userID, name, hash, tx.now).Scan(&t.ID)
-	if err != nil {
-		return nil, fmt.Errorf("store: create token: %w", translate(err))
+// CreateToken stores the hash of a new token t (its ID and CreatedAt are
+// filled in).
+func (tx *Tx) CreateToken(ctx context.Context, t *Token, hash []byte) error {
+	if t.Scope == "" {
+		t.Scope = ScopeFull
 	}
-	return t, nil
+	t.CreatedAt = tx.now
+	err := tx.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, hash, created_at, expires_at, scope)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, t.UserID, t.Name, hash, tx.now, t.ExpiresAt, t.Scope).Scan(&t.ID)
+	if err != nil {
+		return fmt.Errorf("store: create token: %w", translate(err))
+	}
+	return nil
 }
 
 // TokenUser returns the enabled user, with grants, owning the unrevoked
-// token with this hash, and the token's id.
-func (db *DB) TokenUser(ctx context.Context, hash []byte) (int64, *tongfa.User, error) {
-	var tokenID int64
-	u, err := scanUserGrants(db.Pool.QueryRow(ctx, selectUserGrants(", t.id")+`
+// token with this hash, and the token (expired ones too: the caller says
+// why it is refused).
+func (db *DB) TokenUser(ctx context.Context, hash []byte) (*Token, *tongfa.User, error) {
+	var t Token
+	u, err := scanUserGrants(db.Pool.QueryRow(ctx, selectUserGrants(", t.id, t.scope, t.expires_at")+`
 		JOIN api_tokens t ON t.user_id = u.id AND t.hash = $1 AND t.revoked_at IS NULL
-		WHERE NOT u.disabled GROUP BY u.id, t.id`, hash), &tokenID)
+		WHERE NOT u.disabled GROUP BY u.id, t.id`, hash), &t.ID, &t.Scope, &t.ExpiresAt)
 	if err == pgx.ErrNoRows {
-		return 0, nil, notFound("token", "(hash)")
+		return nil, nil, notFound("token", "(hash)")
 	}
 	if err != nil {
-		return 0, nil, fmt.Errorf("store: look up token: %w", err)
+		return nil, nil, fmt.Errorf("store: look up token: %w", err)
 	}
-	return tokenID, u, nil
+	t.UserID = u.ID
+	return &t, u, nil
 }
 
 // TouchToken records use of a token, at most once a minute per token to
@@ -79,13 +93,13 @@ func (tx *Tx) RevokeAllTokens(ctx context.Context, userID int64) (int64, error) 
 
 // Tokens lists a user's tokens.
 func (db *DB) Tokens(ctx context.Context, userID int64) ([]Token, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens
+	rows, err := db.Pool.Query(ctx, `SELECT id, user_id, name, scope, created_at, expires_at, last_used_at, revoked_at FROM api_tokens
 		WHERE user_id = $1 ORDER BY id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: list tokens: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Token, error) {
 		var t Token
-		return t, r.Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt)
+		return t, r.Scan(&t.ID, &t.UserID, &t.Name, &t.Scope, &t.CreatedAt, &t.ExpiresAt, &t.LastUsedAt, &t.RevokedAt)
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -18,14 +19,15 @@ import (
 func MountQueues(opt asynq.RedisConnOpt) func(s *Server, r *mux.Router) {
 	return func(s *Server, r *mux.Router) {
 		mon := asynqmon.New(asynqmon.Options{RootPath: "/admin/queues", RedisConnOpt: opt, ReadOnly: false})
-		r.PathPrefix("/admin/queues").Handler(s.adminOnly(offline(mon)))
+		r.PathPrefix("/admin/queues").Handler(s.sysAdminOnly(offline(mon)))
 	}
 }
 
-// adminOnly lets administrators through. asynqmon's own page cannot send
-// the CSRF header, so unsafe requests must instead come from this origin
-// (the SameSite=Strict session cookie already keeps other sites out).
-func (s *Server) adminOnly(h http.Handler) http.Handler {
+// sysAdminOnly lets system administrators through: the queues hold every
+// unit's work. asynqmon's own page cannot send the CSRF header, so unsafe
+// requests must instead come from exactly this origin (the SameSite=Strict
+// session cookie already keeps other sites out).
+func (s *Server) sysAdminOnly(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if unsafeMethod(r.Method) && !sameOrigin(r) {
 			s.writeError(w, r, &tongfa.Error{Code: tongfa.ECSRF, Message: "跨站请求被拒绝"})
@@ -33,9 +35,9 @@ func (s *Server) adminOnly(h http.Handler) http.Handler {
 		}
 		safe := r.Clone(r.Context())
 		safe.Method = http.MethodGet // authenticate without the CSRF header check
-		p, _, err := s.authenticate(safe)
-		if err == nil && !p.User.HasAnyRole(tongfa.RoleAdmin) {
-			err = &tongfa.Error{Code: tongfa.EForbidden, Message: "只有管理员可以查看任务队列"}
+		p, err := s.authenticate(safe)
+		if err == nil && !p.Tree.IsSysAdmin(p.User) {
+			err = &tongfa.Error{Code: tongfa.EForbidden, Message: "只有系统管理员可以查看任务队列"}
 		}
 		if err != nil {
 			s.writeError(w, r, err)
@@ -45,12 +47,23 @@ func (s *Server) adminOnly(h http.Handler) http.Handler {
 	})
 }
 
+// sameOrigin reports whether an unsafe request comes from a page of this
+// host: the Origin header (else the Referer) must name exactly this
+// scheme and host, not merely begin with them (http://host.evil.example).
 func sameOrigin(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
 		origin = r.Header.Get("Referer")
 	}
-	return origin != "" && (strings.HasPrefix(origin, "http://"+r.Host) || strings.HasPrefix(origin, "https://"+r.Host))
+	u, err := url.Parse(origin)
+	if err != nil || u.Host != r.Host || u.User != nil {
+		return false
+	}
+	want := "http"
+	if r.TLS != nil {
+		want = "https"
+	}
+	return u.Scheme == want || (u.Scheme == "https" && r.Header.Get("X-Forwarded-Proto") == "https")
 }
 
 var externalLink = regexp.MustCompile(`<link[^>]+href="https?://[^"]*"[^>]*>`)

@@ -99,7 +99,7 @@ func (s *Server) handleAnswerAction(w http.ResponseWriter, r *http.Request) {
 	case "signoff":
 		var in inbox.SignInput
 		if err = s.decodeValid(w, r, &in, answerLabels); err == nil {
-			_, err = s.Inbox.Sign(ctx, p, id, in, inbox.StepUp(s.stepUp(r)))
+			_, err = s.Inbox.Sign(ctx, p, id, in, s.Identity.StepUp)
 		}
 	case "withdraw":
 		err = s.Inbox.WithdrawAnswer(ctx, p, id)

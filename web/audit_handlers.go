@@ -5,12 +5,10 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
-	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/store"
 )
 
-// handleAudit lists audit rows. Administrators and auditors of the
-// supervising unit see everything; others see the rows of their units.
+// handleAudit lists the audit rows the caller may read (audit.Service).
 func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	q := r.URL.Query()
@@ -34,8 +32,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	f.UnitIDs = auditUnits(p)
-	rows, err := s.DB.ListAudit(r.Context(), f)
+	rows, err := s.Audit.List(r.Context(), p, f)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -72,12 +69,3 @@ func queryTime(r *http.Request, name string) (time.Time, error) {
 }
 
 var chinaTime = time.FixedZone("CST", 8*3600)
-
-// auditUnits scopes an audit query: top administrators and auditors see
-// every unit (nil), others the units where they administer or audit.
-func auditUnits(p *access.Principal) []int64 {
-	if p.Tree.IsTopAdmin(p.User) {
-		return nil
-	}
-	return append(p.Tree.WithRole(p.User, tongfa.RoleAdmin), p.Tree.WithRole(p.User, tongfa.RoleAuditor)...)
-}

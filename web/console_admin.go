@@ -77,14 +77,13 @@ func (s *Server) consoleAudit(w http.ResponseWriter, r *http.Request, v *view) e
 	p := principal(r)
 	q := r.URL.Query()
 	f := store.AuditFilter{Action: q.Get("action"), Target: q.Get("target"), Limit: 100}
-	f.UnitIDs = auditUnits(p)
-	rows, err := s.DB.ListAudit(r.Context(), f)
+	rows, err := s.Audit.List(r.Context(), p, f)
 	if err != nil {
 		return err
 	}
 	d := map[string]any{"Entries": rows, "Action": f.Action, "Target": f.Target}
 	if q.Get("verify") == "1" {
-		d["Verify"] = s.verifyAudit(r.Context())
+		d["Verify"] = s.verifyAudit(r.Context(), p)
 	}
 	v.Title, v.Nav, v.Data = "审计日志", "audit", d
 	return s.render(w, http.StatusOK, "audit", "layout", v)
@@ -99,8 +98,8 @@ type auditCheck struct {
 }
 
 // verifyAudit walks the whole sealed chain, so it runs only on request.
-func (s *Server) verifyAudit(ctx context.Context) auditCheck {
-	rep, err := s.DB.VerifyAudit(ctx)
+func (s *Server) verifyAudit(ctx context.Context, p *access.Principal) auditCheck {
+	rep, err := s.Audit.Verify(ctx, p)
 	out := auditCheck{Report: rep}
 	if err != nil && !errors.As(err, &out.Broken) {
 		out.Error = tongfa.ErrorMessage(err)

@@ -49,6 +49,8 @@ func TestBrowserAdminForms(t *testing.T) {
 	tb.click(`#policy-tier-form button[type=submit]`)
 	tb.waitFor("the saved policy", `document.querySelector("#policy-tier pre").textContent.includes("strict: true")`)
 
+	tb.logout()
+	tb.login("sysadmin")
 	tb.open("/admin/holidays")
 	tb.audit("holidays")
 	tb.run(chromedp.SetValue("#holiday-content", "year 2031 测试通知\n2031-01-01 holiday 元旦\n", chromedp.ByID))
@@ -62,6 +64,8 @@ func TestBrowserAdminForms(t *testing.T) {
 	tb.waitFor("the pasted text set aside", `document.getElementById("holiday-content").disabled`)
 	tb.click(`#holiday-form button[type=submit]`)
 	tb.waitFor("the year from the file", `document.getElementById("calendar-years").textContent.includes("2032 年")`)
+	tb.logout()
+	tb.login("cityadmin")
 
 	tb.open("/admin/users/" + itoa(h.users["editor"].ID))
 	tb.audit("user")

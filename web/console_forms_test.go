@@ -152,12 +152,13 @@ func TestConsolePolicyForms(t *testing.T) {
 	h.consoleAs(t, "editor").refused(page, 403, "forbidden")
 }
 
-// TestConsoleHolidayForm: the supervising office's administrator imports
-// a year's calendar as text; errors name the line; a bureau administrator
-// and an editor cannot import.
+// TestConsoleHolidayForm: the system administrator imports a year's
+// calendar as text; errors name the line; the city's and a bureau's
+// administrators and an editor cannot import.
 func TestConsoleHolidayForm(t *testing.T) {
 	h := setupConsole(t)
-	city := h.consoleAs(t, "cityadmin")
+	h.consoleAs(t, "cityadmin").expect("POST", "/api/v1/holidays", "year 2031 测试通知\n2031-01-01 holiday 元旦\n", 403, "forbidden")
+	city := h.consoleAs(t, "sysadmin")
 	mustShow(t, "holidays", city.open("/admin/holidays"), []string{"2025 年、2026 年", `data-api="/api/v1/holidays" data-raw="content"`,
 		`type="file"`}, []string{"2031 年"})
 	city.expect("POST", "/api/v1/holidays", "year 2031 测试通知\n2031-01-01 holiday 元旦\n", 200, "")
@@ -168,7 +169,7 @@ func TestConsoleHolidayForm(t *testing.T) {
 	}
 
 	admin := h.consoleAs(t, "admin")
-	mustShow(t, "holidays as a bureau admin", admin.open("/admin/holidays"), []string{"由主管单位管理员导入"}, []string{`data-api="/api/v1/holidays"`})
+	mustShow(t, "holidays as a bureau admin", admin.open("/admin/holidays"), []string{"由系统管理员导入"}, []string{`data-api="/api/v1/holidays"`})
 	admin.expect("POST", "/api/v1/holidays", "year 2033\n", 403, "forbidden")
 	h.consoleAs(t, "editor").refused("/admin/holidays", 403, "forbidden")
 }

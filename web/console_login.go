@@ -13,7 +13,7 @@ type loginView struct {
 
 func (s *Server) consoleLoginPage(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.URL.Query().Get("next"))
-	if _, _, err := s.authenticate(r); err == nil {
+	if _, err := s.authenticate(r); err == nil {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
@@ -21,7 +21,7 @@ func (s *Server) consoleLoginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // consoleLogin is the form twin of POST /api/v1/session: the same password
-// check, lockout and audit (s.login), then the same session cookie.
+// check, lockout and audit (identity.Login), then the same session cookie.
 func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 	if !loginFromHere(r) {
 		s.renderLogin(w, http.StatusForbidden, loginView{Next: "/", Error: "登录请求来自其他网站，已拒绝", Code: tongfa.ECSRF})
@@ -35,7 +35,7 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, http.StatusUnprocessableEntity, in)
 		return
 	}
-	u, err := s.login(r.Context(), in.Username, password, clientIP(r))
+	u, err := s.Identity.Login(r.Context(), in.Username, password, clientIP(r))
 	if err != nil {
 		in.Error, in.Code = tongfa.ErrorMessage(err), tongfa.ErrorCode(err)
 		s.renderLogin(w, HTTPStatus(in.Code), in)

@@ -60,7 +60,7 @@ func staticFiles() http.Handler {
 }
 
 // overseers read the administration pages; administrators act on them.
-var overseers = perm{tongfa.RoleAdmin, tongfa.RoleAuditor}
+var overseers = perm{tongfa.RoleAdmin, tongfa.RoleAuditor, tongfa.RoleSysAdmin}
 
 // view is what every console template receives.
 type view struct {
@@ -73,14 +73,15 @@ type view struct {
 }
 
 // navRights decides which menu entries show; the routes enforce them.
-type navRights struct{ Compose, Sign, Admin, Audit bool }
+type navRights struct{ Compose, Sign, Admin, Audit, System bool }
 
 func rightsOf(u *tongfa.User) navRights {
 	return navRights{
 		Compose: u.HasAnyRole(tongfa.RoleEditor),
 		Sign:    holdsAny(u, signers),
 		Admin:   u.HasAnyRole(tongfa.RoleAdmin),
-		Audit:   u.HasAnyRole(tongfa.RoleAdmin) || u.HasAnyRole(tongfa.RoleAuditor),
+		Audit:   holdsAny(u, overseers),
+		System:  u.HasAnyRole(tongfa.RoleSysAdmin),
 	}
 }
 
@@ -96,7 +97,7 @@ func (s *Server) page(h pageFunc, need perm) http.Handler {
 		if unsafeMethod(r.Method) && r.Header.Get(CSRFHeader) == "" {
 			r.Header.Set(CSRFHeader, r.PostFormValue("csrf_token"))
 		}
-		p, token, err := s.authenticate(r)
+		p, err := s.authenticate(r)
 		if tongfa.ErrorCode(err) == tongfa.EUnauthorized {
 			toLogin(w, r)
 			return
@@ -104,7 +105,7 @@ func (s *Server) page(h pageFunc, need perm) http.Handler {
 		v := &view{}
 		if err == nil {
 			v.User, v.Can = p.User, rightsOf(p.User)
-			if sess, e := s.Sessions.Get(r.Context(), token); e == nil {
+			if sess, e := s.Sessions.Get(r.Context(), p.Session); e == nil {
 				v.CSRF = sess.CSRF
 			}
 			if !holdsAny(p.User, need) {
@@ -112,8 +113,7 @@ func (s *Server) page(h pageFunc, need perm) http.Handler {
 			}
 		}
 		if err == nil {
-			ctx := context.WithValue(r.Context(), keyPrincipal, p)
-			r = r.WithContext(context.WithValue(ctx, keySessionToken, token))
+			r = r.WithContext(context.WithValue(r.Context(), keyPrincipal, p))
 			err = h(w, r, v)
 		}
 		if err != nil {

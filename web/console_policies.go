@@ -154,11 +154,11 @@ type holidaysView struct {
 }
 
 // consoleHolidays shows which years the working-day calendar covers; the
-// supervising office's administrators import the next year's notice.
+// system administrators import the next year's notice.
 func (s *Server) consoleHolidays(w http.ResponseWriter, r *http.Request, v *view) error {
 	p := principal(r)
 	d := holidaysView{Years: s.Calendar.Current().Years(), Missing: s.Calendar.Missing(s.DB.Now()),
-		Import: holdsAny(p.User, perm{tongfa.RoleAdmin}) && p.Tree.IsTopAdmin(p.User)}
+		Import: s.Calendar.CanImport(p)}
 	v.Title, v.Nav, v.Data = "节假日", "holidays", d
 	return s.render(w, http.StatusOK, "holidays", "layout", v)
 }

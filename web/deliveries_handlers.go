@@ -68,7 +68,7 @@ func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) {
 		err = &tongfa.Error{Code: tongfa.EForbidden, Message: "只有本单位分管领导、主要领导或管理员可以撤回已发布稿件"}
 	}
 	if err == nil {
-		err = s.stepUp(r)(r.Context(), p, req.Password)
+		err = s.Identity.StepUp(r.Context(), p, req.Password)
 	}
 	var ids []int64
 	if err == nil {

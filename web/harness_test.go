@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/auth"
@@ -100,6 +101,7 @@ func (h *harness) seed() {
 		add("writer", h.unitA.ID, tongfa.RoleEditor, tongfa.RoleReviewer)
 		add("cityadmin", h.city.ID, tongfa.RoleAdmin)
 		add("cityauditor", h.city.ID, tongfa.RoleAuditor)
+		add("sysadmin", h.city.ID, tongfa.RoleSysAdmin)
 		return err
 	})
 	if err != nil {
@@ -107,7 +109,9 @@ func (h *harness) seed() {
 	}
 	for name, u := range h.users {
 		tok, th := auth.NewToken()
-		h.db.InTx(ctx, func(tx *store.Tx) error { _, err := tx.CreateToken(ctx, u.ID, "test", th); return err })
+		h.db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.CreateToken(ctx, &store.Token{UserID: u.ID, Name: "test", ExpiresAt: time.Now().AddDate(1, 0, 0)}, th)
+		})
 		h.tokens[name] = tok
 	}
 }

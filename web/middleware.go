@@ -21,7 +21,6 @@ type ctxKey int
 const (
 	keyRequestID ctxKey = iota
 	keyPrincipal
-	keySessionToken
 )
 
 func requestID(ctx context.Context) string {

@@ -163,8 +163,8 @@ func (s *Server) handleDictionaries(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"versions": nonNil(list), "entries": s.Checker.Size()})
 }
 
-// handleSetDictionary uploads (or, at /rollback, reactivates) a dictionary
-// and starts a patrol of published content for the words it adds.
+// handleSetDictionary uploads (or, at /rollback, reactivates) a dictionary;
+// the service starts a patrol of published content for the words it adds.
 func (s *Server) handleSetDictionary(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	var req configRequest
@@ -175,20 +175,15 @@ func (s *Server) handleSetDictionary(w http.ResponseWriter, r *http.Request) {
 	var ch *registry.DictionaryChange
 	var err error
 	if name := varsOf(r)["name"]; name != "" {
-		ch, err = s.Registry.RollbackDictionary(r.Context(), p, s.Dictionaries, name, req.Version)
+		ch, err = s.Registry.RollbackDictionary(r.Context(), p, name, req.Version)
 	} else {
-		ch, err = s.Registry.SetDictionary(r.Context(), p, s.Dictionaries, req.Name, req.Content, req.Note)
+		ch, err = s.Registry.SetDictionary(r.Context(), p, req.Name, req.Content, req.Note)
 	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	run, err := s.Patrol.Start(r.Context(), "词库「"+ch.Version.Scope+"」第 "+strconv.Itoa(ch.Version.Version)+" 版生效", ch.Added)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"change": ch, "patrol": run})
+	writeJSON(w, http.StatusOK, map[string]any{"change": ch, "patrol": ch.Patrol})
 }
 
 func (s *Server) handlePatrol(w http.ResponseWriter, r *http.Request) {

@@ -169,7 +169,7 @@ func TestDictionaryVersions(t *testing.T) {
 		t.Fatal("the word is found before it is loaded")
 	}
 	post := func(content string) int {
-		return h.script("cityadmin").do("POST", "/api/v1/dictionaries", map[string]string{"name": "office", "content": content, "note": "t"}, nil)
+		return h.script("sysadmin").do("POST", "/api/v1/dictionaries", map[string]string{"name": "office", "content": content, "note": "t"}, nil)
 	}
 	if st := post("测试禁词甲\tcustom\tblock\n"); st != 200 {
 		t.Fatalf("upload: %d", st)
@@ -181,14 +181,14 @@ func TestDictionaryVersions(t *testing.T) {
 	if check() {
 		t.Fatal("version 2 should replace version 1")
 	}
-	if st := h.script("cityadmin").do("POST", "/api/v1/dictionaries/office/rollback", map[string]int{"version": 1}, nil); st != 200 {
+	if st := h.script("sysadmin").do("POST", "/api/v1/dictionaries/office/rollback", map[string]int{"version": 1}, nil); st != 200 {
 		t.Fatalf("rollback: %d", st)
 	}
 	if !check() {
 		t.Fatal("rollback to version 1 did not restore the word")
 	}
 	var e apiError
-	if st := h.script("cityadmin").do("POST", "/api/v1/dictionaries", map[string]string{"name": "office", "content": "词\tspam\tblock\n"}, &e); st != 422 {
+	if st := h.script("sysadmin").do("POST", "/api/v1/dictionaries", map[string]string{"name": "office", "content": "词\tspam\tblock\n"}, &e); st != 422 {
 		t.Fatalf("bad dictionary: %d %+v", st, e)
 	}
 	if st := h.script("admin").do("POST", "/api/v1/dictionaries", map[string]string{"name": "x", "content": ""}, nil); st != 403 {

@@ -1,20 +1,11 @@
 package web
 
 import (
-	"context"
 	"net/http"
-	"time"
 
 	"github.com/tongfa/tongfa"
-	"github.com/tongfa/tongfa/access"
-	"github.com/tongfa/tongfa/auth"
 	"github.com/tongfa/tongfa/review"
-	"github.com/tongfa/tongfa/store"
 )
-
-// stepUpWindow is how long a password confirmation covers further
-// leader signatures from the same session.
-const stepUpWindow = 5 * time.Minute
 
 func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
@@ -58,41 +49,12 @@ func (s *Server) handleSign(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	res, err := s.Review.Sign(r.Context(), principal(r), id, in, s.stepUp(r))
+	res, err := s.Review.Sign(r.Context(), principal(r), id, in, s.Identity.StepUp)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, res)
-}
-
-// stepUp checks the signer's password, or accepts a confirmation the same
-// console session made within stepUpWindow. A wrong password counts toward
-// the login lockout, so the sign-off form cannot be used to guess passwords.
-func (s *Server) stepUp(r *http.Request) review.StepUp {
-	tok, _ := r.Context().Value(keySessionToken).(string)
-	return func(ctx context.Context, p *access.Principal, password string) error {
-		if password == "" {
-			if sess, err := s.Sessions.Get(ctx, tok); err == nil && time.Since(sess.StepUpAt) < stepUpWindow {
-				return nil
-			}
-			return &tongfa.Error{Code: tongfa.EStepUp, Message: "领导审签需要输入登录密码确认身份", Fields: map[string]string{"password": "请输入密码"}}
-		}
-		hash, err := s.DB.PasswordHash(ctx, p.User.ID)
-		if err != nil {
-			return err
-		}
-		if ok, err := auth.CheckPasswordContext(ctx, hash, password); err != nil {
-			return err
-		} else if !ok {
-			s.loginFailed(context.WithoutCancel(ctx), p.User, store.UserActor(p.User, p.IP)) //nolint:errcheck // recorded for lockout
-			return &tongfa.Error{Code: tongfa.EStepUp, Message: "密码错误，未能确认身份", Fields: map[string]string{"password": "密码错误"}}
-		}
-		if tok != "" {
-			s.Sessions.MarkStepUp(ctx, tok) //nolint:errcheck // only saves retyping
-		}
-		return nil
-	}
 }
 
 func (s *Server) handleSignoffs(w http.ResponseWriter, r *http.Request) {

@@ -48,7 +48,7 @@ func (s *Server) routes(api *mux.Router) {
 	api.Handle("/interpretations", s.authed(s.handleInterpretations, anyRole)).Methods(http.MethodGet)
 	api.Handle("/alerts", s.authed(s.handleAlerts, anyRole)).Methods(http.MethodGet)
 	api.Handle("/holidays", s.authed(s.handleHolidays, anyRole)).Methods(http.MethodGet)
-	api.Handle("/holidays", s.authed(s.handleImportHolidays, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
+	api.Handle("/holidays", s.authed(s.handleImportHolidays, perm{tongfa.RoleSysAdmin})).Methods(http.MethodPost)
 
 	api.Handle("/accounts", s.authed(s.handleCreateAccount, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
 	api.Handle("/accounts", s.authed(s.handleListAccounts, anyRole)).Methods(http.MethodGet)
@@ -69,9 +69,9 @@ func (s *Server) routes(api *mux.Router) {
 	api.Handle("/users", s.authed(s.handleCreateUser, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
 	api.Handle("/users/{id}/disable", s.authed(s.handleDisableUser, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
 	api.Handle("/users/{id}/roles", s.authed(s.handleRoles, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
-	api.Handle("/dictionaries", s.authed(s.handleDictionaries, perm{tongfa.RoleAdmin, tongfa.RoleAuditor})).Methods(http.MethodGet)
-	api.Handle("/dictionaries", s.authed(s.handleSetDictionary, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
-	api.Handle("/dictionaries/{name}/rollback", s.authed(s.handleSetDictionary, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
+	api.Handle("/dictionaries", s.authed(s.handleDictionaries, overseers)).Methods(http.MethodGet)
+	api.Handle("/dictionaries", s.authed(s.handleSetDictionary, perm{tongfa.RoleSysAdmin})).Methods(http.MethodPost)
+	api.Handle("/dictionaries/{name}/rollback", s.authed(s.handleSetDictionary, perm{tongfa.RoleSysAdmin})).Methods(http.MethodPost)
 	api.Handle("/patrol/{id}", s.authed(s.handlePatrol, anyRole)).Methods(http.MethodGet)
 	api.Handle("/units/{id}/policies/{kind:tier|clock}", s.authed(s.handlePolicies, anyRole)).Methods(http.MethodGet)
 	api.Handle("/units/{id}/policies/{kind:tier|clock}", s.authed(s.handleSetPolicy, perm{tongfa.RoleAdmin})).Methods(http.MethodPut)
@@ -87,5 +87,5 @@ func (s *Server) routes(api *mux.Router) {
 
 	api.Handle("/reports/{kind}", s.authed(s.handleReport, anyRole)).Methods(http.MethodGet)
 
-	api.Handle("/audit", s.authed(s.handleAudit, perm{tongfa.RoleAdmin, tongfa.RoleAuditor})).Methods(http.MethodGet)
+	api.Handle("/audit", s.authed(s.handleAudit, overseers)).Methods(http.MethodGet)
 }

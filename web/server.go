@@ -4,13 +4,14 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/tongfa/tongfa/audit"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/config"
+	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
 	"github.com/tongfa/tongfa/queue"
@@ -27,6 +28,8 @@ import (
 // builds them; web only translates HTTP to their methods and back.
 type Services struct {
 	DB       *store.DB
+	Identity *identity.Service
+	Audit    *audit.Service
 	Sessions *session.Store
 	Items    *items.Service
 	Registry *registry.Service
@@ -59,9 +62,6 @@ type Server struct {
 	// Mounts lets other packages add routes (e.g. /admin/queues) with the
 	// server's authentication.
 	Mounts []func(s *Server, r *mux.Router)
-
-	units   *unitCache
-	touched touchThrottle
 }
 
 // ReadyCheck reports a problem (err) or a warning that does not make the
@@ -70,14 +70,13 @@ type ReadyCheck func(ctx context.Context) (name string, warn string, err error)
 
 // New returns the HTTP surface over ready services.
 func New(cfg config.Config, svc Services, logger *slog.Logger, ready ...ReadyCheck) *Server {
-	s := &Server{Services: svc, Config: cfg, Logger: logger, Metrics: NewMetrics(),
-		units: &unitCache{db: svc.DB, ttl: 5 * time.Second}}
+	s := &Server{Services: svc, Config: cfg, Logger: logger, Metrics: NewMetrics()}
 	s.Ready = append(ready, s.calendarReady)
 	return s
 }
 
 // InvalidateUnits drops the cached unit tree (after a unit change).
-func (s *Server) InvalidateUnits() { s.units.invalidate() }
+func (s *Server) InvalidateUnits() { s.Identity.Units.Invalidate() }
 
 // Handler returns the whole HTTP surface.
 func (s *Server) Handler() http.Handler {

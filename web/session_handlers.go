@@ -1,23 +1,10 @@
 package web
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/tongfa/tongfa"
-	"github.com/tongfa/tongfa/auth"
-	"github.com/tongfa/tongfa/store"
-)
-
-// Lockout policy: five failures within 15 minutes lock the account for 15.
-const (
-	lockoutFailures = 5
-	lockoutWindow   = 15 * time.Minute
-	lockoutDuration = 15 * time.Minute
 )
 
 type loginRequest struct {
@@ -30,8 +17,6 @@ type loginResponse struct {
 	CSRFToken string       `json:"csrf_token"`
 }
 
-var errBadLogin = &tongfa.Error{Code: tongfa.EUnauthorized, Message: "用户名或密码错误"}
-
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	var req loginRequest
 	if err := s.decode(w, r, &req); err != nil {
@@ -42,7 +27,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	u, err := s.login(r.Context(), strings.TrimSpace(req.Username), req.Password, clientIP(r))
+	u, err := s.Identity.Login(r.Context(), strings.TrimSpace(req.Username), req.Password, clientIP(r))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -58,7 +43,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 // startSession opens a session for a user who has just logged in (API or
 // console), sets its cookie and returns the session's CSRF token.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID int64) (string, error) {
-	token, sess, err := s.Sessions.Create(r.Context(), userID)
+	token, csrf, err := s.Identity.StartSession(r.Context(), userID)
 	if err != nil {
 		return "", err
 	}
@@ -66,82 +51,18 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID int
 		Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
 		Secure: strings.HasPrefix(s.Config.BaseURL(), "https://"), // no Max-Age: no "remember me" (R10)
 	})
-	return sess.CSRF, nil
+	return csrf, nil
 }
 
-// endSession ends the caller's session (API or console): the session is
-// deleted, the logout audited and the cookie cleared.
+// endSession ends the caller's session (API or console) and clears the
+// cookie.
 func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
-	p := principal(r)
-	if tok, _ := r.Context().Value(keySessionToken).(string); tok != "" {
-		if err := s.Sessions.Delete(r.Context(), tok); err != nil {
-			return err
-		}
+	if err := s.Identity.Logout(r.Context(), principal(r)); err != nil {
+		return err
 	}
-	s.DB.Audit(r.Context(), store.UserActor(p.User, p.IP), "logout", userTarget(p.User.ID), &p.User.UnitID, nil) //nolint:errcheck
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	return nil
 }
-
-// login checks the password, applying the lockout policy and recording
-// every attempt in the audit log.
-func (s *Server) login(ctx context.Context, username, password, ip string) (*tongfa.User, error) {
-	c, err := s.DB.CredentialsByUsername(ctx, username)
-	if errors.Is(err, tongfa.ErrNotFound) {
-		if err := auth.BurnPasswordCheckContext(ctx, password); err != nil {
-			return nil, err
-		}
-		s.DB.Audit(ctx, store.Actor{Name: username, IP: ip}, "login.failed", "user:"+username, nil, map[string]string{"reason": "unknown_user"}) //nolint:errcheck
-		return nil, errBadLogin
-	}
-	if err != nil {
-		return nil, err
-	}
-	u := c.User
-	actor := store.UserActor(u, ip)
-	now := s.DB.Now()
-	if c.LockedUntil != nil && now.Before(*c.LockedUntil) {
-		s.DB.Audit(ctx, actor, "login.refused", userTarget(u.ID), &u.UnitID, map[string]string{"reason": "locked"}) //nolint:errcheck
-		mins := int(c.LockedUntil.Sub(now).Minutes()) + 1
-		return nil, &tongfa.Error{Code: tongfa.ELocked, Message: fmt.Sprintf("登录失败次数过多，账号已锁定，请 %d 分钟后再试", mins)}
-	}
-	if ok, err := auth.CheckPasswordContext(ctx, c.PasswordHash, password); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, s.loginFailed(ctx, u, actor)
-	}
-	if u.Disabled {
-		s.DB.Audit(ctx, actor, "login.refused", userTarget(u.ID), &u.UnitID, map[string]string{"reason": "disabled"}) //nolint:errcheck
-		return nil, &tongfa.Error{Code: tongfa.EUnauthorized, Message: "账号已停用，请联系管理员"}
-	}
-	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
-		tx.Audit(actor, "login", userTarget(u.ID), &u.UnitID, nil)
-		return tx.RecordLogin(ctx, u.ID)
-	})
-	return u, err
-}
-
-func (s *Server) loginFailed(ctx context.Context, u *tongfa.User, actor store.Actor) error {
-	var locked bool
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
-		var err error
-		locked, err = tx.RecordLoginFailure(ctx, u.ID, lockoutWindow, lockoutFailures, lockoutDuration)
-		tx.Audit(actor, "login.failed", userTarget(u.ID), &u.UnitID, map[string]string{"reason": "bad_password"})
-		if locked {
-			tx.Audit(actor, "login.lockout", userTarget(u.ID), &u.UnitID, map[string]any{"minutes": int(lockoutDuration.Minutes())})
-		}
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	if locked {
-		return &tongfa.Error{Code: tongfa.ELocked, Message: "登录失败次数过多，账号已锁定 15 分钟"}
-	}
-	return errBadLogin
-}
-
-func userTarget(id int64) string { return fmt.Sprintf("user:%d", id) }
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if err := s.endSession(w, r); err != nil {

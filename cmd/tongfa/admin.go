@@ -11,6 +11,7 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/auth"
+	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/store"
 )
 
@@ -173,10 +174,13 @@ func addUser(ctx context.Context, db *store.DB, st Stdio, username, display, uni
 }
 
 func runTokenCreate(ctx context.Context, st Stdio, args []string) error {
-	var username, name string
+	var username string
+	in := identity.TokenInput{Name: "cli", Days: identity.DefaultTokenDays, Scope: store.ScopeFull}
 	db, err := openWith(ctx, "token create", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&username, "user", "", "username")
-		fs.StringVar(&name, "name", "cli", "what the token is for")
+		fs.StringVar(&in.Name, "name", in.Name, "what the token is for")
+		fs.IntVar(&in.Days, "days", in.Days, "days until the token expires (1–365)")
+		fs.StringVar(&in.Scope, "scope", in.Scope, "full, or read for a token that cannot change anything")
 	})
 	if err != nil {
 		return err
@@ -189,24 +193,15 @@ func runTokenCreate(ctx context.Context, st Stdio, args []string) error {
 	if err != nil {
 		return fmt.Errorf("user %q: %w", username, err)
 	}
-	token, err := createToken(ctx, db, u, name, cliActor)
+	if in.Scope != store.ScopeFull && in.Scope != store.ScopeRead {
+		return usageErrorf("--scope must be full or read")
+	}
+	token, _, err := identity.Issue(ctx, db, u, in, cliActor)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(st.Out, token)
 	return nil
-}
-
-func createToken(ctx context.Context, db *store.DB, u *tongfa.User, name string, actor store.Actor) (string, error) {
-	token, hash := auth.NewToken()
-	err := db.InTx(ctx, func(tx *store.Tx) error {
-		t, err := tx.CreateToken(ctx, u.ID, name, hash)
-		if err == nil {
-			tx.Audit(actor, "token.create", fmt.Sprintf("token:%d", t.ID), &u.UnitID, map[string]any{"user_id": u.ID, "name": name})
-		}
-		return err
-	})
-	return token, err
 }
 
 func runTokenRevoke(ctx context.Context, st Stdio, args []string) error {

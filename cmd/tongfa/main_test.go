@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/auth"
@@ -104,7 +105,7 @@ func staff(t *testing.T, db *store.DB, unit int64, prefix, password string, role
 				return err
 			}
 			tok, th := auth.NewToken()
-			if _, err := tx.CreateToken(ctx, u.ID, "t", th); err != nil {
+			if err := tx.CreateToken(ctx, &store.Token{UserID: u.ID, Name: "t", ExpiresAt: time.Now().AddDate(1, 0, 0)}, th); err != nil {
 				return err
 			}
 			tokens[string(r)] = tok

@@ -65,3 +65,40 @@ func TestPIICorpus(t *testing.T) {
 		t.Fatalf("precision %.4f (want ≥ 0.97), recall %.4f (want ≥ 0.95)", precision, recall)
 	}
 }
+
+// TestEvasionCorpus checks the Latin-letter and digit evasions of
+// testdata/evasion_corpus.tsv: each line's findings, exactly, with their
+// original text.
+func TestEvasionCorpus(t *testing.T) {
+	c, err := New(DefaultNormalization, dictOf(t, testDict+"falun\tcustom\tblock\ngoogle\tcustom\treview\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open("testdata/evasion_corpus.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	lines := 0
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "#") || sc.Text() == "" {
+			continue
+		}
+		lines++
+		text, want, _ := strings.Cut(sc.Text(), "\t")
+		var got []string
+		for _, fd := range c.Scan(text) {
+			if text[fd.Start:fd.End] != fd.Text {
+				t.Errorf("%q: offsets %d-%d, text %q", text, fd.Start, fd.End, fd.Text)
+			}
+			got = append(got, fd.Rule+"="+fd.Text)
+		}
+		if strings.Join(got, ";") != want {
+			t.Errorf("%q: got %q, want %q", text, strings.Join(got, ";"), want)
+		}
+	}
+	if lines < 30 {
+		t.Fatalf("only %d lines", lines)
+	}
+}

@@ -22,6 +22,7 @@ type matcher struct {
 	out        []int32        // pattern index + 1 ending at this state
 	depth      []uint16       // pattern length in matched runes
 	pats       []patternInfo  // by pattern index
+	repeat     []bool         // by code: a Latin letter, which Repeats may read once
 	patEntries []int32        // entry indices of all patterns, pattern by pattern
 	ring       int            // size of the offset ring: a power of two ≥ max depth
 }
@@ -46,12 +47,18 @@ type hit struct {
 }
 
 // codeOf returns the scanner's view of r: its code (0 when no pattern has
-// it) with noiseBit set when r may be skipped.
+// it) with noiseBit set when r may be skipped. An astral rune may
+// normalize into the BMP (🅐 is a).
 func (m *matcher) codeOf(r rune) int32 {
 	if r < 0x10000 {
 		return m.bmp[r]
 	}
-	c := m.astral[m.norm.normalize(r)]
+	var c int32
+	if n := m.norm.normalize(r); n < 0x10000 {
+		c = m.bmp[n] &^ noiseBit
+	} else {
+		c = m.astral[n]
+	}
 	if m.norm.Noise && isNoise(r) {
 		c |= noiseBit
 	}
@@ -76,58 +83,90 @@ func decode(text string, i int) (rune, int) {
 	return utf8.DecodeRuneInString(text[i:])
 }
 
-// scan reports every pattern occurrence in text. It is the hot loop: one
-// table lookup per rune, then double-array transitions on nodes that carry
-// their own failure and output links.
-func (m *matcher) scan(text string, emit func(hit)) {
-	da, bmp := m.da, m.bmp[:0x10000]
-	if len(da) == 0 {
+// scan reports every pattern occurrence in text.
+func (m *matcher) scan(text string, emit func(hit)) { m.scanWith(text, nil, emit) }
+
+// scanWith reports every pattern occurrence in text and, when also is not
+// nil, walks that second automaton (a leaders table's names and titles) in
+// the same loop: each rune is decoded once and fed to both.
+func (m *matcher) scanWith(text string, also *walk, emit func(hit)) {
+	if len(m.da) == 0 {
 		return
 	}
-	starts := make([]int, m.ring) // byte offsets of recent matched runes
-	mask := int32(m.ring - 1)
-	var s, kept int32
-	gap := 0
+	w := m.walk(emit)
 	for i := 0; i < len(text); {
 		r, size := decode(text, i)
-		var c int32
-		if r < 0x10000 {
-			c = bmp[r]
-		} else {
-			c = m.codeOf(r)
+		if also != nil {
+			also.feed(r, i, i+size)
 		}
+		w.feed(r, i, i+size)
 		i += size
-		switch {
-		case c&noiseBit != 0:
-			c &^= noiseBit
-			if t := da[s].base + c; c != 0 && uint(t) < uint(len(da)) && da[t].check == s+1 {
-				s = t // the pattern itself contains this symbol
+	}
+}
+
+// walk is one automaton's way through a text: its state, the byte
+// offsets of the most recent matched runes (a ring as long as the deepest
+// pattern), the current run of skipped noise and the last code read.
+type walk struct {
+	s, kept, last int32
+	mask          int32
+	gap           int
+	da            []daNode // the matcher's, copied so a step reads them directly
+	bmp           []int32
+	starts        []int
+	m             *matcher
+	emit          func(hit)
+}
+
+func (m *matcher) walk(emit func(hit)) *walk {
+	return &walk{m: m, emit: emit, da: m.da, bmp: m.bmp[:0x10000], starts: make([]int, m.ring), mask: int32(m.ring - 1)}
+}
+
+// feed reads the rune r at text[at:end]. It is the hot loop: one table
+// lookup, then double-array transitions on nodes that carry their own
+// failure and output links.
+func (w *walk) feed(r rune, at, end int) {
+	da := w.da
+	var c int32
+	if r < 0x10000 {
+		c = w.bmp[r]
+	} else {
+		c = w.m.codeOf(r)
+	}
+	switch {
+	case c&noiseBit != 0:
+		c &^= noiseBit
+		if t := da[w.s].base + c; c != 0 && uint(t) < uint(len(da)) && da[t].check == w.s+1 {
+			w.s = t // the pattern itself contains this symbol
+			break
+		}
+		if w.gap++; w.gap > MaxNoise {
+			w.s = 0
+		}
+		return
+	case c == 0:
+		w.s = 0
+	case c == w.last && w.m.repeat[c] && w.s != 0 && w.m.step(w.s, c) == 0:
+		return // a letter repeated to break a word: read it once
+	default:
+		s := w.s
+		for {
+			if t := da[s].base + c; uint(t) < uint(len(da)) && da[t].check == s+1 {
+				s = t
 				break
 			}
-			if gap++; gap > MaxNoise {
-				s = 0
+			if s == 0 {
+				break
 			}
-			continue
-		case c == 0:
-			s = 0
-		default:
-			for {
-				if t := da[s].base + c; uint(t) < uint(len(da)) && da[t].check == s+1 {
-					s = t
-					break
-				}
-				if s == 0 {
-					break
-				}
-				s = da[s].fail
-			}
+			s = da[s].fail
 		}
-		gap = 0
-		starts[kept&mask] = i - size
-		kept++
-		for o := da[s].emit; o != 0; o = da[da[o].fail].emit {
-			emit(hit{pat: m.out[o] - 1, start: starts[(kept-int32(m.depth[o]))&mask], end: i})
-		}
+		w.s = s
+	}
+	w.gap, w.last = 0, c
+	w.starts[w.kept&w.mask] = at
+	w.kept++
+	for o := da[w.s].emit; o != 0; o = da[da[o].fail].emit {
+		w.emit(hit{pat: w.m.out[o] - 1, start: w.starts[(w.kept-int32(w.m.depth[o]))&w.mask], end: end})
 	}
 }
 
@@ -148,6 +187,7 @@ func (m *matcher) step(s, c int32) int32 {
 type codeMap struct {
 	bmp    []int32
 	astral map[rune]int32
+	size   int // codes are 1..size-1
 }
 
 func (c *codeMap) get(r rune) int32 {
@@ -194,7 +234,7 @@ func alphabet(norm Normalization, n int, word func(int) string) *codeMap {
 		}
 		return int(a - b)
 	})
-	codes := &codeMap{bmp: freq, astral: astral} // reuse the storage
+	codes := &codeMap{bmp: freq, astral: astral, size: len(rs) + 1} // reuse the storage
 	clear(codes.bmp)
 	clear(codes.astral)
 	for i, r := range rs {
@@ -220,6 +260,14 @@ func (m *matcher) codeTable(codes *codeMap) {
 		m.bmp[r] = c
 	}
 	m.astral = codes.astral
+	m.repeat = make([]bool, codes.size)
+	if m.norm.Repeats {
+		for _, r := range "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" {
+			if c := codes.get(r); c != 0 {
+				m.repeat[c] = true
+			}
+		}
+	}
 }
 
 // normNoise flags a noise rune in a normalization table entry.

@@ -33,12 +33,14 @@ func MakeDate(year int, month time.Month, day int) Date {
 	return Date{days: int32(t.Unix()/86400) + dateBias}
 }
 
+const dateFormat = "应为 YYYY-MM-DD 格式的真实日期"
+
 // ParseDate reads YYYY-MM-DD; anything else, or a day that does not
 // exist, is an error in Chinese for the operator.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil || len(s) != len(time.DateOnly) {
-		return Date{}, fmt.Errorf("日期「%s」无效，应为 YYYY-MM-DD 格式的真实日期", s)
+		return Date{}, fmt.Errorf("日期「%s」无效，%s", s, dateFormat)
 	}
 	return MakeDate(t.Date()), nil
 }

@@ -48,11 +48,11 @@ func day(t testing.TB, s string) Date {
 
 func TestParseLeaders(t *testing.T) {
 	l := testLeaders(t)
-	if len(l.Persons) != 15 {
+	if len(l.Persons) != 17 {
 		t.Fatalf("%d persons", len(l.Persons))
 	}
 	li := *person(t, l, "李振华")
-	if li.Name != "李振华" || len(li.Terms) != 3 || li.Terms[2].Title != "市长" || !li.Terms[2].To.IsZero() || li.Terms[0].Order != 7 {
+	if li.Name != "李振华" || len(li.Terms) != 3 || li.Terms[2].Title != "市长" || !li.Terms[2].To.IsZero() || li.Terms[0].Order != 9 {
 		t.Fatalf("rows of one name are one person: %+v", li)
 	}
 	wu := *person(t, l, "吴刚")
@@ -67,14 +67,14 @@ func TestParseLeaders(t *testing.T) {
 func TestParseLeadersErrors(t *testing.T) {
 	cases := map[string]struct{ src, msg string }{
 		"too few columns":  {"张三\t市长\t2020-01-01\t\t1\n", "应有 6 或 7 列"},
-		"bad date":         {"张三\t市长\t2020-13-01\t\t1\tserving\n", "任职日期：日期「2020-13-01」无效"},
+		"bad date":         {"张三\t市长\t2020-13-01\t\t1\tserving\n", "任职日期「2020-13-01」无效"},
 		"bad to":           {"张三\t市长\t2020-01-01\t2020/3/1\t1\tserving\n", "卸任日期"},
 		"ends before":      {"张三\t市长\t2020-01-01\t2019-01-01\t1\tserving\n", "不晚于任职日期"},
 		"bad order":        {"张三\t市长\t2020-01-01\t\t第一\tserving\n", "排序「第一」应为整数"},
 		"bad status":       {"张三\t市长\t2020-01-01\t\t1\tactive\n", "状态「active」无效"},
 		"left but holds":   {"张三\t市长\t2020-01-01\t\t1\tleft\n", "须填写卸任日期"},
 		"one-letter name":  {"张\t市长\t2020-01-01\t\t1\tserving\n", "过短"},
-		"bad dismissal":    {"张三\t市长\t2020-01-01\t2021-01-01\t1\tdismissed:昨天\n", "查处日期"},
+		"bad dismissal":    {"张三\t市长\t2020-01-01\t2021-01-01\t1\tdismissed:昨天\n", "查处日期「昨天」无效"},
 		"short title":      {"张三\t长\t2020-01-01\t\t1\tserving\n", "职务「长」过短"},
 		"not utf-8":        {"\xff\t市长\t2020-01-01\t\t1\tserving\n", "UTF-8"},
 		"bad former name":  {"张三\t市长\t2020-01-01\t\t1\tserving\t张\n", "曾用名"},

@@ -79,10 +79,10 @@ func (p *leadersParser) row(line string) error {
 	var err error
 	t.Title = f[1]
 	if t.From, err = optionalDate(f[2]); err != nil {
-		return p.fail("任职日期：%v", err)
+		return p.fail("任职日期「%s」无效，%s", f[2], dateFormat)
 	}
 	if t.To, err = optionalDate(f[3]); err != nil {
-		return p.fail("卸任日期：%v", err)
+		return p.fail("卸任日期「%s」无效，%s", f[3], dateFormat)
 	}
 	if t.Order, err = strconv.Atoi(f[4]); err != nil {
 		return p.fail("排序「%s」应为整数", f[4])
@@ -116,7 +116,7 @@ func (p *leadersParser) person(name, status string) (*Leader, error) {
 	if s, day, ok := strings.Cut(status, ":"); ok && s == StatusDismissed {
 		var err error
 		if dismissed, err = ParseDate(strings.TrimSpace(day)); err != nil {
-			return nil, p.fail("查处日期：%v", err)
+			return nil, p.fail("查处日期「%s」无效，%s", day, dateFormat)
 		}
 		status = s
 	}

@@ -88,29 +88,103 @@ func (m *matcher) scan(text string, emit func(hit)) { m.scanWith(text, nil, emit
 
 // scanWith reports every pattern occurrence in text and, when also is not
 // nil, walks that second automaton (a leaders table's names and titles) in
-// the same loop: each rune is decoded once and fed to both.
+// the same loop: each rune is decoded once and read by both.
+//
+// The dictionary's step is written out here, its state in locals: it is
+// the hot loop, and stepping through walk.feed costs it about a fifth of
+// its speed on large dictionaries, where most runes take a failure link.
+// walk.feed is the same step for the second automaton; TestWalkAgrees and
+// FuzzWalkAgrees hold the two to the same hits.
 func (m *matcher) scanWith(text string, also *walk, emit func(hit)) {
-	if len(m.da) == 0 {
+	da, bmp, repeat := m.da, m.bmp[:0x10000], m.repeat
+	if len(da) == 0 {
 		return
 	}
-	w := m.walk(emit)
+	starts := make([]int, m.ring) // byte offsets of recent matched runes
+	mask := int32(m.ring - 1)
+	var s, kept int32
+	gap := 0
+text:
 	for i := 0; i < len(text); {
 		r, size := decode(text, i)
 		if also != nil {
-			also.feed(r, i, i+size)
+			if !also.advance(r, i) {
+				also.feed(r, i, i+size)
+			} else if also.da[also.s].emit != 0 {
+				also.output(i + size)
+			}
 		}
-		w.feed(r, i, i+size)
+		var c int32
+		if r < 0x10000 {
+			c = bmp[r]
+		} else {
+			c = m.codeOf(r)
+		}
 		i += size
+		switch {
+		case c&noiseBit != 0:
+			c &^= noiseBit
+			if t := da[s].base + c; c != 0 && uint(t) < uint(len(da)) && da[t].check == s+1 {
+				s = t // the pattern itself contains this symbol
+				break
+			}
+			if gap++; gap > MaxNoise {
+				s = 0
+			}
+			continue
+		case c == 0:
+			s = 0
+		default:
+			for from := s; ; {
+				if t := da[s].base + c; uint(t) < uint(len(da)) && da[t].check == s+1 {
+					s = t
+					break
+				}
+				if s == 0 {
+					break
+				}
+				if s == from && repeat[c] && m.codeInto(s) == c {
+					continue text // a letter repeated to break a word: read it once
+				}
+				s = da[s].fail
+			}
+		}
+		gap = 0
+		starts[kept&mask] = i - size
+		kept++
+		for o := da[s].emit; o != 0; o = da[da[o].fail].emit {
+			emit(hit{pat: m.out[o] - 1, start: starts[(kept-int32(m.depth[o]))&mask], end: i})
+		}
 	}
+}
+
+// advance takes the common steps inline and reports whether it did: a
+// rune no pattern has while at the root (most runes, for a small
+// automaton; the ring and the noise run only matter once a pattern has
+// begun), or a plain transition (the caller then reports any output).
+// feed takes every other step. A noise code is out of range of the array,
+// so noise goes to feed; a repeated letter with a child is simply read.
+func (w *walk) advance(r rune, at int) bool {
+	if r > 0xFFFF {
+		return false
+	}
+	c := w.bmp[r]
+	if t := w.da[w.s].base + c; uint(t) < uint(len(w.da)) && w.da[t].check == w.s+1 {
+		w.s = t
+		w.starts[w.kept&w.mask] = at
+		w.kept++
+		return true
+	}
+	return w.s|c&^noiseBit == 0
 }
 
 // walk is one automaton's way through a text: its state, the byte
 // offsets of the most recent matched runes (a ring as long as the deepest
-// pattern), the current run of skipped noise and the last code read.
+// pattern, kept counting them), and the current run of skipped noise
+// (gap, which starts afresh once a rune has been kept since gapAt).
 type walk struct {
-	s, kept, last int32
-	mask          int32
-	gap           int
+	s, kept, mask int32
+	gap, gapAt    int32
 	da            []daNode // the matcher's, copied so a step reads them directly
 	bmp           []int32
 	starts        []int
@@ -122,9 +196,9 @@ func (m *matcher) walk(emit func(hit)) *walk {
 	return &walk{m: m, emit: emit, da: m.da, bmp: m.bmp[:0x10000], starts: make([]int, m.ring), mask: int32(m.ring - 1)}
 }
 
-// feed reads the rune r at text[at:end]. It is the hot loop: one table
-// lookup, then double-array transitions on nodes that carry their own
-// failure and output links.
+// feed reads the rune r at text[at:end] when advance cannot: noise,
+// repeated letters, failure links and output. It is scanWith's step for a
+// second automaton.
 func (w *walk) feed(r rune, at, end int) {
 	da := w.da
 	var c int32
@@ -140,14 +214,15 @@ func (w *walk) feed(r rune, at, end int) {
 			w.s = t // the pattern itself contains this symbol
 			break
 		}
+		if w.gapAt != w.kept {
+			w.gap, w.gapAt = 0, w.kept
+		}
 		if w.gap++; w.gap > MaxNoise {
 			w.s = 0
 		}
 		return
 	case c == 0:
 		w.s = 0
-	case c == w.last && w.m.repeat[c] && w.s != 0 && w.m.step(w.s, c) == 0:
-		return // a letter repeated to break a word: read it once
 	default:
 		s := w.s
 		for {
@@ -158,17 +233,30 @@ func (w *walk) feed(r rune, at, end int) {
 			if s == 0 {
 				break
 			}
+			if s == w.s && w.m.repeat[c] && w.m.codeInto(s) == c {
+				return // a letter repeated to break a word: read it once
+			}
 			s = da[s].fail
 		}
 		w.s = s
 	}
-	w.gap, w.last = 0, c
 	w.starts[w.kept&w.mask] = at
 	w.kept++
+	w.output(end)
+}
+
+// output reports the patterns ending at the current state, at byte end:
+// the state's own and those along its output links.
+func (w *walk) output(end int) {
+	da := w.da
 	for o := da[w.s].emit; o != 0; o = da[da[o].fail].emit {
 		w.emit(hit{pat: w.m.out[o] - 1, start: w.starts[(w.kept-int32(w.m.depth[o]))&w.mask], end: end})
 	}
 }
+
+// codeInto is the code read last to reach state s (not the root): the
+// distance from its parent's base.
+func (m *matcher) codeInto(s int32) int32 { return s - m.da[m.da[s].check-1].base }
 
 // step is the goto function: the child of s on c, or 0.
 func (m *matcher) step(s, c int32) int32 {

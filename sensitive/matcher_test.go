@@ -2,8 +2,11 @@ package sensitive
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/tongfa/tongfa/sensitive/benchdata"
 )
 
 func dictOf(t testing.TB, src string) *Dictionary {
@@ -59,6 +62,42 @@ func TestMatcher(t *testing.T) {
 			}
 			if strings.Join(got, "|") != strings.Join(tc.want, "|") {
 				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// agree reports whether m finds the same hits in text as the dictionary
+// automaton (scanWith's own step) and as a second automaton stepped
+// beside it (walk.feed), which is how a leaders table is walked.
+func agree(t testing.TB, m *matcher, text string) {
+	t.Helper()
+	var inline, walked []hit
+	m.scanWith(text, nil, func(h hit) { inline = append(inline, h) })
+	m.scanWith(text, m.walk(func(h hit) { walked = append(walked, h) }), func(hit) {})
+	if !slices.Equal(inline, walked) {
+		t.Fatalf("%q: the dictionary's step found %v, the walk %v", text, inline, walked)
+	}
+}
+
+func TestWalkAgrees(t *testing.T) {
+	dicts := map[string]*Dictionary{
+		"test":    dictOf(t, testDict+"falun\tcustom\tblock\ngoogle\tcustom\treview\n"),
+		"shipped": DefaultDictionary(),
+		"1000":    genDict(1000),
+	}
+	texts := []string{benchdata.Text(64 << 10), piiText(16 << 10), "faaalun ffaallunn gooogle Ⓕⓐⓛⓤⓝ 🅕🅐🅛🅤🅝 代 开-发*票 秘密 ★"}
+	for _, s := range fuzzSeeds {
+		texts = append(texts, s)
+	}
+	for name, d := range dicts {
+		cp, err := compile(d, DefaultNormalization)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(name, func(t *testing.T) {
+			for _, text := range texts {
+				agree(t, cp.m, text)
 			}
 		})
 	}

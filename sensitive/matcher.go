@@ -65,22 +65,19 @@ func (m *matcher) codeOf(r rune) int32 {
 	return c
 }
 
-// decode is utf8.DecodeRuneInString with the three-byte sequences of
-// Chinese text decoded inline; anything unusual takes the library path, so
-// offsets stay exactly on Go's rune boundaries.
-func decode(text string, i int) (rune, int) {
-	b0 := text[i]
-	if b0 < utf8.RuneSelf {
-		return rune(b0), 1
+// decode3 decodes a three-byte sequence at text[i:] that leads with E1–EC
+// or EE–EF, which can be neither overlong nor a surrogate: Han, CJK
+// punctuation, full-width forms. It is small enough to be inlined into the
+// scan loop, where a call on every rune would push the loop's state out of
+// registers; anything else (E0 and ED sequences too) takes the library
+// path, so offsets stay exactly on Go's rune boundaries.
+func decode3(text string, i int) (rune, bool) {
+	if i+2 >= len(text) {
+		return 0, false
 	}
-	if b0&0xF0 == 0xE0 && i+2 < len(text) {
-		b1, b2 := text[i+1], text[i+2]
-		r := rune(b0&0x0F)<<12 | rune(b1&0x3F)<<6 | rune(b2&0x3F)
-		if b1&0xC0 == 0x80 && b2&0xC0 == 0x80 && r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
-			return r, 3
-		}
-	}
-	return utf8.DecodeRuneInString(text[i:])
+	b0, b1, b2 := text[i], text[i+1], text[i+2]
+	r := rune(b0&0x0F)<<12 | rune(b1&0x3F)<<6 | rune(b2&0x3F)
+	return r, b0-0xE1 < 0x0F && b0 != 0xED && b1&0xC0 == 0x80 && b2&0xC0 == 0x80
 }
 
 // scan reports every pattern occurrence in text.
@@ -91,28 +88,32 @@ func (m *matcher) scan(text string, emit func(hit)) { m.scanWith(text, nil, emit
 // the same loop: each rune is decoded once and read by both.
 //
 // The dictionary's step is written out here, its state in locals: it is
-// the hot loop, and stepping through walk.feed costs it about a fifth of
-// its speed on large dictionaries, where most runes take a failure link.
-// walk.feed is the same step for the second automaton; TestWalkAgrees and
-// FuzzWalkAgrees hold the two to the same hits.
+// the hot loop, and stepping it through walk.feed cost 10–20 % of its
+// speed, most runes taking a failure link. walk.feed is the same step for
+// the second automaton, called out of line (walk.read) so that the loop
+// keeps its registers when there is none; TestWalkAgrees and
+// FuzzWalkAgrees hold the two steps to the same hits.
 func (m *matcher) scanWith(text string, also *walk, emit func(hit)) {
-	da, bmp, repeat := m.da, m.bmp[:0x10000], m.repeat
+	da, bmp := m.da, m.bmp[:0x10000]
 	if len(da) == 0 {
 		return
 	}
 	starts := make([]int, m.ring) // byte offsets of recent matched runes
 	mask := int32(m.ring - 1)
-	var s, kept int32
+	var s, kept, last int32 // last: the code of the last rune read
 	gap := 0
 text:
 	for i := 0; i < len(text); {
-		r, size := decode(text, i)
-		if also != nil {
-			if !also.advance(r, i) {
-				also.feed(r, i, i+size)
-			} else if also.da[also.s].emit != 0 {
-				also.output(i + size)
+		r, size := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			if r3, ok := decode3(text, i); ok {
+				r, size = r3, 3
+			} else {
+				r, size = utf8.DecodeRuneInString(text[i:])
 			}
+		}
+		if also != nil {
+			also.read(r, i, i+size)
 		}
 		var c int32
 		if r < 0x10000 {
@@ -143,13 +144,13 @@ text:
 				if s == 0 {
 					break
 				}
-				if s == from && repeat[c] && m.codeInto(s) == c {
+				if c == last && s == from && m.repeat[c] {
 					continue text // a letter repeated to break a word: read it once
 				}
 				s = da[s].fail
 			}
 		}
-		gap = 0
+		gap, last = 0, c
 		starts[kept&mask] = i - size
 		kept++
 		for o := da[s].emit; o != 0; o = da[da[o].fail].emit {
@@ -176,6 +177,15 @@ func (w *walk) advance(r rune, at int) bool {
 		return true
 	}
 	return w.s|c&^noiseBit == 0
+}
+
+// read takes the rune r at text[at:end].
+func (w *walk) read(r rune, at, end int) {
+	if !w.advance(r, at) {
+		w.feed(r, at, end)
+	} else if w.da[w.s].emit != 0 {
+		w.output(end)
+	}
 }
 
 // walk is one automaton's way through a text: its state, the byte

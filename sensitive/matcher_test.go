@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/tongfa/tongfa/sensitive/benchdata"
 )
@@ -100,5 +101,31 @@ func TestWalkAgrees(t *testing.T) {
 				agree(t, cp.m, text)
 			}
 		})
+	}
+}
+
+// TestDecode3 tries every three-byte sequence with a three-byte lead:
+// whatever decode3 accepts, the library decodes the same way, and it
+// accepts every Han character.
+func TestDecode3(t *testing.T) {
+	b := []byte{0, 0, 0}
+	for b0 := 0xE0; b0 <= 0xEF; b0++ {
+		for b1 := range 256 {
+			for b2 := range 256 {
+				b[0], b[1], b[2] = byte(b0), byte(b1), byte(b2)
+				r, ok := decode3(string(b), 0)
+				if want, n := utf8.DecodeRuneInString(string(b)); ok && (n != 3 || r != want) {
+					t.Fatalf("% x: decode3 %U, library %U (%d bytes)", b, r, want, n)
+				}
+			}
+		}
+	}
+	for r := rune(0x4E00); r <= 0x9FFF; r++ {
+		if got, ok := decode3(string(r), 0); !ok || got != r {
+			t.Fatalf("%U not decoded", r)
+		}
+	}
+	if _, ok := decode3("中"[:2], 0); ok {
+		t.Fatal("a cut sequence decoded")
 	}
 }

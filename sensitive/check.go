@@ -137,7 +137,7 @@ func (c *Checker) scan(text string, opts Options, rep *Report) []Finding {
 		rep.Reasons = append(rep.Reasons, "领导名单有误，未核对领导姓名和职务："+err.Error())
 		return cp.words(text, nil)
 	}
-	var hits []hit
+	hits := make([]hit, 0, 256)
 	fs := cp.words(text, ix.m.walk(func(h hit) { hits = append(hits, h) }))
 	on := opts.On
 	if on.IsZero() {

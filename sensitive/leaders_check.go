@@ -90,6 +90,7 @@ func (lt *leaderText) resolve(hits []hit) {
 			reachN = h.end
 		}
 	}
+	lt.names = make([]mention, 0, len(names))
 	for _, h := range names {
 		if !lt.overlapsTitle(span{h.start, h.end}) {
 			lt.names = append(lt.names, mention{span: span{h.start, h.end}, person: lt.ix.ref(h.pat).person, after: -1})
@@ -97,32 +98,50 @@ func (lt *leaderText) resolve(hits []hit) {
 	}
 }
 
+// overlapsTitle reports whether s overlaps a title.
 func (lt *leaderText) overlapsTitle(s span) bool {
-	i, _ := slices.BinarySearchFunc(lt.titles, s.end, func(t titleHit, end int) int { return t.start - end })
+	i := lt.firstTitle(s.end, false)
 	return i > 0 && lt.titles[i-1].end > s.start
+}
+
+// firstTitle is the index of the first title starting (or, with ends,
+// ending) at byte i or later. Whole titles do not nest, so sorted by
+// start they are sorted by end too.
+func (lt *leaderText) firstTitle(i int, ends bool) int {
+	lo, hi := 0, len(lt.titles)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		at := lt.titles[m].start
+		if ends {
+			at = lt.titles[m].end
+		}
+		if at < i {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // titleEndingAt returns the title ending at byte i (spaces before i
 // skipped), or -1.
 func (lt *leaderText) titleEndingAt(i int) int {
 	i = len(strings.TrimRightFunc(lt.text[:i], unicode.IsSpace))
-	// Whole titles do not nest, so sorted by start they are sorted by end.
-	k, ok := slices.BinarySearchFunc(lt.titles, i, func(t titleHit, end int) int { return t.end - end })
-	if !ok {
-		return -1
+	if k := lt.firstTitle(i, true); k < len(lt.titles) && lt.titles[k].end == i {
+		return k
 	}
-	return k
+	return -1
 }
 
 // titleStartingAt returns the title starting at byte i (spaces after i
 // skipped), or -1.
 func (lt *leaderText) titleStartingAt(i int) int {
 	i = len(lt.text) - len(strings.TrimLeftFunc(lt.text[i:], unicode.IsSpace))
-	k, ok := slices.BinarySearchFunc(lt.titles, i, func(t titleHit, at int) int { return t.start - at })
-	if !ok {
-		return -1
+	if k := lt.firstTitle(i, false); k < len(lt.titles) && lt.titles[k].start == i {
+		return k
 	}
-	return k
+	return -1
 }
 
 // attach gives each name the titles written next to it and drops names

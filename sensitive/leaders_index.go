@@ -2,6 +2,7 @@ package sensitive
 
 import (
 	"runtime"
+	"slices"
 	"strings"
 	"unicode"
 	"weak"
@@ -19,10 +20,23 @@ type leaderIndex struct {
 	// holders lists, by canonical title, the persons with a term that
 	// accepts it: the candidates for a near name next to that title.
 	holders map[string][]int32
-	names   [][]rune        // by person: the canonical current name
-	longest int             // the most runes in a current name
+	names   [][]rune // by person: the canonical current name
+	// near finds the persons whose current name is a given run of runes
+	// but for the one at a masked position (-1): the names one character
+	// off a run of text, by a few look-ups.
+	near    map[nearKey][]int32
+	lengths []int           // the lengths of the names in near, ascending
+	table   []rune          // normTable(norm): what each BMP rune reads as
 	common  map[string]bool // the common titles, canonical
 }
+
+// nearKey is a name of up to maxNear runes with one position masked.
+type nearKey struct {
+	n int
+	r [maxNear]rune
+}
+
+const maxNear = 8
 
 // leaderRef is what one entry of the automaton is: a person's name or a
 // title.
@@ -55,7 +69,8 @@ func compileLeaders(l *Leaders, norm Normalization) (*leaderIndex, error) {
 	if err := l.Validate(); err != nil {
 		return nil, err
 	}
-	ix := &leaderIndex{persons: l.Persons, norm: norm, holders: map[string][]int32{}, common: map[string]bool{}}
+	ix := &leaderIndex{persons: l.Persons, norm: norm, holders: map[string][]int32{}, common: map[string]bool{},
+		near: map[nearKey][]int32{}, table: normTable(norm)}
 	d := &Dictionary{}
 	add := func(word string, ref leaderRef) {
 		d.Entries = append(d.Entries, Entry{Word: word, Category: CategoryCustom, Level: LevelReview})
@@ -70,7 +85,7 @@ func compileLeaders(l *Leaders, norm Normalization) (*leaderIndex, error) {
 	ix.names = make([][]rune, len(l.Persons))
 	for i, p := range l.Persons {
 		ix.names[i] = []rune(ix.canon(p.Name))
-		ix.longest = max(ix.longest, len(ix.names[i]))
+		ix.indexNear(int32(i))
 		for _, n := range append([]string{p.Name}, p.FormerNames...) {
 			add(n, leaderRef{person: int32(i)})
 		}
@@ -90,6 +105,25 @@ func compileLeaders(l *Leaders, norm Normalization) (*leaderIndex, error) {
 	}
 	ix.m = cp.m
 	return ix, nil
+}
+
+// indexNear files the current name of persons[i] under each of its
+// positions masked.
+func (ix *leaderIndex) indexNear(i int32) {
+	name := ix.names[i]
+	if len(name) > maxNear {
+		return
+	}
+	if !slices.Contains(ix.lengths, len(name)) {
+		ix.lengths = append(ix.lengths, len(name))
+		slices.Sort(ix.lengths)
+	}
+	for j := range name {
+		k := nearKey{n: len(name)}
+		copy(k.r[:], name)
+		k.r[j] = -1
+		ix.near[k] = append(ix.near[k], i)
+	}
 }
 
 // findHolders fills holders: a person holding H is a candidate next to a
@@ -121,6 +155,14 @@ func (ix *leaderIndex) shortTitle(title string) string {
 		}
 	}
 	return title
+}
+
+// read is what r reads as, normalized (by table in the BMP).
+func (ix *leaderIndex) read(r rune) rune {
+	if r < 0x10000 {
+		return ix.table[r] &^ normNoise
+	}
+	return ix.norm.normalize(r)
 }
 
 // canon is s as the automaton reads it: normalized, without spaces.

@@ -1,8 +1,8 @@
 package sensitive
 
 import (
+	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -13,7 +13,7 @@ import (
 func (lt *leaderText) nearNames() {
 	for k := range lt.titles {
 		t := &lt.titles[k]
-		if t.used || len(lt.ix.holders[t.title]) == 0 || formerBefore(lt.text, t.start) {
+		if t.used || len(lt.ix.holders[t.title]) == 0 || len(lt.ix.lengths) == 0 || formerBefore(lt.text, t.start) {
 			continue
 		}
 		if !lt.nearName(t, true) {
@@ -25,47 +25,65 @@ func (lt *leaderText) nearNames() {
 // nearName looks at the Han characters after the title (or before it) for
 // a near name of one of its holders and reports whether it found one.
 func (lt *leaderText) nearName(t *titleHit, after bool) bool {
-	runes, bounds := lt.window(t, after)
-	var names []string
+	runes, bounds, n := lt.window(t, after)
+	var names []string // suggested
 	var at span
-	for _, i := range lt.ix.holders[t.title] {
-		name := lt.ix.names[i]
-		k := len(name)
-		if k > len(runes) || !oneOff(runes[:k], name, after) {
-			continue
+	var repl string
+	for _, k := range lt.ix.lengths {
+		if k > n {
+			break
 		}
 		s := span{t.end, bounds[k-1]}
 		if !after {
 			s = span{bounds[k-1], t.start}
 		}
-		p := &lt.ix.persons[i]
-		if p.dismissedBy(lt.on) || !lt.holdsOn(i, t.title) || !lt.standsAlone(s, after) {
-			continue
+		key := nearKey{n: k}
+		for j := range k { // in text order
+			key.r[j] = runes[j]
+			if !after {
+				key.r[j] = runes[k-1-j]
+			}
 		}
-		if len(names) == 0 {
-			at = span{min(s.start, t.start), max(s.end, t.end)}
-			names = append(names, lt.text[at.start:s.start]+p.Name+lt.text[s.end:at.end])
+		for j := range k {
+			got := key.r[j]
+			if strings.ContainsRune(nearStop, got) {
+				continue // 副市长李在会上 is not 李四
+			}
+			key.r[j] = -1
+			for _, i := range lt.ix.near[key] {
+				p := &lt.ix.persons[i]
+				if lt.ix.names[i][j] == got || slices.Contains(names, p.Name) ||
+					p.dismissedBy(lt.on) || !lt.holdsOn(i, t.title) || !lt.standsAlone(s, after) {
+					continue
+				}
+				if len(names) == 0 {
+					at = span{min(s.start, t.start), max(s.end, t.end)}
+					repl = lt.text[at.start:s.start] + p.Name + lt.text[s.end:at.end]
+				}
+				names = append(names, p.Name)
+			}
+			key.r[j] = got
 		}
-		names = append(names, p.Name)
+		if len(names) > 0 {
+			break
+		}
 	}
 	if len(names) == 0 {
 		return false
 	}
-	lt.add(at, LevelReview, LeaderNearName, names[1], "是否为「"+strings.Join(names[1:], "」或「")+"」？", names[0])
+	lt.add(at, LevelReview, LeaderNearName, names[0], "是否为「"+strings.Join(names, "」或「")+"」？", repl)
 	return true
 }
 
-// window returns up to the longest name's length of the Han characters
-// right after title t (or right before it, nearest first), normalized,
-// and the byte offset where each ends (or, before, starts).
-func (lt *leaderText) window(t *titleHit, after bool) ([]rune, []int) {
-	var runes [8]rune
-	var bounds [8]int
-	n, i := 0, t.end
+// window returns up to maxNear Han characters right after title t (or
+// right before it, nearest first), normalized, the byte offset where each
+// ends (or, before, starts) and how many there are.
+func (lt *leaderText) window(t *titleHit, after bool) (runes [maxNear]rune, bounds [maxNear]int, n int) {
+	i := t.end
 	if !after {
 		i = t.start
 	}
-	for n < min(lt.ix.longest, len(runes)) {
+	for n < min(lt.ix.lengths[len(lt.ix.lengths)-1], maxNear) {
 		var r rune
 		var size int
 		if after {
@@ -75,13 +93,13 @@ func (lt *leaderText) window(t *titleHit, after bool) ([]rune, []int) {
 			r, size = utf8.DecodeLastRuneInString(lt.text[:i])
 			i -= size
 		}
-		if size == 0 || !unicode.Is(unicode.Han, r) {
+		if size == 0 || !isHan(r) {
 			break
 		}
-		runes[n], bounds[n] = lt.ix.norm.normalize(r), i
+		runes[n], bounds[n] = lt.ix.read(r), i
 		n++
 	}
-	return runes[:n:n], bounds[:n:n]
+	return runes, bounds, n
 }
 
 // holdsOn reports whether persons[i] holds a title accepting title on the
@@ -94,32 +112,6 @@ func (lt *leaderText) holdsOn(i int32, title string) bool {
 		}
 	}
 	return false
-}
-
-// oneOff reports whether the characters next to a title (nearest first
-// when before it) differ from name in exactly one, and that one is not a
-// character that usually starts the next word (副市长李在会上 is not 李四).
-func oneOff(got, name []rune, after bool) bool {
-	diff := -1
-	for i, r := range name {
-		g := got[i]
-		if !after {
-			g = got[len(name)-1-i]
-		}
-		if g != r {
-			if diff >= 0 {
-				return false
-			}
-			diff = i
-		}
-	}
-	if diff < 0 {
-		return false
-	}
-	if !after {
-		diff = len(name) - 1 - diff
-	}
-	return !strings.ContainsRune(nearStop, got[diff])
 }
 
 // standsAlone reports whether s, next to a title on one side, is bounded

@@ -112,7 +112,7 @@ text:
 				r, size = utf8.DecodeRuneInString(text[i:])
 			}
 		}
-		if also != nil {
+		if also != nil && !also.idle(r) {
 			also.read(r, i, i+size)
 		}
 		var c int32
@@ -177,6 +177,13 @@ func (w *walk) advance(r rune, at int) bool {
 		return true
 	}
 	return w.s|c&^noiseBit == 0
+}
+
+// idle reports whether r leaves the walk at the root: no pattern has it.
+// Most runes are idle for a leaders table, and skipping them is safe: the
+// ring and the noise run only matter once a pattern has begun.
+func (w *walk) idle(r rune) bool {
+	return w.s == 0 && r <= 0xFFFF && w.bmp[r]&^noiseBit == 0
 }
 
 // read takes the rune r at text[at:end].

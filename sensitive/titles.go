@@ -90,7 +90,7 @@ func boundaryBefore(text string, i int) bool {
 		return true
 	}
 	r, _ := utf8.DecodeLastRuneInString(text[:i])
-	return !unicode.Is(unicode.Han, r) || strings.ContainsRune(beforeName, r)
+	return !isHan(r) || strings.ContainsRune(beforeName, r)
 }
 
 // boundaryAfter reports whether a name may end at byte i of text.
@@ -99,5 +99,10 @@ func boundaryAfter(text string, i int) bool {
 		return true
 	}
 	r, _ := utf8.DecodeRuneInString(text[i:])
-	return !unicode.Is(unicode.Han, r) || strings.ContainsRune(afterName, r)
+	return !isHan(r) || strings.ContainsRune(afterName, r)
+}
+
+// isHan is unicode.Is(unicode.Han, r), the common block first.
+func isHan(r rune) bool {
+	return r >= 0x4E00 && r <= 0x9FFF || r >= 0x2E80 && unicode.Is(unicode.Han, r)
 }

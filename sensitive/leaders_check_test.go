@@ -2,7 +2,9 @@ package sensitive
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -135,5 +137,31 @@ func TestLeadersDefaultToToday(t *testing.T) {
 	rep := c.Check(context.Background(), "市长张三出席", Options{Leaders: l})
 	if len(rep.Findings) != 1 || rep.Findings[0].Category != LeaderFormer {
 		t.Fatalf("judged on another day than today: %+v", rep.Findings)
+	}
+}
+
+// TestLeadersConcurrent: checks sharing one table, compiled on first use
+// by whichever comes first, agree (run with -race).
+func TestLeadersConcurrent(t *testing.T) {
+	c, l := NewDefault(), testLeaders(t)
+	opts := Options{Leaders: l, On: day(t, "2025-06-01")}
+	const text = "市长孙丽出席，李振华、张建国等领导参加，副市长孙力主持。"
+	want := len(c.Check(context.Background(), text, Options{Leaders: testLeaders(t), On: opts.On}).Findings)
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for range 8 {
+		wg.Go(func() {
+			for range 20 {
+				if got := len(c.Check(context.Background(), text, opts).Findings); got != want {
+					errs <- fmt.Sprintf("%d findings, want %d", got, want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/tongfa/tongfa"
@@ -14,7 +15,7 @@ import (
 // Finding is one problem in a text. Start and End are byte offsets into the
 // original UTF-8 input; Text is that original substring.
 type Finding struct {
-	Kind        string `json:"kind"` // word, expression, secret, ad or pii
+	Kind        string `json:"kind"` // word, expression, secret, ad, pii or leader
 	Category    string `json:"category"`
 	Level       string `json:"level"` // block, review or notice
 	Start       int    `json:"start"`
@@ -40,15 +41,22 @@ type Options struct {
 	// Exemption keeps personal data (惩戒公示, 强制性信息披露): it is reported
 	// as a notice, not masked, and raises the tier to at least deputy.
 	Exemption *tongfa.Exemption
+	// Leaders is the table of the unit's leaders (Merge a unit's with its
+	// ancestors'); nil checks no names or titles. Keep one *Leaders per
+	// table version and reuse it: it is compiled once per pointer.
+	Leaders *Leaders
+	// On is the day titles are judged on; zero is today in China time.
+	On Date
 }
 
 // Checker checks texts against the current dictionary. Reload swaps the
 // whole automaton atomically: checks in flight finish on the old one and
 // none waits.
 type Checker struct {
-	norm Normalization
-	cur  atomic.Pointer[compiled]
-	gens atomic.Uint64
+	norm    Normalization
+	cur     atomic.Pointer[compiled]
+	gens    atomic.Uint64
+	leaders sync.Map // weak.Pointer[Leaders] → *leaderIndex
 }
 
 // New builds a checker over dictionaries (merged in order).
@@ -96,11 +104,11 @@ func (c *Checker) Generation() uint64 { return c.cur.Load().generation }
 // callers' uniformity; a check of an article takes well under a
 // millisecond, so it is not polled.
 func (c *Checker) Check(ctx context.Context, text string, opts Options) Report {
-	cp := c.cur.Load()
-	fs := cp.words(text)
+	rep := Report{RequiredTier: tongfa.TierRoutine, Reasons: []string{}}
+	fs := c.scan(text, opts, &rep)
 	fs = append(fs, detectPII(text)...)
 	sortFindings(fs)
-	rep := Report{Findings: fs, RequiredTier: tongfa.TierRoutine, Reasons: []string{}}
+	rep.Findings = fs
 	keep := opts.Exemption != nil
 	if keep {
 		keep = keepPII(&rep, opts.Exemption)
@@ -116,11 +124,33 @@ func (c *Checker) Check(ctx context.Context, text string, opts Options) Report {
 	return rep
 }
 
+// scan finds the dictionary words and, with a leaders table, the leader
+// findings, in one pass over text. A table that does not compile is
+// skipped with a reason.
+func (c *Checker) scan(text string, opts Options, rep *Report) []Finding {
+	cp := c.cur.Load()
+	if opts.Leaders == nil {
+		return cp.words(text, nil)
+	}
+	ix, err := c.leaderIndex(opts.Leaders)
+	if err != nil {
+		rep.Reasons = append(rep.Reasons, "领导名单有误，未核对领导姓名和职务："+err.Error())
+		return cp.words(text, nil)
+	}
+	hits := make([]hit, 0, 256)
+	fs := cp.words(text, ix.m.walk(func(h hit) { hits = append(hits, h) }))
+	on := opts.On
+	if on.IsZero() {
+		on = Today()
+	}
+	return append(fs, ix.findings(text, hits, on)...)
+}
+
 // Scan reports only the dictionary findings of text, sorted, without
 // personal data, masking or tier: the cheap pass for re-checking published
 // items after a dictionary reload (R11), when only the words can have
 // changed.
-func (c *Checker) Scan(text string) []Finding { return c.cur.Load().words(text) }
+func (c *Checker) Scan(text string) []Finding { return c.cur.Load().words(text, nil) }
 
 // Mask returns text with personal data de-identified; it needs no
 // dictionary, so it is also a function of the package.

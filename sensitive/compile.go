@@ -93,10 +93,11 @@ func (m *matcher) patterns(keys []keyed, nEntries int) []keyed {
 }
 
 // words finds dictionary matches, drops those inside an allowed phrase and
-// those contained in a longer match at least as severe.
-func (c *compiled) words(text string) []Finding {
+// those contained in a longer match at least as severe. also, when not
+// nil, walks the text in the same loop (a leaders table's automaton).
+func (c *compiled) words(text string, also *walk) []Finding {
 	var hits, allows []hit
-	c.m.scan(text, func(h hit) {
+	c.m.scanWith(text, also, func(h hit) {
 		p := c.m.pats[h.pat]
 		if p.allow {
 			allows = append(allows, h)

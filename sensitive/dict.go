@@ -43,6 +43,7 @@ const (
 	KindSecret     = "secret"
 	KindAd         = "ad"
 	KindPII        = "pii"
+	KindLeader     = "leader" // names, titles and order against a leaders table
 )
 
 // Entry is one dictionary line.

@@ -101,3 +101,74 @@ func BenchmarkCheckArticle(b *testing.B) {
 		c.Check(context.Background(), text, Options{})
 	}
 }
+
+// genLeaders is a table of n leaders with three-character names, each
+// holding a common title in protocol order, with one in ten having held
+// another title before and one in fifty dismissed.
+func genLeaders(n int) *Leaders {
+	surnames := []rune("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈")
+	given := []rune("建国华明伟军平志强文海燕丽红英晓东立新卫斌涛峰宏杰德永春秋")
+	titles := []string{"副市长", "局长", "副局长", "主任", "副主任", "秘书长", "书记", "副书记", "处长", "院长"}
+	l := &Leaders{}
+	for i := range n {
+		name := string([]rune{surnames[i%len(surnames)], given[(i/len(surnames))%len(given)], given[(i*7+3)%len(given)]})
+		p := Leader{Name: name, Status: StatusServing,
+			Terms: []Term{{Title: titles[i%len(titles)], From: MakeDate(2020, 1, 1+i%28), Order: i + 1}}}
+		if i%10 == 0 {
+			p.Terms = append(p.Terms, Term{Title: titles[(i+1)%len(titles)], From: MakeDate(2015, 1, 1), To: MakeDate(2020, 1, 1+i%28), Order: i + 1})
+		}
+		if i%50 == 49 {
+			p.Status, p.Dismissed = StatusDismissed, MakeDate(2023, 3, 1)
+			p.Terms[0].To = MakeDate(2023, 3, 1)
+		}
+		l.Persons = append(l.Persons, p)
+	}
+	return l
+}
+
+// leaderArticle is a 5,000-character article of notice text with a
+// sentence naming leaders after every sentence of it: a leader with their
+// title, two leaders in a list, a leader called 市长, a near name.
+func leaderArticle(l *Leaders) string {
+	var b []rune
+	for i, s := range strings.SplitAfter(benchdata.Text(32<<10), "。") {
+		if len(b) >= 5000 {
+			break
+		}
+		p, q := l.Persons[(i*37)%len(l.Persons)], l.Persons[(i*53+11)%len(l.Persons)]
+		var lead string
+		switch i % 4 {
+		case 0:
+			lead = p.Terms[0].Title + p.Name + "出席会议。"
+		case 1:
+			lead = q.Name + "、" + p.Name + "等领导参加。"
+		case 2:
+			lead = p.Name + "市长强调，要抓好落实。"
+		default:
+			lead = "副市长" + q.Name[:3] + "立" + q.Name[6:] + "主持。"
+		}
+		b = append(append(b, []rune(s)...), []rune(lead)...)
+	}
+	return string(b[:5000])
+}
+
+// BenchmarkCheckWithLeaders is BenchmarkCheckArticle with a table of 500
+// leaders: the names and titles are found in the same pass as the words.
+func BenchmarkCheckWithLeaders(b *testing.B) {
+	c := NewDefault()
+	l := genLeaders(500)
+	text := leaderArticle(l)
+	opts := Options{Leaders: l, On: MakeDate(2025, 6, 1)}
+	b.SetBytes(int64(len(text)))
+	var rep Report
+	for b.Loop() {
+		rep = c.Check(context.Background(), text, opts)
+	}
+	leaders := 0
+	for _, f := range rep.Findings {
+		if f.Kind == KindLeader {
+			leaders++
+		}
+	}
+	b.ReportMetric(float64(leaders), "leader-findings")
+}

@@ -22,6 +22,7 @@ type matcher struct {
 	out        []int32        // pattern index + 1 ending at this state
 	depth      []uint16       // pattern length in matched runes
 	pats       []patternInfo  // by pattern index
+	repeat     []bool         // by code: a Latin letter, which Repeats may read once
 	patEntries []int32        // entry indices of all patterns, pattern by pattern
 	ring       int            // size of the offset ring: a power of two ≥ max depth
 }
@@ -46,50 +47,74 @@ type hit struct {
 }
 
 // codeOf returns the scanner's view of r: its code (0 when no pattern has
-// it) with noiseBit set when r may be skipped.
+// it) with noiseBit set when r may be skipped. An astral rune may
+// normalize into the BMP (🅐 is a).
 func (m *matcher) codeOf(r rune) int32 {
 	if r < 0x10000 {
 		return m.bmp[r]
 	}
-	c := m.astral[m.norm.normalize(r)]
+	var c int32
+	if n := m.norm.normalize(r); n < 0x10000 {
+		c = m.bmp[n] &^ noiseBit
+	} else {
+		c = m.astral[n]
+	}
 	if m.norm.Noise && isNoise(r) {
 		c |= noiseBit
 	}
 	return c
 }
 
-// decode is utf8.DecodeRuneInString with the three-byte sequences of
-// Chinese text decoded inline; anything unusual takes the library path, so
-// offsets stay exactly on Go's rune boundaries.
-func decode(text string, i int) (rune, int) {
-	b0 := text[i]
-	if b0 < utf8.RuneSelf {
-		return rune(b0), 1
+// decode3 decodes a three-byte sequence at text[i:] that leads with E1–EC
+// or EE–EF, which can be neither overlong nor a surrogate: Han, CJK
+// punctuation, full-width forms. It is small enough to be inlined into the
+// scan loop, where a call on every rune would push the loop's state out of
+// registers; anything else (E0 and ED sequences too) takes the library
+// path, so offsets stay exactly on Go's rune boundaries.
+func decode3(text string, i int) (rune, bool) {
+	if i+2 >= len(text) {
+		return 0, false
 	}
-	if b0&0xF0 == 0xE0 && i+2 < len(text) {
-		b1, b2 := text[i+1], text[i+2]
-		r := rune(b0&0x0F)<<12 | rune(b1&0x3F)<<6 | rune(b2&0x3F)
-		if b1&0xC0 == 0x80 && b2&0xC0 == 0x80 && r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
-			return r, 3
-		}
-	}
-	return utf8.DecodeRuneInString(text[i:])
+	b0, b1, b2 := text[i], text[i+1], text[i+2]
+	r := rune(b0&0x0F)<<12 | rune(b1&0x3F)<<6 | rune(b2&0x3F)
+	return r, b0-0xE1 < 0x0F && b0 != 0xED && b1&0xC0 == 0x80 && b2&0xC0 == 0x80
 }
 
-// scan reports every pattern occurrence in text. It is the hot loop: one
-// table lookup per rune, then double-array transitions on nodes that carry
-// their own failure and output links.
-func (m *matcher) scan(text string, emit func(hit)) {
+// scan reports every pattern occurrence in text.
+func (m *matcher) scan(text string, emit func(hit)) { m.scanWith(text, nil, emit) }
+
+// scanWith reports every pattern occurrence in text and, when also is not
+// nil, walks that second automaton (a leaders table's names and titles) in
+// the same loop: each rune is decoded once and read by both.
+//
+// The dictionary's step is written out here, its state in locals: it is
+// the hot loop, and stepping it through walk.feed cost 10–20 % of its
+// speed, most runes taking a failure link. walk.feed is the same step for
+// the second automaton, called out of line (walk.read) so that the loop
+// keeps its registers when there is none; TestWalkAgrees and
+// FuzzWalkAgrees hold the two steps to the same hits.
+func (m *matcher) scanWith(text string, also *walk, emit func(hit)) {
 	da, bmp := m.da, m.bmp[:0x10000]
 	if len(da) == 0 {
 		return
 	}
 	starts := make([]int, m.ring) // byte offsets of recent matched runes
 	mask := int32(m.ring - 1)
-	var s, kept int32
+	var s, kept, last int32 // last: the code of the last rune read
 	gap := 0
+text:
 	for i := 0; i < len(text); {
-		r, size := decode(text, i)
+		r, size := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			if r3, ok := decode3(text, i); ok {
+				r, size = r3, 3
+			} else {
+				r, size = utf8.DecodeRuneInString(text[i:])
+			}
+		}
+		if also != nil && !also.idle(r) {
+			also.read(r, i, i+size)
+		}
 		var c int32
 		if r < 0x10000 {
 			c = bmp[r]
@@ -111,7 +136,7 @@ func (m *matcher) scan(text string, emit func(hit)) {
 		case c == 0:
 			s = 0
 		default:
-			for {
+			for from := s; ; {
 				if t := da[s].base + c; uint(t) < uint(len(da)) && da[t].check == s+1 {
 					s = t
 					break
@@ -119,10 +144,13 @@ func (m *matcher) scan(text string, emit func(hit)) {
 				if s == 0 {
 					break
 				}
+				if c == last && s == from && m.repeat[c] {
+					continue text // a letter repeated to break a word: read it once
+				}
 				s = da[s].fail
 			}
 		}
-		gap = 0
+		gap, last = 0, c
 		starts[kept&mask] = i - size
 		kept++
 		for o := da[s].emit; o != 0; o = da[da[o].fail].emit {
@@ -148,6 +176,7 @@ func (m *matcher) step(s, c int32) int32 {
 type codeMap struct {
 	bmp    []int32
 	astral map[rune]int32
+	size   int // codes are 1..size-1
 }
 
 func (c *codeMap) get(r rune) int32 {
@@ -194,7 +223,7 @@ func alphabet(norm Normalization, n int, word func(int) string) *codeMap {
 		}
 		return int(a - b)
 	})
-	codes := &codeMap{bmp: freq, astral: astral} // reuse the storage
+	codes := &codeMap{bmp: freq, astral: astral, size: len(rs) + 1} // reuse the storage
 	clear(codes.bmp)
 	clear(codes.astral)
 	for i, r := range rs {
@@ -220,6 +249,14 @@ func (m *matcher) codeTable(codes *codeMap) {
 		m.bmp[r] = c
 	}
 	m.astral = codes.astral
+	m.repeat = make([]bool, codes.size)
+	if m.norm.Repeats {
+		for _, r := range "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" {
+			if c := codes.get(r); c != 0 {
+				m.repeat[c] = true
+			}
+		}
+	}
 }
 
 // normNoise flags a noise rune in a normalization table entry.

@@ -2,8 +2,12 @@ package sensitive
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/tongfa/tongfa/sensitive/benchdata"
 )
 
 func dictOf(t testing.TB, src string) *Dictionary {
@@ -61,5 +65,67 @@ func TestMatcher(t *testing.T) {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// agree reports whether m finds the same hits in text as the dictionary
+// automaton (scanWith's own step) and as a second automaton stepped
+// beside it (walk.feed), which is how a leaders table is walked.
+func agree(t testing.TB, m *matcher, text string) {
+	t.Helper()
+	var inline, walked []hit
+	m.scanWith(text, nil, func(h hit) { inline = append(inline, h) })
+	m.scanWith(text, m.walk(func(h hit) { walked = append(walked, h) }), func(hit) {})
+	if !slices.Equal(inline, walked) {
+		t.Fatalf("%q: the dictionary's step found %v, the walk %v", text, inline, walked)
+	}
+}
+
+func TestWalkAgrees(t *testing.T) {
+	dicts := map[string]*Dictionary{
+		"test":    dictOf(t, testDict+"falun\tcustom\tblock\ngoogle\tcustom\treview\n"),
+		"shipped": DefaultDictionary(),
+		"1000":    genDict(1000),
+	}
+	texts := []string{benchdata.Text(64 << 10), piiText(16 << 10), "faaalun ffaallunn gooogle Ⓕⓐⓛⓤⓝ 🅕🅐🅛🅤🅝 代 开-发*票 秘密 ★"}
+	for _, s := range fuzzSeeds {
+		texts = append(texts, s)
+	}
+	for name, d := range dicts {
+		cp, err := compile(d, DefaultNormalization)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(name, func(t *testing.T) {
+			for _, text := range texts {
+				agree(t, cp.m, text)
+			}
+		})
+	}
+}
+
+// TestDecode3 tries every three-byte sequence with a three-byte lead:
+// whatever decode3 accepts, the library decodes the same way, and it
+// accepts every Han character.
+func TestDecode3(t *testing.T) {
+	b := []byte{0, 0, 0}
+	for b0 := 0xE0; b0 <= 0xEF; b0++ {
+		for b1 := range 256 {
+			for b2 := range 256 {
+				b[0], b[1], b[2] = byte(b0), byte(b1), byte(b2)
+				r, ok := decode3(string(b), 0)
+				if want, n := utf8.DecodeRuneInString(string(b)); ok && (n != 3 || r != want) {
+					t.Fatalf("% x: decode3 %U, library %U (%d bytes)", b, r, want, n)
+				}
+			}
+		}
+	}
+	for r := rune(0x4E00); r <= 0x9FFF; r++ {
+		if got, ok := decode3(string(r), 0); !ok || got != r {
+			t.Fatalf("%U not decoded", r)
+		}
+	}
+	if _, ok := decode3("中"[:2], 0); ok {
+		t.Fatal("a cut sequence decoded")
 	}
 }

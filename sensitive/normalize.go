@@ -13,12 +13,18 @@ type Normalization struct {
 	FullWidth bool // ＡＢＣ１２３ → ABC123, U+3000 → space
 	Fold      bool // case folding
 	T2S       bool // traditional → simplified Chinese
-	Digits    bool // ①, 一/壹/陆, full-width digits → 0-9
+	Digits    bool // ① ⑴ ⒈ ⓵ 🄁, 一/壹/陆, full-width digits → 0-9
+	Enclosed  bool // Ⓐ ⓐ ⒜ 🄐 🄰 🅐 🅰 → the letter
 	Noise     bool // skip up to MaxNoise spaces, punctuation, symbols, emoji inside a word
+	// Repeats reads a Latin letter repeated inside a word once (faaalun
+	// matches falun) where the word itself does not repeat it there, so
+	// a word with a double letter still needs both.
+	Repeats bool
 }
 
 // DefaultNormalization turns every defence on.
-var DefaultNormalization = Normalization{FullWidth: true, Fold: true, T2S: true, Digits: true, Noise: true}
+var DefaultNormalization = Normalization{FullWidth: true, Fold: true, T2S: true, Digits: true, Enclosed: true, Noise: true,
+	Repeats: true}
 
 // MaxNoise is how many noise characters in a row may separate two
 // characters of a word.
@@ -60,10 +66,36 @@ var digitOf = func() map[rune]rune {
 	}
 	for i := range 10 {
 		m['０'+rune(i)] = rune('0' + i)
+		m['🄁'+rune(i)] = rune('0' + i) // 0, 1, … (digit comma)
 	}
-	m['⓪'] = '0'
+	for i := range 9 {
+		m['⓵'+rune(i)] = rune('1' + i) // double circled
+	}
+	for _, z := range "⓪⓿🄀🄋🄌" {
+		m[z] = '0'
+	}
 	return m
 }()
+
+// enclosedLetters are the first runes of the runs of 26 enclosed Latin
+// letters: parenthesized, circled, squared, negative circled and negative
+// squared, small and capital.
+var enclosedLetters = []struct{ first, letter rune }{
+	{'⒜', 'a'}, {'Ⓐ', 'A'}, {'ⓐ', 'a'}, {'🄐', 'A'}, {'🄰', 'A'}, {'🅐', 'A'}, {'🅰', 'A'},
+}
+
+// enclosedLetter returns the plain letter of an enclosed one.
+func enclosedLetter(r rune) (rune, bool) {
+	if r < '⒜' || r > '🆉' || r > 'ⓩ' && r < '🄐' {
+		return r, false
+	}
+	for _, e := range enclosedLetters {
+		if r >= e.first && r < e.first+26 {
+			return e.letter + r - e.first, true
+		}
+	}
+	return r, false
+}
 
 // normalize returns what r matches as.
 func (n Normalization) normalize(r rune) rune {
@@ -85,6 +117,9 @@ func (n Normalization) normalize(r rune) rune {
 			r = d
 		}
 	}
+	if n.Enclosed {
+		r, _ = enclosedLetter(r)
+	}
 	if n.Fold {
 		r = unicode.ToLower(r)
 	}
@@ -101,7 +136,11 @@ func isNoise(r rune) bool {
 	case unicode.Is(unicode.Han, r), unicode.IsLetter(r), unicode.IsDigit(r):
 		return false
 	case r >= 0x2460 && r <= 0x24FF, r >= 0x2776 && r <= 0x2793, r >= 0x3220 && r <= 0x3243:
-		return false // enclosed numerals are digit variants
+		return false // enclosed numerals and letters are digit and letter variants
+	case r >= 0x1F100 && r <= 0x1F1FF:
+		_, letter := enclosedLetter(r)
+		_, digit := digitOf[r]
+		return !letter && !digit // the rest of the block is emoji-like (🆗, flags)
 	}
 	return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.In(r, unicode.Cf, unicode.Mn, unicode.Me) ||
 		r >= 0x1F000 && r <= 0x1FAFF || r == 0xFE0F || r == 0x200D

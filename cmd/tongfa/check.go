@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -19,14 +20,21 @@ func init() {
 	register(command{name: "mask", summary: "write the text with personal data de-identified", run: runMask})
 }
 
-const checkUsage = `usage: tongfa check [--json] [--dict FILE]... [--exemption TYPE --basis TEXT] [FILE|-]
+const checkUsage = `usage: tongfa check [--json] [--dict FILE]... [--leaders FILE [--date YYYY-MM-DD]]
+                    [--exemption TYPE --basis TEXT] [FILE|-]
 
 Checks a text (a file, or standard input for none or -) for sensitive words,
 expression errors, secret markers, advertising and personal data.
 --dict files (UTF-8 TSV: word<TAB>category<TAB>level[<TAB>suggestion], # comments,
 !phrase allow lines) are merged with the shipped dictionaries, not instead of them.
+--leaders reads the office's leaders (UTF-8 TSV, one row per title held:
+name<TAB>title<TAB>from<TAB>to<TAB>order<TAB>status[<TAB>former names], dates
+YYYY-MM-DD, empty to = still held, status serving|left|dismissed[:YYYY-MM-DD])
+and reports leaders' names with wrong or former titles, dismissed officials,
+lists against protocol order and near misses of a name, as of --date (default
+today, China time).
 Exit status: 0 the text may go to sign-off; 1 a block-level finding stops it;
-2 a usage error, an unreadable file or a bad dictionary.
+2 a usage error, an unreadable file, a bad dictionary, leaders table or date.
 
 flags:
 `
@@ -41,11 +49,16 @@ func runCheck(ctx context.Context, st Stdio, args []string) error {
 	fs.Var(&dicts, "dict", "extra dictionary `FILE` (TSV), merged with the shipped ones; repeatable")
 	exemption := fs.String("exemption", "", "keep personal data: `TYPE` disciplinary (惩戒公示) or mandatory_disclosure (强制性信息披露)")
 	basis := fs.String("basis", "", "the legal basis of the exemption (required with --exemption)")
+	leaders := fs.String("leaders", "", "the office's leaders `FILE` (TSV): check names, titles and order")
+	date := fs.String("date", "", "judge titles as of this `YYYY-MM-DD` (default today, China time; needs --leaders)")
 	if err := fs.Parse(args); err != nil {
 		return flagError(err)
 	}
 	opts, err := exemptionOption(*exemption, *basis)
 	if err != nil {
+		return err
+	}
+	if opts.Leaders, opts.On, err = leadersOption(*leaders, *date); err != nil {
 		return err
 	}
 	text, err := readInput(fs.Args(), st.In)
@@ -59,6 +72,9 @@ func runCheck(ctx context.Context, st Stdio, args []string) error {
 	rep := c.Check(ctx, text, opts)
 	if err := writeReport(st.Out, text, rep, *asJSON); err != nil {
 		return err
+	}
+	if opts.Leaders != nil && !*asJSON {
+		fmt.Fprintf(st.Out, "领导姓名职务按 %s 核对\n", cmp.Or(opts.On, sensitive.Today()))
 	}
 	if rep.Blocked {
 		return exitCode(1)
@@ -95,6 +111,38 @@ func exemptionOption(kind, basis string) (sensitive.Options, error) {
 		return sensitive.Options{}, usageErrorf("--exemption needs --basis (the legal basis)")
 	}
 	return sensitive.Options{Exemption: &tongfa.Exemption{Type: kind, Basis: basis}}, nil
+}
+
+// leadersOption reads the leaders table and the day to judge it on; a
+// bad table or day is a usage error in Chinese, with the table's line.
+func leadersOption(path, date string) (*sensitive.Leaders, sensitive.Date, error) {
+	var on sensitive.Date
+	if date != "" {
+		if path == "" {
+			return nil, on, usageErrorf("--date 只能与 --leaders 一起使用")
+		}
+		var err error
+		if on, err = sensitive.ParseDate(date); err != nil {
+			return nil, on, usageErrorf("--date：%v", err)
+		}
+	}
+	if path == "" {
+		return nil, on, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, on, usageErrorf("无法读取领导名单 %s：%v", path, err)
+	}
+	defer f.Close()
+	l, err := sensitive.ParseLeaders(path, f)
+	var pe *sensitive.ParseError
+	switch {
+	case errors.As(err, &pe):
+		return nil, on, usageErrorf("领导名单 %s 第 %d 行有误：%s", pe.Source, pe.Line, pe.Msg)
+	case err != nil:
+		return nil, on, usageErrorf("无法读取领导名单 %s：%v", path, err)
+	}
+	return l, on, nil
 }
 
 // checkerWith builds a checker over the shipped dictionaries plus files.

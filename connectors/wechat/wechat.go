@@ -137,29 +137,31 @@ func (c *Client) submit(ctx context.Context, a *account, p *connectors.Post, s c
 // draft returns the draft's media id, adding the draft (and uploading its
 // images) unless an earlier attempt did.
 func (c *Client) draft(ctx context.Context, a *account, p *connectors.Post, s connectors.Steps) (string, error) {
-	if id, ok := s.Get(StepDraft); ok {
+	return c.addDraft(ctx, a, StepDraft, s, []connectors.Payload{p.Payload}, func(connectors.Payload) string { return StepThumb })
+}
+
+// addDraft returns the media id saved under key, or adds a draft of the
+// articles ps in order, each cover saved under thumbKey(article). A lost
+// draft id costs only a new draft, so it is noted, not saved.
+func (c *Client) addDraft(ctx context.Context, a *account, key string, s connectors.Steps, ps []connectors.Payload,
+	thumbKey func(connectors.Payload) string) (string, error) {
+	if id, ok := s.Get(key); ok {
 		return id, nil
 	}
-	cover, err := c.cover(ctx, p, s)
-	if err != nil {
-		return "", err
+	arts := make([]*draft.Article, 0, len(ps))
+	for _, p := range ps {
+		art, err := c.article(ctx, a, p, thumbKey(p), s)
+		if err != nil {
+			return "", err
+		}
+		arts = append(arts, art)
 	}
-	content, err := c.inlineImages(ctx, a, p.Payload.HTML, s)
-	if err != nil {
-		return "", err
-	}
-	thumb, err := c.thumb(ctx, a, cover, s)
-	if err != nil {
-		return "", err
-	}
-	art := &draft.Article{Title: p.Payload.Title, Author: p.Payload.Author, Digest: p.Payload.Digest, Content: content,
-		ContentSourceURL: p.Payload.Link, ThumbMediaID: thumb, ShowCoverPic: 1}
 	var id string
-	err = a.retryToken("draft", func() (e error) { id, e = a.oa.GetDraft().AddDraft([]*draft.Article{art}); return })
+	err := a.retryToken("draft", func() (e error) { id, e = a.oa.GetDraft().AddDraft(arts); return })
 	if err != nil {
 		return "", err
 	}
-	return id, connectors.NoteSteps(ctx, s, StepDraft, id) // a lost draft id costs only a new draft
+	return id, connectors.NoteSteps(ctx, s, key, id)
 }
 
 // firstPoll is the first wait between publish status polls.

@@ -8,23 +8,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// clock is a settable Options.Now.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // wxDraftOf adds a draft of the given articles over the API.
 func wxDraftOf(t *testing.T, base, q string, titles ...string) string {
@@ -55,8 +41,8 @@ func massStatus(t *testing.T, base, q string, msgID any) string {
 }
 
 func TestMassSendQuotaAndRepeats(t *testing.T) {
-	clk := &clock{t: time.Date(2025, 3, 31, 23, 0, 0, 0, china)}
-	s, base := start(t, Options{Now: clk.now})
+	clk := NewClock(time.Date(2025, 3, 31, 23, 0, 0, 0, china))
+	s, base := start(t, Options{Now: clk.Now})
 	q := wxQuery(t, base, "wxsub")
 	media := wxDraftOf(t, base, q, "头条", "二条", "三条")
 	first := sendAll(t, base, q, media, "e1")
@@ -78,15 +64,15 @@ func TestMassSendQuotaAndRepeats(t *testing.T) {
 	if b, _ := io.ReadAll(resp.Body); err != nil || !strings.Contains(string(b), "二条") {
 		t.Fatalf("article page: %v %s", err, b)
 	}
-	clk.add(2 * time.Hour) // the next China day
+	clk.Advance(2 * time.Hour) // the next China day
 	if next := sendAll(t, base, q, media, "e2"); next["errcode"] != 0.0 {
 		t.Fatalf("next day: %v", next)
 	}
 }
 
 func TestMassServiceQuotaIsMonthly(t *testing.T) {
-	clk := &clock{t: time.Date(2025, 4, 1, 9, 0, 0, 0, china)}
-	s, base := start(t, Options{Now: clk.now})
+	clk := NewClock(time.Date(2025, 4, 1, 9, 0, 0, 0, china))
+	s, base := start(t, Options{Now: clk.Now})
 	s.SetWechatAccount("wxsvc", WechatAccount{Type: "service", Followers: 50, Refusing: 5})
 	q := wxQuery(t, base, "wxsvc")
 	media := wxDraftOf(t, base, q, "服务号群发")
@@ -123,8 +109,8 @@ func wait(t *testing.T, ch chan string) string {
 }
 
 func TestMassProtection(t *testing.T) {
-	clk := &clock{t: time.Date(2025, 5, 6, 10, 0, 0, 0, china)}
-	s, base := start(t, Options{Now: clk.now})
+	clk := NewClock(time.Date(2025, 5, 6, 10, 0, 0, 0, china))
+	s, base := start(t, Options{Now: clk.Now})
 	s.SetWechatAccount("wxp", WechatAccount{Type: "service", Followers: 10, Protection: true})
 	url, ch := pushes(t)
 	s.SetCallbacks(Callbacks{WeChat: map[string]WeChatCallback{"wxp": {URL: url, Token: "tok"}}})
@@ -135,7 +121,7 @@ func TestMassProtection(t *testing.T) {
 	if st := massStatus(t, base, q, expired); st != "SENDING" || len(s.Posts()) != 0 {
 		t.Fatalf("awaiting: %s %v", st, s.Posts())
 	}
-	clk.add(30 * time.Minute)
+	clk.Advance(30 * time.Minute)
 	if st := massStatus(t, base, q, expired); st != "SEND_FAIL" {
 		t.Fatalf("after 30 minutes: %s", st)
 	}

@@ -2,6 +2,8 @@
 // github.com/silenceper/wechat/v2: cover and inline images uploaded, a draft
 // added, the draft published with freepublish, and the result polled —
 // each step checkpointed so a retry resumes where the last attempt stopped.
+// Editions of up to eight articles are mass-sent to the followers
+// (SendEdition, mass.go), the only way WeChat notifies them.
 package wechat
 
 import (
@@ -33,6 +35,10 @@ type Client struct {
 	// VerifyFor is how long Verify keeps waiting for a submit whose answer
 	// was lost to show up before it gives up and asks for a manual check.
 	VerifyFor time.Duration
+	// ConfirmWithin is how long a protected mass send waits for the
+	// administrator (WeChat: 30 minutes); tests shorten it with the
+	// simulator's.
+	ConfirmWithin time.Duration
 }
 
 // Steps this connector saves, in order. Inline images are saved as
@@ -56,7 +62,8 @@ func New(rdb redis.UniversalClient, hc *http.Client, images ImageSource) *Client
 	install()
 	util.DefaultHTTPClient = hc
 	return &Client{rdb: rdb, cache: NewRedisCache(rdb, "tongfa:wechat:"), routes: globalRoutes, images: images,
-		PollEvery: 300 * time.Millisecond, PollFor: 5 * time.Second, VerifyFor: 30 * time.Minute}
+		PollEvery: 300 * time.Millisecond, PollFor: 5 * time.Second, VerifyFor: 30 * time.Minute,
+		ConfirmWithin: DefaultConfirmWithin}
 }
 
 // account is one Official Account as the library sees it.

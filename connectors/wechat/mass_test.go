@@ -225,3 +225,28 @@ func TestEditionRules(t *testing.T) {
 		t.Fatalf("sendall called %d times, want only the first lost one", n)
 	}
 }
+
+// TestWithdrawEdition: one article, then all of them (R11).
+func TestWithdrawEdition(t *testing.T) {
+	ctx := context.Background()
+	m := newMassSetup(t, sim.Options{}, nil)
+	s := connectortest.NewSteps()
+	if _, err := m.client.SendEdition(ctx, m.acc, m.edition("保留的头条", "更正的二条"), s); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.client.WithdrawEdition(ctx, m.acc, s, 2); err != nil {
+		t.Fatal(err)
+	}
+	if p := m.sent(t, "mass")[0]; p.Deleted || p.Articles[0].Deleted || !p.Articles[1].Deleted {
+		t.Fatalf("after deleting article 2: %+v", p)
+	}
+	if err := m.client.WithdrawEdition(ctx, m.acc, s, 0); err != nil {
+		t.Fatal(err)
+	}
+	r, err := m.client.MassStatus(ctx, m.acc, s)
+	if err != nil || r.State != wechat.MassDeleted || !m.sent(t, "mass")[0].Deleted {
+		t.Fatalf("after deleting all: %+v %v", r, err)
+	}
+	err = m.client.WithdrawEdition(ctx, m.acc, connectortest.NewSteps(), 0)
+	connectortest.WantClass(t, err, connectors.Permanent)
+}

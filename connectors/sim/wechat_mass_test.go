@@ -175,3 +175,28 @@ func TestPublishedPostsAreKindPublish(t *testing.T) {
 		t.Fatalf("posts %+v", p)
 	}
 }
+
+func TestMassSendRefusals(t *testing.T) {
+	_, base := start(t, Options{MassRetryTooFast: time.Hour})
+	q := wxQuery(t, base, "wxref")
+	media := wxDraftOf(t, base, q, "拒绝")
+	cases := []struct {
+		name, body string
+		want       float64
+	}{
+		{"unknown draft", `{"filter":{"is_to_all":true},"mpnews":{"media_id":"nope"},"msgtype":"mpnews"}`, 40007},
+		{"not mpnews", `{"filter":{"is_to_all":true},"text":{"content":"x"},"msgtype":"text"}`, 40008},
+		{"to a tag", fmt.Sprintf(`{"filter":{"is_to_all":false,"tag_id":2},"mpnews":{"media_id":%q},"msgtype":"mpnews"}`, media), 40050},
+		{"long clientmsgid", fmt.Sprintf(`{"filter":{"is_to_all":true},"mpnews":{"media_id":%q},"msgtype":"mpnews","clientmsgid":%q}`,
+			media, strings.Repeat("x", 65)), 45067},
+	}
+	for _, c := range cases {
+		if _, out := call(t, "POST", base+"/wechat/cgi-bin/message/mass/sendall"+q, strings.NewReader(c.body)); out["errcode"] != c.want {
+			t.Errorf("%s: %v, want errcode %v", c.name, out, c.want)
+		}
+	}
+	sendAll(t, base, q, media, "fast")
+	if out := sendAll(t, base, q, media, "fast"); out["errcode"] != 45066.0 {
+		t.Fatalf("a repeat within MassRetryTooFast: %v", out)
+	}
+}

@@ -81,9 +81,11 @@ func (ed *Edition) ClientMsgID() string {
 	return id
 }
 
-func (ed *Edition) check() error {
+// check refuses an edition WeChat would: too few or too many articles.
+// A send also needs the id its clientmsgid is made of; a preview does not.
+func (ed *Edition) check(send bool) error {
 	switch {
-	case ed == nil || ed.ID == "":
+	case ed == nil || (send && ed.ID == ""):
 		return permanent("", "群发缺少编号")
 	case len(ed.Articles) == 0 || len(ed.Articles) > MaxArticles:
 		return permanent("45008", fmt.Sprintf("一期群发须有 1 至 %d 篇文章，本期 %d 篇", MaxArticles, len(ed.Articles)))
@@ -108,7 +110,7 @@ func permanent(code, msg string) error {
 // got (sending, awaiting_confirmation, sent, failed); follow it with
 // MassStatus and the MASSSENDJOBFINISH push (RecordMassJob).
 func (c *Client) SendEdition(ctx context.Context, acc connectors.Account, ed *Edition, s connectors.Steps) (MassReceipt, error) {
-	if err := ed.check(); err != nil {
+	if err := ed.check(true); err != nil {
 		return MassReceipt{}, err
 	}
 	a, err := c.account(acc)

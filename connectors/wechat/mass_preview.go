@@ -16,7 +16,7 @@ const previewURL = "https://api.weixin.qq.com/cgi-bin/message/mass/preview?acces
 // steps its images and draft serve the send afterwards; nil steps keep
 // nothing. Repeating a preview only sends the user another one.
 func (c *Client) Preview(ctx context.Context, acc connectors.Account, ed *Edition, wxname string, s connectors.Steps) error {
-	if err := ed.check(); err != nil {
+	if err := ed.check(false); err != nil {
 		return err
 	}
 	if wxname = strings.TrimSpace(wxname); wxname == "" {

@@ -68,8 +68,7 @@ func (c *Client) MassStatus(ctx context.Context, acc connectors.Account, s conne
 	if err != nil {
 		return MassReceipt{}, err
 	}
-	r, err := c.status(ctx, a, acc, s)
-	return r, err
+	return c.status(ctx, a, acc, s)
 }
 
 // follow is MassStatus after a send: a failed read leaves the receipt as

@@ -164,6 +164,10 @@ func TestPreviewUsesNoQuota(t *testing.T) {
 	}
 	err := m.client.Preview(ctx, m.acc, ed, " ", nil)
 	connectortest.WantClass(t, err, connectors.Permanent)
+	one := &wechat.Edition{Articles: ed.Articles[:1]} // an article not yet in an edition
+	if err := m.client.Preview(ctx, m.acc, one, "editor_zhang", nil); err != nil {
+		t.Fatalf("preview of one article: %v", err)
+	}
 }
 
 func TestSendErrorCodes(t *testing.T) {

@@ -1,11 +1,9 @@
 package sim
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -22,15 +20,8 @@ import (
 // the publish id (the msg_data_id comments refer to).
 func wxPublish(t *testing.T, base, appID string) (string, int64) {
 	q := wxQuery(t, base, appID)
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	f, _ := mw.CreateFormFile("media", "c.png")
-	f.Write(placeholderPNG) //nolint:errcheck
-	mw.Close()
-	_, media := call(t, "POST", base+"/wechat/cgi-bin/material/add_material"+q+"&type=thumb", &buf, "Content-Type", mw.FormDataContentType())
-	draft := fmt.Sprintf(`{"articles":[{"title":"t","content":"<p>x</p>","thumb_media_id":%q}]}`, media["media_id"])
-	_, d := call(t, "POST", base+"/wechat/cgi-bin/draft/add"+q, strings.NewReader(draft))
-	_, sub := call(t, "POST", base+"/wechat/cgi-bin/freepublish/submit"+q, strings.NewReader(fmt.Sprintf(`{"media_id":%q}`, d["media_id"])))
+	d := wxDraftOf(t, base, q, "t")
+	_, sub := call(t, "POST", base+"/wechat/cgi-bin/freepublish/submit"+q, strings.NewReader(fmt.Sprintf(`{"media_id":%q}`, d)))
 	return q, int64(sub["publish_id"].(float64))
 }
 

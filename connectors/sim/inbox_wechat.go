@@ -54,20 +54,26 @@ func wxMessageXML(in Inbound) []byte {
 }
 
 // pushWechat delivers a message to the account's server the way WeChat
-// does: signature = sha1 of the sorted token, timestamp and nonce; in safe
-// mode the XML is AES-encrypted and msg_signature covers it too.
+// does.
 func pushWechat(ctx context.Context, cb WeChatCallback, in Inbound) (int, error) {
-	ts, nonce := strconv.FormatInt(time.Now().Unix(), 10), strconv.FormatInt(in.ID, 36)
-	q := url.Values{"timestamp": {ts}, "nonce": {nonce}, "openid": {in.User}, "signature": {wxSignature(cb.Token, ts, nonce)}}
-	body := wxMessageXML(in)
+	return pushWechatXML(ctx, cb, in.Account, strconv.FormatInt(in.ID, 36), in.User, wxMessageXML(in))
+}
+
+// pushWechatXML posts a message or event from user (an openid) to the
+// account's server: signature = sha1 of the sorted token, timestamp and
+// nonce; in safe mode the XML is AES-encrypted and msg_signature covers
+// it too.
+func pushWechatXML(ctx context.Context, cb WeChatCallback, appID, nonce, user string, body []byte) (int, error) {
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	q := url.Values{"timestamp": {ts}, "nonce": {nonce}, "openid": {user}, "signature": {wxSignature(cb.Token, ts, nonce)}}
 	if cb.AESKey != "" {
-		enc, err := wxEncrypt(cb.AESKey, in.Account, body)
+		enc, err := wxEncrypt(cb.AESKey, appID, body)
 		if err != nil {
 			return 0, err
 		}
 		q.Set("encrypt_type", "aes")
 		q.Set("msg_signature", wxSignature(cb.Token, ts, nonce, enc))
-		body = fmt.Appendf(nil, "<xml><ToUserName><![CDATA[gh_%s]]></ToUserName><Encrypt><![CDATA[%s]]></Encrypt></xml>", in.Account, enc)
+		body = fmt.Appendf(nil, "<xml><ToUserName><![CDATA[gh_%s]]></ToUserName><Encrypt><![CDATA[%s]]></Encrypt></xml>", appID, enc)
 	}
 	sep := "?"
 	if strings.Contains(cb.URL, "?") {

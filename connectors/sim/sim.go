@@ -30,6 +30,12 @@ type Options struct {
 	PublishPolls int
 	// Now replaces the clock.
 	Now func() time.Time
+	// MassConfirmWithin is how long a WeChat mass send under 群发保护
+	// waits for the administrator's confirmation. WeChat: 30 minutes.
+	MassConfirmWithin time.Duration
+	// MassRetryTooFast: a mass send repeating a clientmsgid within this
+	// long of the first is answered 45066 instead of 45065. Default 0: never.
+	MassRetryTooFast time.Duration
 }
 
 // Server is the simulator. It is an http.Handler; every method is safe for
@@ -65,7 +71,15 @@ type Post struct {
 	Received   int       `json:"received"`   // times it was created as a new post
 	Duplicates int       `json:"duplicates"` // Received - 1: what an exactly-once sender keeps at 0
 	Deleted    bool      `json:"deleted"`
-	content    string
+	// Kind is "publish" (an article or status published), "mass" (a WeChat
+	// mass send that reached followers) or "preview" (sent to one user).
+	Kind string `json:"kind"`
+	// Notified is how many followers the post was pushed to: 0 for a
+	// published article nobody was told about.
+	Notified int `json:"notified"`
+	// Articles are a mass send's or preview's articles, the headline first.
+	Articles []PostArticle `json:"articles,omitempty"`
+	content  string
 }
 
 // New returns a simulator whose faults are drawn from seed.
@@ -79,6 +93,9 @@ func NewWith(o Options) *Server {
 	o.PublishPolls = max(o.PublishPolls, 1)
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.MassConfirmWithin == 0 {
+		o.MassConfirmWithin = 30 * time.Minute
 	}
 	s := &Server{opts: o, rng: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))}
 	s.reset()
@@ -95,6 +112,7 @@ func NewWith(o Options) *Server {
 	s.mux.HandleFunc("GET /_sim/inbound", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, s.Inbox()) })
 	s.mux.HandleFunc("GET /_sim/replies", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, s.Replies()) })
 	s.mux.HandleFunc("POST /_sim/callbacks", s.handleCallbacks)
+	s.mux.HandleFunc("/_sim/wechat/", s.handleWechatSim)
 	s.mux.HandleFunc("GET /_sim/calls", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, s.AllCalls()) })
 	s.mux.HandleFunc("POST /_sim/reset", func(w http.ResponseWriter, r *http.Request) { s.Reset(); w.WriteHeader(204) })
 	return s
@@ -108,6 +126,9 @@ func (s *Server) now() time.Time { return s.opts.Now() }
 // the same account already received the same content.
 func (s *Server) record(p *Post) *Post {
 	p.At = s.now()
+	if p.Kind == "" {
+		p.Kind = "publish"
+	}
 	key := p.Platform + "\x00" + p.Account + "\x00" + p.content
 	if first, ok := s.byFP[key]; ok {
 		first.Received++

@@ -17,6 +17,8 @@ type wechatState struct {
 	drafts   map[string]*wxDraft
 	jobs     map[int64]*wxJob
 	articles []*wxArticle
+	mass     []*wxMassJob             // mass sends, oldest first
+	accounts map[string]WechatAccount // app id → type, followers, protection
 }
 
 type wxToken struct {
@@ -28,7 +30,8 @@ type wxToken struct {
 
 func newWechatState() *wechatState {
 	return &wechatState{tokens: map[string]*wxToken{}, latest: map[string]string{}, media: map[string]string{},
-		drafts: map[string]*wxDraft{}, jobs: map[int64]*wxJob{}}
+		drafts: map[string]*wxDraft{}, jobs: map[int64]*wxJob{},
+		accounts: map[string]WechatAccount{}}
 }
 
 func (st *wechatState) expireAll(code int) {
@@ -113,6 +116,10 @@ var wechatAPI = map[string]func(s *Server, r *http.Request, appID string, body [
 	"cgi-bin/comment/list":           (*Server).wxCommentList,
 	"cgi-bin/comment/reply/add":      (*Server).wxCommentReply,
 	"cgi-bin/message/custom/send":    (*Server).wxCustomSend,
+	"cgi-bin/message/mass/sendall":   (*Server).wxSendAll,
+	"cgi-bin/message/mass/get":       (*Server).wxMassGet,
+	"cgi-bin/message/mass/preview":   (*Server).wxPreview,
+	"cgi-bin/message/mass/delete":    (*Server).wxMassDelete,
 }
 
 // wxToken issues an access token valid for 7200 s. A newer token

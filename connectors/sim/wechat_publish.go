@@ -49,6 +49,9 @@ func (s *Server) wxDraftAdd(r *http.Request, appID string, body []byte) answer {
 	if err := json.Unmarshal(body, &req); err != nil || len(req.Articles) == 0 {
 		return wxErr(44002, "empty post data")
 	}
+	if len(req.Articles) > 8 {
+		return wxErr(45008, "article size out of limit")
+	}
 	for _, a := range req.Articles {
 		switch {
 		case s.wechat.media[a.ThumbMediaID] != appID:
@@ -219,18 +222,24 @@ func (s *Server) wxBatchGet(r *http.Request, appID string, body []byte) answer {
 // wechatPage is the published article as readers see it.
 func (s *Server) wechatPage(w http.ResponseWriter, id string) {
 	s.mu.Lock()
-	var a *wxArticle
-	for _, x := range s.wechat.articles {
-		if x.id == id && !x.deleted {
-			a = x
-		}
-	}
+	news, ok := s.wxPage(id)
 	s.mu.Unlock()
-	if a == nil {
+	if !ok {
 		http.Error(w, "该内容已被发布者删除", http.StatusNotFound)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	fmt.Fprintf(w, "<!doctype html><meta charset=utf-8><title>%s</title><h1>%s</h1>%s", html.EscapeString(a.news.Title),
-		html.EscapeString(a.news.Title), a.news.Content)
+	fmt.Fprintf(w, "<!doctype html><meta charset=utf-8><title>%s</title><h1>%s</h1>%s", html.EscapeString(news.Title),
+		html.EscapeString(news.Title), news.Content)
+}
+
+// wxPage finds a live article by the id in its URL: a published one, or
+// one of a mass send.
+func (s *Server) wxPage(id string) (wxNews, bool) {
+	for _, x := range s.wechat.articles {
+		if x.id == id && !x.deleted {
+			return x.news, true
+		}
+	}
+	return s.wxMassPage(id)
 }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/silenceper/wechat/v2/officialaccount/draft"
 	"github.com/silenceper/wechat/v2/officialaccount/material"
 	"github.com/silenceper/wechat/v2/util"
 
@@ -31,22 +32,43 @@ type ImageSource interface {
 	Image(ctx context.Context, ref string) ([]byte, error)
 }
 
-// cover returns the cover's bytes unless an earlier attempt uploaded it.
-// It is read before anything is uploaded, so a refused cover leaves
-// nothing on WeChat.
-func (c *Client) cover(ctx context.Context, p *connectors.Post, s connectors.Steps) ([]byte, error) {
-	if _, ok := s.Get(StepThumb); ok {
+// article uploads what one article shows — its cover under the step
+// thumbKey, then its inline images — unless earlier attempts did, and
+// returns it as a draft article. The cover is read before anything is
+// uploaded and goes up last, so a refused image leaves nothing of itself
+// on WeChat.
+func (c *Client) article(ctx context.Context, a *account, p connectors.Payload, thumbKey string, s connectors.Steps) (*draft.Article, error) {
+	cover, err := c.cover(ctx, p.Cover, thumbKey, s)
+	if err != nil {
+		return nil, err
+	}
+	content, err := c.inlineImages(ctx, a, p.HTML, s)
+	if err != nil {
+		return nil, err
+	}
+	thumb, err := c.thumb(ctx, a, cover, thumbKey, s)
+	if err != nil {
+		return nil, err
+	}
+	return &draft.Article{Title: p.Title, Author: p.Author, Digest: p.Digest, Content: content,
+		ContentSourceURL: p.Link, ThumbMediaID: thumb, ShowCoverPic: 1}, nil
+}
+
+// cover returns the bytes of the cover ref unless an earlier attempt
+// uploaded it under thumbKey.
+func (c *Client) cover(ctx context.Context, ref, thumbKey string, s connectors.Steps) ([]byte, error) {
+	if _, ok := s.Get(thumbKey); ok {
 		return nil, nil
 	}
-	if p.Payload.Cover == "" {
+	if ref == "" {
 		return defaultCover, nil
 	}
-	return c.images.Image(ctx, p.Payload.Cover)
+	return c.images.Image(ctx, ref)
 }
 
 // thumb uploads the cover as permanent material (once).
-func (c *Client) thumb(ctx context.Context, a *account, img []byte, s connectors.Steps) (string, error) {
-	if id, ok := s.Get(StepThumb); ok {
+func (c *Client) thumb(ctx context.Context, a *account, img []byte, key string, s connectors.Steps) (string, error) {
+	if id, ok := s.Get(key); ok {
 		return id, nil
 	}
 	var id string
@@ -57,7 +79,7 @@ func (c *Client) thumb(ctx context.Context, a *account, img []byte, s connectors
 	if err != nil {
 		return "", err
 	}
-	return id, connectors.NoteSteps(ctx, s, StepThumb, id)
+	return id, connectors.NoteSteps(ctx, s, key, id)
 }
 
 var imgSrc = regexp.MustCompile(`(<img\b[^>]*\bsrc=")([^"]+)(")`)

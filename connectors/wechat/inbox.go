@@ -81,11 +81,15 @@ func (a *account) post(ctx context.Context, endpoint string, req, out any) error
 	if err := json.Unmarshal(body, &ce); err != nil {
 		return err
 	}
+	if out != nil {
+		// Decoded even when WeChat refuses: a refusal may name what it
+		// refers to (45065 gives the msg_id holding a clientmsgid).
+		if err := json.Unmarshal(body, out); err != nil && ce.ErrCode == 0 {
+			return err
+		}
+	}
 	if ce.ErrCode != 0 {
 		return &ce
 	}
-	if out == nil {
-		return nil
-	}
-	return json.Unmarshal(body, out)
+	return nil
 }

@@ -31,9 +31,13 @@ type Push struct {
 	// the signatures we computed ourselves, so a repeat that merely
 	// spells them differently is the same key.
 	ReplayKey string
-	// Messages are the text messages of the push; events and media carry
-	// nothing to answer in text and are left out.
+	// Messages are the text messages of the push; media and other events
+	// carry nothing to answer in text and are left out.
 	Messages []connectors.Comment
+	// MassJob is set when the push reports the end of a mass send
+	// (MASSSENDJOBFINISH): hand it to RecordMassJob with the steps of the
+	// edition whose msg_id it names.
+	MassJob *MassJobFinished
 }
 
 // ReadPush verifies and reads a push with the account's credentials
@@ -71,6 +75,9 @@ func ReadPush(r *http.Request, creds map[string]string) (*Push, error) {
 	var m message.MixMessage
 	if err := xml.Unmarshal(raw, &m); err != nil {
 		return nil, tongfa.Errorf(tongfa.EBadMessage, "消息无法解析")
+	}
+	if m.Event == message.EventMassSendJobFinish {
+		p.MassJob, _ = readMassJob(raw)
 	}
 	if m.MsgType == message.MsgTypeText && m.MsgID != 0 {
 		p.Messages = append(p.Messages, connectors.Comment{ID: strconv.FormatInt(m.MsgID, 10), Kind: "message",

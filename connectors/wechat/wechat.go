@@ -2,6 +2,8 @@
 // github.com/silenceper/wechat/v2: cover and inline images uploaded, a draft
 // added, the draft published with freepublish, and the result polled —
 // each step checkpointed so a retry resumes where the last attempt stopped.
+// Editions of up to eight articles are mass-sent to the followers
+// (SendEdition, mass.go), the only way WeChat notifies them.
 package wechat
 
 import (
@@ -33,6 +35,10 @@ type Client struct {
 	// VerifyFor is how long Verify keeps waiting for a submit whose answer
 	// was lost to show up before it gives up and asks for a manual check.
 	VerifyFor time.Duration
+	// ConfirmWithin is how long a protected mass send waits for the
+	// administrator (WeChat: 30 minutes); tests shorten it with the
+	// simulator's.
+	ConfirmWithin time.Duration
 }
 
 // Steps this connector saves, in order. Inline images are saved as
@@ -56,7 +62,8 @@ func New(rdb redis.UniversalClient, hc *http.Client, images ImageSource) *Client
 	install()
 	util.DefaultHTTPClient = hc
 	return &Client{rdb: rdb, cache: NewRedisCache(rdb, "tongfa:wechat:"), routes: globalRoutes, images: images,
-		PollEvery: 300 * time.Millisecond, PollFor: 5 * time.Second, VerifyFor: 30 * time.Minute}
+		PollEvery: 300 * time.Millisecond, PollFor: 5 * time.Second, VerifyFor: 30 * time.Minute,
+		ConfirmWithin: DefaultConfirmWithin}
 }
 
 // account is one Official Account as the library sees it.
@@ -137,29 +144,31 @@ func (c *Client) submit(ctx context.Context, a *account, p *connectors.Post, s c
 // draft returns the draft's media id, adding the draft (and uploading its
 // images) unless an earlier attempt did.
 func (c *Client) draft(ctx context.Context, a *account, p *connectors.Post, s connectors.Steps) (string, error) {
-	if id, ok := s.Get(StepDraft); ok {
+	return c.addDraft(ctx, a, StepDraft, s, []connectors.Payload{p.Payload}, func(connectors.Payload) string { return StepThumb })
+}
+
+// addDraft returns the media id saved under key, or adds a draft of the
+// articles ps in order, each cover saved under thumbKey(article). A lost
+// draft id costs only a new draft, so it is noted, not saved.
+func (c *Client) addDraft(ctx context.Context, a *account, key string, s connectors.Steps, ps []connectors.Payload,
+	thumbKey func(connectors.Payload) string) (string, error) {
+	if id, ok := s.Get(key); ok {
 		return id, nil
 	}
-	cover, err := c.cover(ctx, p, s)
-	if err != nil {
-		return "", err
+	arts := make([]*draft.Article, 0, len(ps))
+	for _, p := range ps {
+		art, err := c.article(ctx, a, p, thumbKey(p), s)
+		if err != nil {
+			return "", err
+		}
+		arts = append(arts, art)
 	}
-	content, err := c.inlineImages(ctx, a, p.Payload.HTML, s)
-	if err != nil {
-		return "", err
-	}
-	thumb, err := c.thumb(ctx, a, cover, s)
-	if err != nil {
-		return "", err
-	}
-	art := &draft.Article{Title: p.Payload.Title, Author: p.Payload.Author, Digest: p.Payload.Digest, Content: content,
-		ContentSourceURL: p.Payload.Link, ThumbMediaID: thumb, ShowCoverPic: 1}
 	var id string
-	err = a.retryToken("draft", func() (e error) { id, e = a.oa.GetDraft().AddDraft([]*draft.Article{art}); return })
+	err := a.retryToken("draft", func() (e error) { id, e = a.oa.GetDraft().AddDraft(arts); return })
 	if err != nil {
 		return "", err
 	}
-	return id, connectors.NoteSteps(ctx, s, StepDraft, id) // a lost draft id costs only a new draft
+	return id, connectors.NoteSteps(ctx, s, key, id)
 }
 
 // firstPoll is the first wait between publish status polls.

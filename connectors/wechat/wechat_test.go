@@ -39,7 +39,12 @@ func newSetup(t *testing.T) *setup {
 // allow-listed as an administrator would allow an office's image server:
 // the default rules stay as they are.
 func newSetupWith(t *testing.T, o media.Options) *setup {
-	s := sim.New(1)
+	return newSetupSim(t, o, sim.Options{Seed: 1})
+}
+
+// newSetupSim is newSetupWith on a simulator configured by so.
+func newSetupSim(t *testing.T, o media.Options, so sim.Options) *setup {
+	s := sim.NewWith(so)
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	appID := fmt.Sprintf("wx%d", time.Now().UnixNano())

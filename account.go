@@ -10,6 +10,7 @@ const (
 	PlatformWeibo   Platform = "weibo"
 	PlatformApp     Platform = "app"
 	PlatformWebsite Platform = "website"
+	PlatformDouyin  Platform = "douyin"
 	PlatformOther   Platform = "other"
 )
 
@@ -24,6 +25,8 @@ func (p Platform) Label() string {
 		return "移动客户端"
 	case PlatformWebsite:
 		return "政府网站"
+	case PlatformDouyin:
+		return "抖音"
 	}
 	return "其他新媒体"
 }

@@ -14,6 +14,8 @@ import (
 //	Weibo:   Text (≤ 140 Weibo characters, carries Link), Title for matching
 //	App:     Title, Digest, HTML, Cover, Attribution, Reprint, Link, DeepLink
 //	Website: Title, Digest, HTML, Cover, Attribution, Reprint, Column
+//	Douyin:  Text (the post's description, with attribution), Title for matching,
+//	         Video (a video post, with Cover) or Images (an image post)
 type Payload struct {
 	Title       string   `json:"title"`
 	Digest      string   `json:"digest,omitempty"`      // summary: WeChat ≤ 120, app card, website abstract
@@ -26,6 +28,11 @@ type Payload struct {
 	Reprint     *Reprint `json:"reprint,omitempty"`     // the same, structured, for channels that lay it out
 	Column      string   `json:"column,omitempty"`      // website column id
 	DeepLink    string   `json:"deep_link,omitempty"`   // app
+	// Video and Images name media for platforms that post media rather
+	// than articles (Douyin); a media source resolves the references.
+	// Empty, they leave the hash of every other payload unchanged.
+	Video  string   `json:"video,omitempty"`
+	Images []string `json:"images,omitempty"`
 }
 
 // Reprint attributes reprinted content (R4).

@@ -12,6 +12,7 @@ import (
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/connectors"
 	"github.com/tongfa/tongfa/connectors/app"
+	"github.com/tongfa/tongfa/connectors/douyin"
 	"github.com/tongfa/tongfa/connectors/media"
 	"github.com/tongfa/tongfa/connectors/website"
 	"github.com/tongfa/tongfa/connectors/wechat"
@@ -24,16 +25,20 @@ type Registry struct {
 	Weibo   *weibo.Client
 	App     *app.Client
 	Website *website.Client
+	Douyin  *douyin.Client
 }
 
 // New builds every connector; platform calls time out after timeout, and
 // so does reading one image an article refers to. mediaHosts are the hosts
 // (or host:port) whose images may be read although they resolve to
-// internal addresses (TONGFA_MEDIA_HOSTS); no others are.
+// internal addresses (TONGFA_MEDIA_HOSTS); no others are. Douyin reads
+// its images the same way; it has no video source until a media library
+// is plugged in (Douyin.Videos).
 func New(rdb redis.UniversalClient, timeout time.Duration, mediaHosts ...string) *Registry {
 	hc := connectors.NewHTTPClient(timeout)
 	images := media.New(media.Options{Allow: mediaHosts, Timeout: timeout})
-	return &Registry{WeChat: wechat.New(rdb, hc, images), Weibo: weibo.New(hc, rdb), App: app.New(hc), Website: website.New(hc)}
+	return &Registry{WeChat: wechat.New(rdb, hc, images), Weibo: weibo.New(hc, rdb), App: app.New(hc), Website: website.New(hc),
+		Douyin: douyin.New(hc, rdb, nil, douyin.FetchedImages{Fetcher: images}, douyin.Options{})}
 }
 
 // connector is what every platform's connector does.
@@ -52,6 +57,8 @@ func (r *Registry) connector(acc connectors.Account, what string) (connector, er
 		return r.App, nil
 	case tongfa.PlatformWebsite:
 		return r.Website, nil
+	case tongfa.PlatformDouyin:
+		return r.Douyin, nil
 	}
 	return nil, &connectors.Error{Class: connectors.Permanent, Platform: string(acc.Platform),
 		Message: fmt.Sprintf("平台「%s」没有%s接口，请人工处理", acc.Platform.Label(), what)}

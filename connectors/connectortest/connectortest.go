@@ -21,7 +21,7 @@ type Harness struct {
 	Publisher connectors.Publisher
 	Sim       *sim.Server
 	Server    *httptest.Server
-	Platform  string // "wechat", "weibo", "app" or "website"
+	Platform  string // "wechat", "weibo", "app", "website" or "douyin"
 	// Post returns a post for the account; keys and texts differ between
 	// calls.
 	Post func(title string) *connectors.Post
@@ -83,6 +83,8 @@ func (h *Harness) SetFaults(f sim.PlatformFaults) {
 		all.Weibo = f
 	case "app":
 		all.App = f
+	case "douyin":
+		all.Douyin = f
 	default:
 		all.Website = f
 	}

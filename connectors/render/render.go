@@ -1,7 +1,7 @@
 // Package render turns one approved item version into what each channel
-// publishes: a WeChat article, a Weibo status, an app post and a website
-// article — all from the same content, with reprint attribution on every
-// one (R4).
+// publishes: a WeChat article, a Weibo status, an app post, a website
+// article and a Douyin post — all from the same content, with reprint
+// attribution on every one (R4).
 package render
 
 import (
@@ -44,6 +44,8 @@ func For(platform tongfa.Platform, itemID int64, c tongfa.Content, link string, 
 		return wechat(p, c, settings)
 	case tongfa.PlatformWeibo:
 		return weibo(p, c)
+	case tongfa.PlatformDouyin:
+		return douyin(p, c)
 	case tongfa.PlatformApp:
 		p.Digest = Truncate(summary(c), AppDigest)
 		p.HTML = attributionHTML(p.Attribution) + c.Body

@@ -20,7 +20,7 @@ func reprinted() tongfa.Content {
 		Source: &tongfa.Source{Unit: "省统计局", Author: "张三", Title: "一季度经济数据", URL: "https://tjj.example.gov.cn/1", ReprintedAt: &at}}
 }
 
-var platforms = []tongfa.Platform{tongfa.PlatformWeChat, tongfa.PlatformWeibo, tongfa.PlatformApp, tongfa.PlatformWebsite}
+var platforms = []tongfa.Platform{tongfa.PlatformWeChat, tongfa.PlatformWeibo, tongfa.PlatformApp, tongfa.PlatformWebsite, tongfa.PlatformDouyin}
 
 // TestReprintAttributionOnEveryChannel: R4 — source unit, original author,
 // original title and reprint time are shown on every channel, in the text

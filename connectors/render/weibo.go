@@ -25,29 +25,35 @@ func (e renderError) Error() string { return string(e) }
 
 const errNoLink = renderError("微博须附带稿件在政府网站上的链接（安全域名），请先发布到政府网站或为账号配置 link_pattern")
 
-// weiboText fits the status into 140 characters: the summary gives way
-// first, then the original title inside the attribution and the item's
-// title (each down to 12 characters), then the original title further —
-// the source, author and time always stay.
+// weiboText fits the status into 140 Weibo characters (fitText).
 func weiboText(c tongfa.Content, link string) string {
+	return fitText(c, " "+link, WeiboLength, WeiboLen, cutWeibo)
+}
+
+// fitText composes 【title】summary（attribution）tail within limit as
+// length counts: the summary gives way first, then the original title
+// inside the attribution and the item's title (each down to 12
+// characters), then the original title further — the source, author and
+// time always stay. cut(s, n) shortens s to at most n, ending with ….
+func fitText(c tongfa.Content, tail string, limit int, length func(string) int, cut func(string, int) string) string {
 	title, sum, attr := c.Title, summary(c), Attribution(c)
 	compose := func() string {
 		s := "【" + title + "】" + sum
 		if attr != "" {
 			s += "（" + attr + "）"
 		}
-		return s + " " + link
+		return s + tail
 	}
 	fit := func(s *string, keep int) {
-		if over := WeiboLen(compose()) - WeiboLength; over > 0 {
-			*s = cutWeibo(*s, max(WeiboLen(*s)-over-1, keep))
+		if over := length(compose()) - limit; over > 0 {
+			*s = cut(*s, max(length(*s)-over-1, keep))
 		}
 	}
 	shrinkSource := func(keep int) {
 		if attr == "" {
 			return
 		}
-		for n := len([]rune(c.Source.Title)); WeiboLen(compose()) > WeiboLength && n > keep; n-- {
+		for n := len([]rune(c.Source.Title)); length(compose()) > limit && n > keep; n-- {
 			attr = attribution(c, n-1)
 		}
 	}

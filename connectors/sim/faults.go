@@ -15,14 +15,16 @@ type Fault struct {
 	// ErrorRate: answer a server error and apply nothing.
 	ErrorRate float64 `json:"error_rate,omitempty"`
 	// ErrorCode is the error answered: the platform's code (WeChat errcode,
-	// Weibo error_code) or, from 500 to 599, a bare HTTP status from a
-	// gateway. 0: the platform's usual system error (WeChat: errcode -1 or
-	// a bare 502, drawn; Weibo: 10001; app and website: 503).
+	// Weibo or Douyin error_code) or, from 500 to 599, a bare HTTP status
+	// from a gateway. 0: the platform's usual system error (WeChat: errcode
+	// -1 or a bare 502, drawn; Weibo: 10001; Douyin: 2100004; app and
+	// website: 503).
 	ErrorCode int `json:"error_code,omitempty"`
 	// RateLimitRate: answer the platform's rate-limit error.
 	RateLimitRate float64 `json:"rate_limit_rate,omitempty"`
 	// RateLimitCode is the code answered: WeChat 45009, 45011 (default) or
-	// 53501; Weibo 10022, 10023 (default) or 10024; app and website 429.
+	// 53501; Weibo 10022, 10023 (default) or 10024; Douyin 2190001
+	// (default) or 2118110; app and website 429.
 	RateLimitCode int `json:"rate_limit_code,omitempty"`
 	// RetryAfterS, when set, adds a Retry-After header to rate-limit
 	// answers (the app and website always send one, default 2).
@@ -47,7 +49,8 @@ type PlatformFaults struct {
 	Fault
 	// ExpireTokens invalidates every access token issued so far, once, when
 	// the faults are set. WeChat answers TokenErrorCode (default 40001)
-	// until a new token is fetched; Weibo answers 21327 until refreshed.
+	// until a new token is fetched; Weibo answers 21327 and Douyin 2190008
+	// until refreshed.
 	ExpireTokens   bool `json:"expire_tokens,omitempty"`
 	TokenErrorCode int  `json:"token_error_code,omitempty"`
 	// RejectDuplicates (Weibo): answer 20019 for a repeated text, as the
@@ -66,6 +69,7 @@ type Faults struct {
 	Weibo   PlatformFaults `json:"weibo"`
 	App     PlatformFaults `json:"app"`
 	Website PlatformFaults `json:"website"`
+	Douyin  PlatformFaults `json:"douyin"`
 }
 
 func (f *Faults) platform(name string) *PlatformFaults {
@@ -76,6 +80,8 @@ func (f *Faults) platform(name string) *PlatformFaults {
 		return &f.Weibo
 	case "app":
 		return &f.App
+	case "douyin":
+		return &f.Douyin
 	}
 	return &f.Website
 }
@@ -91,6 +97,10 @@ func (s *Server) SetFaults(f Faults) {
 	if f.Weibo.ExpireTokens {
 		s.weibo.expired = s.now()
 		f.Weibo.ExpireTokens = false
+	}
+	if f.Douyin.ExpireTokens {
+		s.douyin.expired = s.now()
+		f.Douyin.ExpireTokens = false
 	}
 	s.faults = f
 }

@@ -22,9 +22,9 @@ type Inbound struct {
 	// from the post.
 	Account string `json:"account,omitempty"`
 	// PostID is the post commented on: WeChat msg_data_id (the
-	// publish_id), Weibo status id, app or website post id.
+	// publish_id), Weibo status id, Douyin item_id, app or website post id.
 	PostID string    `json:"post_id,omitempty"`
-	User   string    `json:"user"` // WeChat openid, Weibo screen name, app user id
+	User   string    `json:"user"` // WeChat openid, Weibo screen name, Douyin nickname, app user id
 	Text   string    `json:"text"`
 	At     time.Time `json:"at"`
 	// Pushed is the HTTP status the callback answered (0: no callback);
@@ -118,6 +118,8 @@ func (s *Server) raise(in Inbound) (*Inbound, func(context.Context) (int, error)
 		push, err = s.raiseWechat(&in)
 	case "weibo":
 		err = s.raiseWeibo(&in)
+	case "douyin":
+		err = s.raiseDouyin(&in)
 	case "app", "website":
 		push, err = s.raiseKeyed(&in)
 	default:

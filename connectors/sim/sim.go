@@ -1,5 +1,5 @@
 // Package sim simulates the platforms Tongfa publishes to — WeChat Official
-// Accounts, Weibo, a mobile app's backend and a government website CMS —
+// Accounts, Weibo, Douyin, a mobile app's backend and a government website CMS —
 // over real HTTP and in their wire formats, so the real client libraries run
 // unmodified. It records every post, counts duplicates, and injects faults
 // on demand: errors, latency, rate limits, token expiry, and "stored but the
@@ -36,6 +36,8 @@ type Options struct {
 	// MassRetryTooFast: a mass send repeating a clientmsgid within this
 	// long of the first is answered 45066 instead of 45065. Default 0: never.
 	MassRetryTooFast time.Duration
+	// Douyin configures the Douyin simulator (douyin.go).
+	Douyin DouyinOptions
 }
 
 // Server is the simulator. It is an http.Handler; every method is safe for
@@ -54,6 +56,7 @@ type Server struct {
 	weibo   *weiboState
 	app     *keyedState
 	website *keyedState
+	douyin  *douyinState
 	inbox   *inboxState
 	mux     *http.ServeMux
 }
@@ -104,6 +107,7 @@ func NewWith(o Options) *Server {
 	s.mux.HandleFunc("/weibo/", s.handleWeibo)
 	s.mux.HandleFunc("/app/", s.handleApp)
 	s.mux.HandleFunc("/website/", s.handleWebsite)
+	s.mux.HandleFunc("/douyin/", s.handleDouyin)
 	s.mux.HandleFunc("GET /_sim/posts", s.handlePosts)
 	s.mux.HandleFunc("GET /_sim/faults", s.handleGetFaults)
 	s.mux.HandleFunc("POST /_sim/faults", s.handleSetFaults)
@@ -199,6 +203,7 @@ func (s *Server) Reset() {
 func (s *Server) reset() {
 	s.posts, s.byFP, s.faults, s.calls = nil, map[string]*Post{}, Faults{}, map[string]int{}
 	s.wechat, s.weibo, s.app, s.website = newWechatState(), newWeiboState(), newKeyedState(), newKeyedState()
+	s.douyin = newDouyinState(s.opts.Douyin)
 	s.inbox = newInboxState()
 }
 

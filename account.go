@@ -77,3 +77,11 @@ type Manager struct {
 
 // HasCredentials reports whether sealed credentials are stored.
 func (a *Account) HasCredentials() bool { return len(a.Credentials) > 0 }
+
+// Target is an account an item of some unit names as a channel, and
+// whether that unit holds a grant to publish on it (代发) when it is
+// another unit's.
+type Target struct {
+	Account
+	Granted bool
+}

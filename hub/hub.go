@@ -27,6 +27,7 @@ import (
 	"github.com/tongfa/tongfa/redisconn"
 	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/review"
+	"github.com/tongfa/tongfa/sanitize"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/session"
@@ -93,8 +94,8 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Clocks = &clocks.Service{DB: db, Calendar: h.Calendar.Current, Notify: h.Notify, Log: log, Tasks: h.Tasks}
 	h.Review = &review.Service{DB: db, Check: items.ReviewChecker{C: checker}, Relay: h.Queue, Notify: h.Notify, Log: log,
 		Calendar: h.Calendar.Current}
-	h.Items = items.New(db, h.Validate, checker)
-	h.Items.Revised, h.Items.Saved = h.Review.Revised, h.Clocks.ItemSaved
+	h.Items = &items.Service{DB: db, HTML: sanitize.New(), Validate: h.Validate, Checker: checker,
+		Revised: h.Review.Revised, Saved: h.Clocks.ItemSaved, Readers: h.Review}
 	h.Dictionaries = &registry.Dictionaries{DB: db, Checker: checker, Base: []*sensitive.Dictionary{sensitive.DefaultDictionary()}, Log: log}
 	h.Patrol = &registry.Patrol{DB: db, Checker: checker, Notify: h.Notify, Log: log, Batch: 500, Tasks: h.Tasks}
 	h.Registry = &registry.Service{DB: db, Box: h.Box, Validate: h.Validate, Calendar: h.Calendar.Current, Sessions: h.Sessions,

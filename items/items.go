@@ -26,11 +26,14 @@ type Service struct {
 	// Saved, when set, is called after a version was committed (the clocks
 	// schedule an urgent item's checks there).
 	Saved func(ctx context.Context, it *tongfa.Item)
+	// Readers decides who may see an item (review: its unit's readers,
+	// delegates and co-signers). Nil: the readers of its unit.
+	Readers Readers
 }
 
-// New returns a service over db.
-func New(db *store.DB, v *validate.Validator, checker *sensitive.Checker) *Service {
-	return &Service{DB: db, HTML: sanitize.New(), Validate: v, Checker: checker}
+// Readers decides who may see an item.
+type Readers interface {
+	Visible(ctx context.Context, p *access.Principal, it *tongfa.Item) bool
 }
 
 // Check runs the content checker over a version.
@@ -123,6 +126,9 @@ func (s *Service) Create(ctx context.Context, p *Principal, in *Input) (*tongfa.
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkTargets(ctx, unit, c); err != nil {
+		return nil, err
+	}
 	if c.EventTime == nil && c.Urgency == tongfa.UrgencyUrgent {
 		now := s.DB.Now()
 		c.EventTime = &now // R5: the clock runs from creation unless told otherwise
@@ -134,6 +140,17 @@ func (s *Service) Create(ctx context.Context, p *Principal, in *Input) (*tongfa.
 	}
 	s.saved(ctx, it)
 	return it, nil
+}
+
+// checkTargets refuses channels an item of unit may not publish to: the
+// rule of access.CheckTargets, applied again at submission, when the
+// deliveries are planned and by the worker.
+func (s *Service) checkTargets(ctx context.Context, unit int64, c tongfa.Content) error {
+	found, err := s.DB.Targets(ctx, unit, c.Targets)
+	if err != nil {
+		return err
+	}
+	return access.CheckTargets(unit, c.Targets, found)
 }
 
 func (s *Service) saved(ctx context.Context, it *tongfa.Item) {
@@ -151,20 +168,17 @@ func (s *Service) Get(ctx context.Context, p *Principal, id int64) (*tongfa.Item
 	if err != nil {
 		return nil, err
 	}
-	if !s.Visible(ctx, p, it.UnitID) {
+	if !s.visible(ctx, p, it) {
 		return nil, fmt.Errorf("items: item %d not readable by user %d: %w", id, p.User.ID, tongfa.ErrNotFound)
 	}
 	return it, nil
 }
 
-// Visible reports whether p may see a unit's items: through a role there or
-// above it, or through a sign-off delegation in force now.
-func (s *Service) Visible(ctx context.Context, p *Principal, unit int64) bool {
-	if p.Tree.CanRead(p.User, unit) {
-		return true
+func (s *Service) visible(ctx context.Context, p *Principal, it *tongfa.Item) bool {
+	if s.Readers != nil {
+		return s.Readers.Visible(ctx, p, it)
 	}
-	ok, err := s.DB.DelegatedTo(ctx, p.User.ID, unit, s.DB.Now())
-	return err == nil && ok
+	return p.Tree.CanRead(p.User, it.UnitID)
 }
 
 // editable reports whether saving may make a new version of an item in
@@ -208,6 +222,9 @@ func (s *Service) update(ctx context.Context, p *Principal, id int64, in *Input,
 		}
 		if !p.Tree.Has(p.User, it.UnitID, tongfa.RoleEditor) {
 			return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有本单位采编人员可以修改稿件"}
+		}
+		if err := s.checkTargets(ctx, it.UnitID, c); err != nil {
+			return err
 		}
 		if correction != (it.State == tongfa.StatePublished) {
 			return &tongfa.Error{Code: tongfa.EInvalidState, Message: map[bool]string{

@@ -23,13 +23,14 @@ type Notifier struct {
 	Wait func(func())
 }
 
-// Pending announces a level waiting for signature to the unit's robots.
-func (n *Notifier) Pending(ctx context.Context, it *tongfa.Item, level int, role tongfa.Role, signers []int64) {
+// Pending announces a level waiting for signature to the robots of the
+// unit it is signed in.
+func (n *Notifier) Pending(ctx context.Context, it *tongfa.Item, unit int64, level int, role tongfa.Role, signers []int64) {
 	title := "待审签稿件"
 	if it.Version.Content.Urgency == tongfa.UrgencyUrgent {
 		title = "【紧急】待审签稿件"
 	}
-	n.Unit(ctx, it.UnitID, Message{Title: title,
+	n.Unit(ctx, unit, Message{Title: title,
 		Text: fmt.Sprintf("稿件「%s」（第 %d 级）待%s审签，共 %d 人可签。", it.Version.Content.Title, level, role.Label(), len(signers))})
 }
 

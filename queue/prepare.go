@@ -12,12 +12,16 @@ import (
 	"github.com/tongfa/tongfa/store"
 )
 
-// prepare opens the account's credentials, finds the item's link and
-// renders the payload.
-func (a *attempt) prepare(dc *store.DeliveryContext) (*connectors.Post, connectors.Publisher, error) {
+// prepare checks that the item's unit may publish on the account, opens
+// the account's credentials, finds the item's link and renders the
+// payload.
+func (a *attempt) prepare(ctx context.Context, dc *store.DeliveryContext) (*connectors.Post, connectors.Publisher, error) {
 	it, acc := dc.Item, dc.Account
-	if acc.Status != "active" {
-		return nil, nil, tongfa.Errorf(tongfa.EInvalidState, "账号「%s」当前不可用（%s）", acc.Name, acc.Status)
+	if acc.Status != tongfa.AccountActive {
+		return nil, nil, tongfa.Errorf(tongfa.EInvalidState, "账号「%s」当前不可用（%s）", acc.Name, acc.Status.Label())
+	}
+	if err := a.publishable(ctx, it, acc); err != nil {
+		return nil, nil, err
 	}
 	cacc, err := connectors.Connect(a.w.Box, acc)
 	if err != nil {
@@ -37,6 +41,20 @@ func (a *attempt) prepare(dc *store.DeliveryContext) (*connectors.Post, connecto
 	}
 	post := &connectors.Post{DeliveryID: a.d.ID, Key: fmt.Sprintf("tongfa-d%d", a.d.ID), Account: cacc, Payload: payload}
 	return post, pub, nil
+}
+
+// publishable is the last line of unit isolation: whatever was planned, a
+// delivery goes only to the item's own unit's account or to one granted
+// to it now (a grant revoked after approval stops the send).
+func (a *attempt) publishable(ctx context.Context, it *tongfa.Item, acc *tongfa.Account) error {
+	ok, err := a.w.DB.Publishable(ctx, it.UnitID, acc)
+	if err != nil {
+		return wait(5*time.Second, "暂时无法核对账号授权") // the store will answer again
+	}
+	if !ok {
+		return tongfa.Errorf(tongfa.EForbidden, "账号「%s」不属于本单位，且未授权本单位代发，已拒绝发送", acc.Name)
+	}
+	return nil
 }
 
 // link is the public URL Weibo and WeChat point to: the item's article on

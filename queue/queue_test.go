@@ -239,3 +239,52 @@ func TestWithdrawRemovesEveryPost(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestWorkerRefusesForeignAccount (issue 16, finding 1, the worker's
+// layer): a delivery whose account is, by the time it is sent, another
+// unit's without a grant is failed with the reason and never reaches the
+// platform; with a live grant it is sent.
+func TestWorkerRefusesForeignAccount(t *testing.T) {
+	p := setup(t)
+	ctx := context.Background()
+	var other *tongfa.Unit
+	err := p.DB.InTx(ctx, func(tx *store.Tx) (err error) {
+		other, err = tx.CreateUnit(ctx, "邻市人民政府办公室", nil)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, web := p.Accounts[tongfa.PlatformApp], p.Accounts[tongfa.PlatformWebsite]
+	it, ids := p.Approve(t, "跨单位投递的稿件", false)
+	for _, a := range []*tongfa.Account{app, web} {
+		if _, err := p.DB.Pool.Exec(ctx, `UPDATE accounts SET unit_id = $2 WHERE id = $1`, a.ID, other.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.DB.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.GrantPublishing(ctx, web.ID, it.UnitID, nil)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	p.enqueuer.EnqueueIDs(ctx, "default", ids)
+	p.start(t)
+	for _, d := range p.Wait(t, 30*time.Second, it.ID) {
+		switch d.AccountID {
+		case app.ID:
+			if d.State != tongfa.DeliveryFailed || !strings.Contains(d.Error, "未授权本单位代发") {
+				t.Errorf("delivery to another unit's app: %s %q", d.State, d.Error)
+			}
+		default:
+			if d.State != tongfa.DeliveryDelivered {
+				t.Errorf("delivery to %s (own or granted): %s %q", d.Platform, d.State, d.Error)
+			}
+		}
+	}
+	for _, post := range p.Sim.Posts() {
+		if post.Platform == "app" {
+			t.Fatalf("the app received %+v", post)
+		}
+	}
+}

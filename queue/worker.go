@@ -184,7 +184,7 @@ func (a *attempt) run(ctx context.Context) (store.DeliveryOutcome, error) {
 	if !sendable(dc.Item, a.d) {
 		return store.DeliveryOutcome{State: tongfa.DeliveryAbandoned, Error: "稿件已修改或撤回，该版本不再投递"}, nil
 	}
-	post, pub, err := a.prepare(dc)
+	post, pub, err := a.prepare(ctx, dc)
 	if err != nil {
 		var we *waitError
 		if errors.As(err, &we) {

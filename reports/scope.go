@@ -53,11 +53,11 @@ func (s *Service) Scope(ctx context.Context, allowed []int64, unitID, accountID 
 
 func (s *Service) accountScope(ctx context.Context, tree *access.Tree, allowed []int64, unitID, accountID int64) (Scope, error) {
 	a, err := s.DB.Account(ctx, accountID)
-	if err != nil {
-		return Scope{}, err
+	if err == nil && allowed != nil && !slices.Contains(allowed, a.UnitID) {
+		err = tongfa.ErrNotFound // another unit's account is not told apart from none
 	}
-	if allowed != nil && !slices.Contains(allowed, a.UnitID) {
-		return Scope{}, &tongfa.Error{Code: tongfa.EForbidden, Message: "您无权查看该账号的报表"}
+	if err != nil {
+		return Scope{}, fmt.Errorf("reports: account %d: %w", accountID, err)
 	}
 	if unitID != 0 && !slices.Contains(tree.Subtree(unitID), a.UnitID) {
 		return Scope{}, badParam("account", "该账号不属于所选单位")

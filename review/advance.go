@@ -15,6 +15,7 @@ type nextStep struct {
 	level    int
 	item     *tongfa.Item
 	role     tongfa.Role // the next level's role, when one is pending
+	unit     int64       // and the unit it is signed in
 	signers  []int64
 	queue    string
 	planned  []int64 // deliveries to relay
@@ -51,7 +52,8 @@ func (s *Service) advance(ctx context.Context, tx *store.Tx, p *access.Principal
 			return next, err
 		}
 		next.state, next.level, next.role = tongfa.StateInReview, level+1, sub.Chain[level]
-		next.signers, err = s.candidates(ctx, tx, it, next.role)
+		next.unit = sub.LevelUnit(level+1, it.UnitID)
+		next.signers, err = s.candidates(ctx, tx, it, sub, level+1)
 		if err == nil {
 			err = tx.Notify(ctx, next.signers, &it.ID, "signoff.pending", urgent(it), pendingMessage(it, next.role))
 		}
@@ -61,6 +63,15 @@ func (s *Service) advance(ctx context.Context, tx *store.Tx, p *access.Principal
 		return next, err
 	}
 	if err := tx.UpdateItemState(ctx, it.ID, store.ItemUpdate{From: from, FromLevel: &level, To: tongfa.StateApproved, Tier: it.RequiredTier}); err != nil {
+		return next, err
+	}
+	// The targets are checked again as the deliveries are planned: a grant
+	// may have been revoked, an account closed, since submission.
+	found, err := tx.Targets(ctx, it.UnitID, it.Version.Content.Targets)
+	if err == nil {
+		err = access.CheckTargets(it.UnitID, it.Version.Content.Targets, found)
+	}
+	if err != nil {
 		return next, err
 	}
 	ids, err := tx.PlanDeliveries(ctx, it)
@@ -96,18 +107,19 @@ func (s *Service) after(ctx context.Context, n nextStep) {
 	case n.state == tongfa.StateApproved:
 		s.Notify.Author(ctx, n.item, "item.approved", "稿件「"+n.item.Version.Content.Title+"」已审签通过，正在发布")
 	case n.role != "":
-		s.Notify.Pending(ctx, n.item, n.level, n.role, n.signers)
+		s.Notify.Pending(ctx, n.item, n.unit, n.level, n.role, n.signers)
 	}
 }
 
 func urgent(it *tongfa.Item) bool { return it.Version.Content.Urgency == tongfa.UrgencyUrgent }
 
-// candidates are the users who may sign role's level of the item (without
+// candidates are the users who may sign a level of the item (without
 // delegations, which the delegates see through their own notifications).
-func (s *Service) candidates(ctx context.Context, tx *store.Tx, it *tongfa.Item, role tongfa.Role) ([]int64, error) {
-	units := []int64{it.UnitID}
-	if pol, err := s.PolicyFor(ctx, it.UnitID); err == nil && role == tongfa.RolePrincipal && pol.SupervisingPrincipal {
-		if u, err := s.DB.Unit(ctx, it.UnitID); err == nil && u.ParentID != nil {
+func (s *Service) candidates(ctx context.Context, tx *store.Tx, it *tongfa.Item, sub *store.Submission, level int) ([]int64, error) {
+	role, unit := sub.Chain[level-1], sub.LevelUnit(level, it.UnitID)
+	units := []int64{unit}
+	if pol, err := s.PolicyFor(ctx, unit); err == nil && role == tongfa.RolePrincipal && pol.SupervisingPrincipal {
+		if u, err := s.DB.Unit(ctx, unit); err == nil && u.ParentID != nil {
 			units = append(units, *u.ParentID)
 		}
 	}

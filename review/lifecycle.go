@@ -152,7 +152,7 @@ func (s *Service) escalate(ctx context.Context, pl store.PendingLevel, now time.
 	if waited < limit {
 		return false, nil
 	}
-	role := pl.Chain[pl.Level-1]
+	role, unit := pl.Chain[pl.Level-1], pl.LevelUnit(pl.Level, pl.UnitID)
 	up := hierarchy[min(slices.Index(hierarchy, role)+1, len(hierarchy)-1)]
 	msg := fmt.Sprintf("稿件「%s」待%s审签已超过 %s，请督促处理", pl.Title, role.Label(), limit)
 	var done bool
@@ -160,7 +160,7 @@ func (s *Service) escalate(ctx context.Context, pl store.PendingLevel, now time.
 		if done, err = tx.MarkEscalated(ctx, pl.ID, pl.Level); err != nil || !done {
 			return err
 		}
-		users, err := tx.UsersWithRole(ctx, []int64{pl.UnitID}, up)
+		users, err := tx.UsersWithRole(ctx, []int64{unit}, up)
 		if err != nil {
 			return err
 		}
@@ -169,7 +169,7 @@ func (s *Service) escalate(ctx context.Context, pl store.PendingLevel, now time.
 		return tx.Notify(ctx, users, &pl.ItemID, "signoff.escalated", pl.Urgent, msg)
 	})
 	if done && err == nil {
-		s.Notify.Unit(ctx, pl.UnitID, notify.Message{Title: "审签超时提醒", Text: msg})
+		s.Notify.Unit(ctx, unit, notify.Message{Title: "审签超时提醒", Text: msg})
 	}
 	return done, err
 }

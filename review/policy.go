@@ -77,6 +77,7 @@ type Reason struct {
 // named like one of them.
 const (
 	ReasonStrict           = "strict"
+	ReasonCoSign           = "co_sign" // publishing on another unit's account
 	ReasonImportance       = "importance"
 	ReasonExemption        = "exemption"
 	ReasonUnapprovedSource = "unapproved_source"

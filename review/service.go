@@ -69,15 +69,29 @@ func (s *Service) AnswerPolicy(ctx context.Context, unitID int64) (bool, tongfa.
 
 // Assessment is the tier a version needs and why.
 type Assessment struct {
-	Tier    tongfa.Tier   `json:"required_tier"`
-	Chain   []tongfa.Role `json:"chain"`
-	Reasons []Reason      `json:"reasons"`
-	Check   any           `json:"check"`
-	blocked bool
+	Tier  tongfa.Tier   `json:"required_tier"`
+	Chain []tongfa.Role `json:"chain"`
+	// ChainUnits is the unit each level is signed in (0: the item's own):
+	// after the item's chain, a reviewer of each unit whose account the
+	// item publishes on by grant.
+	ChainUnits []int64  `json:"chain_units"`
+	Reasons    []Reason `json:"reasons"`
+	Check      any      `json:"check"`
+	blocked    bool
 }
 
-// Assess checks a version and computes its tier under the unit's policy.
+// Assess checks a version and computes its tier under the unit's policy,
+// and its chain: the tier's levels, then one level for each unit whose
+// account it publishes on by grant. Targets the unit may not publish to
+// are refused (access.CheckTargets).
 func (s *Service) Assess(ctx context.Context, unitID int64, c tongfa.Content) (*Assessment, error) {
+	found, err := s.DB.Targets(ctx, unitID, c.Targets)
+	if err != nil {
+		return nil, err
+	}
+	if err := access.CheckTargets(unitID, c.Targets, found); err != nil {
+		return nil, err
+	}
 	pol, err := s.PolicyFor(ctx, unitID)
 	if err != nil {
 		return nil, err
@@ -92,10 +106,21 @@ func (s *Service) Assess(ctx context.Context, unitID int64, c tongfa.Content) (*
 		in.SourceUnit = c.Source.Unit
 	}
 	tier, reasons := pol.RequiredTier(in)
-	if reasons == nil {
-		reasons = []Reason{}
+	a := &Assessment{Tier: tier, Chain: tier.Chain(), Reasons: append([]Reason{}, reasons...), Check: out.Report, blocked: out.Blocked}
+	a.ChainUnits = make([]int64, len(a.Chain))
+	for _, u := range access.CoSigners(unitID, found) {
+		a.Chain, a.ChainUnits = append(a.Chain, tongfa.RoleReviewer), append(a.ChainUnits, u)
+		a.Reasons = append(a.Reasons, Reason{Code: ReasonCoSign, Tier: tier,
+			Message: "在「" + s.unitName(ctx, u) + "」的账号代发，须由该单位审核员会签"})
 	}
-	return &Assessment{Tier: tier, Chain: tier.Chain(), Reasons: reasons, Check: out.Report, blocked: out.Blocked}, nil
+	return a, nil
+}
+
+func (s *Service) unitName(ctx context.Context, id int64) string {
+	if u, err := s.DB.Unit(ctx, id); err == nil {
+		return u.Name
+	}
+	return "其他单位"
 }
 
 // Submit puts the item's current version into review at level 1.
@@ -129,7 +154,7 @@ func (s *Service) Submit(ctx context.Context, p *access.Principal, itemID int64)
 	if err != nil {
 		return nil, fmt.Errorf("review: submit item %d: %w", itemID, err)
 	}
-	s.Notify.Pending(ctx, it, 1, a.Chain[0], signers)
+	s.Notify.Pending(ctx, it, it.UnitID, 1, a.Chain[0], signers)
 	return a, nil
 }
 
@@ -138,7 +163,7 @@ func (s *Service) Submit(ctx context.Context, p *access.Principal, itemID int64)
 func (s *Service) startChain(ctx context.Context, tx *store.Tx, p *access.Principal, it *tongfa.Item, a *Assessment, from []tongfa.ItemState) ([]int64, error) {
 	reasons, _ := json.Marshal(a.Reasons)
 	sub := &store.Submission{ItemID: it.ID, VersionNumber: it.Version.Number, VersionHash: it.Version.Hash,
-		Tier: a.Tier, Chain: a.Chain, Reasons: reasons, SubmittedBy: p.User.ID}
+		Tier: a.Tier, Chain: a.Chain, ChainUnits: a.ChainUnits, Reasons: reasons, SubmittedBy: p.User.ID}
 	if err := tx.CreateSubmission(ctx, sub); err != nil {
 		return nil, err
 	}
@@ -148,7 +173,7 @@ func (s *Service) startChain(ctx context.Context, tx *store.Tx, p *access.Princi
 	}
 	tx.Audit(store.UserActor(p.User, p.IP), "item.submit", itemTarget(it.ID), &it.UnitID, map[string]any{
 		"version": it.Version.Number, "version_hash": it.Version.Hash, "tier": a.Tier, "reasons": a.Reasons})
-	signers, err := s.candidates(ctx, tx, it, a.Chain[0])
+	signers, err := s.candidates(ctx, tx, it, sub, 1)
 	if err != nil {
 		return nil, err
 	}

@@ -41,7 +41,7 @@ func (s *Service) Sign(ctx context.Context, p *access.Principal, itemID int64, i
 	var next nextStep
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		it, err := tx.LockItem(ctx, itemID)
-		if err != nil || !s.visible(ctx, p, it.UnitID) {
+		if err != nil || !s.Visible(ctx, p, it) {
 			return notVisible(itemID, err)
 		}
 		if it.State != tongfa.StateInReview {
@@ -79,15 +79,15 @@ func (s *Service) Sign(ctx context.Context, p *access.Principal, itemID int64, i
 // a delegation, and enforces separation of duties and step-up.
 func (s *Service) authorize(ctx context.Context, tx *store.Tx, p *access.Principal, it *tongfa.Item, sub *store.Submission, stepUp StepUp, password string) (*store.Signoff, error) {
 	level := it.Level
-	role := sub.Chain[level-1]
-	pol, err := s.PolicyFor(ctx, it.UnitID)
+	role, unit := sub.Chain[level-1], sub.LevelUnit(level, it.UnitID)
+	pol, err := s.PolicyFor(ctx, unit)
 	if err != nil {
 		return nil, err
 	}
 	sig := &store.Signoff{SubmissionID: sub.ID, ItemID: it.ID, VersionNumber: it.Version.Number, VersionHash: it.Version.Hash,
 		Level: level, Role: role, SignerID: p.User.ID}
-	if !mayHold(p.Tree, p.User, it.UnitID, role, pol) {
-		behalf, err := s.delegator(ctx, tx, p, it.UnitID, role, pol)
+	if !mayHold(p.Tree, p.User, unit, role, pol) {
+		behalf, err := s.delegator(ctx, tx, p, unit, role, pol)
 		if err != nil {
 			return nil, err
 		}
@@ -162,8 +162,21 @@ func separation(ctx context.Context, tx *store.Tx, it *tongfa.Item, sub *store.S
 	return nil
 }
 
-// visible: a role in or above the unit, or a delegation in force there.
-func (s *Service) visible(ctx context.Context, p *access.Principal, unit int64) bool {
+// Visible reports whether p may see an item in review: through a role in
+// or above its unit, a delegation in force there, or a role in or above a
+// unit that co-signs it (the owner of an account it publishes on).
+func (s *Service) Visible(ctx context.Context, p *access.Principal, it *tongfa.Item) bool {
+	if s.visibleIn(ctx, p, it.UnitID) {
+		return true
+	}
+	units, err := s.DB.CoSignUnits(ctx, it.ID)
+	if err != nil {
+		return false
+	}
+	return slices.ContainsFunc(units, func(u int64) bool { return s.visibleIn(ctx, p, u) })
+}
+
+func (s *Service) visibleIn(ctx context.Context, p *access.Principal, unit int64) bool {
 	if p.Tree.CanRead(p.User, unit) {
 		return true
 	}

@@ -64,9 +64,14 @@ const accountColumns = `id, unit_id, platform, name, status, api_base, settings,
 
 func scanAccount(row pgx.CollectableRow) (tongfa.Account, error) {
 	var a tongfa.Account
-	err := row.Scan(&a.ID, &a.UnitID, &a.Platform, &a.Name, &a.Status, &a.APIBase, &a.Settings, &a.Credentials, &a.PlatformRef,
-		&a.Responsible, &a.Managers, &a.Exception, &a.CreatedAt, &a.UpdatedAt)
+	err := row.Scan(accountDest(&a)...)
 	return a, err
+}
+
+// accountDest are the scan targets of accountColumns, followed by extra.
+func accountDest(a *tongfa.Account, extra ...any) []any {
+	return append([]any{&a.ID, &a.UnitID, &a.Platform, &a.Name, &a.Status, &a.APIBase, &a.Settings, &a.Credentials, &a.PlatformRef,
+		&a.Responsible, &a.Managers, &a.Exception, &a.CreatedAt, &a.UpdatedAt}, extra...)
 }
 
 // accountError explains the one-account-per-platform rule (R9).
@@ -100,7 +105,7 @@ func (tx *Tx) AllAccounts(ctx context.Context) ([]tongfa.Account, error) {
 	return pgx.CollectRows(rows, scanAccount)
 }
 
-// tongfa.Account returns one account.
+// Account returns one account.
 func (db *DB) Account(ctx context.Context, id int64) (*tongfa.Account, error) {
 	rows, err := db.Pool.Query(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = $1`, id)
 	if err != nil {

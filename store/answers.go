@@ -46,7 +46,7 @@ func (tx *Tx) InsertAnswer(ctx context.Context, a *tongfa.Answer) error {
 	return nil
 }
 
-// tongfa.Answer returns one answer.
+// Answer returns one answer.
 func (db *DB) Answer(ctx context.Context, id int64) (*tongfa.Answer, error) {
 	return getAnswer(ctx, db.Pool, id, "")
 }

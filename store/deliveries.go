@@ -20,14 +20,18 @@ func QueueFor(c tongfa.Content) string {
 
 // PlanDeliveries writes the outbox rows of an approved version: one per
 // target account. It runs in the approving transaction, so an approval
-// either commits with all its deliveries or not at all.
+// either commits with all its deliveries or not at all. Only open
+// accounts of the item's unit, or granted to it, get a row, whatever the
+// version names (the callers refuse the others with a reason first).
 func (tx *Tx) PlanDeliveries(ctx context.Context, it *tongfa.Item) ([]int64, error) {
 	v := it.Version
 	rows, err := tx.Query(ctx, `INSERT INTO deliveries (item_id, version_number, version_hash, account_id, platform, queue, created_at, updated_at)
 		SELECT $1, $2, $3, a.id, a.platform, $4, $5, $5 FROM accounts a
-		WHERE a.id = ANY($6) AND a.platform <> 'other'
+		WHERE a.id = ANY($6) AND a.platform <> 'other' AND a.status = 'active'
+		  AND (a.unit_id = $7 OR EXISTS (SELECT 1 FROM publish_grants g
+		       WHERE g.account_id = a.id AND g.unit_id = $7 AND g.revoked_at IS NULL))
 		ON CONFLICT (item_id, version_number, account_id) DO NOTHING
-		RETURNING id`, it.ID, v.Number, v.Hash, QueueFor(v.Content), tx.now, v.Content.Targets)
+		RETURNING id`, it.ID, v.Number, v.Hash, QueueFor(v.Content), tx.now, v.Content.Targets, it.UnitID)
 	if err != nil {
 		return nil, fmt.Errorf("store: plan deliveries of item %d: %w", it.ID, err)
 	}
@@ -69,7 +73,7 @@ type DeliveryContext struct {
 	Siblings []tongfa.Delivery
 }
 
-// tongfa.Delivery returns one delivery.
+// Delivery returns one delivery.
 func (db *DB) Delivery(ctx context.Context, id int64) (*tongfa.Delivery, error) {
 	rows, err := db.Pool.Query(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = $1`, id)
 	if err != nil {

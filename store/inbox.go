@@ -57,7 +57,7 @@ func insertMessages(ctx context.Context, q querier, now time.Time, ms []tongfa.M
 	return pgx.CollectRows(rows, scanMessage)
 }
 
-// tongfa.Message returns one message.
+// Message returns one message.
 func (db *DB) Message(ctx context.Context, id int64) (*tongfa.Message, error) {
 	return getMessage(ctx, db.Pool, id, "")
 }

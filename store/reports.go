@@ -15,7 +15,7 @@ import (
 // here is a stored counter: every figure can be recomputed at any time.
 
 // ReportScope selects what a report covers. Units nil means every unit;
-// AccountID nil means every account of those units. tongfa.Account-bound records
+// AccountID nil means every account of those units. Account-bound records
 // (posts, urgent channels, messages, deliveries) are selected by their
 // account; item-bound ones (sign-offs, patrol findings) by the item's unit
 // and, for one account, by the item version targeting it.

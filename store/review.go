@@ -14,41 +14,61 @@ import (
 
 // Submission is one version going through one sign-off chain.
 type Submission struct {
-	ID            int64           `json:"id"`
-	ItemID        int64           `json:"item_id"`
-	VersionNumber int             `json:"version_number"`
-	VersionHash   string          `json:"version_hash"`
-	Tier          tongfa.Tier     `json:"tier"`
-	Chain         []tongfa.Role   `json:"chain"`
-	Reasons       json.RawMessage `json:"reasons"`
-	State         string          `json:"state"`
-	SubmittedBy   int64           `json:"submitted_by"`
-	SubmittedAt   time.Time       `json:"submitted_at"`
-	LevelSince    time.Time       `json:"level_since"`
-	Escalated     int             `json:"escalated"`
-	EndedAt       *time.Time      `json:"ended_at,omitempty"`
+	ID            int64         `json:"id"`
+	ItemID        int64         `json:"item_id"`
+	VersionNumber int           `json:"version_number"`
+	VersionHash   string        `json:"version_hash"`
+	Tier          tongfa.Tier   `json:"tier"`
+	Chain         []tongfa.Role `json:"chain"`
+	// ChainUnits is the unit each level is signed in: 0 for the item's own
+	// unit, else a unit whose account the item publishes on by grant.
+	ChainUnits  []int64         `json:"chain_units,omitempty"`
+	Reasons     json.RawMessage `json:"reasons"`
+	State       string          `json:"state"`
+	SubmittedBy int64           `json:"submitted_by"`
+	SubmittedAt time.Time       `json:"submitted_at"`
+	LevelSince  time.Time       `json:"level_since"`
+	Escalated   int             `json:"escalated"`
+	EndedAt     *time.Time      `json:"ended_at,omitempty"`
 }
 
 // CreateSubmission starts a chain; the partial unique index allows one
 // active submission per item.
 func (tx *Tx) CreateSubmission(ctx context.Context, s *Submission) error {
 	s.SubmittedAt, s.LevelSince, s.State = tx.now, tx.now, "active"
-	err := tx.QueryRow(ctx, `INSERT INTO submissions (item_id, version_number, version_hash, tier, chain, reasons, submitted_by, submitted_at, level_since)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$8) RETURNING id`,
-		s.ItemID, s.VersionNumber, s.VersionHash, string(s.Tier), s.Chain, s.Reasons, s.SubmittedBy, tx.now).Scan(&s.ID)
+	units := s.ChainUnits
+	if units == nil {
+		units = []int64{}
+	}
+	err := tx.QueryRow(ctx, `INSERT INTO submissions (item_id, version_number, version_hash, tier, chain, chain_units, reasons, submitted_by, submitted_at, level_since)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$9) RETURNING id`,
+		s.ItemID, s.VersionNumber, s.VersionHash, string(s.Tier), s.Chain, units, s.Reasons, s.SubmittedBy, tx.now).Scan(&s.ID)
 	if err != nil {
 		return fmt.Errorf("store: create submission for item %d: %w", s.ItemID, translate(err))
 	}
 	return nil
 }
 
-const submissionColumns = `id, item_id, version_number, version_hash, tier, chain, reasons, state, submitted_by, submitted_at, level_since, escalated, ended_at`
+const submissionColumns = `id, item_id, version_number, version_hash, tier, chain, chain_units, reasons, state, submitted_by, submitted_at, level_since, escalated, ended_at`
 
 func scanSubmission(row pgx.CollectableRow) (Submission, error) {
 	var s Submission
-	err := row.Scan(&s.ID, &s.ItemID, &s.VersionNumber, &s.VersionHash, &s.Tier, &s.Chain, &s.Reasons, &s.State,
-		&s.SubmittedBy, &s.SubmittedAt, &s.LevelSince, &s.Escalated, &s.EndedAt)
+	err := row.Scan(submissionDest(&s)...)
 	return s, err
+}
+
+func submissionDest(s *Submission, extra ...any) []any {
+	return append([]any{&s.ID, &s.ItemID, &s.VersionNumber, &s.VersionHash, &s.Tier, &s.Chain, &s.ChainUnits, &s.Reasons, &s.State,
+		&s.SubmittedBy, &s.SubmittedAt, &s.LevelSince, &s.Escalated, &s.EndedAt}, extra...)
+}
+
+// LevelUnit is the unit level (1-based) of s is signed in, for an item of
+// itemUnit.
+func (s *Submission) LevelUnit(level int, itemUnit int64) int64 {
+	if level >= 1 && level <= len(s.ChainUnits) && s.ChainUnits[level-1] != 0 {
+		return s.ChainUnits[level-1]
+	}
+	return itemUnit
 }
 
 // ActiveSubmission returns the item's submission in progress.
@@ -220,7 +240,7 @@ type PendingLevel struct {
 
 // PendingLevels lists every active submission with its item.
 func (db *DB) PendingLevels(ctx context.Context) ([]PendingLevel, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT s.id, s.item_id, s.version_number, s.version_hash, s.tier, s.chain, s.reasons, s.state,
+	rows, err := db.Pool.Query(ctx, `SELECT s.id, s.item_id, s.version_number, s.version_hash, s.tier, s.chain, s.chain_units, s.reasons, s.state,
 		s.submitted_by, s.submitted_at, s.level_since, s.escalated, s.ended_at, i.unit_id, i.level, v.urgency = 'urgent', v.title, i.author_id
 		FROM submissions s JOIN items i ON i.id = s.item_id AND i.state = 'in_review'
 		JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
@@ -231,8 +251,7 @@ func (db *DB) PendingLevels(ctx context.Context) ([]PendingLevel, error) {
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (PendingLevel, error) {
 		var p PendingLevel
 		s := &p.Submission
-		return p, r.Scan(&s.ID, &s.ItemID, &s.VersionNumber, &s.VersionHash, &s.Tier, &s.Chain, &s.Reasons, &s.State,
-			&s.SubmittedBy, &s.SubmittedAt, &s.LevelSince, &s.Escalated, &s.EndedAt, &p.UnitID, &p.Level, &p.Urgent, &p.Title, &p.AuthorID)
+		return p, r.Scan(submissionDest(s, &p.UnitID, &p.Level, &p.Urgent, &p.Title, &p.AuthorID)...)
 	})
 }
 
@@ -259,7 +278,8 @@ func (db *DB) ReviewQueue(ctx context.Context, f ReviewQueueFilter) ([]ItemSumma
 			coalesce(i.required_tier, ''), i.level, v.title, v.category, v.urgency, v.hash, i.created_at, s.level_since
 			FROM items i JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
 			JOIN submissions s ON s.item_id = i.id AND s.state = 'active'
-			WHERE i.state = 'in_review' AND i.unit_id = ANY($1) AND s.chain[i.level] = $2`, units[i], roles[i])
+			WHERE i.state = 'in_review' AND s.chain[i.level] = $2
+			  AND coalesce(nullif(s.chain_units[i.level], 0), i.unit_id) = ANY($1)`, units[i], roles[i])
 		if err != nil {
 			return nil, fmt.Errorf("store: review queue: %w", err)
 		}
@@ -283,4 +303,15 @@ func (db *DB) ReviewQueue(ctx context.Context, f ReviewQueueFilter) ([]ItemSumma
 		return a.PendingSince.Compare(*b.PendingSince)
 	})
 	return list, nil
+}
+
+// CoSignUnits lists the units, other than the item's own, that sign a level
+// of any of its submissions: they may see the item.
+func (db *DB) CoSignUnits(ctx context.Context, itemID int64) ([]int64, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT DISTINCT u FROM submissions, unnest(chain_units) AS u
+		WHERE item_id = $1 AND u <> 0 ORDER BY u`, itemID)
+	if err != nil {
+		return nil, fmt.Errorf("store: co-signing units of item %d: %w", itemID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }

@@ -70,15 +70,11 @@ func (s *Server) itemForm(it *tongfa.Item) composeView {
 }
 
 func (s *Server) renderCompose(w http.ResponseWriter, r *http.Request, v *view, d composeView, title string) error {
-	list, err := s.Registry.List(r.Context(), principal(r))
+	list, err := s.Registry.Publishable(r.Context(), principal(r))
 	if err != nil {
 		return err
 	}
-	for _, a := range list {
-		if a.Status == "active" || d.Targets[a.ID] {
-			d.Accounts = append(d.Accounts, a)
-		}
-	}
+	d.Accounts = list
 	v.Title, v.Nav, v.Data = title, "compose", d
 	return s.render(w, http.StatusOK, "compose", "layout", v)
 }

@@ -35,13 +35,18 @@ var checker = sync.OnceValue(sensitive.NewDefault)
 // harness is a running server on a fresh schema with a city office (unit
 // 1) above two bureaus (units 2 and 3), and one user per role in bureau A.
 type harness struct {
-	t      testing.TB
-	db     *store.DB
-	hub    *hub.Hub
-	ts     *httptest.Server
-	city   *tongfa.Unit
-	unitA  *tongfa.Unit
-	unitB  *tongfa.Unit
+	t     testing.TB
+	db    *store.DB
+	hub   *hub.Hub
+	ts    *httptest.Server
+	city  *tongfa.Unit
+	unitA *tongfa.Unit
+	unitB *tongfa.Unit
+	// unitA1 is below bureau A; city2 is another city on the same
+	// installation, with its bureau unitC.
+	unitA1 *tongfa.Unit
+	city2  *tongfa.Unit
+	unitC  *tongfa.Unit
 	users  map[string]*tongfa.User
 	tokens map[string]string
 }
@@ -75,7 +80,10 @@ func (h *harness) seed() {
 		var err error
 		h.city, _ = tx.CreateUnit(ctx, "示范市人民政府办公室", nil)
 		h.unitA, _ = tx.CreateUnit(ctx, "示范市甲局", &h.city.ID)
-		h.unitB, err = tx.CreateUnit(ctx, "示范市乙局", &h.city.ID)
+		h.unitB, _ = tx.CreateUnit(ctx, "示范市乙局", &h.city.ID)
+		h.unitA1, _ = tx.CreateUnit(ctx, "示范市甲局下属中心", &h.unitA.ID)
+		h.city2, _ = tx.CreateUnit(ctx, "邻市人民政府办公室", nil)
+		h.unitC, err = tx.CreateUnit(ctx, "邻市丙局", &h.city2.ID)
 		if err != nil {
 			return err
 		}
@@ -102,6 +110,12 @@ func (h *harness) seed() {
 		add("cityadmin", h.city.ID, tongfa.RoleAdmin)
 		add("cityauditor", h.city.ID, tongfa.RoleAuditor)
 		add("sysadmin", h.city.ID, tongfa.RoleSysAdmin)
+		add("editorA1", h.unitA1.ID, tongfa.RoleEditor)
+		add("reviewerB", h.unitB.ID, tongfa.RoleReviewer)
+		add("cityreviewer", h.city.ID, tongfa.RoleReviewer)
+		add("editorC", h.unitC.ID, tongfa.RoleEditor)
+		add("reviewerC", h.unitC.ID, tongfa.RoleReviewer)
+		add("adminC", h.city2.ID, tongfa.RoleAdmin)
 		return err
 	})
 	if err != nil {
@@ -212,4 +226,17 @@ func (h *harness) createItem(as string, body map[string]any) created {
 		h.t.Fatalf("create item as %s: %d", as, st)
 	}
 	return out
+}
+
+// account registers an open account of unit directly in the store and
+// returns its id.
+func (h *harness) account(unit int64, platform tongfa.Platform, name string) int64 {
+	h.t.Helper()
+	a := &tongfa.Account{UnitID: unit, Platform: platform, Name: name, Status: tongfa.AccountActive, Responsible: "值班员"}
+	ctx := context.Background()
+	err := h.db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateAccount(ctx, a, nil) })
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return a.ID
 }

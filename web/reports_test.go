@@ -42,7 +42,7 @@ func TestReportAPI(t *testing.T) {
 		t.Fatalf("json: %d", st)
 	}
 	s := rep.Summary
-	if rep.Period != "2026 年第 1 季度" || rep.Scope.Label != "全部单位" ||
+	if rep.Period != "2026 年第 1 季度" || rep.Scope.Label != "示范市人民政府办公室（含下级单位）" ||
 		s.Items != 74 || s.Posts != 140 || s.Messages != 11 || s.Urgent.Num != 4 || s.Urgent.Den != 6 {
 		t.Fatalf("report %+v", rep)
 	}

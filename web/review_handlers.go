@@ -19,7 +19,7 @@ func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"state": tongfa.StateInReview, "level": 1, "required_tier": a.Tier,
-		"chain": a.Chain, "reasons": a.Reasons, "check": a.Check})
+		"chain": a.Chain, "chain_units": a.ChainUnits, "reasons": a.Reasons, "check": a.Check})
 }
 
 func (s *Server) handleWithdrawSubmission(w http.ResponseWriter, r *http.Request) {

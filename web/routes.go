@@ -52,6 +52,9 @@ func (s *Server) routes(api *mux.Router) {
 
 	api.Handle("/accounts", s.authed(s.handleCreateAccount, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
 	api.Handle("/accounts", s.authed(s.handleListAccounts, anyRole)).Methods(http.MethodGet)
+	api.Handle("/accounts/{id}/grants", s.authed(s.handleGrants, anyRole)).Methods(http.MethodGet)
+	api.Handle("/accounts/{id}/grants", s.authed(s.handleGrant, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
+	api.Handle("/accounts/{id}/grants/{unit}", s.authed(s.handleRevokeGrant, perm{tongfa.RoleAdmin})).Methods(http.MethodDelete)
 
 	api.Handle("/tokens", s.authed(s.handleTokens, anyRole)).Methods(http.MethodGet)
 	api.Handle("/tokens", s.authed(s.handleCreateToken, anyRole)).Methods(http.MethodPost)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/tasks"
@@ -290,4 +291,13 @@ func (s *Service) recipients(ctx context.Context, tx *store.Tx, cl *Clock) ([]in
 	}
 	slices.Sort(to)
 	return slices.Compact(to), nil
+}
+
+// Alerts lists the newest alerts of the units p may read.
+func (s *Service) Alerts(ctx context.Context, p *access.Principal, limit int) ([]store.Alert, error) {
+	list, err := s.DB.Alerts(ctx, p.Tree.Readable(p.User), limit)
+	if list == nil {
+		list = []store.Alert{}
+	}
+	return list, err
 }

@@ -15,6 +15,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,9 @@ type Config struct {
 	// may serve the images content refers to from internal addresses,
 	// which are refused for every other host (connectors/media).
 	MediaHosts []string
+	// RobotHosts (TONGFA_ROBOT_HOSTS) may receive group-robot alerts besides
+	// WeCom's and DingTalk's own webhook hosts (an intranet relay).
+	RobotHosts []string
 }
 
 // Default returns the documented defaults (DESIGN.md, "The stable surface").
@@ -106,6 +110,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.Lease, "delivery-lease", c.Lease, "how long a silent worker keeps a delivery (TONGFA_DELIVERY_LEASE)")
 	fs.DurationVar(&c.PlatformTimeout, "platform-timeout", c.PlatformTimeout, "timeout of one platform API call (TONGFA_PLATFORM_TIMEOUT)")
 	fs.StringVar(&c.AuditCheckpointFile, "audit-checkpoint-file", c.AuditCheckpointFile, "file the worker appends signed audit checkpoints to (TONGFA_AUDIT_CHECKPOINT_FILE)")
+	fs.Var((*hostList)(&c.RobotHosts), "robot-hosts", "comma-separated hosts besides WeCom's and DingTalk's that may receive robot alerts (TONGFA_ROBOT_HOSTS)")
 	fs.Var((*hostList)(&c.MediaHosts), "media-hosts", "comma-separated hosts or host:port allowed to serve content images from internal addresses (TONGFA_MEDIA_HOSTS)")
 }
 
@@ -147,6 +152,9 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 	str("TONGFA_DICT_DIR", &c.DictDir)
 	if v := getenv("TONGFA_MEDIA_HOSTS"); v != "" {
 		(*hostList)(&c.MediaHosts).Set(v) //nolint:errcheck // never fails
+	}
+	if v := getenv("TONGFA_ROBOT_HOSTS"); v != "" {
+		(*hostList)(&c.RobotHosts).Set(v) //nolint:errcheck // never fails
 	}
 	var errs []error
 	parse := func(key string, set func(string) error) {
@@ -200,8 +208,8 @@ func (c Config) Validate() error {
 	check(c.SessionIdle > 0 && c.SessionMax >= c.SessionIdle, "session idle %s must be positive and not above max %s", c.SessionIdle, c.SessionMax)
 	check(c.Concurrency > 0, "worker concurrency must be positive")
 	check(c.PlatformTimeout > 0 && c.Lease > 2*c.PlatformTimeout, "delivery lease %s must exceed twice the platform timeout %s", c.Lease, c.PlatformTimeout)
-	for _, h := range c.MediaHosts {
-		check(validHost(h), "media host %q must be a host or host:port (no scheme, path or wildcard; internationalised names in their xn-- form)", h)
+	for _, h := range append(slices.Clone(c.MediaHosts), c.RobotHosts...) {
+		check(validHost(h), "host %q (TONGFA_MEDIA_HOSTS, TONGFA_ROBOT_HOSTS) must be a host or host:port (no scheme, path or wildcard; internationalised names in their xn-- form)", h)
 	}
 	return errors.Join(errs...)
 }
@@ -304,6 +312,7 @@ func (c Config) Redacted() [][2]string {
 		{"TONGFA_DELIVERY_LEASE", c.Lease.String()},
 		{"TONGFA_PLATFORM_TIMEOUT", c.PlatformTimeout.String()},
 		{"TONGFA_MEDIA_HOSTS", strings.Join(c.MediaHosts, ",")},
+		{"TONGFA_ROBOT_HOSTS", strings.Join(c.RobotHosts, ",")},
 	}
 }
 

@@ -92,7 +92,7 @@ func TestMediaHosts(t *testing.T) {
 	for _, bad := range []string{"http://img.example", "img.example/path", "*.gov.cn", "img.example:http", "img.example:70000", "图片.政府.cn", "."} {
 		c := Default()
 		c.MediaHosts = []string{bad}
-		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "media host") {
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "TONGFA_MEDIA_HOSTS") {
 			t.Errorf("%q accepted: %v", bad, err)
 		}
 	}

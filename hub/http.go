@@ -10,7 +10,7 @@ import (
 // Handler is the hub's whole HTTP surface: the API, the console, the
 // platforms' callbacks and, with a queue connection, /admin/queues.
 func (h *Hub) Handler() http.Handler {
-	srv := web.New(h.Config, web.Services{DB: h.DB, Identity: h.Identity, Audit: h.Audit, Sessions: h.Sessions, Items: h.Items, Registry: h.Registry,
+	srv := web.New(h.Config, web.Services{Reports: h.Reports, Identity: h.Identity, Audit: h.Audit, Notify: h.Notify, Deliveries: h.Deliveries, Now: h.Now, Sessions: h.Sessions, Items: h.Items, Registry: h.Registry,
 		Review: h.Review, Queue: h.Queue, Clocks: h.Clocks, Inbox: h.Inbox, Intake: h.Intake,
 		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Calendar: h.Calendar, Checker: h.Checker, Box: h.Box,
 		Validate: h.Validate}, h.Log, h.ready()...)

@@ -19,6 +19,7 @@ import (
 	"github.com/tongfa/tongfa/audit"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/config"
+	"github.com/tongfa/tongfa/deliveries"
 	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
@@ -26,6 +27,7 @@ import (
 	"github.com/tongfa/tongfa/queue"
 	"github.com/tongfa/tongfa/redisconn"
 	"github.com/tongfa/tongfa/registry"
+	"github.com/tongfa/tongfa/reports"
 	"github.com/tongfa/tongfa/review"
 	"github.com/tongfa/tongfa/sanitize"
 	"github.com/tongfa/tongfa/secret"
@@ -56,6 +58,8 @@ type Hub struct {
 	// Services: each owns its rules.
 	Identity     *identity.Service
 	Audit        *audit.Service
+	Deliveries   *deliveries.Service
+	Reports      *reports.Service
 	Items        *items.Service
 	Review       *review.Service
 	Clocks       *clocks.Service
@@ -99,9 +103,11 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Dictionaries = &registry.Dictionaries{DB: db, Checker: checker, Base: []*sensitive.Dictionary{sensitive.DefaultDictionary()}, Log: log}
 	h.Patrol = &registry.Patrol{DB: db, Checker: checker, Notify: h.Notify, Log: log, Batch: 500, Tasks: h.Tasks}
 	h.Registry = &registry.Service{DB: db, Box: h.Box, Validate: h.Validate, Calendar: h.Calendar.Current, Sessions: h.Sessions,
-		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Log: log}
+		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Log: log, RobotHosts: cfg.RobotHosts}
 	h.Identity = identity.New(db, h.Sessions, rdb, log)
 	h.Audit = &audit.Service{DB: db}
+	h.Reports = &reports.Service{DB: db, Clocks: h.Clocks} // deadlines judged as the dashboard judges them
+	h.Deliveries = &deliveries.Service{DB: db, Items: h.Items, Queue: h.Queue, Identity: h.Identity, Log: log}
 	h.Inbox = &inbox.Service{DB: db, Calendar: h.Calendar.Current, Checker: checker, Log: log, Notify: h.Notify,
 		AnswerPolicy: h.Review.AnswerPolicy, Tasks: h.Tasks}
 	h.Intake = &inbox.Intake{Inbox: h.Inbox, Box: h.Box, Redis: rdb, Log: log}

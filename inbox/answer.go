@@ -291,6 +291,15 @@ func (s *Service) maySign(ctx context.Context, p *access.Principal, a *tongfa.An
 	return &tongfa.Error{Code: tongfa.EForbidden, Message: fmt.Sprintf("该答复须由%s审签", signerRole(tier).Label())}
 }
 
+// GetAnswer returns an answer p may read; others are not found.
+func (s *Service) GetAnswer(ctx context.Context, p *access.Principal, id int64) (*tongfa.Answer, error) {
+	a, err := s.DB.Answer(ctx, id)
+	if err != nil || !p.Tree.CanRead(p.User, a.UnitID) {
+		return nil, answerNotFound(id)
+	}
+	return a, nil
+}
+
 // WithdrawAnswer takes back an answer before it is sent: a pending one by its
 // author or a handler of the unit.
 func (s *Service) WithdrawAnswer(ctx context.Context, p *access.Principal, id int64) error {

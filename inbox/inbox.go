@@ -177,6 +177,24 @@ func (s *Service) act(ctx context.Context, p *access.Principal, id int64, roles 
 // handlers handle a unit's messages and answers.
 var handlers = []tongfa.Role{tongfa.RoleEditor, tongfa.RoleAdmin}
 
+// Rights are what p may do with a message now, by the rules the changes
+// enforce; the console offers exactly these.
+type Rights struct {
+	Handle, Class, Assign, Close, Extend bool
+	// Masked: p sees the text with personal data masked (neither a
+	// handler nor the assignee).
+	Masked bool
+}
+
+// Can reports p's rights on m.
+func (s *Service) Can(p *access.Principal, m *tongfa.Message) Rights {
+	h := hasAny(p, m.UnitID, handlers)
+	open := m.State.Open()
+	return Rights{Handle: h, Class: h && open, Assign: h && open, Close: h && m.State != tongfa.MessageClosed,
+		Extend: hasAny(p, m.UnitID, []tongfa.Role{tongfa.RoleDeputy}) && open && m.ExtensionDays == 0,
+		Masked: !h && (m.AssigneeID == nil || *m.AssigneeID != p.User.ID)}
+}
+
 // hasAny reports whether p holds one of roles in unit.
 func hasAny(p *access.Principal, unitID int64, roles []tongfa.Role) bool {
 	return slices.ContainsFunc(roles, func(r tongfa.Role) bool { return p.Tree.Has(p.User, unitID, r) })
@@ -212,16 +230,32 @@ func (s *Service) SetClass(ctx context.Context, p *access.Principal, id int64, c
 // Assign gives a message to a user of its unit to answer.
 func (s *Service) Assign(ctx context.Context, p *access.Principal, id, userID int64) error {
 	u, err := s.DB.User(ctx, userID)
-	if err != nil {
-		return err
-	}
 	return s.act(ctx, p, id, handlers, func(tx *store.Tx, m *tongfa.Message) error {
-		if !p.Tree.CanRead(u, m.UnitID) || u.Disabled {
+		// An unknown user and another unit's are refused alike: the answer
+		// does not tell which user ids exist.
+		if err != nil || !p.Tree.CanRead(u, m.UnitID) || u.Disabled {
 			return &tongfa.Error{Code: tongfa.EInvalid, Message: "只能分派给本单位的在岗人员", Fields: map[string]string{"user_id": "人员不在本单位"}}
 		}
 		tx.Audit(store.UserActor(p.User, p.IP), "message.assign", fmt.Sprintf("message:%d", id), &m.UnitID, map[string]any{"user_id": userID})
 		return transition(ctx, tx, m, tongfa.MessageAssigned, store.MessageUpdate{AssigneeID: &userID})
 	})
+}
+
+// Assignees are the active users who may read a message p handles: the
+// people Assign accepts.
+func (s *Service) Assignees(ctx context.Context, p *access.Principal, id int64) ([]tongfa.User, error) {
+	m, err := s.DB.Message(ctx, id)
+	if err != nil || !p.Tree.CanRead(p.User, m.UnitID) {
+		return nil, fmt.Errorf("inbox: message %d: %w", id, tongfa.ErrNotFound)
+	}
+	users, err := s.DB.Users(ctx, []int64{m.UnitID})
+	out := make([]tongfa.User, 0, len(users))
+	for _, u := range users {
+		if !u.Disabled && p.Tree.CanRead(&u, m.UnitID) {
+			out = append(out, u)
+		}
+	}
+	return out, err
 }
 
 // Extend lengthens an open message's deadline once, by 1 to 10 working

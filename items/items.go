@@ -278,3 +278,25 @@ func (s *Service) List(ctx context.Context, p *Principal, f store.ItemFilter) ([
 	}
 	return s.DB.ListItems(ctx, f)
 }
+
+// Version returns version n of an item p may read.
+func (s *Service) Version(ctx context.Context, p *Principal, itemID int64, n int) (*tongfa.Version, error) {
+	if _, err := s.Get(ctx, p, itemID); err != nil {
+		return nil, err
+	}
+	return s.DB.Version(ctx, itemID, n)
+}
+
+// Rights are what p may do with an item now, as the console offers it.
+type Rights struct{ Edit, Correct, Submit bool }
+
+// Can reports p's rights on an item, by the rules Update, Correct and
+// review's Submit enforce.
+func (s *Service) Can(p *Principal, it *tongfa.Item) Rights {
+	editor := p.Tree.Has(p.User, it.UnitID, tongfa.RoleEditor)
+	return Rights{
+		Edit:    editor && (it.State == tongfa.StateDraft || it.State == tongfa.StateRejected || it.State == tongfa.StateInReview),
+		Correct: editor && it.State == tongfa.StatePublished,
+		Submit:  editor && it.State == tongfa.StateDraft,
+	}
+}

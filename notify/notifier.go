@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/store"
 )
@@ -85,3 +86,13 @@ func (n *Notifier) robot(r store.RobotWebhook) Robot {
 
 // RobotAAD binds a sealed robot secret to its row.
 func RobotAAD(id int64) []byte { return fmt.Appendf(nil, "robot:%d", id) }
+
+// Notifications lists the newest console notifications of the person
+// asking (only their own).
+func (n *Notifier) Notifications(ctx context.Context, p *access.Principal, limit int) ([]store.Notification, error) {
+	list, err := n.DB.Notifications(ctx, p.User.ID, limit)
+	if list == nil {
+		list = []store.Notification{}
+	}
+	return list, err
+}

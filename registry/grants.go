@@ -100,3 +100,33 @@ func (s *Service) Publishable(ctx context.Context, p *access.Principal) ([]Accou
 	}
 	return out, nil
 }
+
+// AccountName names an account p may read or publish on; any other id is
+// named as unknown, so the names of other units' accounts do not leak.
+func (s *Service) AccountName(ctx context.Context, p *access.Principal, id int64) string {
+	a, err := s.DB.Account(ctx, id)
+	if err == nil && (p.Tree.CanRead(p.User, a.UnitID) || s.publishableBy(ctx, p, a)) {
+		return a.Name
+	}
+	return fmt.Sprintf("未知账号（%d）", id)
+}
+
+// publishableBy reports whether one of the units where p composes holds a
+// grant on a.
+func (s *Service) publishableBy(ctx context.Context, p *access.Principal, a *tongfa.Account) bool {
+	for _, u := range p.Tree.WithRole(p.User, tongfa.RoleEditor) {
+		if ok, err := s.DB.Publishable(ctx, u, a); err == nil && ok {
+			return true
+		}
+	}
+	return false
+}
+
+// Account returns an account p may read; others are not found.
+func (s *Service) Account(ctx context.Context, p *access.Principal, id int64) (*AccountView, error) {
+	a, err := s.account(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.view(p, *a, nil), nil
+}

@@ -31,6 +31,9 @@ type Service struct {
 	Dictionaries *Dictionaries
 	Patrol       *Patrol
 	Log          *slog.Logger
+	// RobotHosts may receive robot alerts besides WeCom's and DingTalk's
+	// own hosts (TONGFA_ROBOT_HOSTS).
+	RobotHosts []string
 }
 
 // AccountInput is POST /api/v1/accounts and the proposal of a request.

@@ -28,21 +28,14 @@ type Disabled struct {
 // Disable disables a user at once: sessions and tokens revoked in the same
 // step. Administrators of the user's unit (or above) may.
 func (s *Service) Disable(ctx context.Context, p *access.Principal, userID int64, reason string) (*Disabled, error) {
-	u, err := s.DB.User(ctx, userID)
-	if err != nil || !p.Tree.Has(p.User, u.UnitID, tongfa.RoleAdmin) {
-		return nil, notUserAdmin(err)
+	u, err := s.User(ctx, p, userID)
+	if err != nil {
+		return nil, err
 	}
 	if u.ID == p.User.ID {
 		return nil, &tongfa.Error{Code: tongfa.EInvalid, Message: "不能停用自己的账号"}
 	}
 	return s.disable(ctx, store.UserActor(p.User, p.IP), u, reason)
-}
-
-func notUserAdmin(err error) error {
-	if err != nil {
-		return err
-	}
-	return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有该用户所在单位的管理员可以操作"}
 }
 
 func (s *Service) disable(ctx context.Context, actor store.Actor, u *tongfa.User, reason string) (*Disabled, error) {
@@ -101,7 +94,7 @@ func (s *Service) DisableInactive(ctx context.Context, now time.Time) (int, erro
 // RoleChange is POST /api/v1/users/{id}/roles.
 type RoleChange struct {
 	UnitID int64       `json:"unit_id" validate:"required,gt=0"`
-	Role   tongfa.Role `json:"role" validate:"required,oneof=editor reviewer deputy principal admin auditor"`
+	Role   tongfa.Role `json:"role" validate:"required,oneof=editor reviewer deputy principal admin auditor sysadmin"`
 	Grant  bool        `json:"grant"`
 }
 
@@ -111,11 +104,8 @@ func (s *Service) SetRole(ctx context.Context, p *access.Principal, userID int64
 	if err := s.Validate.Struct(&c, map[string]string{"unit_id": "单位", "role": "角色"}); err != nil {
 		return err
 	}
-	if !p.Tree.Has(p.User, c.UnitID, tongfa.RoleAdmin) {
-		return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有该单位的管理员可以调整角色"}
-	}
-	if userID == p.User.ID {
-		return &tongfa.Error{Code: tongfa.EInvalid, Message: "不能调整自己的角色"}
+	if err := s.mayChangeRole(ctx, p, userID, c); err != nil {
+		return err
 	}
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		tx.Audit(store.UserActor(p.User, p.IP), "user.role", fmt.Sprintf("user:%d", userID), &c.UnitID,
@@ -129,6 +119,34 @@ func (s *Service) SetRole(ctx context.Context, p *access.Principal, userID int64
 		_, err = s.Sessions.DeleteUser(ctx, userID) // rights changed: log in again
 	}
 	return err
+}
+
+// mayChangeRole: roles change only by an administrator of the user's
+// unit or above, in a unit they administer, never their own; the system
+// administrator role only by a system administrator, on a top unit.
+func (s *Service) mayChangeRole(ctx context.Context, p *access.Principal, userID int64, c RoleChange) error {
+	if userID == p.User.ID {
+		return &tongfa.Error{Code: tongfa.EInvalid, Message: "不能调整自己的角色"}
+	}
+	if c.Role == tongfa.RoleSysAdmin {
+		if !p.Tree.IsSysAdmin(p.User) {
+			return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有系统管理员可以授予或撤销系统管理员角色"}
+		}
+		if !p.Tree.Exists(c.UnitID) || p.Tree.Parent(c.UnitID) != 0 {
+			return &tongfa.Error{Code: tongfa.EInvalid, Message: "系统管理员角色只能授予在顶级单位", Fields: map[string]string{"unit_id": "请选择顶级单位"}}
+		}
+		if _, err := s.DB.User(ctx, userID); err != nil {
+			return errNoUser(userID)
+		}
+		return nil
+	}
+	if _, err := s.User(ctx, p, userID); err != nil {
+		return err
+	}
+	if !p.Tree.Administers(p.User, c.UnitID) {
+		return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有该单位的管理员可以调整角色"}
+	}
+	return nil
 }
 
 // NewUserInput is POST /api/v1/users.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strconv"
 	"time"
+
+	"github.com/tongfa/tongfa/access"
 )
 
 // Params is a report request as text, from the API's path and query or
@@ -49,6 +51,11 @@ func parseID(field, s string) (int64, error) {
 		return 0, badParam(field, "应为正整数编号")
 	}
 	return id, nil
+}
+
+// For is Make for a person: over the units p may read.
+func (s *Service) For(ctx context.Context, p *access.Principal, req Request) (*Report, error) {
+	return s.Make(ctx, req, p.Tree.Readable(p.User))
 }
 
 // Make resolves req's scope within the units the caller may read (nil:

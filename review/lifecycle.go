@@ -94,9 +94,11 @@ func (s *Service) Delegate(ctx context.Context, p *access.Principal, in Delegati
 		return nil, &tongfa.Error{Code: tongfa.EInvalid, Message: "委托期限不能超过 90 天", Fields: map[string]string{"ends_at": "委托期限不能超过 90 天"}}
 	}
 	to, err := s.DB.User(ctx, in.DelegateID)
-	if err != nil || to.Disabled || !to.HasAnyRole(in.Role) || to.ID == p.User.ID {
-		return nil, &tongfa.Error{Code: tongfa.EInvalid, Message: "受托人必须是担任相同职务的其他在岗人员",
-			Fields: map[string]string{"delegate_id": "受托人必须担任" + in.Role.Label()}}
+	if err != nil || to.Disabled || to.ID == p.User.ID || !holdsWithin(p.Tree, to, in.Role, p.Tree.Root(in.UnitID)) {
+		// One answer for every refusal: whether a user id exists elsewhere
+		// is not told.
+		return nil, &tongfa.Error{Code: tongfa.EInvalid, Message: "受托人必须是本地区（同一上级单位之下）担任相同职务的其他在岗人员",
+			Fields: map[string]string{"delegate_id": "受托人必须在本地区担任" + in.Role.Label()}}
 	}
 	d := &store.Delegation{DelegatorID: p.User.ID, DelegateID: to.ID, UnitID: in.UnitID, Role: in.Role,
 		StartsAt: in.StartsAt, EndsAt: in.EndsAt, Reason: in.Reason}

@@ -113,7 +113,7 @@ func (s *Server) handleAnswerAction(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	a, err := s.DB.Answer(ctx, id)
+	a, err := s.Inbox.GetAnswer(ctx, p, id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -12,7 +12,7 @@ import (
 // calendarReady warns, without making the service unready, when the
 // working-day calendar lacks a year the deadlines need.
 func (s *Server) calendarReady(ctx context.Context) (string, string, error) {
-	if missing := s.Calendar.Missing(s.DB.Now()); len(missing) > 0 {
+	if missing := s.Calendar.Missing(s.Now()); len(missing) > 0 {
 		return "calendar", workday.MissingText(missing) + "（不含调休），请系统管理员导入（tongfa holidays import）", nil
 	}
 	return "calendar", "", nil
@@ -20,12 +20,12 @@ func (s *Server) calendarReady(ctx context.Context) (string, string, error) {
 
 func (s *Server) handleUrgent(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	list, err := s.Clocks.Open(r.Context(), p.Tree.Readable(p.User), s.DB.Now())
+	list, err := s.Clocks.Open(r.Context(), p.Tree.Readable(p.User), s.Now())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": list, "missing_calendar_years": s.Calendar.Missing(s.DB.Now())})
+	writeJSON(w, http.StatusOK, map[string]any{"items": list, "missing_calendar_years": s.Calendar.Missing(s.Now())})
 }
 
 func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
@@ -43,7 +43,7 @@ func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := map[string]any{"steps": nonNil(steps)}
-	if cl, err := s.Clocks.Status(r.Context(), id, s.DB.Now()); err == nil {
+	if cl, err := s.Clocks.Status(r.Context(), id, s.Now()); err == nil {
 		out["urgent"] = cl
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -51,7 +51,7 @@ func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleFrequency(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	list, err := s.Clocks.Frequencies(r.Context(), p.Tree.Readable(p.User), s.DB.Now())
+	list, err := s.Clocks.Frequencies(r.Context(), p.Tree.Readable(p.User), s.Now())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -67,7 +67,7 @@ func (s *Server) handleWeekly(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	now := s.DB.Now()
+	now := s.Now()
 	if to.IsZero() {
 		to = now
 	}
@@ -84,7 +84,7 @@ func (s *Server) handleWeekly(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleInterpretations(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	list, err := s.Clocks.Interpretations(r.Context(), p.Tree.Readable(p.User), s.DB.Now())
+	list, err := s.Clocks.Interpretations(r.Context(), p.Tree.Readable(p.User), s.Now())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -94,7 +94,7 @@ func (s *Server) handleInterpretations(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleAlerts(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	list, err := s.DB.Alerts(r.Context(), p.Tree.Readable(p.User), 100)
+	list, err := s.Clocks.Alerts(r.Context(), p, 100)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -105,7 +105,7 @@ func (s *Server) handleAlerts(w http.ResponseWriter, r *http.Request) {
 // handleHolidays shows which years the calendar covers.
 func (s *Server) handleHolidays(w http.ResponseWriter, r *http.Request) {
 	cal := s.Calendar.Current()
-	writeJSON(w, http.StatusOK, map[string]any{"years": cal.Years(), "missing": s.Calendar.Missing(s.DB.Now())})
+	writeJSON(w, http.StatusOK, map[string]any{"years": cal.Years(), "missing": s.Calendar.Missing(s.Now())})
 }
 
 // handleImportHolidays imports a calendar override file (text/plain body,

@@ -38,7 +38,7 @@ type usersView struct {
 
 func (s *Server) consoleUsers(w http.ResponseWriter, r *http.Request, v *view) error {
 	p := principal(r)
-	list, err := s.DB.Users(r.Context(), p.Tree.WithRole(p.User, tongfa.RoleAdmin))
+	list, err := s.Registry.Users(r.Context(), p)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func adminUnits(p *access.Principal) []console.Option {
 }
 
 func (s *Server) consoleDictionaries(w http.ResponseWriter, r *http.Request, v *view) error {
-	list, err := s.DB.ConfigVersions(r.Context(), "dictionary", "")
+	list, err := s.Registry.DictionaryVersions(r.Context(), principal(r))
 	if err != nil {
 		return err
 	}

@@ -106,7 +106,7 @@ func (s *Server) answerCards(ctx context.Context, p *access.Principal, now time.
 	for i := range list {
 		views[i] = list[i].Message
 	}
-	rows := s.messageRows(ctx, views, now)
+	rows := s.messageRows(ctx, p, views, now)
 	out := make([]answerCard, 0, len(list))
 	for i, pa := range list {
 		a := pa.Answer

@@ -5,15 +5,15 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/clocks"
+	"github.com/tongfa/tongfa/deliveries"
 	"github.com/tongfa/tongfa/store"
 )
 
 type dashboardView struct {
 	Pending []store.ItemSummary
 	Urgent  []clocks.Clock
-	Failed  []failedDelivery
+	Failed  []deliveries.Failed
 	Alerts  []store.Alert
 	Mine    []store.ItemSummary
 	Missing []int
@@ -26,12 +26,6 @@ type dashboardView struct {
 	Inbox []messageRow
 	// AnswersToSign counts the answers to messages waiting for my sign-off.
 	AnswersToSign int
-}
-
-type failedDelivery struct {
-	ItemID int64
-	Title  string
-	deliveryView
 }
 
 // failedShown bounds the failed deliveries the dashboard lists.
@@ -51,14 +45,14 @@ func (s *Server) consoleDashboard(w http.ResponseWriter, r *http.Request, v *vie
 		}
 		d.AnswersToSign = len(answers)
 	}
-	now := s.DB.Now()
+	now := s.Now()
 	if d.Urgent, err = s.Clocks.Open(ctx, readable(p), now); err != nil {
 		return err
 	}
-	if d.Failed, err = s.failedDeliveries(ctx, p); err != nil {
+	if d.Failed, err = s.Deliveries.Failed(ctx, p, failedShown); err != nil {
 		return err
 	}
-	if d.Alerts, err = s.DB.Alerts(ctx, readable(p), 20); err != nil {
+	if d.Alerts, err = s.Clocks.Alerts(ctx, p, 20); err != nil {
 		return err
 	}
 	if v.Can.Compose {
@@ -94,37 +88,4 @@ func (s *Server) publishing(ctx context.Context, units []int64, now time.Time, d
 	}
 	d.Weeks = weekCharts(rows)
 	return nil
-}
-
-// failedDeliveries lists the failed deliveries of the current versions
-// of items in the units p may read.
-func (s *Server) failedDeliveries(ctx context.Context, p *access.Principal) ([]failedDelivery, error) {
-	list, err := s.DB.FailedDeliveries(ctx, readable(p), failedShown)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]failedDelivery, 0, len(list))
-	for _, f := range list {
-		out = append(out, failedDelivery{ItemID: f.ItemID, Title: f.Title,
-			deliveryView: deliveryView{Delivery: f.Delivery, AccountName: f.AccountName, PlatformLabel: f.Platform.Label()}})
-	}
-	return out, nil
-}
-
-// deliveryRows is the console's GET /items/{id}/deliveries, with account
-// names and platform labels.
-func (s *Server) deliveryRows(ctx context.Context, itemID int64) ([]deliveryView, error) {
-	ds, err := s.DB.ItemDeliveries(ctx, itemID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]deliveryView, 0, len(ds))
-	for _, d := range ds {
-		v := deliveryView{Delivery: d, PlatformLabel: d.Platform.Label()}
-		if a, err := s.DB.Account(ctx, d.AccountID); err == nil {
-			v.AccountName = a.Name
-		}
-		out = append(out, v)
-	}
-	return out, nil
 }

@@ -11,7 +11,8 @@ import (
 )
 
 // TestConsoleDelegationForm: a deputy leader hands their level to another
-// deputy of the bureau for a week; both see it in force. A delegation to
+// deputy of the city's units (their own bureau's or a sibling's, never
+// another city's) for a week; both see it in force. A delegation to
 // someone of another role or one ending before it starts is refused with
 // the field named; an editor has no delegation page.
 func TestConsoleDelegationForm(t *testing.T) {
@@ -20,9 +21,9 @@ func TestConsoleDelegationForm(t *testing.T) {
 	body := deputy.open("/delegations")
 	mustShow(t, "delegations", body, []string{`data-api="/api/v1/delegations"`, `name="unit_id" data-type="int" value="` + itoa(h.unitA.ID) + `"`,
 		`name="role" value="deputy"`, `<option value="` + itoa(h.users["deputy2"].ID) + `">deputy2</option>`,
-		`<option value="` + itoa(h.users["multi"].ID) + `">multi</option>`, `href="/delegations" aria-current="page"`, "当前没有生效或待生效的委托"},
-		[]string{`<option value="` + itoa(h.users["deputy"].ID) + `"`, `<option value="` + itoa(h.users["deputyB"].ID) + `"`,
-			`<option value="` + itoa(h.users["reviewer"].ID) + `"`})
+		`<option value="` + itoa(h.users["multi"].ID) + `">multi</option>`, `<option value="` + itoa(h.users["deputyB"].ID) + `">deputyB</option>`,
+		`href="/delegations" aria-current="page"`, "当前没有生效或待生效的委托"},
+		[]string{`<option value="` + itoa(h.users["deputy"].ID) + `"`, `<option value="` + itoa(h.users["reviewer"].ID) + `"`})
 
 	now := time.Now()
 	in := map[string]any{"delegate_id": h.users["deputy2"].ID, "unit_id": h.unitA.ID, "role": "deputy",

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -38,8 +37,8 @@ type delegationForm struct {
 
 func (s *Server) consoleDelegations(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx, p := r.Context(), principal(r)
-	now := s.DB.Now()
-	list, err := s.DB.Delegations(ctx, p.User.ID)
+	now := s.Now()
+	list, err := s.Review.Delegations(ctx, p)
 	if err != nil {
 		return err
 	}
@@ -56,28 +55,24 @@ func (s *Server) consoleDelegations(w http.ResponseWriter, r *http.Request, v *v
 			d.Received = append(d.Received, row)
 		}
 	}
-	users, err := s.DB.Users(ctx, p.Tree.Readable(p.User))
-	if err != nil {
-		return err
-	}
 	for _, g := range p.User.Grants {
-		if slices.Contains(signers, g.Role) {
-			d.Forms = append(d.Forms, delegationForm{Grant: g, UnitName: p.Tree.Name(g.UnitID), Candidates: delegates(users, p.User.ID, g.Role)})
+		if !g.Role.Signer() {
+			continue
 		}
+		users, err := s.Review.DelegateCandidates(ctx, p, g.UnitID, g.Role)
+		if err != nil {
+			return err
+		}
+		d.Forms = append(d.Forms, delegationForm{Grant: g, UnitName: p.Tree.Name(g.UnitID), Candidates: userOptions(users)})
 	}
 	v.Title, v.Nav, v.Data = "审签委托", "delegations", d
 	return s.render(w, http.StatusOK, "delegations", "layout", v)
 }
 
-// delegates are the active colleagues, other than the delegator, who hold
-// role: the people a delegation of that role may go to.
-func delegates(users []tongfa.User, delegator int64, role tongfa.Role) []console.Option {
-	var out []console.Option
+func userOptions(users []tongfa.User) []console.Option {
+	out := make([]console.Option, 0, len(users))
 	for i := range users {
-		u := &users[i]
-		if !u.Disabled && u.ID != delegator && u.HasAnyRole(role) {
-			out = append(out, userOption(u))
-		}
+		out = append(out, userOption(&users[i]))
 	}
 	return out
 }

@@ -89,7 +89,7 @@ type messageRights struct{ Class, Assign, Extend, Close bool }
 // consoleInbox lists messages with the API's filter (GET /api/v1/inbox);
 // the selects show only the values they offer.
 func (s *Server) consoleInbox(w http.ResponseWriter, r *http.Request, v *view) error {
-	now := s.DB.Now()
+	now := s.Now()
 	f, err := inboxFilter(r, now)
 	if err != nil {
 		return err
@@ -103,7 +103,7 @@ func (s *Server) consoleInbox(w http.ResponseWriter, r *http.Request, v *view) e
 	if err != nil {
 		return err
 	}
-	d.Rows = s.messageRows(ctx, list, now)
+	d.Rows = s.messageRows(ctx, principal(r), list, now)
 	if len(list) == inboxPageSize {
 		next := url.Values{"before": {strconv.FormatInt(list[len(list)-1].ID, 10)}}
 		for k, val := range map[string]string{"state": d.State, "class": d.Class, "due": d.Deadline, "due_within_hours": d.Due} {
@@ -129,12 +129,12 @@ func (s *Server) consoleMessage(w http.ResponseWriter, r *http.Request, v *view)
 	if err != nil {
 		return err
 	}
-	rows := s.messageRows(ctx, []inbox.View{*m}, s.DB.Now())
+	rows := s.messageRows(ctx, p, []inbox.View{*m}, s.Now())
 	d := messageView{messageRow: rows[0], UnitName: p.Tree.Name(m.UnitID), Classes: s.classOptions()}
-	handler := p.Tree.Has(p.User, m.UnitID, tongfa.RoleEditor) || p.Tree.Has(p.User, m.UnitID, tongfa.RoleAdmin)
-	d.Masked = !handler && (m.AssigneeID == nil || *m.AssigneeID != p.User.ID)
-	d.Can = messageRights{Class: handler && d.Open, Assign: handler && d.Open, Close: handler && m.State != tongfa.MessageClosed,
-		Extend: p.Tree.Has(p.User, m.UnitID, tongfa.RoleDeputy) && d.Open && m.ExtensionDays == 0}
+	can := s.Inbox.Can(p, &m.Message)
+	handler := can.Handle
+	d.Masked = can.Masked
+	d.Can = messageRights{Class: can.Class, Assign: can.Assign, Close: can.Close, Extend: can.Extend}
 	if m.AssigneeID != nil {
 		d.Assignee, d.AssigneeID = s.userName(ctx, *m.AssigneeID), strconv.FormatInt(*m.AssigneeID, 10)
 	}
@@ -142,9 +142,11 @@ func (s *Server) consoleMessage(w http.ResponseWriter, r *http.Request, v *view)
 		d.ExtendedBy = s.userName(ctx, *m.ExtendedBy)
 	}
 	if d.Can.Assign {
-		if d.Users, err = s.assignees(ctx, p, m.UnitID); err != nil {
+		users, err := s.Inbox.Assignees(ctx, p, m.ID)
+		if err != nil {
 			return err
 		}
+		d.Users = userOptions(users)
 	}
 	if err := s.answerSection(ctx, p, m, handler, &d); err != nil {
 		return err
@@ -158,24 +160,6 @@ func (s *Server) consoleMessage(w http.ResponseWriter, r *http.Request, v *view)
 	return s.render(w, http.StatusOK, "inbox_message", "layout", v)
 }
 
-// assignees are the active users of the message's unit who may read it:
-// the people inbox.Service.Assign accepts.
-func (s *Server) assignees(ctx context.Context, p *access.Principal, unit int64) ([]console.Option, error) {
-	users, err := s.DB.Users(ctx, []int64{unit})
-	if err != nil {
-		return nil, err
-	}
-	var out []console.Option
-	for i := range users {
-		u := &users[i]
-		if u.Disabled || !p.Tree.CanRead(u, unit) {
-			continue
-		}
-		out = append(out, userOption(u))
-	}
-	return out, nil
-}
-
 // dueMessages are the open messages p may read whose deadline has passed
 // or falls within atRiskWindow, most urgent first (the dashboard block).
 func (s *Server) dueMessages(ctx context.Context, p *access.Principal, now time.Time) ([]messageRow, error) {
@@ -184,19 +168,17 @@ func (s *Server) dueMessages(ctx context.Context, p *access.Principal, now time.
 		return nil, err
 	}
 	slices.SortFunc(all, func(a, b inbox.View) int { return cmp.Or(a.Deadline.Compare(b.Deadline), cmp.Compare(a.ID, b.ID)) })
-	return s.messageRows(ctx, all, now), nil
+	return s.messageRows(ctx, p, all, now), nil
 }
 
 // messageRows adds labels, account names and the deadline state.
-func (s *Server) messageRows(ctx context.Context, list []inbox.View, now time.Time) []messageRow {
+func (s *Server) messageRows(ctx context.Context, p *access.Principal, list []inbox.View, now time.Time) []messageRow {
 	accounts := map[int64]string{}
 	out := make([]messageRow, 0, len(list))
 	for _, m := range list {
 		name, ok := accounts[m.AccountID]
 		if !ok {
-			if a, err := s.DB.Account(ctx, m.AccountID); err == nil {
-				name = a.Name
-			}
+			name = s.Registry.AccountName(ctx, p, m.AccountID)
 			accounts[m.AccountID] = name
 		}
 		open := m.State == tongfa.MessageNew || m.State == tongfa.MessageAssigned

@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/clocks"
+	"github.com/tongfa/tongfa/deliveries"
 	"github.com/tongfa/tongfa/items"
 	"github.com/tongfa/tongfa/review"
 	"github.com/tongfa/tongfa/store"
@@ -41,7 +41,7 @@ type signoffView struct {
 
 type deliveriesView struct {
 	ItemID int64
-	Rows   []deliveryView
+	Rows   []deliveries.View
 	Live   bool // refresh while the item is still sending
 	Admin  bool
 }
@@ -61,7 +61,7 @@ func (s *Server) consoleItem(w http.ResponseWriter, r *http.Request, v *view) er
 	}
 	d := itemView{Item: it, UnitName: p.Tree.Name(it.UnitID), Body: s.safeBody(it.Version.Content.Body),
 		Check: s.Items.Check(ctx, it.Version.Content), Can: s.itemRights(ctx, p, it),
-		Previews: previewsView{Previews: s.previews(ctx, it.ID, it.Version.Content)}}
+		Previews: previewsView{Previews: s.previews(ctx, p, it.ID, it.Version.Content)}}
 	if d.Deliveries, err = s.deliveriesOf(ctx, p, it); err != nil {
 		return err
 	}
@@ -69,17 +69,14 @@ func (s *Server) consoleItem(w http.ResponseWriter, r *http.Request, v *view) er
 	if d.Timeline, err = s.Clocks.Timeline(ctx, it.ID); err != nil {
 		return err
 	}
-	if cl, err := s.Clocks.Status(ctx, it.ID, s.DB.Now()); err == nil {
+	if cl, err := s.Clocks.Status(ctx, it.ID, s.Now()); err == nil {
 		d.Urgent = cl
 	}
-	if d.Reasons, err = s.latestReasons(ctx, it.ID); err != nil {
-		return err
-	}
-	if d.Signoffs, err = s.signoffViews(ctx, it.ID); err != nil {
+	if d.Reasons, d.Signoffs, err = s.reviewHistory(ctx, p, it.ID); err != nil {
 		return err
 	}
 	for n := it.VersionNumber; n >= 1 && n > it.VersionNumber-maxVersions; n-- {
-		ver, err := s.DB.Version(ctx, it.ID, n)
+		ver, err := s.Items.Version(ctx, p, it.ID, n)
 		if err != nil {
 			return err
 		}
@@ -111,11 +108,11 @@ func (s *Server) consoleGetItem(r *http.Request) (*tongfa.Item, error) {
 }
 
 func (s *Server) deliveriesOf(ctx context.Context, p *access.Principal, it *tongfa.Item) (deliveriesView, error) {
-	rows, err := s.deliveryRows(ctx, it.ID)
+	rows, err := s.Deliveries.ForItem(ctx, p, it.ID)
 	// Polling keeps the session alive, so it stops once the item has been
 	// quiet for a while: an open tab must not defeat the idle timeout (R10).
-	live := (it.State == tongfa.StateApproved || it.State == tongfa.StatePublishing) && s.DB.Now().Sub(it.UpdatedAt) < livePolling
-	return deliveriesView{ItemID: it.ID, Rows: rows, Live: live, Admin: p.Tree.Has(p.User, it.UnitID, tongfa.RoleAdmin)}, err
+	live := (it.State == tongfa.StateApproved || it.State == tongfa.StatePublishing) && s.Now().Sub(it.UpdatedAt) < livePolling
+	return deliveriesView{ItemID: it.ID, Rows: rows, Live: live, Admin: deliveries.CanAct(p, it.UnitID)}, err
 }
 
 // safeBody re-sanitizes a stored body before it is trusted as HTML (it was
@@ -125,27 +122,27 @@ func (s *Server) safeBody(body string) template.HTML {
 }
 
 func (s *Server) itemRights(ctx context.Context, p *access.Principal, it *tongfa.Item) itemRights {
-	editor := p.Tree.Has(p.User, it.UnitID, tongfa.RoleEditor)
-	var c itemRights
-	c.Edit = editor && (it.State == tongfa.StateDraft || it.State == tongfa.StateRejected || it.State == tongfa.StateInReview)
-	c.Correct = editor && it.State == tongfa.StatePublished
-	c.Submit = editor && it.State == tongfa.StateDraft
-	c.Withdraw = leaderOrAdmin(p, it.UnitID) && (it.State == tongfa.StatePublishing || it.State == tongfa.StatePublished)
-	if it.State == tongfa.StateInReview && holdsAny(p.User, signers) {
-		queue, err := s.Review.Queue(ctx, p)
-		c.Sign = err == nil && slices.ContainsFunc(queue, func(q store.ItemSummary) bool { return q.ID == it.ID })
-	}
-	return c
+	c := s.Items.Can(p, it)
+	return itemRights{Edit: c.Edit, Correct: c.Correct, Submit: c.Submit, Withdraw: deliveries.CanWithdraw(p, it),
+		Sign: s.Review.CanSign(ctx, p, it)}
 }
 
-// latestReasons are the tier reasons of the item's newest submission.
-func (s *Server) latestReasons(ctx context.Context, itemID int64) ([]review.Reason, error) {
-	subs, err := s.DB.Submissions(ctx, itemID)
-	if err != nil || len(subs) == 0 {
-		return nil, err
+// reviewHistory is the tier reasons of the item's newest submission and
+// every signature, with the signers' names.
+func (s *Server) reviewHistory(ctx context.Context, p *access.Principal, itemID int64) ([]review.Reason, []signoffView, error) {
+	h, err := s.Review.History(ctx, p, itemID)
+	if err != nil {
+		return nil, nil, err
 	}
-	last := slices.MaxFunc(subs, func(a, b store.Submission) int { return int(a.ID - b.ID) })
-	return reasonsOf(last.Reasons), nil
+	var reasons []review.Reason
+	if n := len(h.Submissions); n > 0 {
+		reasons = reasonsOf(h.Submissions[n-1].Reasons)
+	}
+	out := make([]signoffView, 0, len(h.Signoffs))
+	for _, sg := range h.Signoffs {
+		out = append(out, signoffView{Signoff: sg, Signer: s.userName(ctx, sg.SignerID)})
+	}
+	return reasons, out, nil
 }
 
 func reasonsOf(raw json.RawMessage) []review.Reason {
@@ -154,28 +151,9 @@ func reasonsOf(raw json.RawMessage) []review.Reason {
 	return out
 }
 
-func (s *Server) signoffViews(ctx context.Context, itemID int64) ([]signoffView, error) {
-	sigs, err := s.DB.Signoffs(ctx, itemID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]signoffView, 0, len(sigs))
-	for _, sg := range sigs {
-		out = append(out, signoffView{Signoff: sg, Signer: s.userName(ctx, sg.SignerID)})
-	}
-	return out, nil
-}
-
-// userName shows a user by display name, else username.
+// userName shows a person by display name.
 func (s *Server) userName(ctx context.Context, id int64) string {
-	u, err := s.DB.User(ctx, id)
-	if err != nil {
-		return "未知用户"
-	}
-	if u.DisplayName != "" {
-		return u.DisplayName
-	}
-	return u.Username
+	return s.Registry.DisplayName(ctx, id)
 }
 
 // correctionView is where a correction stands (R11): a newer version of an
@@ -201,7 +179,7 @@ var correctionStates = map[tongfa.ItemState]string{
 // correctionOf reads a correction from the item's deliveries: those of
 // earlier versions that were delivered. Nil when there is none, or when
 // the whole item was withdrawn.
-func correctionOf(it *tongfa.Item, rows []deliveryView) *correctionView {
+func correctionOf(it *tongfa.Item, rows []deliveries.View) *correctionView {
 	c := &correctionView{Version: it.VersionNumber, State: correctionStates[it.State]}
 	for _, d := range rows {
 		if d.VersionNumber >= it.VersionNumber || d.DeliveredAt == nil {

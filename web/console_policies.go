@@ -68,27 +68,26 @@ func (s *Server) consolePolicies(w http.ResponseWriter, r *http.Request, v *view
 }
 
 func (s *Server) policyView(ctx context.Context, p *access.Principal, kind string, unit int64) (policyView, error) {
-	pv := policyView{Kind: kind, Title: policyTitles[kind][0], Help: policyTitles[kind][1], Edit: p.Tree.Has(p.User, unit, tongfa.RoleAdmin)}
+	pv := policyView{Kind: kind, Title: policyTitles[kind][0], Help: policyTitles[kind][1], Edit: p.Tree.Administers(p.User, unit)}
 	var effective any
-	var err, bad error
-	if kind == "tier" {
-		if pv.Override, err = s.DB.UnitPolicy(ctx, unit); err == nil {
-			effective, bad = s.Review.PolicyFor(ctx, unit)
-		}
-	} else if pv.Override, err = s.DB.ClockPolicy(ctx, unit); err == nil {
-		effective, bad = s.Clocks.PolicyFor(ctx, unit)
-	}
+	var bad error
+	override, versions, err := s.Registry.PolicyOverride(ctx, p, kind, unit)
 	if err != nil {
 		return pv, err
+	}
+	pv.Override = override
+	if kind == "tier" {
+		effective, bad = s.Review.PolicyFor(ctx, unit)
+	} else {
+		effective, bad = s.Clocks.PolicyFor(ctx, unit)
 	}
 	if bad != nil {
 		pv.Problem = bad.Error()
 	} else if pv.Effective, err = policyYAML(effective); err != nil {
 		return pv, err
 	}
-	versions, err := s.DB.ConfigVersions(ctx, policyKinds[kind], strconv.FormatInt(unit, 10))
 	pv.Versions = versions[:min(len(versions), maxPolicyVersions)]
-	return pv, err
+	return pv, nil
 }
 
 // policyYAML renders a parsed policy as YAML, with durations written the
@@ -142,7 +141,7 @@ func chosenUnit(r *http.Request, units []console.Option) (int64, error) {
 		want = units[0].Value
 	}
 	if !slices.ContainsFunc(units, func(o console.Option) bool { return o.Value == want }) {
-		return 0, notFoundOr(nil)
+		return 0, &tongfa.Error{Code: tongfa.ENotFound, Message: "单位不存在"}
 	}
 	return strconv.ParseInt(want, 10, 64)
 }
@@ -157,7 +156,7 @@ type holidaysView struct {
 // system administrators import the next year's notice.
 func (s *Server) consoleHolidays(w http.ResponseWriter, r *http.Request, v *view) error {
 	p := principal(r)
-	d := holidaysView{Years: s.Calendar.Current().Years(), Missing: s.Calendar.Missing(s.DB.Now()),
+	d := holidaysView{Years: s.Calendar.Current().Years(), Missing: s.Calendar.Missing(s.Now()),
 		Import: s.Calendar.CanImport(p)}
 	v.Title, v.Nav, v.Data = "节假日", "holidays", d
 	return s.render(w, http.StatusOK, "holidays", "layout", v)

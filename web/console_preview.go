@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/connectors"
 	"github.com/tongfa/tongfa/connectors/render"
 	"github.com/tongfa/tongfa/items"
@@ -39,10 +40,10 @@ var previewPlatforms = []tongfa.Platform{tongfa.PlatformWeChat, tongfa.PlatformW
 
 // previews renders c for each target account (or each platform, with
 // default settings, when there are no targets yet).
-func (s *Server) previews(ctx context.Context, itemID int64, c tongfa.Content) []channelPreview {
+func (s *Server) previews(ctx context.Context, p *access.Principal, itemID int64, c tongfa.Content) []channelPreview {
 	var out []channelPreview
 	for _, id := range c.Targets {
-		a, err := s.DB.Account(ctx, id)
+		a, err := s.Registry.Target(ctx, p, id)
 		if err != nil {
 			continue
 		}
@@ -87,7 +88,7 @@ func (s *Server) consolePreview(w http.ResponseWriter, r *http.Request, v *view)
 			d.Fields = e.Fields
 		}
 	} else {
-		d.Previews = s.previews(r.Context(), 0, c)
+		d.Previews = s.previews(r.Context(), principal(r), 0, c)
 	}
 	return s.renderData(w, http.StatusOK, "compose", "previews", d)
 }

@@ -50,9 +50,9 @@ func (s *Server) consoleReports(w http.ResponseWriter, r *http.Request, v *view)
 		return err
 	}
 	status := http.StatusOK
-	req, err := d.Params.Parse(s.DB.Now())
+	req, err := d.Params.Parse(s.Now())
 	if err == nil {
-		d.Report, err = s.reportService().Make(ctx, req, readable(p))
+		d.Report, err = s.Reports.For(ctx, p, req)
 	}
 	var e *tongfa.Error
 	switch {
@@ -77,7 +77,7 @@ func (s *Server) reportChoices(ctx context.Context, p *access.Principal, d *repo
 	for _, u := range units {
 		d.Units = append(d.Units, console.Option{Value: strconv.FormatInt(u, 10), Label: p.Tree.Name(u)})
 	}
-	accounts, err := s.DB.ActiveAccounts(ctx, units)
+	accounts, err := s.Registry.ActiveAccounts(ctx, p)
 	if err != nil {
 		return err
 	}

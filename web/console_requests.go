@@ -36,11 +36,11 @@ type requestRow struct {
 // read (GET /api/v1/account-requests), newest first.
 func (s *Server) consoleRequests(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx, p := r.Context(), principal(r)
-	list, err := s.DB.AccountRequests(ctx, p.Tree.Readable(p.User))
+	list, err := s.Registry.AccountRequests(ctx, p)
 	if err != nil {
 		return err
 	}
-	now := s.DB.Now()
+	now := s.Now()
 	rows := make([]requestRow, 0, len(list))
 	for _, q := range list {
 		row := requestRow{AccountRequest: q, KindLabel: labelOf(requestKinds, q.Kind), StateLabel: labelOf(requestStates, q.State),
@@ -76,13 +76,12 @@ func (s *Server) consoleAccountChange(w http.ResponseWriter, r *http.Request, v 
 		return err
 	}
 	p := principal(r)
-	a, err := s.DB.Account(r.Context(), id)
-	switch {
-	case err != nil:
+	av, err := s.Registry.Account(r.Context(), p, id)
+	if err != nil {
 		return err
-	case !p.Tree.CanRead(p.User, a.UnitID):
-		return notFoundOr(nil)
-	case !p.Tree.Has(p.User, a.UnitID, tongfa.RoleAdmin):
+	}
+	a := &av.Account
+	if !p.Tree.Administers(p.User, a.UnitID) {
 		return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有该单位的管理员可以申请变更账号"}
 	}
 	d := accountChangeView{Account: a, UnitName: p.Tree.Name(a.UnitID), Managers: jsonText(nonNil(a.Managers)),

@@ -62,7 +62,7 @@ func (s *Server) consoleReviews(w http.ResponseWriter, r *http.Request, v *view)
 	}
 	slices.SortStableFunc(d.Cards, urgentFirst)
 	if v.Can.Sign {
-		if d.Answers, err = s.answerCards(ctx, p, s.DB.Now()); err != nil {
+		if d.Answers, err = s.answerCards(ctx, p, s.Now()); err != nil {
 			return err
 		}
 	}
@@ -90,7 +90,7 @@ func (s *Server) reviewCard(ctx context.Context, p *access.Principal, id int64) 
 	c := reviewCard{Item: it, UnitName: p.Tree.Name(it.UnitID), Author: s.userName(ctx, it.AuthorID),
 		Body: s.safeBody(it.Version.Content.Body), Findings: s.Items.Check(ctx, it.Version.Content).Findings,
 		Urgent: it.Version.Content.Urgency == tongfa.UrgencyUrgent}
-	sub, err := s.DB.ActiveSubmission(ctx, id)
+	sub, err := s.Review.Active(ctx, p, id)
 	if err != nil {
 		return c, err
 	}
@@ -100,7 +100,7 @@ func (s *Server) reviewCard(ctx context.Context, p *access.Principal, id int64) 
 		c.Leader = c.Role == tongfa.RoleDeputy || c.Role == tongfa.RolePrincipal
 	}
 	if it.VersionNumber > 1 {
-		prev, err := s.DB.Version(ctx, id, it.VersionNumber-1)
+		prev, err := s.Items.Version(ctx, p, id, it.VersionNumber-1)
 		if err != nil {
 			return c, err
 		}
@@ -117,7 +117,7 @@ func (s *Server) reviewCard(ctx context.Context, p *access.Principal, id int64) 
 // clockOf sets the card's countdown: the earliest first-report deadline of
 // a channel that has not published yet.
 func (s *Server) clockOf(ctx context.Context, c *reviewCard) {
-	cl, err := s.Clocks.Status(ctx, c.Item.ID, s.DB.Now())
+	cl, err := s.Clocks.Status(ctx, c.Item.ID, s.Now())
 	if err != nil {
 		return
 	}

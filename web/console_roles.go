@@ -31,12 +31,9 @@ func (s *Server) consoleUser(w http.ResponseWriter, r *http.Request, v *view) er
 		return err
 	}
 	p := principal(r)
-	u, err := s.DB.User(r.Context(), id)
+	u, err := s.Registry.User(r.Context(), p, id)
 	if err != nil {
 		return err
-	}
-	if !p.Tree.Has(p.User, u.UnitID, tongfa.RoleAdmin) {
-		return &tongfa.Error{Code: tongfa.ENotFound, Message: "用户不存在"}
 	}
 	d := userView{Target: u, UnitName: p.Tree.Name(u.UnitID), Units: adminUnits(p), Roles: roleOptions(), Self: u.ID == p.User.ID}
 	for _, g := range u.Grants {

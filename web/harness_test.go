@@ -115,6 +115,7 @@ func (h *harness) seed() {
 		add("cityreviewer", h.city.ID, tongfa.RoleReviewer)
 		add("editorC", h.unitC.ID, tongfa.RoleEditor)
 		add("reviewerC", h.unitC.ID, tongfa.RoleReviewer)
+		add("deputyC", h.unitC.ID, tongfa.RoleDeputy)
 		add("adminC", h.city2.ID, tongfa.RoleAdmin)
 		return err
 	})

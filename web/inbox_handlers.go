@@ -55,7 +55,7 @@ func (s *Server) pushRefused(w http.ResponseWriter, r *http.Request, err error) 
 
 // handleInbox is GET /api/v1/inbox?state=&class=&due=&due_within_hours=&before=&limit=.
 func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) {
-	f, err := inboxFilter(r, s.DB.Now())
+	f, err := inboxFilter(r, s.Now())
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -2,11 +2,10 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
-	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/items"
 	"github.com/tongfa/tongfa/registry"
+	"github.com/tongfa/tongfa/store"
 )
 
 type changeRequest struct {
@@ -40,8 +39,7 @@ func (s *Server) handleAccountChange(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAccountRequests(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
-	list, err := s.DB.AccountRequests(r.Context(), p.Tree.Readable(p.User))
+	list, err := s.Registry.AccountRequests(r.Context(), principal(r))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -92,8 +90,7 @@ func (s *Server) handleConsistency(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
-	list, err := s.DB.Users(r.Context(), p.Tree.WithRole(p.User, tongfa.RoleAdmin))
+	list, err := s.Registry.Users(r.Context(), principal(r))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -117,7 +114,9 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleDisableUser(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
-	var req reasonRequest
+	var req struct {
+		Reason string `json:"reason" validate:"required,max=500"`
+	}
 	if err == nil {
 		err = s.decodeValid(w, r, &req, map[string]string{"reason": "停用原因"})
 	}
@@ -155,7 +154,7 @@ type configRequest struct {
 }
 
 func (s *Server) handleDictionaries(w http.ResponseWriter, r *http.Request) {
-	list, err := s.DB.ConfigVersions(r.Context(), "dictionary", "")
+	list, err := s.Registry.DictionaryVersions(r.Context(), principal(r))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -187,46 +186,29 @@ func (s *Server) handleSetDictionary(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handlePatrol(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
 	id, err := pathID(r, "id")
+	var v *registry.PatrolView
+	if err == nil {
+		v, err = s.Registry.PatrolRun(r.Context(), principal(r), id)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	run, err := s.DB.PatrolRun(r.Context(), id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	fs, err := s.DB.PatrolFindings(r.Context(), id, p.Tree.Readable(p.User))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"run": run, "findings": nonNil(fs)})
+	writeJSON(w, http.StatusOK, v)
 }
-
-var policyKinds = map[string]string{"tier": "tier_policy", "clock": "clock_policy"}
 
 func (s *Server) handlePolicies(w http.ResponseWriter, r *http.Request) {
 	unit, err := pathID(r, "id")
-	if err != nil || !principal(r).Tree.CanRead(principal(r).User, unit) {
-		s.writeError(w, r, notFoundOr(err))
-		return
+	var versions []store.ConfigVersion
+	if err == nil {
+		_, versions, err = s.Registry.PolicyOverride(r.Context(), principal(r), varsOf(r)["kind"], unit)
 	}
-	list, err := s.DB.ConfigVersions(r.Context(), policyKinds[varsOf(r)["kind"]], strconv.FormatInt(unit, 10))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"versions": nonNil(list)})
-}
-
-func notFoundOr(err error) error {
-	if err != nil {
-		return err
-	}
-	return &tongfa.Error{Code: tongfa.ENotFound, Message: "单位不存在"}
+	writeJSON(w, http.StatusOK, map[string]any{"versions": versions})
 }
 
 func (s *Server) handleSetPolicy(w http.ResponseWriter, r *http.Request) {
@@ -236,7 +218,7 @@ func (s *Server) handleSetPolicy(w http.ResponseWriter, r *http.Request) {
 		err = s.decodeValid(w, r, &req, map[string]string{"content": "策略内容", "note": "说明", "version": "版本"})
 	}
 	if err == nil {
-		kind := policyKinds[varsOf(r)["kind"]]
+		kind := registry.PolicyKinds[varsOf(r)["kind"]]
 		var v any
 		if req.Version > 0 {
 			v, err = s.Registry.RollbackPolicy(r.Context(), principal(r), kind, unit, req.Version)

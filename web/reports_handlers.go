@@ -9,12 +9,6 @@ import (
 	"github.com/tongfa/tongfa/reports"
 )
 
-// reportService builds assessment reports with the server's clocks, so a
-// report judges deadlines as the dashboard does.
-func (s *Server) reportService() *reports.Service {
-	return &reports.Service{DB: s.DB, Clocks: s.Clocks}
-}
-
 // reportParams reads a report request from a query; the kind comes from
 // the API's path or the console's form.
 func reportParams(kind string, q url.Values) reports.Params {
@@ -26,12 +20,12 @@ func reportParams(kind string, q url.Values) reports.Params {
 // over the units the caller may read, as JSON, CSV or an Excel workbook.
 func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	req, err := reportParams(varsOf(r)["kind"], r.URL.Query()).Parse(s.DB.Now())
+	req, err := reportParams(varsOf(r)["kind"], r.URL.Query()).Parse(s.Now())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	rep, err := s.reportService().Make(r.Context(), req, readable(p))
+	rep, err := s.Reports.For(r.Context(), p, req)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

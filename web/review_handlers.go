@@ -59,25 +59,15 @@ func (s *Server) handleSign(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleSignoffs(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
+	var h *review.History
+	if err == nil {
+		h, err = s.Review.History(r.Context(), principal(r), id)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if _, err := s.Items.Get(r.Context(), principal(r), id); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	subs, err := s.DB.Submissions(r.Context(), id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	sigs, err := s.DB.Signoffs(r.Context(), id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"submissions": nonNil(subs), "signoffs": nonNil(sigs)})
+	writeJSON(w, http.StatusOK, h)
 }
 
 func (s *Server) handleReviewQueue(w http.ResponseWriter, r *http.Request) {
@@ -109,7 +99,7 @@ func (s *Server) handleDelegate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDelegations(w http.ResponseWriter, r *http.Request) {
-	list, err := s.DB.Delegations(r.Context(), principal(r).User.ID)
+	list, err := s.Review.Delegations(r.Context(), principal(r))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -118,7 +108,7 @@ func (s *Server) handleDelegations(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleNotifications(w http.ResponseWriter, r *http.Request) {
-	list, err := s.DB.Notifications(r.Context(), principal(r).User.ID, 50)
+	list, err := s.Notify.Notifications(r.Context(), principal(r), 50)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

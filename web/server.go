@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -11,25 +12,32 @@ import (
 	"github.com/tongfa/tongfa/audit"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/config"
+	"github.com/tongfa/tongfa/deliveries"
 	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
+	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/queue"
 	"github.com/tongfa/tongfa/registry"
+	"github.com/tongfa/tongfa/reports"
 	"github.com/tongfa/tongfa/review"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/session"
-	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/validate"
 )
 
 // Services are what the handlers call. The composition root (package hub)
 // builds them; web only translates HTTP to their methods and back.
 type Services struct {
-	DB       *store.DB
 	Identity *identity.Service
 	Audit    *audit.Service
+	Reports  *reports.Service
+	Notify   *notify.Notifier
+	// Deliveries are what people do with approved items' deliveries.
+	Deliveries *deliveries.Service
+	// Now is the hub's clock (the store's, which tests move).
+	Now      func() time.Time
 	Sessions *session.Store
 	Items    *items.Service
 	Registry *registry.Service

@@ -62,8 +62,12 @@ func contentTypes(f *zip.File) ([]string, error) {
 	}
 	defer rc.Close()
 	var doc struct {
-		Defaults  []struct{ ContentType string `xml:"ContentType,attr"` } `xml:"Default"`
-		Overrides []struct{ ContentType string `xml:"ContentType,attr"` } `xml:"Override"`
+		Defaults []struct {
+			ContentType string `xml:"ContentType,attr"`
+		} `xml:"Default"`
+		Overrides []struct {
+			ContentType string `xml:"ContentType,attr"`
+		} `xml:"Override"`
 	}
 	if err := xml.NewDecoder(io.LimitReader(rc, maxContentTypes)).Decode(&doc); err != nil {
 		return nil, err

@@ -58,33 +58,37 @@ var qualities = []int{85, 75, 65, 55}
 // Fit returns p as the platform takes it: p itself when it already fits
 // (an animated GIF keeps its animation only then), else a smaller copy,
 // PNG while transparency matters and it fits, JPEG otherwise.
-func Fit(p *Picture, s Spec) ([]byte, sniff.Type, error) {
+func Fit(p *Picture, s Spec) (*Picture, error) {
 	if slices.Contains(s.Formats, p.Type) && max(p.Width, p.Height) <= s.MaxSide && len(p.Bytes) < s.MaxBytes {
-		return p.Bytes, p.Type, nil
+		return p, nil
 	}
 	img := scale(p.Frame, s.MaxSide)
 	for {
 		if !opaque(img) && slices.Contains(s.Formats, sniff.PNG) {
 			if b, err := encodePNG(img); err != nil || len(b) < s.MaxBytes {
-				return b, sniff.PNG, err
+				return fitted(img, b, sniff.PNG), err
 			}
 		}
 		flat := flatten(img)
 		for _, q := range qualities {
 			var buf bytes.Buffer
 			if err := jpeg.Encode(&buf, flat, &jpeg.Options{Quality: q}); err != nil {
-				return nil, "", fmt.Errorf("picture: encode jpeg: %w", err)
+				return nil, fmt.Errorf("picture: encode jpeg: %w", err)
 			}
 			if buf.Len() < s.MaxBytes {
-				return buf.Bytes(), sniff.JPEG, nil
+				return fitted(flat, buf.Bytes(), sniff.JPEG), nil
 			}
 		}
 		side := max(img.Bounds().Dx(), img.Bounds().Dy()) * 3 / 4
 		if side < 32 {
-			return nil, "", fmt.Errorf("picture: cannot fit %s under %d bytes", s.Name, s.MaxBytes)
+			return nil, fmt.Errorf("picture: cannot fit %s under %d bytes", s.Name, s.MaxBytes)
 		}
 		img = scale(img, side)
 	}
+}
+
+func fitted(img image.Image, b []byte, t sniff.Type) *Picture {
+	return &Picture{Type: t, Bytes: b, Width: img.Bounds().Dx(), Height: img.Bounds().Dy(), Frame: img}
 }
 
 func encodePNG(img image.Image) ([]byte, error) {

@@ -84,17 +84,18 @@ func TestFitOversizePNGToWeChat(t *testing.T) {
 		t.Fatal(err)
 	}
 	spec := picture.Specs[picture.WeChat]
-	b, typ, err := picture.Fit(p, spec)
+	f, err := picture.Fit(p, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
+	b, typ := f.Bytes, f.Type
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
 	if err != nil || len(b) >= spec.MaxBytes || max(cfg.Width, cfg.Height) > spec.MaxSide || (typ != sniff.JPEG && typ != sniff.PNG) || format != string(typ) {
 		t.Fatalf("%s %d bytes %d×%d (%v)", typ, len(b), cfg.Width, cfg.Height, err)
 	}
-	thumb, typ, err := picture.Fit(p, picture.Specs[picture.WeChatThumb])
-	if err != nil || typ != sniff.JPEG || len(thumb) >= 64_000 {
-		t.Fatalf("thumb: %s %d bytes, %v", typ, len(thumb), err)
+	thumb, err := picture.Fit(p, picture.Specs[picture.WeChatThumb])
+	if err != nil || thumb.Type != sniff.JPEG || len(thumb.Bytes) >= 64_000 || max(thumb.Width, thumb.Height) > 360 {
+		t.Fatalf("thumb: %+v, %v", thumb, err)
 	}
 }
 
@@ -105,8 +106,8 @@ func TestFitKeepsWhatFits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, typ, err := picture.Fit(p, picture.Specs[picture.Website]); err != nil || typ != sniff.PNG || !bytes.Equal(b, p.Bytes) {
-		t.Fatalf("a small PNG is taken as it is: %s, %v", typ, err)
+	if f, err := picture.Fit(p, picture.Specs[picture.Website]); err != nil || f != p {
+		t.Fatalf("a small PNG is taken as it is: %v", err)
 	}
 }
 
@@ -124,8 +125,8 @@ func TestAnimatedGIFKeepsFrames(t *testing.T) {
 	if err != nil || p.Anim == nil || len(p.Anim.Image) != 3 {
 		t.Fatalf("%+v %v", p, err)
 	}
-	if _, typ, _ := picture.Fit(p, picture.Specs[picture.WeChat]); typ != sniff.JPEG {
-		t.Fatalf("WeChat takes no GIF: got %s", typ)
+	if f, _ := picture.Fit(p, picture.Specs[picture.WeChat]); f.Type != sniff.JPEG {
+		t.Fatalf("WeChat takes no GIF: got %s", f.Type)
 	}
 }
 

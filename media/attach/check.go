@@ -3,6 +3,7 @@ package attach
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tongfa/tongfa"
@@ -79,7 +80,20 @@ func checkSegment(ctx context.Context, c *sensitive.Checker, seg *Segment, opts 
 			rep.Reasons = append(rep.Reasons, why)
 		}
 	}
-	return shift(r.Findings, len(prefix), seg.Text)
+	fs := shift(r.Findings, len(prefix), seg.Text)
+	if serial(seg) {
+		fs = slices.DeleteFunc(fs, func(f sensitive.Finding) bool { return f.Category == sensitive.PIIPublicPhone })
+	}
+	return fs
+}
+
+// serial reports whether a cell is a short bare number outside a phone
+// column: the 110th row's 序号 is not the police hotline.
+func serial(seg *Segment) bool {
+	if len(seg.Text) > 5 || strings.Contains(seg.Label, "电话") || strings.Contains(seg.Label, "热线") {
+		return false
+	}
+	return strings.Trim(seg.Text, "0123456789") == ""
 }
 
 // labelPrefix is what the checker reads before a labelled cell. Only a

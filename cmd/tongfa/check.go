@@ -51,7 +51,8 @@ func runCheck(ctx context.Context, st Stdio, args []string) error {
 	basis := fs.String("basis", "", "the legal basis of the exemption (required with --exemption)")
 	leaders := fs.String("leaders", "", "the office's leaders `FILE` (TSV): check names, titles and order")
 	date := fs.String("date", "", "judge titles as of this `YYYY-MM-DD` (default today, China time; needs --leaders)")
-	if err := fs.Parse(args); err != nil {
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
 		return flagError(err)
 	}
 	opts, err := exemptionOption(*exemption, *basis)
@@ -61,7 +62,7 @@ func runCheck(ctx context.Context, st Stdio, args []string) error {
 	if opts.Leaders, opts.On, err = leadersOption(*leaders, *date); err != nil {
 		return err
 	}
-	text, err := readInput(fs.Args(), st.In)
+	raw, err := readInput(files, st.In)
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
@@ -69,6 +70,10 @@ func runCheck(ctx context.Context, st Stdio, args []string) error {
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
+	if t, ok := document(raw); ok {
+		return checkDocument(ctx, st, c, raw, t, opts, *asJSON)
+	}
+	text := string(raw)
 	rep := c.Check(ctx, text, opts)
 	if err := writeReport(st.Out, text, rep, *asJSON); err != nil {
 		return err
@@ -159,18 +164,14 @@ func checkerWith(files []string) (*sensitive.Checker, error) {
 }
 
 // readInput reads the one file argument, or standard input for none or "-".
-func readInput(args []string, stdin io.Reader) (string, error) {
+func readInput(args []string, stdin io.Reader) ([]byte, error) {
 	if len(args) > 1 {
-		return "", usageErrorf("give at most one file (or - for standard input)")
+		return nil, usageErrorf("give at most one file (or - for standard input)")
 	}
-	var b []byte
-	var err error
 	if len(args) == 0 || args[0] == "-" {
-		b, err = io.ReadAll(stdin)
-	} else {
-		b, err = os.ReadFile(args[0])
+		return io.ReadAll(stdin)
 	}
-	return string(b), err
+	return os.ReadFile(args[0])
 }
 
 var levelNames = map[string]string{"block": "必须修改", "review": "请审核", "notice": "提示"}
@@ -193,24 +194,33 @@ func printReport(w io.Writer, text string, rep sensitive.Report) {
 	}
 }
 
-const maskUsage = `usage: tongfa mask [FILE|-]
+const maskUsage = `usage: tongfa mask [FILE|-] [--out FILE]
 
-Writes the text (a file, or standard input for none or -) to standard output
-with its personal data de-identified: 410602********1230, 138****2345, 王某某.
-Office telephones and hotlines are public and kept.
+Writes the text (a file, or standard input for none or -) to standard output,
+or to --out, with its personal data de-identified: 410602********1230,
+138****2345, 王某某. Office telephones and hotlines are public and kept.
+A Word or Excel document (.docx, .xlsx, recognised by its content) is written
+to --out as a masked copy: only the cells and runs holding personal data
+change. A PDF cannot be masked reliably: exit status 1 with the reason.
+
+flags:
 `
 
 func runMask(ctx context.Context, st Stdio, args []string) error {
 	fs := flag.NewFlagSet("mask", flag.ContinueOnError)
 	fs.SetOutput(st.Err)
-	fs.Usage = func() { fmt.Fprint(st.Err, maskUsage) }
-	if err := fs.Parse(args); err != nil {
+	fs.Usage = func() { fmt.Fprint(st.Err, maskUsage); fs.PrintDefaults() }
+	out := fs.String("out", "", "write the masked text or document to `FILE` instead of standard output")
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
 		return flagError(err)
 	}
-	text, err := readInput(fs.Args(), st.In)
+	raw, err := readInput(files, st.In)
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	_, err = io.WriteString(st.Out, sensitive.Mask(text))
-	return err
+	if t, ok := document(raw); ok {
+		return maskDocument(ctx, st, raw, t, *out)
+	}
+	return writeOutput(st.Out, *out, []byte(sensitive.Mask(string(raw))))
 }

@@ -2,72 +2,25 @@ package media
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
-	"time"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/media/attach"
-	"github.com/tongfa/tongfa/media/picture"
-	"github.com/tongfa/tongfa/media/sniff"
 )
 
-// Hash is the SHA-256 of a blob's bytes: its name everywhere (URLs, rows,
-// a future bucket's keys). The same bytes are stored once.
-type Hash [sha256.Size]byte
+// Hash, Blob and Object are the domain's (package tongfa): the store
+// keeps them without importing this package.
+type (
+	Hash   = tongfa.MediaHash
+	Blob   = tongfa.Blob
+	Object = tongfa.MediaObject
+)
 
 // Sum returns the hash of b.
-func Sum(b []byte) Hash { return sha256.Sum256(b) }
-
-func (h Hash) String() string { return hex.EncodeToString(h[:]) }
-
-// MarshalText writes the hash in hex, as JSON and URLs carry it.
-func (h Hash) MarshalText() ([]byte, error) { return []byte(h.String()), nil }
-
-// UnmarshalText reads a hash in hex.
-func (h *Hash) UnmarshalText(b []byte) error {
-	p, err := ParseHash(string(b))
-	*h = p
-	return err
-}
+func Sum(b []byte) Hash { return tongfa.SumMedia(b) }
 
 // ParseHash reads 64 hex digits.
-func ParseHash(s string) (Hash, error) {
-	var h Hash
-	if len(s) != 2*len(h) {
-		return h, tongfa.Errorf(tongfa.EInvalid, "文件标识无效")
-	}
-	if _, err := hex.Decode(h[:], []byte(s)); err != nil {
-		return h, tongfa.Errorf(tongfa.EInvalid, "文件标识无效")
-	}
-	return h, nil
-}
-
-// Blob is stored bytes and what is known of them without a unit.
-type Blob struct {
-	Hash      Hash       `json:"hash"`
-	Type      sniff.Type `json:"type"`
-	Size      int64      `json:"size"`
-	Width     int        `json:"width,omitempty"` // pictures
-	Height    int        `json:"height,omitempty"`
-	CreatedAt time.Time  `json:"created_at"`
-}
-
-// Object is a unit's upload of a blob: visible to that unit only (and to
-// what the caller's access rules derive from it). The same bytes uploaded
-// by two units are one blob and two objects.
-type Object struct {
-	Blob
-	ID          int64  `json:"id"`
-	UnitID      int64  `json:"unit_id"`
-	UploadedBy  int64  `json:"uploaded_by"`
-	Name        string `json:"name"` // the uploaded file name: shown, never trusted
-	Alt         string `json:"alt"`  // alternative text, required on the website
-	Caption     string `json:"caption"`
-	Published   bool   `json:"published"`
-	DerivedFrom *Hash  `json:"derived_from,omitempty"` // a masked copy's original
-}
+func ParseHash(s string) (Hash, error) { return tongfa.ParseMediaHash(s) }
 
 // Blobs holds bytes by hash. PostgreSQL holds them today (store.DB, in
 // chunks, so every worker on every machine reads the same bytes); an
@@ -94,9 +47,9 @@ type Catalog interface {
 	Object(ctx context.Context, unitID int64, h Hash) (*Object, error)
 	DescribeObject(ctx context.Context, unitID int64, h Hash, alt, caption string) error
 	SetPublished(ctx context.Context, unitID int64, h Hash, published bool) error
-	PutVariant(ctx context.Context, source Hash, p picture.Platform, variant Hash) error
-	// Variant returns the cached copy of source for p, or not_found.
-	Variant(ctx context.Context, source Hash, p picture.Platform) (Hash, error)
+	PutVariant(ctx context.Context, source Hash, platform string, variant Hash) error
+	// Variant returns the cached copy of source for platform, or not_found.
+	Variant(ctx context.Context, source Hash, platform string) (Hash, error)
 }
 
 // Store is everything the Service keeps.

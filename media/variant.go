@@ -29,7 +29,7 @@ func (s *Service) Variant(ctx context.Context, unitID int64, h Hash, p picture.P
 		return Blob{}, &tongfa.Error{Code: tongfa.EInvalid, Message: "网站图片须填写替代文字（alt），供读屏软件朗读",
 			Fields: map[string]string{"alt": "请填写图片的替代文字"}}
 	}
-	if v, err := s.store.Variant(ctx, h, p); err == nil {
+	if v, err := s.store.Variant(ctx, h, string(p)); err == nil {
 		return s.store.StatBlob(ctx, v)
 	} else if !errors.Is(err, tongfa.ErrNotFound) && tongfa.ErrorCode(err) != tongfa.ENotFound {
 		return Blob{}, err
@@ -58,5 +58,5 @@ func (s *Service) makeVariant(ctx context.Context, o *Object, p picture.Platform
 	if v, err = s.store.PutBlob(ctx, v, bytes.NewReader(pic.Bytes)); err != nil {
 		return Blob{}, err
 	}
-	return v, s.store.PutVariant(ctx, o.Hash, p, v.Hash)
+	return v, s.store.PutVariant(ctx, o.Hash, string(p), v.Hash)
 }

@@ -7,11 +7,8 @@ import (
 	"io"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/tongfa/tongfa/media"
+	"github.com/tongfa/tongfa"
 )
-
-var _ media.Store = (*DB)(nil)
 
 // ChunkSize is the size of a media chunk row: large enough that a 50 MB
 // attachment is 200 rows, small enough that one row is cheap to read for
@@ -20,7 +17,7 @@ const ChunkSize = 256 << 10
 
 const blobColumns = `hash, type, size, width, height, created_at`
 
-func scanBlob(row pgx.Row, b *media.Blob, extra ...any) error {
+func scanBlob(row pgx.Row, b *tongfa.Blob, extra ...any) error {
 	var h []byte
 	if err := row.Scan(append([]any{&h, &b.Type, &b.Size, &b.Width, &b.Height, &b.CreatedAt}, extra...)...); err != nil {
 		return err
@@ -30,8 +27,8 @@ func scanBlob(row pgx.Row, b *media.Blob, extra ...any) error {
 }
 
 // StatBlob returns a blob's record.
-func (db *DB) StatBlob(ctx context.Context, h media.Hash) (media.Blob, error) {
-	var b media.Blob
+func (db *DB) StatBlob(ctx context.Context, h tongfa.MediaHash) (tongfa.Blob, error) {
+	var b tongfa.Blob
 	err := scanBlob(db.Pool.QueryRow(ctx, `SELECT `+blobColumns+` FROM media_blobs WHERE hash = $1`, h[:]), &b)
 	if err == pgx.ErrNoRows {
 		return b, notFound("media blob", h)
@@ -45,7 +42,7 @@ func (db *DB) StatBlob(ctx context.Context, h media.Hash) (media.Blob, error) {
 // PutBlob stores r as b in chunks, in one transaction with its record, and
 // refuses bytes whose size or hash are not b's. A blob stored already is
 // not read again.
-func (db *DB) PutBlob(ctx context.Context, b media.Blob, r io.Reader) (media.Blob, error) {
+func (db *DB) PutBlob(ctx context.Context, b tongfa.Blob, r io.Reader) (tongfa.Blob, error) {
 	if got, err := db.StatBlob(ctx, b.Hash); err == nil {
 		return got, nil
 	}
@@ -63,7 +60,7 @@ func (db *DB) PutBlob(ctx context.Context, b media.Blob, r io.Reader) (media.Blo
 		return src.verify(b)
 	})
 	if err != nil {
-		return media.Blob{}, fmt.Errorf("store: put media blob %s: %w", b.Hash, translate(err))
+		return tongfa.Blob{}, fmt.Errorf("store: put media blob %s: %w", b.Hash, translate(err))
 	}
 	return db.StatBlob(ctx, b.Hash)
 }
@@ -71,7 +68,7 @@ func (db *DB) PutBlob(ctx context.Context, b media.Blob, r io.Reader) (media.Blo
 // chunks feeds COPY with ChunkSize pieces of r, hashing as it goes.
 type chunks struct {
 	r    io.Reader
-	hash media.Hash
+	hash tongfa.MediaHash
 	sum  interface {
 		io.Writer
 		Sum([]byte) []byte
@@ -108,8 +105,8 @@ func (c *chunks) Values() ([]any, error) {
 func (c *chunks) Err() error { return c.err }
 
 // verify refuses bytes that are not what the blob's record says.
-func (c *chunks) verify(b media.Blob) error {
-	var got media.Hash
+func (c *chunks) verify(b tongfa.Blob) error {
+	var got tongfa.MediaHash
 	copy(got[:], c.sum.Sum(nil))
 	if c.size != b.Size || got != b.Hash {
 		return fmt.Errorf("store: media blob %s: read %d bytes hashing to %s, want %d", b.Hash, c.size, got, b.Size)
@@ -118,7 +115,7 @@ func (c *chunks) verify(b media.Blob) error {
 }
 
 // GetBlob returns a blob's bytes.
-func (db *DB) GetBlob(ctx context.Context, h media.Hash) ([]byte, error) {
+func (db *DB) GetBlob(ctx context.Context, h tongfa.MediaHash) ([]byte, error) {
 	b, err := db.StatBlob(ctx, h)
 	if err != nil {
 		return nil, err
@@ -143,7 +140,7 @@ func (db *DB) GetBlob(ctx context.Context, h media.Hash) ([]byte, error) {
 
 // OpenBlob reads a blob a chunk at a time, seeking as a range request
 // needs.
-func (db *DB) OpenBlob(ctx context.Context, h media.Hash) (io.ReadSeekCloser, error) {
+func (db *DB) OpenBlob(ctx context.Context, h tongfa.MediaHash) (io.ReadSeekCloser, error) {
 	b, err := db.StatBlob(ctx, h)
 	if err != nil {
 		return nil, err
@@ -154,7 +151,7 @@ func (db *DB) OpenBlob(ctx context.Context, h media.Hash) (io.ReadSeekCloser, er
 type blobReader struct {
 	ctx   context.Context
 	db    *DB
-	blob  media.Blob
+	blob  tongfa.Blob
 	off   int64
 	chunk int64 // the index of buf's chunk
 	buf   []byte

@@ -9,15 +9,14 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/media"
-	"github.com/tongfa/tongfa/media/picture"
 	"github.com/tongfa/tongfa/store"
 )
 
-func putRandom(t *testing.T, db *store.DB, size int) ([]byte, media.Blob) {
+func putRandom(t *testing.T, db *store.DB, size int) ([]byte, tongfa.Blob) {
 	t.Helper()
 	data := make([]byte, size)
 	rand.Read(data)
-	b, err := db.PutBlob(context.Background(), media.Blob{Hash: media.Sum(data), Size: int64(size), Type: "mp4"}, bytes.NewReader(data))
+	b, err := db.PutBlob(context.Background(), tongfa.Blob{Hash: media.Sum(data), Size: int64(size), Type: "mp4"}, bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +69,7 @@ func TestMediaBlobRoundTrip30MB(t *testing.T) {
 func TestMediaBlobRefusesWrongBytes(t *testing.T) {
 	f := setup(t)
 	data := []byte("some bytes")
-	b := media.Blob{Hash: media.Sum([]byte("other bytes")), Size: int64(len(data)), Type: "txt"}
+	b := tongfa.Blob{Hash: media.Sum([]byte("other bytes")), Size: int64(len(data)), Type: "txt"}
 	if _, err := f.db.PutBlob(context.Background(), b, bytes.NewReader(data)); err == nil {
 		t.Fatal("stored bytes under another hash")
 	}
@@ -83,11 +82,11 @@ func TestMediaObjectsPerUnit(t *testing.T) {
 	f := setup(t)
 	ctx := context.Background()
 	_, b := putRandom(t, f.db, 1000)
-	o := &media.Object{Blob: b, UnitID: f.unit.ID, UploadedBy: f.author.ID, Name: "名单.xlsx"}
+	o := &tongfa.MediaObject{Blob: b, UnitID: f.unit.ID, UploadedBy: f.author.ID, Name: "名单.xlsx"}
 	if err := f.db.AddObject(ctx, o); err != nil || o.ID == 0 || o.UploadedBy != f.author.ID {
 		t.Fatalf("%+v %v", o, err)
 	}
-	again := &media.Object{Blob: b, UnitID: f.unit.ID, Name: "另一个名字.xlsx"}
+	again := &tongfa.MediaObject{Blob: b, UnitID: f.unit.ID, Name: "另一个名字.xlsx"}
 	if err := f.db.AddObject(ctx, again); err != nil || again.ID != o.ID || again.Name != "名单.xlsx" {
 		t.Fatalf("the same bytes again: %+v %v", again, err)
 	}
@@ -108,13 +107,13 @@ func TestMediaObjectsPerUnit(t *testing.T) {
 		t.Fatalf("%+v", got)
 	}
 	_, v := putRandom(t, f.db, 10)
-	if _, err := f.db.Variant(ctx, b.Hash, picture.Weibo); tongfa.ErrorCode(err) != tongfa.ENotFound {
+	if _, err := f.db.Variant(ctx, b.Hash, "weibo"); tongfa.ErrorCode(err) != tongfa.ENotFound {
 		t.Fatalf("variant before any: %v", err)
 	}
-	if err := f.db.PutVariant(ctx, b.Hash, picture.Weibo, v.Hash); err != nil {
+	if err := f.db.PutVariant(ctx, b.Hash, "weibo", v.Hash); err != nil {
 		t.Fatal(err)
 	}
-	if h, err := f.db.Variant(ctx, b.Hash, picture.Weibo); err != nil || h != v.Hash {
+	if h, err := f.db.Variant(ctx, b.Hash, "weibo"); err != nil || h != v.Hash {
 		t.Fatalf("variant %s %v", h, err)
 	}
 }

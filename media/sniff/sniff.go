@@ -9,47 +9,21 @@ import (
 )
 
 // Type is a file type Tongfa accepts.
-type Type string
+type Type = tongfa.MediaType
 
 // The accepted types.
 const (
-	JPEG Type = "jpeg"
-	PNG  Type = "png"
-	GIF  Type = "gif"
-	WebP Type = "webp"
-	PDF  Type = "pdf"
-	DOCX Type = "docx"
-	XLSX Type = "xlsx"
-	CSV  Type = "csv"
-	TXT  Type = "txt"
-	MP4  Type = "mp4"
+	JPEG = tongfa.MediaJPEG
+	PNG  = tongfa.MediaPNG
+	GIF  = tongfa.MediaGIF
+	WebP = tongfa.MediaWebP
+	PDF  = tongfa.MediaPDF
+	DOCX = tongfa.MediaDOCX
+	XLSX = tongfa.MediaXLSX
+	CSV  = tongfa.MediaCSV
+	TXT  = tongfa.MediaTXT
+	MP4  = tongfa.MediaMP4
 )
-
-var mimes = map[Type]string{
-	JPEG: "image/jpeg", PNG: "image/png", GIF: "image/gif", WebP: "image/webp", PDF: "application/pdf",
-	DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	CSV:  "text/csv; charset=utf-8", TXT: "text/plain; charset=utf-8", MP4: "video/mp4",
-}
-
-// MIME is the type's media type, for Content-Type headers and uploads.
-func (t Type) MIME() string { return mimes[t] }
-
-// Ext is the usual file name extension, with its dot.
-func (t Type) Ext() string {
-	if t == JPEG {
-		return ".jpg"
-	}
-	return "." + string(t)
-}
-
-// Image reports whether t is a picture Tongfa decodes and cleans.
-func (t Type) Image() bool { return t == JPEG || t == PNG || t == GIF || t == WebP }
-
-// Document reports whether t is an attachment whose text Tongfa checks.
-func (t Type) Document() bool {
-	return t == PDF || t == DOCX || t == XLSX || t == CSV || t == TXT
-}
 
 // refuse is the error for a file Tongfa will not take.
 func refuse(format string, args ...any) error {

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"math/big"
-	"net"
 	"slices"
 
 	"github.com/tongfa/tongfa"
@@ -18,7 +17,7 @@ import (
 )
 
 func init() {
-	register(command{name: "demo", summary: "seed a demo office and run the hub with the platform simulators", run: runDemo})
+	register(command{name: "demo", args: "[--sim-listen 地址]", summary: "创建演示单位，并与平台模拟器一起运行全部服务。", run: runDemo})
 }
 
 // Demo office names. The supervising office administers; its general
@@ -46,20 +45,20 @@ var demoUsers = []demoUser{
 func runDemo(ctx context.Context, st Stdio, args []string) error {
 	var simAddr string
 	cfg, _, err := loadConfig("demo", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&simAddr, "sim-listen", "127.0.0.1:8090", "address of the platform simulators")
+		fs.StringVar(&simAddr, "sim-listen", "127.0.0.1:8090", "平台模拟器监听的`地址`，主机:端口")
 	})
 	if err != nil {
 		return err
 	}
-	if err := cfg.Validate(); err != nil {
-		return usageErrorf("invalid configuration:\n%v", err)
+	if err := validConfig(cfg); err != nil {
+		return err
 	}
 	if err := cfg.RequireSecretKey(); err != nil {
-		return usageErrorf("%v (make demo creates bin/demo.key)", err)
+		return usageErrorf("%v（make demo 会生成 bin/demo.key）", err)
 	}
-	ln, err := net.Listen("tcp", simAddr)
+	ln, err := listenSim(simAddr)
 	if err != nil {
-		return fmt.Errorf("simulators: %w", err)
+		return err
 	}
 	simCtx, stopSim := context.WithCancel(ctx)
 	defer stopSim()
@@ -77,7 +76,7 @@ func runDemo(ctx context.Context, st Stdio, args []string) error {
 		m.Close()
 		return err
 	}
-	fmt.Fprintf(st.Out, "\nTongfa demo: open %s/ (Ctrl-C stops it)\nPlatform simulators: http://%s/_sim/posts\n", cfg.BaseURL(), ln.Addr())
+	fmt.Fprintf(st.Out, "\n演示已启动：请打开 %s/ 登录（按 Ctrl-C 停止）。\n平台模拟器上已发布的内容：http://%s/_sim/posts\n", cfg.BaseURL(), ln.Addr())
 	return runMain(ctx, m)
 }
 
@@ -94,7 +93,7 @@ func withSimulatorImages(cfg config.Config, simAddr string) config.Config {
 // On later runs it leaves everything as it is.
 func seedDemo(ctx context.Context, db *store.DB, st Stdio) error {
 	if _, err := db.UnitByName(ctx, demoCity); err == nil {
-		fmt.Fprintln(st.Out, "demo office already seeded; passwords were printed on the first run")
+		fmt.Fprintln(st.Out, "演示单位已经存在，密码在第一次运行时显示过。")
 		return nil
 	} else if !errors.Is(err, tongfa.ErrNotFound) {
 		return err
@@ -131,13 +130,21 @@ func seedDemo(ctx context.Context, db *store.DB, st Stdio) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("seed demo: %w", err)
+		return err
 	}
-	fmt.Fprintln(st.Out, "Demo office seeded. These passwords are shown once:")
-	for _, du := range demoUsers {
-		fmt.Fprintf(st.Out, "  %-10s %-24s %s (%s)\n", du.username, passwords[du.username], du.display, du.unit)
-	}
+	printDemoPasswords(st, "演示单位已创建。以下密码只显示这一次：", passwords)
 	return nil
+}
+
+func printDemoPasswords(st Stdio, title string, passwords map[string]string) {
+	fmt.Fprintln(st.Out, title)
+	for _, du := range demoUsers {
+		u := &tongfa.User{Username: du.username, DisplayName: du.display}
+		for _, r := range du.roles {
+			u.Grants = append(u.Grants, tongfa.Grant{Role: r})
+		}
+		fmt.Fprintf(st.Out, "  用户名 %-10s 密码 %s  %s，%s\n", du.username, passwords[du.username], person(u), du.unit)
+	}
 }
 
 // generatePassword returns 16 characters from an alphabet without

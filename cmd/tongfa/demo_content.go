@@ -113,13 +113,13 @@ func seedDemoItems(ctx context.Context, m *Main, unit int64, targets []int64, si
 		}
 		it, err := m.Hub.Items.Create(ctx, editor, in)
 		if err != nil {
-			return fmt.Errorf("demo item %q: %w", d.title, err)
+			return failure(err, "演示稿件「%s」未能创建：%s", d.title, tongfa.ErrorMessage(err))
 		}
 		if d.signers == nil {
 			continue
 		}
 		if _, err := m.Hub.Review.Submit(ctx, editor, it.ID); err != nil {
-			return fmt.Errorf("demo submit %q: %w", d.title, err)
+			return failure(err, "演示稿件「%s」未能送审：%s", d.title, tongfa.ErrorMessage(err))
 		}
 		for _, who := range d.signers {
 			p, err := as(who)
@@ -128,7 +128,7 @@ func seedDemoItems(ctx context.Context, m *Main, unit int64, targets []int64, si
 			}
 			pass := func(context.Context, *access.Principal, string) error { return nil } // the demo signs for its own users
 			if _, err := m.Hub.Review.Sign(ctx, p, it.ID, review.SignInput{VersionHash: it.Version.Hash, Decision: "approve", Comment: "同意发布"}, pass); err != nil {
-				return fmt.Errorf("demo sign %q as %s: %w", d.title, who, err)
+				return failure(err, "演示稿件「%s」未能由 %s 审签：%s", d.title, who, tongfa.ErrorMessage(err))
 			}
 		}
 	}
@@ -174,7 +174,7 @@ func seedDemoMessages(ctx context.Context, m *Main, accounts []int64, simURL str
 		if d.platform != tongfa.PlatformWeibo {
 			raised, err := raiseOnSim(ctx, simURL, sim.Inbound{Platform: string(d.platform), Kind: d.kind, Account: demoAppID, User: d.author, Text: d.body})
 			if err != nil {
-				return fmt.Errorf("demo message on the simulator: %w", err)
+				return failure(err, "无法在平台模拟器上创建演示留言")
 			}
 			id = strconv.FormatInt(raised.ID, 10)
 		}

@@ -14,29 +14,38 @@ import (
 )
 
 func init() {
-	register(command{name: "sim", summary: "serve the WeChat, Weibo, app and website simulators", run: runSim})
+	register(command{name: "sim", args: "[--listen 地址] [--seed 数字] [--safe-domains 域名,…]",
+		summary: "运行微信、微博、抖音、移动客户端和政府网站的平台模拟器。", run: runSim})
 }
 
 // runSim: tongfa sim [--listen ADDR] [--seed N] [--safe-domains D,…]
 func runSim(ctx context.Context, st Stdio, args []string) error {
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
-	fs.SetOutput(st.Err)
-	listen := fs.String("listen", "127.0.0.1:8090", "address to serve the simulators on")
-	seed := fs.Uint64("seed", 1, "seed of fault injection")
-	safe := fs.String("safe-domains", "", "comma-separated domains Weibo links may point to, besides the simulator's own host")
-	if err := fs.Parse(args); err != nil {
-		return usageErrorf("%v", err)
+	listen := fs.String("listen", "127.0.0.1:8090", "模拟器监听的`地址`，主机:端口")
+	seed := fs.Uint64("seed", 1, "故障注入的随机`种子`")
+	safe := fs.String("safe-domains", "", "除模拟器自身外，微博允许链接的`域名`，逗号分隔")
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
-	ln, err := net.Listen("tcp", *listen)
+	ln, err := listenSim(*listen)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(st.Out, "simulators on http://%s: /wechat /weibo /app /website, GET /_sim/posts, POST /_sim/faults\n", ln.Addr())
+	fmt.Fprintf(st.Out, "平台模拟器运行在 http://%s：/wechat /weibo /douyin /app /website，已发布内容见 GET /_sim/posts，注入故障用 POST /_sim/faults。\n", ln.Addr())
 	opts := sim.Options{Seed: *seed}
 	if *safe != "" {
 		opts.SafeDomains = strings.Split(*safe, ",")
 	}
 	return serveSim(ctx, ln, sim.NewWith(opts))
+}
+
+// listenSim opens the simulators' address, saying in Chinese why not.
+func listenSim(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, failure(err, "平台模拟器：%s", listenProblem(addr, err))
+	}
+	return ln, nil
 }
 
 // serveSim serves s on ln until ctx ends.

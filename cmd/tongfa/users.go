@@ -19,6 +19,9 @@ func init() {
 		summary: "添加一名用户，密码从标准输入读取。", run: runUserAdd,
 		help: "角色：editor（采编）、reviewer（审核员）、deputy（分管领导）、principal（主要领导）、admin（管理员）、auditor（审计员）。\n" +
 			"密码至少 10 位，须包含大写字母、小写字母、数字、符号中的至少三类。"})
+	register(command{name: "user passwd", args: "--username 用户名 --password-stdin",
+		summary: "为忘记密码的用户重设密码（从标准输入读取），并结束其登录会话、解除锁定。", run: runUserPasswd,
+		help: "新密码至少 10 位，须包含大写字母、小写字母、数字、符号中的至少三类。重设记入审计日志。"})
 }
 
 // person is how command output names a user: the display name with the

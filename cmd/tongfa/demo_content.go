@@ -47,14 +47,15 @@ func seedDemoChannels(ctx context.Context, m *Main, simURL string) error {
 		return err
 	}
 	if len(existing) > 0 {
-		_, err := m.DB.Pool.Exec(ctx, `UPDATE accounts SET api_base = $2 || substring(api_base from '/[a-z]+$') WHERE unit_id = $1`,
-			office.ID, simURL)
-		return err
+		return repointDemo(ctx, m.DB, office.ID, simURL)
 	}
 	var targets []int64
 	for _, a := range demoAccounts {
 		acc := &tongfa.Account{UnitID: office.ID, Platform: a.platform, Name: a.name, APIBase: simURL + a.path,
 			Settings: map[string]string{"author": "示范市人民政府办公室"}}
+		if a.platform == tongfa.PlatformWeibo {
+			acc.Settings["status_page"] = simURL + weiboStatusPages
+		}
 		creds, _ := json.Marshal(a.creds)
 		err := m.DB.InTx(ctx, func(tx *store.Tx) error {
 			if err := tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) {
@@ -71,6 +72,34 @@ func seedDemoChannels(ctx context.Context, m *Main, simURL string) error {
 		targets = append(targets, acc.ID)
 	}
 	return seedDemoItems(ctx, m, office.ID, targets, simURL)
+}
+
+// weiboStatusPages is where the simulator shows statuses; the demo's
+// Weibo account links there instead of to m.weibo.cn.
+const weiboStatusPages = "/weibo/status/"
+
+// repointDemoSQL moves the demo's accounts, and the links to what they
+// published, to the simulators' address of this run ($2), from the one
+// the accounts name ($3).
+const repointDemoSQL = `
+WITH moved AS (
+	UPDATE deliveries SET url = $2 || substr(url, length($3) + 1)
+	WHERE account_id IN (SELECT id FROM accounts WHERE unit_id = $1) AND $2 <> $3 AND starts_with(url, $3 || '/')
+)
+UPDATE accounts SET api_base = $2 || substring(api_base from '/[a-z]+$'),
+	settings = CASE WHEN platform = 'weibo' THEN settings || jsonb_build_object('status_page', $2 || $4::text) ELSE settings END
+WHERE unit_id = $1`
+
+// repointDemo follows the simulators to this run's address, which the
+// demo may be told to change (TONGFA_SIM_LISTEN), so that the accounts
+// reach them and the item pages' links open.
+func repointDemo(ctx context.Context, db *store.DB, unit int64, simURL string) error {
+	var old string
+	err := db.Pool.QueryRow(ctx, `SELECT coalesce(substring(min(api_base) from '^(.*)/[a-z]+$'), '') FROM accounts WHERE unit_id = $1`, unit).Scan(&old)
+	if err == nil {
+		_, err = db.Pool.Exec(ctx, repointDemoSQL, unit, simURL, old, weiboStatusPages)
+	}
+	return err
 }
 
 // demoItem is a piece of demo content and how far it goes.

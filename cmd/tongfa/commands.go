@@ -61,6 +61,18 @@ func commandNames() []string {
 	return names
 }
 
+// subcommands lists the second words of the commands named group first:
+// "unit" → ["add"].
+func subcommands(group string) []string {
+	var subs []string
+	for _, n := range commandNames() {
+		if sub, ok := strings.CutPrefix(n, group+" "); ok {
+			subs = append(subs, sub)
+		}
+	}
+	return subs
+}
+
 // usage lists every command with its summary.
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "用法：tongfa 命令 [参数]")

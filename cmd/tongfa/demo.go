@@ -80,6 +80,7 @@ func runDemo(ctx context.Context, st Stdio, args []string) (err error) {
 	defer func() { err = errors.Join(err, stopSim()) }()
 	m := NewMain(withSimulatorImages(cfg, strings.TrimPrefix(simURL, "http://")), cfg.Logger())
 	m.Serve, m.Work = true, true
+	logRedis(m.Logger)
 	if err := m.Open(ctx); err != nil {
 		return err
 	}

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	quietRedis(os.Getenv("TONGFA_DEBUG") == "1")
 	os.Exit(run(ctx, Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, os.Args[1:]))
 }
 
@@ -27,7 +29,11 @@ func run(ctx context.Context, st Stdio, args []string) int {
 		return 0
 	}
 	c, rest, ok := lookup(args)
-	if !ok {
+	switch subs := subcommands(args[0]); {
+	case !ok && len(subs) > 0:
+		fmt.Fprintf(st.Err, "tongfa %s 后面须接子命令：%s。\n", args[0], strings.Join(subs, "、"))
+		return 2
+	case !ok:
 		fmt.Fprintf(st.Err, "tongfa：没有命令「%s」。\n\n", args[0])
 		usage(st.Err)
 		return 2

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/tongfa/tongfa/config"
 )
@@ -40,7 +41,7 @@ func loadConfig(name string, args []string, extra ...func(*flag.FlagSet)) (confi
 // per problem.
 func validConfig(cfg config.Config) error {
 	if err := cfg.Validate(); err != nil {
-		return usageErrorf("配置有误：%v", err)
+		return usageErrorf("配置有误：\n  %s", strings.ReplaceAll(err.Error(), "\n", "。\n  "))
 	}
 	return nil
 }
@@ -55,6 +56,7 @@ func runHub(ctx context.Context, st Stdio, name string, args []string, serve, wo
 	}
 	m := NewMain(cfg, cfg.Logger())
 	m.Serve, m.Work = serve, work
+	logRedis(m.Logger)
 	return runMain(ctx, m)
 }
 

@@ -16,10 +16,17 @@ services:
 	./scripts/services.sh
 
 # Build, prepare the services, migrate, seed the demo office and run the hub
-# with the platform simulators on 127.0.0.1:8080.
+# with the platform simulators. The console listens on TONGFA_LISTEN
+# (default 127.0.0.1:8080), the simulators on TONGFA_SIM_LISTEN (default
+# 127.0.0.1:8090); both may be given as variables: make demo
+# TONGFA_LISTEN=127.0.0.1:9080 TONGFA_SIM_LISTEN=127.0.0.1:9090. The
+# simulators keep their posts in bin/demo-sim.json, so published links
+# still open after a restart. RESET_PASSWORDS=1 prints new passwords for
+# the demo users of an office seeded before.
 demo: build services bin/demo.key
 	TONGFA_DATABASE_URL='$(DEMO_DB)' $(BIN) migrate
-	TONGFA_DATABASE_URL='$(DEMO_DB)' TONGFA_SECRET_KEY=$$(cat bin/demo.key) TONGFA_LOG_FORMAT=text $(BIN) demo
+	TONGFA_DATABASE_URL='$(DEMO_DB)' TONGFA_SECRET_KEY=$$(cat bin/demo.key) TONGFA_LOG_FORMAT=text \
+		$(BIN) demo --sim-state bin/demo-sim.json $(if $(filter-out 0,$(RESET_PASSWORDS)),--reset-passwords)
 
 # The demo's key for platform credentials, made once (real deployments set
 # TONGFA_SECRET_KEY from their secret store).

@@ -95,23 +95,23 @@ func Load(name string, getenv func(string) string, args []string, extra ...func(
 // There is no flag for the secret key: command lines are visible to every
 // local user.
 func (c *Config) Flags(fs *flag.FlagSet) {
-	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL URL (TONGFA_DATABASE_URL)")
-	fs.StringVar(&c.RedisURL, "redis-url", c.RedisURL, "Redis URL (TONGFA_REDIS_URL)")
-	fs.StringVar(&c.Listen, "listen", c.Listen, "HTTP listen address (TONGFA_LISTEN)")
-	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "public base URL of the console (TONGFA_PUBLIC_URL)")
-	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (TONGFA_LOG_LEVEL)")
-	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "json or text (TONGFA_LOG_FORMAT)")
-	fs.Int64Var(&c.MaxBody, "max-body-bytes", c.MaxBody, "largest accepted request body (TONGFA_MAX_BODY_BYTES)")
-	fs.BoolVar(&c.NoMigrate, "no-migrate", c.NoMigrate, "do not apply migrations on start (TONGFA_NO_MIGRATE)")
-	fs.DurationVar(&c.SessionIdle, "session-idle", c.SessionIdle, "session idle timeout (TONGFA_SESSION_IDLE)")
-	fs.DurationVar(&c.SessionMax, "session-max", c.SessionMax, "session absolute lifetime (TONGFA_SESSION_MAX)")
-	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "worker concurrency (TONGFA_WORKER_CONCURRENCY)")
-	fs.StringVar(&c.DictDir, "dict-dir", c.DictDir, "directory of extra .tsv dictionaries (TONGFA_DICT_DIR)")
-	fs.DurationVar(&c.Lease, "delivery-lease", c.Lease, "how long a silent worker keeps a delivery (TONGFA_DELIVERY_LEASE)")
-	fs.DurationVar(&c.PlatformTimeout, "platform-timeout", c.PlatformTimeout, "timeout of one platform API call (TONGFA_PLATFORM_TIMEOUT)")
-	fs.StringVar(&c.AuditCheckpointFile, "audit-checkpoint-file", c.AuditCheckpointFile, "file the worker appends signed audit checkpoints to (TONGFA_AUDIT_CHECKPOINT_FILE)")
-	fs.Var((*hostList)(&c.RobotHosts), "robot-hosts", "comma-separated hosts besides WeCom's and DingTalk's that may receive robot alerts (TONGFA_ROBOT_HOSTS)")
-	fs.Var((*hostList)(&c.MediaHosts), "media-hosts", "comma-separated hosts or host:port allowed to serve content images from internal addresses (TONGFA_MEDIA_HOSTS)")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL 数据库`地址`（TONGFA_DATABASE_URL）")
+	fs.StringVar(&c.RedisURL, "redis-url", c.RedisURL, "Redis `地址`（TONGFA_REDIS_URL）")
+	fs.StringVar(&c.Listen, "listen", c.Listen, "接口和控制台监听的`地址`，主机:端口（TONGFA_LISTEN）")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "用户访问控制台的`网址`（TONGFA_PUBLIC_URL）")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "日志`级别`：debug、info、warn 或 error（TONGFA_LOG_LEVEL）")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "日志`格式`：json 或 text（TONGFA_LOG_FORMAT）")
+	fs.Int64Var(&c.MaxBody, "max-body-bytes", c.MaxBody, "请求体的最大`字节数`（TONGFA_MAX_BODY_BYTES）")
+	fs.BoolVar(&c.NoMigrate, "no-migrate", c.NoMigrate, "启动时不升级数据库结构（TONGFA_NO_MIGRATE）")
+	fs.DurationVar(&c.SessionIdle, "session-idle", c.SessionIdle, "登录会话无操作多久后失效（TONGFA_SESSION_IDLE）")
+	fs.DurationVar(&c.SessionMax, "session-max", c.SessionMax, "登录会话最长有效多久（TONGFA_SESSION_MAX）")
+	fs.IntVar(&c.Concurrency, "concurrency", c.Concurrency, "投递任务的并发`数`（TONGFA_WORKER_CONCURRENCY）")
+	fs.StringVar(&c.DictDir, "dict-dir", c.DictDir, "启动时加载的附加词库（.tsv）所在`目录`（TONGFA_DICT_DIR）")
+	fs.DurationVar(&c.Lease, "delivery-lease", c.Lease, "投递进程失联多久后由其他进程接管（TONGFA_DELIVERY_LEASE）")
+	fs.DurationVar(&c.PlatformTimeout, "platform-timeout", c.PlatformTimeout, "调用一次平台接口的超时时间（TONGFA_PLATFORM_TIMEOUT）")
+	fs.StringVar(&c.AuditCheckpointFile, "audit-checkpoint-file", c.AuditCheckpointFile, "投递进程追加审计校验点的`文件`（TONGFA_AUDIT_CHECKPOINT_FILE）")
+	fs.Var((*hostList)(&c.MediaHosts), "media-hosts", "允许从内网地址提供稿件图片的`主机`，逗号分隔，可带端口（TONGFA_MEDIA_HOSTS）")
+	fs.Var((*hostList)(&c.RobotHosts), "robot-hosts", "除企业微信和钉钉外，允许接收群机器人提醒的`主机`，逗号分隔（TONGFA_ROBOT_HOSTS）")
 }
 
 // hostList is a comma-separated list flag.
@@ -157,20 +157,23 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 		(*hostList)(&c.RobotHosts).Set(v) //nolint:errcheck // never fails
 	}
 	var errs []error
-	parse := func(key string, set func(string) error) {
+	// A bad value is named with what it should be; Go's parse error is
+	// English and says no more.
+	parse := func(key, want string, set func(string) error) {
 		if v := getenv(key); v != "" {
 			if err := set(v); err != nil {
-				errs = append(errs, fmt.Errorf("%s=%q: %w", key, v, err))
+				errs = append(errs, fmt.Errorf("环境变量 %s 的值「%s」无效，应为%s", key, v, want))
 			}
 		}
 	}
-	parse("TONGFA_MAX_BODY_BYTES", func(v string) (err error) { c.MaxBody, err = strconv.ParseInt(v, 10, 64); return })
-	parse("TONGFA_NO_MIGRATE", func(v string) (err error) { c.NoMigrate, err = strconv.ParseBool(v); return })
-	parse("TONGFA_SESSION_IDLE", func(v string) (err error) { c.SessionIdle, err = time.ParseDuration(v); return })
-	parse("TONGFA_SESSION_MAX", func(v string) (err error) { c.SessionMax, err = time.ParseDuration(v); return })
-	parse("TONGFA_WORKER_CONCURRENCY", func(v string) (err error) { c.Concurrency, err = strconv.Atoi(v); return })
-	parse("TONGFA_DELIVERY_LEASE", func(v string) (err error) { c.Lease, err = time.ParseDuration(v); return })
-	parse("TONGFA_PLATFORM_TIMEOUT", func(v string) (err error) { c.PlatformTimeout, err = time.ParseDuration(v); return })
+	const integer, duration = "整数", "时长（如 30s、15m、8h）"
+	parse("TONGFA_MAX_BODY_BYTES", integer, func(v string) (err error) { c.MaxBody, err = strconv.ParseInt(v, 10, 64); return })
+	parse("TONGFA_NO_MIGRATE", "true 或 false", func(v string) (err error) { c.NoMigrate, err = strconv.ParseBool(v); return })
+	parse("TONGFA_SESSION_IDLE", duration, func(v string) (err error) { c.SessionIdle, err = time.ParseDuration(v); return })
+	parse("TONGFA_SESSION_MAX", duration, func(v string) (err error) { c.SessionMax, err = time.ParseDuration(v); return })
+	parse("TONGFA_WORKER_CONCURRENCY", integer, func(v string) (err error) { c.Concurrency, err = strconv.Atoi(v); return })
+	parse("TONGFA_DELIVERY_LEASE", duration, func(v string) (err error) { c.Lease, err = time.ParseDuration(v); return })
+	parse("TONGFA_PLATFORM_TIMEOUT", duration, func(v string) (err error) { c.PlatformTimeout, err = time.ParseDuration(v); return })
 	return errors.Join(errs...)
 }
 
@@ -183,33 +186,33 @@ func (c Config) Validate() error {
 		}
 	}
 	u, err := url.Parse(c.DatabaseURL)
-	check(err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql"), "database url must be postgres://…, got %q", redactURL(c.DatabaseURL))
+	check(err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql"), "数据库地址 TONGFA_DATABASE_URL 须以 postgres:// 开头，现为「%s」", redactURL(c.DatabaseURL))
 	r, err := url.Parse(c.RedisURL)
 	check(err == nil && (r.Scheme == "redis" || r.Scheme == "rediss" || r.Scheme == "redis-sentinel"),
-		"redis url must be redis://, rediss:// or redis-sentinel://, got %q", redactURL(c.RedisURL))
+		"Redis 地址 TONGFA_REDIS_URL 须以 redis://、rediss:// 或 redis-sentinel:// 开头，现为「%s」", redactURL(c.RedisURL))
 	_, _, err = net.SplitHostPort(c.Listen)
-	check(err == nil, "listen address %q must be host:port", c.Listen)
+	check(err == nil, "监听地址 TONGFA_LISTEN 须写作 主机:端口，现为「%s」", c.Listen)
 	if c.PublicURL != "" {
 		p, err := url.Parse(c.PublicURL)
-		check(err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != "", "public url %q must be http(s)://host", c.PublicURL)
+		check(err == nil && (p.Scheme == "http" || p.Scheme == "https") && p.Host != "", "控制台网址 TONGFA_PUBLIC_URL 须写作 http(s)://主机，现为「%s」", c.PublicURL)
 	}
 	if c.SecretKey != "" {
 		_, err := c.Key()
-		check(err == nil, "secret key: %v", err)
+		check(err == nil, "密钥 TONGFA_SECRET_KEY %v", err)
 	}
 	if c.AuditKey != "" {
 		_, err := decodeKey(c.AuditKey)
-		check(err == nil, "audit key: %v", err)
+		check(err == nil, "审计密钥 TONGFA_AUDIT_KEY %v", err)
 	}
 	var lvl slog.Level
-	check(lvl.UnmarshalText([]byte(c.LogLevel)) == nil, "log level %q must be debug, info, warn or error", c.LogLevel)
-	check(c.LogFormat == "json" || c.LogFormat == "text", "log format %q must be json or text", c.LogFormat)
-	check(c.MaxBody >= 1024, "max body %d must be at least 1024 bytes", c.MaxBody)
-	check(c.SessionIdle > 0 && c.SessionMax >= c.SessionIdle, "session idle %s must be positive and not above max %s", c.SessionIdle, c.SessionMax)
-	check(c.Concurrency > 0, "worker concurrency must be positive")
-	check(c.PlatformTimeout > 0 && c.Lease > 2*c.PlatformTimeout, "delivery lease %s must exceed twice the platform timeout %s", c.Lease, c.PlatformTimeout)
+	check(lvl.UnmarshalText([]byte(c.LogLevel)) == nil, "日志级别 TONGFA_LOG_LEVEL 须为 debug、info、warn 或 error，现为「%s」", c.LogLevel)
+	check(c.LogFormat == "json" || c.LogFormat == "text", "日志格式 TONGFA_LOG_FORMAT 须为 json 或 text，现为「%s」", c.LogFormat)
+	check(c.MaxBody >= 1024, "请求体上限 TONGFA_MAX_BODY_BYTES 至少为 1024 字节，现为 %d", c.MaxBody)
+	check(c.SessionIdle > 0 && c.SessionMax >= c.SessionIdle, "会话空闲时限 TONGFA_SESSION_IDLE（%s）须大于零且不超过会话最长时限 TONGFA_SESSION_MAX（%s）", c.SessionIdle, c.SessionMax)
+	check(c.Concurrency > 0, "投递并发数 TONGFA_WORKER_CONCURRENCY 须大于零")
+	check(c.PlatformTimeout > 0 && c.Lease > 2*c.PlatformTimeout, "投递租期 TONGFA_DELIVERY_LEASE（%s）须超过平台超时 TONGFA_PLATFORM_TIMEOUT（%s）的两倍", c.Lease, c.PlatformTimeout)
 	for _, h := range append(slices.Clone(c.MediaHosts), c.RobotHosts...) {
-		check(validHost(h), "host %q (TONGFA_MEDIA_HOSTS, TONGFA_ROBOT_HOSTS) must be a host or host:port (no scheme, path or wildcard; internationalised names in their xn-- form)", h)
+		check(validHost(h), "主机列表 TONGFA_MEDIA_HOSTS 或 TONGFA_ROBOT_HOSTS 中的「%s」须为主机名或 主机:端口（不含协议、路径和通配符，中文域名写作 xn-- 形式）", h)
 	}
 	return errors.Join(errs...)
 }
@@ -238,7 +241,7 @@ func validHost(e string) bool {
 // RequireSecretKey is for commands that store or read platform credentials.
 func (c Config) RequireSecretKey() error {
 	if c.SecretKey == "" {
-		return errors.New("TONGFA_SECRET_KEY is not set: generate one with `openssl rand -hex 32`")
+		return errors.New("未设置密钥 TONGFA_SECRET_KEY，可用 openssl rand -hex 32 生成一个")
 	}
 	_, err := c.Key()
 	return err
@@ -273,7 +276,7 @@ func decodeKey(s string) ([]byte, error) {
 	if b, err := base64.StdEncoding.DecodeString(s); err == nil && len(b) == 32 {
 		return b, nil
 	}
-	return nil, errors.New("must be 32 bytes written as 64 hex digits or base64")
+	return nil, errors.New("须为 32 字节，写作 64 位十六进制数或 base64")
 }
 
 // BaseURL is PublicURL, or one derived from the listen address.
@@ -289,9 +292,9 @@ func (c Config) BaseURL() string {
 func (c Config) Redacted() [][2]string {
 	redact := func(s string) string {
 		if s == "" {
-			return "(unset)"
+			return "（未设置）"
 		}
-		return "(set, redacted)"
+		return "（已设置，不显示）"
 	}
 	return [][2]string{
 		{"TONGFA_DATABASE_URL", redactURL(c.DatabaseURL)},
@@ -320,7 +323,7 @@ func (c Config) Redacted() [][2]string {
 func redactURL(s string) string {
 	u, err := url.Parse(s)
 	if err != nil {
-		return "(unparseable)"
+		return "（无法解析）"
 	}
 	return u.Redacted()
 }

@@ -42,7 +42,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	c.SecretKey = "short"
 	c.LogLevel = "loud"
 	err := c.Validate()
-	for _, want := range []string{"database url", "redis url", "listen", "secret key", "log level"} {
+	for _, want := range []string{"TONGFA_DATABASE_URL", "TONGFA_REDIS_URL", "TONGFA_LISTEN", "TONGFA_SECRET_KEY", "TONGFA_LOG_LEVEL"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v does not mention %s", err, want)
 		}
@@ -50,8 +50,9 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 }
 
 func TestBadEnvValue(t *testing.T) {
-	if _, _, err := Load("t", env(map[string]string{"TONGFA_SESSION_IDLE": "forever"}), nil); err == nil {
-		t.Fatal("want error for bad duration")
+	_, _, err := Load("t", env(map[string]string{"TONGFA_SESSION_IDLE": "forever"}), nil)
+	if err == nil || err.Error() != "环境变量 TONGFA_SESSION_IDLE 的值「forever」无效，应为时长（如 30s、15m、8h）" {
+		t.Fatalf("bad duration: %v", err)
 	}
 }
 
@@ -115,7 +116,7 @@ func TestAuditMACKey(t *testing.T) {
 		t.Fatalf("TONGFA_AUDIT_KEY not used: %x, %v", own, err)
 	}
 	c.AuditKey = "short"
-	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "audit key") {
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "TONGFA_AUDIT_KEY") {
 		t.Fatalf("bad audit key: %v", err)
 	}
 	for _, kv := range c.Redacted() {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Make sure PostgreSQL and Redis run locally and the databases exist.
-# Installs them with apt-get when missing and run as root (fresh Debian-like
-# machine); otherwise only starts them. Safe to run any number of times.
+# Make sure PostgreSQL and Redis run locally and the databases exist, and
+# that a CJK font is installed (without one the browser tests' screenshots
+# show every 汉字 as a box). Installs what is missing with apt-get when run
+# as root (fresh Debian-like machine); otherwise only starts the services.
+# Safe to run any number of times.
 set -euo pipefail
 
 PGHOST=${PGHOST:-127.0.0.1}
@@ -63,7 +65,23 @@ start_redis() {
 	say "Redis did not start"; exit 1
 }
 
+# ensure_cjk_font installs a Simplified Chinese font if fontconfig knows
+# none: Noto CJK (what the console's CSS names), or WenQuanYi Micro Hei.
+ensure_cjk_font() {
+	if command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh-cn family 2>/dev/null)" ]; then return; fi
+	if [ "$(id -u)" != 0 ]; then
+		say "no CJK font: browser screenshots will show boxes (apt-get install fonts-noto-cjk as root)"
+		return
+	fi
+	say "installing a CJK font"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fontconfig fonts-noto-cjk >/dev/null ||
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fontconfig fonts-wqy-microhei >/dev/null ||
+		say "no CJK font could be installed; browser screenshots will show boxes"
+}
+
 start_postgres
 create_databases
 start_redis
+ensure_cjk_font
 say "PostgreSQL and Redis are ready"

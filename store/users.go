@@ -237,3 +237,19 @@ func (tx *Tx) SetPassword(ctx context.Context, userID int64, hash string) error 
 	}
 	return nil
 }
+
+// ResetPassword replaces a forgotten password and clears the lockout and
+// the failed attempts that forgetting it may have left.
+func (tx *Tx) ResetPassword(ctx context.Context, userID int64, hash string) error {
+	tag, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2, locked_until = NULL WHERE id = $1`, userID, hash)
+	if err == nil && tag.RowsAffected() == 0 {
+		return notFound("user", userID)
+	}
+	if err == nil {
+		_, err = tx.Exec(ctx, `DELETE FROM login_failures WHERE user_id = $1`, userID)
+	}
+	if err != nil {
+		return fmt.Errorf("store: reset password of user %d: %w", userID, err)
+	}
+	return nil
+}

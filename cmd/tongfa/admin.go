@@ -1,26 +1,22 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"strings"
 
 	"github.com/tongfa/tongfa"
-	"github.com/tongfa/tongfa/auth"
 	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/store"
 )
 
 func init() {
-	register(command{name: "migrate", summary: "apply database migrations (idempotent)", run: runMigrate})
-	register(command{name: "unit add", summary: "add a unit: --name N [--parent N]", run: runUnitAdd})
-	register(command{name: "user add", summary: "add a user: --username U --unit N --role R --password-stdin", run: runUserAdd})
-	register(command{name: "token create", summary: "create an API token for --user U and print it", run: runTokenCreate})
-	register(command{name: "token revoke", summary: "revoke an API token: --user U --id N", run: runTokenRevoke})
+	register(command{name: "migrate", summary: "升级数据库结构（可重复运行）。", run: runMigrate})
+	register(command{name: "unit add", args: "--name 名称 [--parent 上级单位]", summary: "添加一个单位。", run: runUnitAdd})
+	register(command{name: "token create", args: "--user 用户名 [--name 用途] [--days 天数] [--scope full|read]",
+		summary: "为用户创建一个接口令牌，标准输出只打印令牌本身。", run: runTokenCreate})
+	register(command{name: "token revoke", args: "--user 用户名 --id 令牌编号", summary: "吊销用户的一个接口令牌。", run: runTokenRevoke})
 }
 
 // cliActor is who the audit log names for command-line administration.
@@ -33,15 +29,29 @@ func openWith(ctx context.Context, name string, args []string, def func(*flag.Fl
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, cfg.DatabaseURL)
+	return openStore(ctx, cfg.DatabaseURL)
+}
+
+// openStore connects to PostgreSQL, saying in Chinese what to check when
+// it cannot.
+func openStore(ctx context.Context, url string) (*store.DB, error) {
+	db, err := store.Open(ctx, url)
+	if err != nil {
+		return nil, failure(err, "无法连接数据库，请检查 TONGFA_DATABASE_URL，并确认 PostgreSQL 正在运行")
+	}
+	return db, nil
+}
+
+// notFoundAs names what a lookup did not find; other errors pass.
+func notFoundAs(err error, format string, args ...any) error {
+	if errors.Is(err, tongfa.ErrNotFound) {
+		return failure(err, format, args...)
+	}
+	return err
 }
 
 func runMigrate(ctx context.Context, st Stdio, args []string) error {
-	cfg, _, err := loadConfig("migrate", args)
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, cfg.DatabaseURL)
+	db, err := openWith(ctx, "migrate", args, nil)
 	if err != nil {
 		return err
 	}
@@ -51,10 +61,10 @@ func runMigrate(ctx context.Context, st Stdio, args []string) error {
 		return err
 	}
 	if len(applied) == 0 {
-		fmt.Fprintln(st.Out, "database is up to date")
+		fmt.Fprintln(st.Out, "数据库结构已是最新，无需升级。")
 	}
 	for _, a := range applied {
-		fmt.Fprintln(st.Out, "applied", a)
+		fmt.Fprintf(st.Out, "已应用数据库迁移 %s。\n", a)
 	}
 	return nil
 }
@@ -62,21 +72,21 @@ func runMigrate(ctx context.Context, st Stdio, args []string) error {
 func runUnitAdd(ctx context.Context, st Stdio, args []string) error {
 	var name, parent string
 	db, err := openWith(ctx, "unit add", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&name, "name", "", "unit name")
-		fs.StringVar(&parent, "parent", "", "name of the supervising unit")
+		fs.StringVar(&name, "name", "", "单位的全称，如 示范市人民政府办公室")
+		fs.StringVar(&parent, "parent", "", "上级（主管）单位的全称")
 	})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	if name == "" {
-		return usageErrorf("--name is required")
+		return usageErrorf("缺少 --name（单位的全称）")
 	}
 	var parentID *int64
 	if parent != "" {
 		p, err := db.UnitByName(ctx, parent)
 		if err != nil {
-			return fmt.Errorf("parent unit %q: %w", parent, err)
+			return notFoundAs(err, "没有名为「%s」的上级单位", parent)
 		}
 		parentID = &p.ID
 	}
@@ -88,88 +98,13 @@ func runUnitAdd(ctx context.Context, st Stdio, args []string) error {
 		}
 		return err
 	})
+	if tongfa.ErrorCode(err) == tongfa.EConflict {
+		return failure(err, "单位「%s」已经存在", name)
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(st.Out, "unit %d %s\n", u.ID, u.Name)
-	return nil
-}
-
-// multiFlag collects a repeated flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
-func runUserAdd(ctx context.Context, st Stdio, args []string) error {
-	var username, unit, display string
-	var roles multiFlag
-	var stdin bool
-	db, err := openWith(ctx, "user add", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&username, "username", "", "login name")
-		fs.StringVar(&unit, "unit", "", "unit name")
-		fs.StringVar(&display, "display-name", "", "name shown in the console")
-		fs.Var(&roles, "role", "role in the unit (repeatable): editor, reviewer, deputy, principal, admin, auditor")
-		fs.BoolVar(&stdin, "password-stdin", false, "read the password from standard input")
-	})
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if username == "" || unit == "" || len(roles) == 0 || !stdin {
-		return usageErrorf("--username, --unit, --role and --password-stdin are required")
-	}
-	pw, err := readPassword(st.In)
-	if err != nil {
-		return err
-	}
-	return addUser(ctx, db, st, username, display, unit, roles, pw)
-}
-
-func readPassword(r io.Reader) (string, error) {
-	line, err := bufio.NewReader(r).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return "", fmt.Errorf("read password: %w", err)
-	}
-	pw := strings.TrimRight(line, "\r\n")
-	if err := auth.ValidatePassword(pw); err != nil {
-		return "", usageErrorf("password too weak: %v", err)
-	}
-	return pw, nil
-}
-
-func addUser(ctx context.Context, db *store.DB, st Stdio, username, display, unitName string, roles []string, pw string) error {
-	unit, err := db.UnitByName(ctx, unitName)
-	if err != nil {
-		return fmt.Errorf("unit %q: %w", unitName, err)
-	}
-	for _, r := range roles {
-		if !tongfa.Role(r).Valid() {
-			return usageErrorf("unknown role %q", r)
-		}
-	}
-	hash, err := auth.HashPassword(pw, auth.DefaultParams)
-	if err != nil {
-		return err
-	}
-	var u *tongfa.User
-	err = db.InTx(ctx, func(tx *store.Tx) error {
-		u, err = tx.CreateUser(ctx, store.NewUser{Username: username, DisplayName: display, UnitID: unit.ID, PasswordHash: hash})
-		if err != nil {
-			return err
-		}
-		for _, r := range roles {
-			if err := tx.Grant(ctx, u.ID, unit.ID, tongfa.Role(r)); err != nil {
-				return err
-			}
-		}
-		tx.Audit(cliActor, "user.create", fmt.Sprintf("user:%d", u.ID), &unit.ID, map[string]any{"username": username, "roles": roles})
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(st.Out, "user %d %s (%s in %s)\n", u.ID, username, strings.Join(roles, ", "), unit.Name)
+	fmt.Fprintf(st.Out, "已添加单位 %s（编号 %d）。\n", u.Name, u.ID)
 	return nil
 }
 
@@ -177,24 +112,24 @@ func runTokenCreate(ctx context.Context, st Stdio, args []string) error {
 	var username string
 	in := identity.TokenInput{Name: "cli", Days: identity.DefaultTokenDays, Scope: store.ScopeFull}
 	db, err := openWith(ctx, "token create", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&username, "user", "", "username")
-		fs.StringVar(&in.Name, "name", in.Name, "what the token is for")
-		fs.IntVar(&in.Days, "days", in.Days, "days until the token expires (1–365)")
-		fs.StringVar(&in.Scope, "scope", in.Scope, "full, or read for a token that cannot change anything")
+		fs.StringVar(&username, "user", "", "令牌所属用户的`用户名`")
+		fs.StringVar(&in.Name, "name", in.Name, "令牌的`用途`，便于日后辨认")
+		fs.IntVar(&in.Days, "days", in.Days, "令牌有效的`天数`（1–365）")
+		fs.StringVar(&in.Scope, "scope", in.Scope, "`权限`：full 可读写，read 只读")
 	})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	if username == "" {
-		return usageErrorf("--user is required")
-	}
-	u, err := db.UserByUsername(ctx, username)
-	if err != nil {
-		return fmt.Errorf("user %q: %w", username, err)
+		return usageErrorf("缺少 --user（令牌所属用户的用户名）")
 	}
 	if in.Scope != store.ScopeFull && in.Scope != store.ScopeRead {
-		return usageErrorf("--scope must be full or read")
+		return usageErrorf("--scope 只能是 full 或 read")
+	}
+	u, err := userNamed(ctx, db, username)
+	if err != nil {
+		return err
 	}
 	token, _, err := identity.Issue(ctx, db, u, in, cliActor)
 	if err != nil {
@@ -208,27 +143,27 @@ func runTokenRevoke(ctx context.Context, st Stdio, args []string) error {
 	var username string
 	var id int64
 	db, err := openWith(ctx, "token revoke", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&username, "user", "", "username")
-		fs.Int64Var(&id, "id", 0, "token id (see the console or GET /api/v1/tokens)")
+		fs.StringVar(&username, "user", "", "令牌所属用户的`用户名`")
+		fs.Int64Var(&id, "id", 0, "令牌`编号`（见控制台或 GET /api/v1/tokens）")
 	})
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	if username == "" || id <= 0 {
-		return usageErrorf("--user and --id are required")
+		return usageErrorf("缺少 --user（用户名）或 --id（令牌编号）")
 	}
-	u, err := db.UserByUsername(ctx, username)
+	u, err := userNamed(ctx, db, username)
 	if err != nil {
-		return fmt.Errorf("user %q: %w", username, err)
+		return err
 	}
 	err = db.InTx(ctx, func(tx *store.Tx) error {
 		tx.Audit(cliActor, "token.revoke", fmt.Sprintf("token:%d", id), &u.UnitID, map[string]any{"user_id": u.ID})
 		return tx.RevokeToken(ctx, u.ID, id)
 	})
 	if err != nil {
-		return err
+		return notFoundAs(err, "%s没有编号为 %d 的有效令牌", person(u), id)
 	}
-	fmt.Fprintf(st.Out, "token %d of %s revoked\n", id, username)
+	fmt.Fprintf(st.Out, "已吊销%s的令牌 %d。\n", person(u), id)
 	return nil
 }

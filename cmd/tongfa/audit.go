@@ -20,10 +20,10 @@ import (
 )
 
 func init() {
-	register(command{name: "audit verify", summary: "verify the audit chain with the audit key [--checkpoint FILE]...; exit 1 when it was altered", run: runAuditVerify})
-	register(command{name: "audit upgrade", summary: "start sealing an audit chain made without a key under the key (once, after upgrading)", run: runAuditUpgrade})
-	register(command{name: "audit checkpoint", summary: "print a signed checkpoint of the audit chain (also appended to TONGFA_AUDIT_CHECKPOINT_FILE)", run: runAuditCheckpoint})
-	register(command{name: "audit key", summary: "print the audit key in use, to pin it as TONGFA_AUDIT_KEY before rotating TONGFA_SECRET_KEY", run: runAuditKey})
+	register(command{name: "audit verify", args: "[--checkpoint 文件]...", summary: "用审计密钥校验审计链，发现被改动时退出状态为 1。", run: runAuditVerify})
+	register(command{name: "audit upgrade", summary: "开始用密钥封存此前未用密钥封存的审计链（升级后运行一次）。", run: runAuditUpgrade})
+	register(command{name: "audit checkpoint", summary: "打印审计链的一个签名校验点（同时追加到 TONGFA_AUDIT_CHECKPOINT_FILE）。", run: runAuditCheckpoint})
+	register(command{name: "audit key", summary: "打印正在使用的审计密钥，以便轮换 TONGFA_SECRET_KEY 前把它固定为 TONGFA_AUDIT_KEY。", run: runAuditKey})
 }
 
 // auditMAC is the audit chain's MAC from a validated configuration; nil
@@ -47,7 +47,7 @@ func openAudit(ctx context.Context, name string, args []string, def func(*flag.F
 	if err != nil {
 		return nil, cfg, usageErrorf("%s", keyProblem(err))
 	}
-	db, err := store.Open(ctx, cfg.DatabaseURL)
+	db, err := openStore(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, cfg, err
 	}
@@ -60,7 +60,7 @@ func keyProblem(err error) string {
 	if errors.As(err, &e) {
 		return e.Message
 	}
-	return "审计密钥无效（TONGFA_AUDIT_KEY 须为 32 字节，写作 64 位十六进制或 base64）：" + err.Error()
+	return "审计密钥无效，TONGFA_AUDIT_KEY（或 TONGFA_SECRET_KEY）须为 32 字节，写作 64 位十六进制数或 base64"
 }
 
 // runAuditVerify seals what is pending (as any hub process would) and then
@@ -68,7 +68,7 @@ func keyProblem(err error) string {
 func runAuditVerify(ctx context.Context, st Stdio, args []string) error {
 	var files multiFlag
 	db, _, err := openAudit(ctx, "audit verify", args, func(fs *flag.FlagSet) {
-		fs.Var(&files, "checkpoint", "checkpoint `FILE` (JSON lines, as the worker writes them) to compare the chain with; repeatable")
+		fs.Var(&files, "checkpoint", "与审计链比对的校验点`文件`（JSON 行，与投递进程写入的格式相同）；可重复")
 	})
 	if err != nil {
 		return err
@@ -124,7 +124,7 @@ func readCheckpointFiles(files []string, mac *tongfa.AuditMAC) ([]tongfa.AuditCh
 	for _, name := range files {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, fmt.Errorf("无法打开校验点文件 %s：%w", name, err)
+			return nil, errors.New("无法打开校验点文件：" + fileProblem(name, err))
 		}
 		cps, err := audit.ReadCheckpoints(f, mac)
 		f.Close()

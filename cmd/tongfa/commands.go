@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -16,10 +17,13 @@ type Stdio struct {
 }
 
 // command is one `tongfa` subcommand. Files register theirs in init so that
-// each command lives next to its own code.
+// each command lives next to its own code. Everything an operator reads
+// about it (summary, synopsis, help) is Simplified Chinese.
 type command struct {
 	name    string // may contain a space: "user add"
-	summary string
+	args    string // the synopsis after the name: "--name 名称 [--parent 上级单位]"
+	summary string // one sentence, shown in the command list and atop --help
+	help    string // optional: more about the command, shown by --help
 	run     func(ctx context.Context, st Stdio, args []string) error
 }
 
@@ -47,24 +51,70 @@ func lookup(args []string) (command, []string, bool) {
 	return command{}, nil, false
 }
 
-func usage(w io.Writer) {
+// commandNames lists every registered command, sorted.
+func commandNames() []string {
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	fmt.Fprintln(w, "usage: tongfa COMMAND [flags]")
-	fmt.Fprintln(w, "\ncommands:")
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-16s %s\n", n, commands[n].summary)
+	return names
+}
+
+// subcommands lists the second words of the commands named group first:
+// "unit" → ["add"].
+func subcommands(group string) []string {
+	var subs []string
+	for _, n := range commandNames() {
+		if sub, ok := strings.CutPrefix(n, group+" "); ok {
+			subs = append(subs, sub)
+		}
 	}
+	return subs
 }
 
-// errUsage reports a command-line mistake; main prints it and exits 2.
-type errUsage struct{ msg string }
-
-func (e errUsage) Error() string { return e.msg }
-
-func usageErrorf(format string, args ...any) error {
-	return errUsage{msg: strings.TrimSpace(fmt.Sprintf(format, args...))}
+// usage lists every command with its summary.
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "用法：tongfa 命令 [参数]")
+	fmt.Fprintln(w, "\n命令：")
+	for _, n := range commandNames() {
+		fmt.Fprintf(w, "  %-20s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\n运行 tongfa 命令 --help 查看该命令的用法和参数。")
 }
+
+// synopsis is the command's usage line.
+func (c command) synopsis() string {
+	return strings.TrimSpace("tongfa " + c.name + " " + c.args)
+}
+
+func init() {
+	register(command{name: "help", args: "[命令]", summary: "列出全部命令，或显示一个命令的用法。", run: runHelp})
+}
+
+// runHelp: tongfa help [COMMAND] prints what --help would.
+func runHelp(ctx context.Context, st Stdio, args []string) error {
+	switch {
+	case len(args) == 0:
+		usage(st.Out)
+		return nil
+	case isHelpFlag(args[0]):
+		return helpRequested{}
+	}
+	c, rest, ok := lookup(args)
+	if !ok || len(rest) > 0 {
+		return usageErrorf("没有命令「%s」，运行 tongfa help 查看全部命令", strings.Join(args, " "))
+	}
+	var h helpRequested
+	if c.name == "help" {
+		printHelp(st.Out, c, nil)
+		return nil
+	}
+	if err := c.run(ctx, st, []string{"--help"}); !errors.As(err, &h) {
+		return err
+	}
+	printHelp(st.Out, c, h.fs)
+	return nil
+}
+
+func isHelpFlag(a string) bool { return a == "-h" || a == "-help" || a == "--help" }

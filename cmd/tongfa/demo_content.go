@@ -47,14 +47,15 @@ func seedDemoChannels(ctx context.Context, m *Main, simURL string) error {
 		return err
 	}
 	if len(existing) > 0 {
-		_, err := m.DB.Pool.Exec(ctx, `UPDATE accounts SET api_base = $2 || substring(api_base from '/[a-z]+$') WHERE unit_id = $1`,
-			office.ID, simURL)
-		return err
+		return repointDemo(ctx, m.DB, office.ID, simURL)
 	}
 	var targets []int64
 	for _, a := range demoAccounts {
 		acc := &tongfa.Account{UnitID: office.ID, Platform: a.platform, Name: a.name, APIBase: simURL + a.path,
 			Settings: map[string]string{"author": "示范市人民政府办公室"}}
+		if a.platform == tongfa.PlatformWeibo {
+			acc.Settings["status_page"] = simURL + weiboStatusPages
+		}
 		creds, _ := json.Marshal(a.creds)
 		err := m.DB.InTx(ctx, func(tx *store.Tx) error {
 			if err := tx.CreateAccount(ctx, acc, func(id int64) ([]byte, error) {
@@ -71,6 +72,34 @@ func seedDemoChannels(ctx context.Context, m *Main, simURL string) error {
 		targets = append(targets, acc.ID)
 	}
 	return seedDemoItems(ctx, m, office.ID, targets, simURL)
+}
+
+// weiboStatusPages is where the simulator shows statuses; the demo's
+// Weibo account links there instead of to m.weibo.cn.
+const weiboStatusPages = "/weibo/status/"
+
+// repointDemoSQL moves the demo's accounts, and the links to what they
+// published, to the simulators' address of this run ($2), from the one
+// the accounts name ($3).
+const repointDemoSQL = `
+WITH moved AS (
+	UPDATE deliveries SET url = $2 || substr(url, length($3) + 1)
+	WHERE account_id IN (SELECT id FROM accounts WHERE unit_id = $1) AND $2 <> $3 AND starts_with(url, $3 || '/')
+)
+UPDATE accounts SET api_base = $2 || substring(api_base from '/[a-z]+$'),
+	settings = CASE WHEN platform = 'weibo' THEN settings || jsonb_build_object('status_page', $2 || $4::text) ELSE settings END
+WHERE unit_id = $1`
+
+// repointDemo follows the simulators to this run's address, which the
+// demo may be told to change (TONGFA_SIM_LISTEN), so that the accounts
+// reach them and the item pages' links open.
+func repointDemo(ctx context.Context, db *store.DB, unit int64, simURL string) error {
+	var old string
+	err := db.Pool.QueryRow(ctx, `SELECT coalesce(substring(min(api_base) from '^(.*)/[a-z]+$'), '') FROM accounts WHERE unit_id = $1`, unit).Scan(&old)
+	if err == nil {
+		_, err = db.Pool.Exec(ctx, repointDemoSQL, unit, simURL, old, weiboStatusPages)
+	}
+	return err
 }
 
 // demoItem is a piece of demo content and how far it goes.
@@ -113,13 +142,13 @@ func seedDemoItems(ctx context.Context, m *Main, unit int64, targets []int64, si
 		}
 		it, err := m.Hub.Items.Create(ctx, editor, in)
 		if err != nil {
-			return fmt.Errorf("demo item %q: %w", d.title, err)
+			return failure(err, "演示稿件「%s」未能创建：%s", d.title, tongfa.ErrorMessage(err))
 		}
 		if d.signers == nil {
 			continue
 		}
 		if _, err := m.Hub.Review.Submit(ctx, editor, it.ID); err != nil {
-			return fmt.Errorf("demo submit %q: %w", d.title, err)
+			return failure(err, "演示稿件「%s」未能送审：%s", d.title, tongfa.ErrorMessage(err))
 		}
 		for _, who := range d.signers {
 			p, err := as(who)
@@ -128,7 +157,7 @@ func seedDemoItems(ctx context.Context, m *Main, unit int64, targets []int64, si
 			}
 			pass := func(context.Context, *access.Principal, string) error { return nil } // the demo signs for its own users
 			if _, err := m.Hub.Review.Sign(ctx, p, it.ID, review.SignInput{VersionHash: it.Version.Hash, Decision: "approve", Comment: "同意发布"}, pass); err != nil {
-				return fmt.Errorf("demo sign %q as %s: %w", d.title, who, err)
+				return failure(err, "演示稿件「%s」未能由 %s 审签：%s", d.title, who, tongfa.ErrorMessage(err))
 			}
 		}
 	}
@@ -174,7 +203,7 @@ func seedDemoMessages(ctx context.Context, m *Main, accounts []int64, simURL str
 		if d.platform != tongfa.PlatformWeibo {
 			raised, err := raiseOnSim(ctx, simURL, sim.Inbound{Platform: string(d.platform), Kind: d.kind, Account: demoAppID, User: d.author, Text: d.body})
 			if err != nil {
-				return fmt.Errorf("demo message on the simulator: %w", err)
+				return failure(err, "无法在平台模拟器上创建演示留言")
 			}
 			id = strconv.FormatInt(raised.ID, 10)
 		}

@@ -31,7 +31,7 @@ func TestDemoSeeds(t *testing.T) {
 	defer m.Close()
 	var out bytes.Buffer
 	for range 2 {
-		if err := seedDemo(ctx, db, Stdio{Out: &out}); err != nil {
+		if err := seedDemo(ctx, m, Stdio{Out: &out}, false); err != nil {
 			t.Fatal(err)
 		}
 		if err := seedDemoChannels(ctx, m, ts.URL); err != nil {

@@ -7,12 +7,11 @@ import (
 	"os"
 
 	"github.com/tongfa/tongfa/clocks"
-	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/workday"
 )
 
 func init() {
-	register(command{name: "holidays import", summary: "import official holidays for later years: holidays import FILE", run: runHolidaysImport})
+	register(command{name: "holidays import", args: "文件", summary: "导入国务院办公厅公布的放假安排（文件格式见 docs/workdays.md）。", run: runHolidaysImport})
 }
 
 // runHolidaysImport: tongfa holidays import FILE (format: docs/workdays.md).
@@ -22,13 +21,13 @@ func runHolidaysImport(ctx context.Context, st Stdio, args []string) error {
 		return err
 	}
 	if len(rest) != 1 {
-		return usageErrorf("give one file: tongfa holidays import FILE")
+		return usageErrorf("请给出一个放假安排文件：tongfa holidays import 文件")
 	}
 	content, err := os.ReadFile(rest[0])
 	if err != nil {
-		return err
+		return usageErrorf("%s", fileProblem(rest[0], err))
 	}
-	db, err := store.Open(ctx, cfg.DatabaseURL)
+	db, err := openStore(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}

@@ -88,7 +88,7 @@ func (m *Main) background(fn func(ctx context.Context)) {
 func (m *Main) startHTTP() error {
 	ln, err := net.Listen("tcp", m.Config.Listen)
 	if err != nil {
-		return fmt.Errorf("listen %s: %w", m.Config.Listen, err)
+		return failure(err, "%s", listenProblem(m.Config.Listen, err))
 	}
 	m.listener = ln
 	m.http = &http.Server{

@@ -148,8 +148,8 @@ func TestAdministrationAndAPI(t *testing.T) {
 	mustCLI := func(stdin string, args ...string) string { t.Helper(); return cliOK(t, url, stdin, args...) }
 	mustCLI("", "unit", "add", "--name", "示范市人民政府")
 	mustCLI("", "unit", "add", "--name", "示范市人民政府办公室", "--parent", "示范市人民政府")
-	mustCLI("Editor-Passw0rd\n", "user", "add", "--username", "wang", "--unit", "示范市人民政府办公室", "--role", "editor", "--password-stdin")
-	if code, out := cli(t, url, "weak\n", "user", "add", "--username", "li", "--unit", "示范市人民政府办公室", "--role", "editor", "--password-stdin"); code != 2 || !strings.Contains(out, "too weak") {
+	mustCLI("Editor-Passw0rd\n", "user", "add", "--username", "wang", "--display-name", "王编辑", "--unit", "示范市人民政府办公室", "--role", "editor", "--password-stdin")
+	if code, out := cli(t, url, "weak\n", "user", "add", "--username", "li", "--display-name", "李编辑", "--unit", "示范市人民政府办公室", "--role", "editor", "--password-stdin"); code != 2 || !strings.Contains(out, "密码强度不够") {
 		t.Fatalf("weak password: exit %d %s", code, out)
 	}
 	token := strings.TrimSpace(mustCLI("", "token", "create", "--user", "wang"))
@@ -182,7 +182,7 @@ func TestAdministrationAndAPI(t *testing.T) {
 	if code != 1 || !regexp.MustCompile(`校验失败：第 \d+ 行（记录 \d+）的内容与密钥签名不符`).MatchString(out) {
 		t.Fatalf("verify after tamper: exit %d %s", code, out)
 	}
-	if out := mustCLI("", "migrate"); !strings.Contains(out, "up to date") {
+	if out := mustCLI("", "migrate"); !strings.Contains(out, "数据库结构已是最新") {
 		t.Fatalf("second migrate: %s", out)
 	}
 }
@@ -199,14 +199,14 @@ func TestConfigRedacts(t *testing.T) {
 	if code != 0 || strings.Contains(out.String(), "s3cret") || strings.Contains(out.String(), "0f0f") {
 		t.Fatalf("exit %d:\n%s", code, out.String())
 	}
-	if !strings.Contains(out.String(), "TONGFA_SECRET_KEY=(set, redacted)") {
+	if !strings.Contains(out.String(), "TONGFA_SECRET_KEY=（已设置，不显示）") {
 		t.Fatalf("secret key line missing:\n%s", out.String())
 	}
 }
 
 func TestUnknownCommand(t *testing.T) {
 	var out bytes.Buffer
-	if code := run(context.Background(), Stdio{Out: &out, Err: &out}, []string{"frobnicate"}); code != 2 || !strings.Contains(out.String(), "usage") {
+	if code := run(context.Background(), Stdio{Out: &out, Err: &out}, []string{"frobnicate"}); code != 2 || !strings.Contains(out.String(), "没有命令「frobnicate」") || !strings.Contains(out.String(), "用法：tongfa 命令") {
 		t.Fatalf("exit %d: %s", code, out.String())
 	}
 }

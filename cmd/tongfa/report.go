@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"strconv"
@@ -17,8 +16,8 @@ import (
 )
 
 func init() {
-	register(command{name: "report", run: runReport,
-		summary: "assessment report: report week|month|quarter|year|custom [--from D] [--to D] [--unit U] [--account ID] [--format json|csv|xlsx] [--out FILE]"})
+	register(command{name: "report", run: runReport, args: "week|month|quarter|year|custom [--from 日期] [--to 日期] [--unit 单位] [--account 编号] [--format json|csv|xlsx] [--out 文件]",
+		summary: "生成考核报表：周报、月报、季报、年报或自定义时段（见 docs/reports.md）。"})
 }
 
 // reportFlags are report's own arguments, as text: reports.Params reads
@@ -29,32 +28,34 @@ type reportFlags struct {
 }
 
 func (f *reportFlags) define(fs *flag.FlagSet) {
-	fs.StringVar(&f.From, "from", "", "first day, YYYY-MM-DD (China time); fixed kinds take the period containing it (default: today)")
-	fs.StringVar(&f.To, "to", "", "day after the last, YYYY-MM-DD; required for custom")
-	fs.StringVar(&f.Unit, "unit", "", "unit name or id: that unit with the units below it (default: every unit)")
-	fs.StringVar(&f.Account, "account", "", "one account's id")
-	fs.StringVar(&f.Format, "format", "json", "json, csv or xlsx")
-	fs.StringVar(&f.out, "out", "", "write to this file instead of standard output (required for xlsx)")
+	fs.StringVar(&f.From, "from", "", "起始`日期` YYYY-MM-DD（北京时间）；周报等取包含该日的周期，默认今天")
+	fs.StringVar(&f.To, "to", "", "截止日期的次日 YYYY-MM-DD；自定义时段必填")
+	fs.StringVar(&f.Unit, "unit", "", "`单位`名称或编号：该单位及其下级单位（默认全部单位）")
+	fs.StringVar(&f.Account, "account", "", "只统计一个账号，给出其`编号`")
+	fs.StringVar(&f.Format, "format", "json", "输出`格式`：json、csv 或 xlsx")
+	fs.StringVar(&f.out, "out", "", "写入这个`文件`而不是标准输出（xlsx 必填）")
 }
 
 // runReport: tongfa report KIND [flags] writes the report of every unit
 // (or of --unit / --account) over the period.
 func runReport(ctx context.Context, st Stdio, args []string) error {
-	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return usageErrorf("give the period kind first: tongfa report week|month|quarter|year|custom [flags]")
+	var f reportFlags
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		f.Kind, args = args[0], args[1:]
 	}
-	f := reportFlags{Params: reports.Params{Kind: args[0]}}
-	cfg, rest, err := loadConfig("report", args[1:], f.define)
+	cfg, rest, err := loadConfig("report", args, f.define)
 	if err != nil {
 		return err
 	}
-	if len(rest) > 0 {
-		return usageErrorf("unexpected argument %q", rest[0])
+	switch {
+	case f.Kind == "":
+		return usageErrorf("请先给出报表周期：tongfa report week|month|quarter|year|custom [参数]")
+	case len(rest) > 0:
+		return usageErrorf("多余的参数「%s」", rest[0])
+	case f.Format == reports.FormatXLSX && f.out == "":
+		return usageErrorf("Excel 格式须用 --out 指定输出文件")
 	}
-	if f.Format == reports.FormatXLSX && f.out == "" {
-		return usageErrorf("an Excel workbook needs --out FILE")
-	}
-	db, err := store.Open(ctx, cfg.DatabaseURL)
+	db, err := openStore(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
@@ -97,7 +98,7 @@ func unitID(ctx context.Context, db *store.DB, unit string) (string, error) {
 	}
 	u, err := db.UnitByName(ctx, unit)
 	if err != nil {
-		return "", fmt.Errorf("unit %q: %w", unit, err)
+		return "", notFoundAs(err, "没有名为「%s」的单位", unit)
 	}
 	return strconv.FormatInt(u.ID, 10), nil
 }
@@ -108,7 +109,7 @@ func saveReport(stdout io.Writer, rep *reports.Report, format, out string) error
 	}
 	file, err := os.Create(out)
 	if err != nil {
-		return err
+		return failure(err, "无法写入报表：%s", fileProblem(out, err))
 	}
 	if err := rep.Write(file, format); err != nil {
 		file.Close()

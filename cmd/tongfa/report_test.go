@@ -26,7 +26,7 @@ const reportsRedisDB = 11
 func TestReportCLIAgreesWithAPI(t *testing.T) {
 	db, url := storetest.NewWithURL(t)
 	q := reportstest.SeedQuarter(t, db, nil)
-	cliOK(t, url, "Report-Passw0rd\n", "user", "add", "--username", "assessor", "--unit", "示范区人民政府办公室", "--role", "auditor", "--password-stdin")
+	cliOK(t, url, "Report-Passw0rd\n", "user", "add", "--username", "assessor", "--display-name", "吴考核", "--unit", "示范区人民政府办公室", "--role", "auditor", "--password-stdin")
 	token := strings.TrimSpace(cliOK(t, url, "", "token", "create", "--user", "assessor"))
 	m := startHubOn(t, url, reportsRedisDB)
 	api := func(query string) string {
@@ -78,17 +78,17 @@ func TestReportCLIRefusesBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"report"}, "give the period kind first"},
+		{[]string{"report"}, "请先给出报表周期"},
 		{[]string{"report", "decade"}, "报表周期应为"},
 		{[]string{"report", "custom", "--from", "2026-01-01"}, "自定义时段须同时给出"},
-		{[]string{"report", "quarter", "--format", "xlsx"}, "needs --out"},
-		{[]string{"report", "quarter", "extra"}, "unexpected argument"},
+		{[]string{"report", "quarter", "--format", "xlsx"}, "Excel 格式须用 --out"},
+		{[]string{"report", "quarter", "extra"}, "多余的参数「extra」"},
 	} {
 		if code, out := cli(t, url, "", tc.args...); code != 2 || !strings.Contains(out, tc.want) {
 			t.Errorf("%v: exit %d %s", tc.args, code, out)
 		}
 	}
-	if code, out := cli(t, url, "", "report", "quarter", "--unit", "没有这个单位"); code != 1 || !strings.Contains(out, "not_found") {
+	if code, out := cli(t, url, "", "report", "quarter", "--unit", "没有这个单位"); code != 1 || !strings.Contains(out, "没有名为「没有这个单位」的单位") {
 		t.Errorf("unknown unit: exit %d %s", code, out)
 	}
 }

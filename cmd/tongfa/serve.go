@@ -6,27 +6,44 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/tongfa/tongfa/config"
 )
 
 func init() {
-	register(command{name: "serve", summary: "run the HTTP API and console", run: func(ctx context.Context, st Stdio, args []string) error {
+	register(command{name: "serve", summary: "运行接口和控制台（不含投递任务）。", run: func(ctx context.Context, st Stdio, args []string) error {
 		return runHub(ctx, st, "serve", args, true, false)
 	}})
-	register(command{name: "all", summary: "run the API, console and delivery workers in one process", run: func(ctx context.Context, st Stdio, args []string) error {
+	register(command{name: "all", summary: "在一个进程中运行接口、控制台和投递任务。", run: func(ctx context.Context, st Stdio, args []string) error {
 		return runHub(ctx, st, "all", args, true, true)
 	}})
-	register(command{name: "config", summary: "print the effective configuration, secrets redacted", run: runConfig})
+	register(command{name: "config", summary: "显示生效的配置（密钥不显示）并检查其是否有效。", run: runConfig})
 }
 
-// loadConfig reads TONGFA_* variables and flags.
+// loadConfig reads TONGFA_* variables and flags; extra defines the
+// command's own flags on the same set. Help and mistakes come back as the
+// errors run reports (helpRequested, errUsage).
 func loadConfig(name string, args []string, extra ...func(*flag.FlagSet)) (config.Config, []string, error) {
-	cfg, rest, err := config.Load(name, os.Getenv, args, extra...)
-	if err != nil {
+	var fs *flag.FlagSet
+	capture := func(f *flag.FlagSet) { fs = f; quiet(f) }
+	cfg, rest, err := config.Load(name, os.Getenv, args, append(extra, capture)...)
+	switch {
+	case err != nil && fs == nil: // the environment, read before any flag
 		return cfg, nil, usageErrorf("%v", err)
+	case err != nil:
+		return cfg, nil, flagProblem(fs, err)
 	}
 	return cfg, rest, nil
+}
+
+// validConfig is the usage error of an invalid configuration, one line
+// per problem.
+func validConfig(cfg config.Config) error {
+	if err := cfg.Validate(); err != nil {
+		return usageErrorf("配置有误：\n  %s", strings.ReplaceAll(err.Error(), "\n", "。\n  "))
+	}
+	return nil
 }
 
 func runHub(ctx context.Context, st Stdio, name string, args []string, serve, work bool) error {
@@ -34,11 +51,12 @@ func runHub(ctx context.Context, st Stdio, name string, args []string, serve, wo
 	if err != nil {
 		return err
 	}
-	if err := cfg.Validate(); err != nil {
-		return usageErrorf("invalid configuration:\n%v", err)
+	if err := validConfig(cfg); err != nil {
+		return err
 	}
 	m := NewMain(cfg, cfg.Logger())
 	m.Serve, m.Work = serve, work
+	logRedis(m.Logger)
 	return runMain(ctx, m)
 }
 
@@ -48,6 +66,11 @@ func runMain(ctx context.Context, m *Main) error {
 		m.Close()
 		return err
 	}
+	return waitMain(ctx, m)
+}
+
+// waitMain waits for a signal or a fatal error of a running m, then stops it.
+func waitMain(ctx context.Context, m *Main) error {
 	var err error
 	select {
 	case <-ctx.Done():
@@ -70,7 +93,7 @@ func runConfig(ctx context.Context, st Stdio, args []string) error {
 		fmt.Fprintf(st.Out, "%s=%s\n", kv[0], kv[1])
 	}
 	if err := cfg.Validate(); err != nil {
-		fmt.Fprintf(st.Err, "\ninvalid:\n%v\n", err)
+		fmt.Fprintf(st.Err, "\n配置有误：\n%v\n", err)
 		return exitCode(1)
 	}
 	return nil

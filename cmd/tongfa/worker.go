@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	register(command{name: "worker", summary: "run the delivery workers (several may run side by side)", run: func(ctx context.Context, st Stdio, args []string) error {
+	register(command{name: "worker", summary: "运行投递任务（可以同时运行多个）。", run: func(ctx context.Context, st Stdio, args []string) error {
 		return runHub(ctx, st, "worker", args, false, true)
 	}})
 }

@@ -19,7 +19,7 @@ import (
 // marker in the text would cost characters and survive copy-paste.)
 func (c *Client) Verify(ctx context.Context, p *connectors.Post, s connectors.Steps) (connectors.Receipt, bool, error) {
 	if id, ok := s.Get(StepStatusID); ok {
-		return receipt(id), true, nil
+		return receipt(p.Account, id), true, nil
 	}
 	sent, ok := s.Get(StepSent)
 	if !ok {
@@ -42,7 +42,7 @@ func (c *Client) Verify(ctx context.Context, p *connectors.Post, s connectors.St
 		}
 		st, older := match(tl.Statuses, want, since.Add(-time.Minute))
 		if st != nil {
-			r, err := saved(ctx, s, *st)
+			r, err := saved(ctx, p.Account, s, *st)
 			return r, err == nil, err
 		}
 		if older || len(tl.Statuses) < 100 {

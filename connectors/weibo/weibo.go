@@ -5,6 +5,7 @@
 package weibo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -50,7 +51,7 @@ const (
 // first request so a worker taking over knows the platform may have it.
 func (c *Client) Publish(ctx context.Context, p *connectors.Post, s connectors.Steps) (connectors.Receipt, error) {
 	if id, ok := s.Get(StepStatusID); ok {
-		return receipt(id), nil
+		return receipt(p.Account, id), nil
 	}
 	if err := checkLink(p); err != nil {
 		return connectors.Receipt{}, err
@@ -70,7 +71,7 @@ func (c *Client) Publish(ctx context.Context, p *connectors.Post, s connectors.S
 	if err != nil {
 		return connectors.Receipt{}, c.repeated(ctx, s, resent, err)
 	}
-	return saved(ctx, s, st)
+	return saved(ctx, p.Account, s, st)
 }
 
 // repeated handles 20019 "repeated text": after an earlier attempt of
@@ -106,7 +107,7 @@ func checkLink(p *connectors.Post) error {
 	return nil
 }
 
-func saved(ctx context.Context, s connectors.Steps, st status) (connectors.Receipt, error) {
+func saved(ctx context.Context, acc connectors.Account, s connectors.Steps, st status) (connectors.Receipt, error) {
 	id := st.IDStr
 	if id == "" {
 		id = fmt.Sprint(st.ID)
@@ -117,11 +118,17 @@ func saved(ctx context.Context, s connectors.Steps, st status) (connectors.Recei
 	if err := connectors.NoteSteps(ctx, s, StepStatusID, id); err != nil {
 		return connectors.Receipt{}, err
 	}
-	return receipt(id), nil
+	return receipt(acc, id), nil
 }
 
-func receipt(id string) connectors.Receipt {
-	return connectors.Receipt{PlatformPostID: id, URL: "https://m.weibo.cn/status/" + id, DeliveredAt: time.Now()}
+// DefaultStatusPage is where readers see a status: the page URL is this
+// followed by the status id. The account setting status_page replaces it
+// (the demo points it at the simulator's pages).
+const DefaultStatusPage = "https://m.weibo.cn/status/"
+
+func receipt(acc connectors.Account, id string) connectors.Receipt {
+	page := cmp.Or(acc.Settings["status_page"], DefaultStatusPage)
+	return connectors.Receipt{PlatformPostID: id, URL: page + id, DeliveredAt: time.Now()}
 }
 
 // Withdraw deletes the status; one already gone counts as withdrawn.

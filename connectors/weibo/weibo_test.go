@@ -112,3 +112,25 @@ func TestVerifyPagesBack(t *testing.T) {
 	}
 	h.WantPosts(t, 151)
 }
+
+// TestStatusPage: a status links to m.weibo.cn unless the account names
+// its own status pages, as the demo does with the simulator's.
+func TestStatusPage(t *testing.T) {
+	ctx := context.Background()
+	h := harness(t)
+	r, err := h.Publisher.Publish(ctx, h.Post("默认页面"), connectortest.NewSteps())
+	if err != nil || r.URL != weibo.DefaultStatusPage+r.PlatformPostID {
+		t.Fatalf("receipt %+v, %v", r, err)
+	}
+	p := h.Post("模拟器页面")
+	p.Account.Settings = map[string]string{"status_page": h.Server.URL + "/weibo/status/"}
+	r, err = h.Publisher.Publish(ctx, p, connectortest.NewSteps())
+	if err != nil || r.URL != h.Server.URL+"/weibo/status/"+r.PlatformPostID {
+		t.Fatalf("receipt %+v, %v", r, err)
+	}
+	resp, err := h.Server.Client().Get(r.URL)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %v %v", r.URL, resp, err)
+	}
+	resp.Body.Close()
+}

@@ -54,9 +54,12 @@ type StatsAccountDay struct {
 type StatsDayWrite struct {
 	AccountID int64
 	Day       time.Time
-	Complete  bool
-	Posts     []StatsPostDay
-	Accounts  []StatsAccountDay
+	// From, when before Day, is the first day the write covers: every
+	// cursor from it through Day moves (a snapshot's estimated days).
+	From     time.Time
+	Complete bool
+	Posts    []StatsPostDay
+	Accounts []StatsAccountDay
 }
 
 // SaveStatsDay writes a collected day and moves its cursor in one
@@ -88,10 +91,15 @@ func (tx *Tx) saveStatsDay(ctx context.Context, w StatsDayWrite) error {
 	if w.Complete {
 		state = "complete"
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO stats_cursors (account_id, day, state, attempts, updated_at) VALUES ($1, $2, $3, 1, $4)
-		ON CONFLICT (account_id, day) DO UPDATE SET attempts = stats_cursors.attempts + 1, error = NULL, updated_at = $4,
+	from := w.Day
+	if !w.From.IsZero() && w.From.Before(w.Day) {
+		from = w.From
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO stats_cursors (account_id, day, state, attempts, updated_at)
+		SELECT $1, d::date, $4, 1, $5 FROM generate_series($2::date, $3::date, interval '1 day') d
+		ON CONFLICT (account_id, day) DO UPDATE SET attempts = stats_cursors.attempts + 1, error = NULL, updated_at = $5,
 			state = CASE WHEN stats_cursors.state = 'complete' THEN 'complete' ELSE EXCLUDED.state END`,
-		w.AccountID, w.Day, state, tx.now)
+		w.AccountID, from, w.Day, state, tx.now)
 	return err
 }
 

@@ -207,3 +207,18 @@ func (db *DB) SaveManualStats(ctx context.Context, actor Actor, unitID int64, w 
 	}
 	return nil
 }
+
+// StatsAccountPlatforms gives the platform of each account named.
+func (db *DB) StatsAccountPlatforms(ctx context.Context, accounts []int64) (map[int64]tongfa.Platform, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT id, platform FROM accounts WHERE id = ANY($1)`, accounts)
+	if err != nil {
+		return nil, fmt.Errorf("store: platforms of accounts: %w", err)
+	}
+	out := map[int64]tongfa.Platform{}
+	var id int64
+	var p tongfa.Platform
+	if _, err := pgx.ForEachRow(rows, []any{&id, &p}, func() error { out[id] = p; return nil }); err != nil {
+		return nil, fmt.Errorf("store: platforms of accounts: %w", err)
+	}
+	return out, nil
+}

@@ -19,6 +19,19 @@ func (f Figures) Add(o Figures) Figures {
 		sum(f.Comments, o.Comments)}
 }
 
+// Max is the larger of two sets of figures, figure by figure.
+func (f Figures) Max(o Figures) Figures {
+	return Figures{most(f.Reads, o.Reads), most(f.Likes, o.Likes), most(f.Wows, o.Wows), most(f.Shares, o.Shares),
+		most(f.Comments, o.Comments)}
+}
+
+func most(a, b *int64) *int64 {
+	if a == nil || b != nil && *b > *a {
+		return b
+	}
+	return a
+}
+
 func sum(a, b *int64) *int64 {
 	switch {
 	case a == nil:

@@ -39,19 +39,45 @@ type Index struct {
 	Missing []string `json:"missing,omitempty"`
 }
 
+// Aggregate is what the posts of a period earned, as the formulas take
+// it: sums over all posts and over the headlines, and the most one post
+// earned, figure by figure (nil where no post reported the figure).
+type Aggregate struct {
+	Posts    int
+	All      Figures
+	Headline Figures
+	Peak     Figures
+}
+
+// Sum aggregates posts.
+func Sum(posts []PostTotals) Aggregate {
+	a := Aggregate{Posts: len(posts)}
+	for _, p := range posts {
+		a.All = a.All.Add(p.Figures)
+		a.Peak = a.Peak.Max(p.Figures)
+		if p.Headline {
+			a.Headline = a.Headline.Add(p.Figures)
+		}
+	}
+	return a
+}
+
 // IndexFor computes the index of platform's rankings, or nil for a
 // platform without one.
-func IndexFor(p tongfa.Platform, days int, posts []PostTotals) *Index {
+func IndexFor(p tongfa.Platform, days int, a Aggregate) *Index {
 	switch p {
 	case tongfa.PlatformWeChat:
-		ix := WCI(days, posts)
+		ix := WCI(days, a)
 		return &ix
 	case tongfa.PlatformWeibo:
-		ix := BCI(days, posts)
+		ix := BCI(days, a)
 		return &ix
 	}
 	return nil
 }
+
+// HasIndex reports whether rankings publish an index for the platform.
+func HasIndex(p tongfa.Platform) bool { return p == tongfa.PlatformWeChat || p == tongfa.PlatformWeibo }
 
 // ln1 is ln(x+1), the normalisation of every term.
 func ln1(x float64) float64 { return math.Log(x + 1) }
@@ -64,29 +90,19 @@ func ln1(x float64) float64 { return math.Log(x + 1) }
 // over reads R, 在看 Z, likes L and shares RE: per day of the period for
 // O (整体传播力), per post for A (篇均), of the headlines per day for H
 // (头条), and the most of one post for P (峰值).
-func WCI(days int, posts []PostTotals) Index {
-	var all, head, peak [4]float64
-	for _, p := range posts {
-		v := [4]float64{val(p.Reads), val(p.Wows), val(p.Likes), val(p.Shares)}
-		for i, x := range v {
-			all[i] += x
-			peak[i] = max(peak[i], x)
-			if p.Headline {
-				head[i] += x
-			}
-		}
-	}
-	term := func(v [4]float64, per float64) float64 {
+func WCI(days int, a Aggregate) Index {
+	term := func(f Figures, per float64) float64 {
 		if per == 0 {
 			return 0
 		}
-		return 0.70*ln1(v[0]/per) + 0.09*ln1(v[1]/per*10) + 0.06*ln1(v[2]/per*10) + 0.15*ln1(v[3]/per*10)
+		return 0.70*ln1(val(f.Reads)/per) + 0.09*ln1(val(f.Wows)/per*10) + 0.06*ln1(val(f.Likes)/per*10) +
+			0.15*ln1(val(f.Shares)/per*10)
 	}
-	d, n := float64(days), float64(len(posts))
-	o, a, h, p := term(all, d), term(all, n), term(head, d), term(peak, 1)
-	ix := newIndex("WCI", WCIVersion, days, posts)
-	ix.Value = round2(math.Pow(0.6*o+0.2*a+0.1*h+0.1*p, 2) * 1.2 * 10)
-	ix.Missing = missing(ix.Totals, len(posts), "wows", "likes", "shares")
+	d, n := float64(days), float64(a.Posts)
+	o, av, h, p := term(a.All, d), term(a.All, n), term(a.Headline, d), term(a.Peak, 1)
+	ix := Index{Name: "WCI", Version: WCIVersion, Days: days, Posts: a.Posts, Totals: a.All}
+	ix.Value = round2(math.Pow(0.6*o+0.2*av+0.1*h+0.1*p, 2) * 1.2 * 10)
+	ix.Missing = missing(a, "wows", "likes", "shares")
 	return ix
 }
 
@@ -97,32 +113,24 @@ func WCI(days int, posts []PostTotals) Index {
 //	W1 = ln(posts+1); W2 = 0.4·ln(reposts+1) + 0.4·ln(comments+1) + 0.2·ln(likes+1)
 //
 // over the period's totals (so a month's BCI is larger than a week's).
-func BCI(days int, posts []PostTotals) Index {
-	ix := newIndex("BCI", BCIVersion, days, posts)
-	t := ix.Totals
-	w1 := ln1(float64(len(posts)))
+func BCI(days int, a Aggregate) Index {
+	t := a.All
+	w1 := ln1(float64(a.Posts))
 	w2 := 0.4*ln1(val(t.Shares)) + 0.4*ln1(val(t.Comments)) + 0.2*ln1(val(t.Likes))
+	ix := Index{Name: "BCI", Version: BCIVersion, Days: days, Posts: a.Posts, Totals: t}
 	ix.Value = round2((0.2*w1 + 0.8*w2) * 160)
-	ix.Missing = missing(t, len(posts), "shares", "comments", "likes")
-	return ix
-}
-
-func newIndex(name, version string, days int, posts []PostTotals) Index {
-	ix := Index{Name: name, Version: version, Days: days, Posts: len(posts)}
-	for _, p := range posts {
-		ix.Totals = ix.Totals.Add(p.Figures)
-	}
+	ix.Missing = missing(a, "shares", "comments", "likes")
 	return ix
 }
 
 // missing lists the named figures no post reported.
-func missing(t Figures, posts int, names ...string) []string {
-	if posts == 0 {
+func missing(a Aggregate, names ...string) []string {
+	if a.Posts == 0 {
 		return nil
 	}
 	var out []string
 	for _, n := range names {
-		if t.field(n) == nil {
+		if a.All.field(n) == nil {
 			out = append(out, n)
 		}
 	}

@@ -139,6 +139,10 @@ func TestIndexFromStoredSeries(t *testing.T) {
 		*got.Totals.Reads != int64(R) {
 		t.Fatalf("WCI %+v, %v; by hand %.4f (R %v, RE %v, Rt %v, Rmax %v)", got, err, wci, R, RE, Rt, Rmax)
 	}
+	as, err := e.svc.AccountStats(ctx, wx, from, to)
+	if err != nil || as.Index.Value != got.Value || len(as.Months) != 1 || as.Months[0].Index.Value != got.Value {
+		t.Fatalf("the account's page disagrees: %+v, %v", as, err)
+	}
 
 	// BCI by hand: (0.2 ln(n+1) + 0.8 (0.4 ln(reposts+1) + 0.4 ln(comments+1) + 0.2 ln(likes+1))) × 160.
 	posts = readBack(t, e.db, wb)

@@ -40,7 +40,7 @@ func TestIndices(t *testing.T) {
 		{"bci nothing published", tongfa.PlatformWeibo, 30, nil, 0, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ix := stats.IndexFor(tc.platform, tc.days, tc.posts)
+			ix := stats.IndexFor(tc.platform, tc.days, stats.Sum(tc.posts))
 			if ix == nil || math.Abs(ix.Value-tc.want) > 0.005 || ix.Posts != len(tc.posts) || ix.Days != tc.days {
 				t.Fatalf("%+v, want %.2f", ix, tc.want)
 			}
@@ -49,7 +49,7 @@ func TestIndices(t *testing.T) {
 			}
 		})
 	}
-	if stats.IndexFor(tongfa.PlatformApp, 7, nil) != nil {
+	if stats.IndexFor(tongfa.PlatformApp, 7, stats.Aggregate{}) != nil {
 		t.Error("the app has no ranking index")
 	}
 }
@@ -62,10 +62,10 @@ func FuzzIndicesGrow(f *testing.F) {
 			return
 		}
 		d := int(days%366) + 1
-		a := stats.WCI(d, []stats.PostTotals{post(true, n(base), n(1), n(1), n(base), nil)})
-		b := stats.WCI(d, []stats.PostTotals{post(true, n(base+extra), n(1), n(1), n(base+extra), nil)})
-		c := stats.BCI(d, []stats.PostTotals{post(true, nil, nil, n(base), n(base), n(1))})
-		e := stats.BCI(d, []stats.PostTotals{post(true, nil, nil, n(base), n(base+extra), n(1))})
+		a := stats.WCI(d, stats.Sum([]stats.PostTotals{post(true, n(base), n(1), n(1), n(base), nil)}))
+		b := stats.WCI(d, stats.Sum([]stats.PostTotals{post(true, n(base+extra), n(1), n(1), n(base+extra), nil)}))
+		c := stats.BCI(d, stats.Sum([]stats.PostTotals{post(true, nil, nil, n(base), n(base), n(1))}))
+		e := stats.BCI(d, stats.Sum([]stats.PostTotals{post(true, nil, nil, n(base), n(base+extra), n(1))}))
 		if b.Value < a.Value || e.Value < c.Value || math.IsNaN(a.Value) || math.IsNaN(c.Value) {
 			t.Fatalf("WCI %v → %v, BCI %v → %v", a.Value, b.Value, c.Value, e.Value)
 		}
@@ -78,6 +78,6 @@ func BenchmarkWCI(b *testing.B) {
 		posts[i] = post(i%3 == 0, n(int64(i*37)), nil, nil, n(int64(i)), nil)
 	}
 	for b.Loop() {
-		stats.WCI(365, posts)
+		stats.WCI(365, stats.Sum(posts))
 	}
 }

@@ -34,20 +34,24 @@ func (s *Service) Indices(ctx context.Context, accountIDs []int64, from, to time
 	if err != nil {
 		return nil, err
 	}
-	posts, err := s.DB.StatsIndexPosts(ctx, accountIDs, from, to, Window)
+	var ranked []int64
+	for id, p := range platforms {
+		if HasIndex(p) {
+			ranked = append(ranked, id)
+		}
+	}
+	sums, err := s.DB.StatsIndexAggregates(ctx, ranked, from, to, Window)
 	if err != nil {
 		return nil, err
 	}
-	byAccount := map[int64][]PostTotals{}
-	for _, p := range posts {
-		byAccount[p.AccountID] = append(byAccount[p.AccountID], totalsOf(p))
+	byAccount := make(map[int64]Aggregate, len(sums))
+	for _, a := range sums {
+		byAccount[a.AccountID] = Aggregate{Posts: a.Posts, All: fromStore(a.All), Headline: fromStore(a.Headline), Peak: fromStore(a.Peak)}
 	}
 	days := daysBetween(from, to)
-	out := map[int64]*Index{}
-	for id, p := range platforms {
-		if ix := IndexFor(p, days, byAccount[id]); ix != nil {
-			out[id] = ix
-		}
+	out := make(map[int64]*Index, len(ranked))
+	for _, id := range ranked {
+		out[id] = IndexFor(platforms[id], days, byAccount[id])
 	}
 	return out, nil
 }
@@ -87,7 +91,7 @@ func periods(p tongfa.Platform, from, to, today time.Time, posts []store.StatsPo
 				in = append(in, totalsOf(ps))
 			}
 		}
-		if ix := IndexFor(p, daysBetween(a, next(a)), in); ix != nil {
+		if ix := IndexFor(p, daysBetween(a, next(a)), Sum(in)); ix != nil {
 			out = append(out, PeriodIndex{From: Date{a}, To: Date{next(a)}, Index: ix})
 		}
 	}

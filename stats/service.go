@@ -145,7 +145,7 @@ func (s *Service) AccountStats(ctx context.Context, accountID int64, from, to ti
 	for i, p := range posts {
 		all[i] = totalsOf(p)
 	}
-	out.Posts, out.Index = len(posts), IndexFor(acc.Platform, daysBetween(from, to), all)
+	out.Posts, out.Index = len(posts), IndexFor(acc.Platform, daysBetween(from, to), Sum(all))
 	today := DayOf(s.DB.Now())
 	out.Weeks, out.Months = periods(acc.Platform, from, to, today, posts, false), periods(acc.Platform, from, to, today, posts, true)
 	return out, nil

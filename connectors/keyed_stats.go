@@ -37,7 +37,7 @@ func (k *KeyedAPI) Stats(ctx context.Context, acc Account, from, to time.Time, _
 		// sent_at lets the app refuse a replayed request (the query is signed).
 		q := url.Values{"date": {day.Format(time.DateOnly)}, "sent_at": {strconv.FormatInt(k.now().Unix(), 10)}}
 		var in keyedStats
-		err := Reread(ctx, func() error { return k.call(ctx, http.MethodGet, acc, k.statsPath()+"?"+q.Encode(), "", nil, &in) })
+		err := ReadStats(ctx, func() error { return k.call(ctx, http.MethodGet, acc, k.statsPath()+"?"+q.Encode(), "", nil, &in) })
 		if err != nil {
 			return out, err
 		}

@@ -2,6 +2,7 @@ package stats_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -160,5 +161,38 @@ func (e *env) wantSnapshotSpread(t *testing.T, mon, tue, wed time.Time) {
 	if err != nil || len(acc) != 3 || acc[1].Source != store.StatsEstimated ||
 		(*acc[1].Followers-*acc[0].Followers)*(*acc[2].Followers-*acc[1].Followers) < 0 {
 		t.Errorf("Weibo followers %+v, %v", acc, err)
+	}
+}
+
+// A platform's rate limit stops its account at once: the cursor says why,
+// the error carries the platform's Retry-After (which the queue's retry
+// delay honours) and the other accounts go on. Today cannot be asked for.
+func TestRateLimitStopsTheAccount(t *testing.T) {
+	e := newEnv(t, china(2026, 3, 2, 10))
+	ctx := context.Background()
+	e.publish(t, "城市更新项目进展通报")
+	e.clk.Advance(24 * time.Hour)
+	limited := sim.PlatformFaults{Endpoints: map[string]sim.Fault{"stats": {RateLimitRate: 1, RetryAfterS: 120}}}
+	e.sim.SetFaults(sim.Faults{App: limited})
+	_, err := e.col.CollectAccount(ctx, e.accounts[tongfa.PlatformApp].ID)
+	var ce *connectors.Error
+	if !errors.As(err, &ce) || ce.Class != connectors.RateLimited || ce.RetryAfter != 2*time.Minute {
+		t.Fatalf("collecting a rate-limited app: %v", err)
+	}
+	if n := e.sim.Calls("app", "stats"); n != 1 {
+		t.Errorf("the rate-limited endpoint was asked %d times, want once", n)
+	}
+	if st, why := e.cursor(t, tongfa.PlatformApp, day(2026, 3, 2)); st != "partial" || why == "" {
+		t.Errorf("cursor %s %q", st, why)
+	}
+	if err := e.sweep(t); err == nil {
+		t.Error("the sweep hides the rate limit")
+	}
+	if st, _ := e.cursor(t, tongfa.PlatformWebsite, day(2026, 3, 2)); st != "complete" {
+		t.Errorf("the website waited for the app: %s", st)
+	}
+	var te *tongfa.Error
+	if err := e.col.Collect(ctx, e.accounts[tongfa.PlatformWeChat].ID, day(2026, 3, 3)); !errors.As(err, &te) || te.Code != tongfa.EInvalid {
+		t.Errorf("collecting today: %v", err)
 	}
 }

@@ -246,7 +246,7 @@ func (db *DB) StatsIndexAggregates(ctx context.Context, accounts []int64, from, 
 				SELECT p.account_id, p.position = 1 AS head, sum(d.reads) AS r, sum(d.likes) AS l, sum(d.wows) AS w,
 					sum(d.shares) AS s, sum(d.comments) AS c
 				FROM stats_posts p LEFT JOIN stats_post_days d ON d.post_id = p.id AND d.day >= p.published_on
-					AND d.day < p.published_on + $4::int AND d.day >= $2 AND d.day < $3::date + $4::int
+					AND d.day < p.published_on + $4::int AND d.day >= $2 AND d.day < $3::date + $4::int AND d.account_id = ANY($1)
 				WHERE p.account_id = ANY($1) AND p.published_on >= $2 AND p.published_on < $3
 				GROUP BY p.id)
 			SELECT account_id, count(*)::int,

@@ -73,16 +73,33 @@ type mux struct {
 func (m *mux) Handle(taskType string, h asynq.HandlerFunc) { m.handlers[taskType] = h }
 func (m *mux) Every(spec, taskType, _ string) error        { m.every[taskType] = spec; return nil }
 
+// queue records the tasks enqueued.
+type queue struct{ tasks []*asynq.Task }
+
+func (q *queue) EnqueueContext(_ context.Context, t *asynq.Task, _ ...asynq.Option) (*asynq.TaskInfo, error) {
+	q.tasks = append(q.tasks, t)
+	return &asynq.TaskInfo{}, nil
+}
+
 // The collector registers its sweep every six hours and its partitions
-// daily; the partition task makes this month and the next three.
+// daily; the sweep queues a task per account with an API; the partition
+// task makes this month and the next three.
 func TestRegisterAndPartitions(t *testing.T) {
 	e := newEnv(t, china(2027, 11, 15, 10))
 	m := &mux{handlers: map[string]asynq.HandlerFunc{}, every: map[string]string{}}
+	if err := e.col.Register(m); err == nil {
+		t.Fatal("registered without a queue")
+	}
+	q := &queue{}
+	e.col.Queue = q
 	if err := e.col.Register(m); err != nil {
 		t.Fatal(err)
 	}
 	if m.every[stats.TypeSweep] != "@every 6h" || m.every[stats.TypePartitions] == "" || m.handlers[stats.TypeAccount] == nil {
 		t.Fatalf("registered %v %v", m.every, m.handlers)
+	}
+	if err := m.handlers[stats.TypeSweep](context.Background(), asynq.NewTask(stats.TypeSweep, nil)); err != nil || len(q.tasks) != 5 {
+		t.Fatalf("the sweep queued %d tasks (%v), want one per account with an API", len(q.tasks), err)
 	}
 	if err := m.handlers[stats.TypePartitions](context.Background(), asynq.NewTask(stats.TypePartitions, nil)); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -39,8 +40,12 @@ var accountTaskOptions = []asynq.Option{asynq.Queue("low"), asynq.Unique(time.Ho
 	asynq.Timeout(15 * time.Minute)}
 
 // Register adds the sweep, the per-account collection and the partition
-// task to m.
+// task to m. The collector needs its Queue there: a periodic task has a
+// minute, too little to collect every account in turn.
 func (c *Collector) Register(m tasks.Mux) error {
+	if c.Queue == nil {
+		return errors.New("stats: the collector's Queue is needed to register its tasks")
+	}
 	m.Handle(TypeSweep, tasks.Periodic(c.Sweep))
 	m.Handle(TypePartitions, tasks.Periodic(c.Partitions))
 	m.Handle(TypeAccount, func(ctx context.Context, t *asynq.Task) error {

@@ -30,7 +30,7 @@ func (k *KeyedAPI) Comments(ctx context.Context, acc Account, since string, limi
 		since = "0"
 	}
 	// sent_at lets the app check the request is fresh (it is signed).
-	q := url.Values{"since_id": {since}, "limit": {strconv.Itoa(limit)}, "sent_at": {strconv.FormatInt(time.Now().Unix(), 10)}}
+	q := url.Values{"since_id": {since}, "limit": {strconv.Itoa(limit)}, "sent_at": {strconv.FormatInt(k.now().Unix(), 10)}}
 	var out struct {
 		Comments []Comment `json:"comments"`
 		Next     string    `json:"next_since_id"`
@@ -89,7 +89,7 @@ var ErrNoLookup = errors.New("connectors: the platform cannot be asked whether t
 // Reply posts an answer to an app or website message: the platform
 // deduplicates by the idempotency key, so a repeat is harmless.
 func (k *KeyedAPI) Reply(ctx context.Context, acc Account, a *Answer) (string, error) {
-	body, _ := json.Marshal(map[string]any{"key": a.Key, "text": a.Text, "sent_at": time.Now().Unix()})
+	body, _ := json.Marshal(map[string]any{"key": a.Key, "text": a.Text, "sent_at": k.now().Unix()})
 	var out struct {
 		ID string `json:"id"`
 	}

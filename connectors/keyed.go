@@ -23,7 +23,12 @@ type KeyedAPI struct {
 	Path     string // collection path under the account's API base, e.g. "/api/articles"
 	// CommentsPath lists what the public wrote (default "/comments").
 	CommentsPath string
-	HTTP         *http.Client
+	// StatsPath answers a day's statistics (default "/stats").
+	StatsPath string
+	HTTP      *http.Client
+	// Now is the clock of sent_at, which receivers check against theirs
+	// (default time.Now; tests share the simulator's).
+	Now func() time.Time
 	// Authorize adds credentials to a request; signed is its body, or for
 	// a request without one its raw query.
 	Authorize func(req *http.Request, acc Account, signed []byte) error
@@ -57,10 +62,10 @@ type keyedBody struct {
 func (k *KeyedAPI) Publish(ctx context.Context, p *Post, s Steps) (Receipt, error) {
 	if id, ok := s.Get("post_id"); ok {
 		u, _ := s.Get("url")
-		return Receipt{PlatformPostID: id, URL: u, DeliveredAt: time.Now()}, nil
+		return Receipt{PlatformPostID: id, URL: u, DeliveredAt: k.now()}, nil
 	}
 	pl := p.Payload
-	body, _ := json.Marshal(keyedBody{Key: p.Key, SentAt: time.Now().Unix(), Title: pl.Title, Summary: pl.Digest, HTML: pl.HTML,
+	body, _ := json.Marshal(keyedBody{Key: p.Key, SentAt: k.now().Unix(), Title: pl.Title, Summary: pl.Digest, HTML: pl.HTML,
 		Column: pl.Column, Cover: pl.Cover, Attribution: pl.Attribution, Reprint: pl.Reprint, Link: pl.Link, DeepLink: pl.DeepLink})
 	var out keyedPost
 	if err := k.call(ctx, http.MethodPost, p.Account, k.Path, p.Key, body, &out); err != nil {
@@ -76,12 +81,12 @@ func (k *KeyedAPI) save(ctx context.Context, s Steps, out keyedPost) (Receipt, e
 	if err := NoteSteps(ctx, s, "post_id", out.ID, "url", out.URL); err != nil {
 		return Receipt{}, err
 	}
-	return Receipt{PlatformPostID: out.ID, URL: out.URL, DeliveredAt: time.Now()}, nil
+	return Receipt{PlatformPostID: out.ID, URL: out.URL, DeliveredAt: k.now()}, nil
 }
 
 // Verify looks the post up by its key.
 func (k *KeyedAPI) Verify(ctx context.Context, p *Post, s Steps) (Receipt, bool, error) {
-	q := url.Values{"key": {p.Key}, "sent_at": {strconv.FormatInt(time.Now().Unix(), 10)}}
+	q := url.Values{"key": {p.Key}, "sent_at": {strconv.FormatInt(k.now().Unix(), 10)}}
 	var out keyedPost
 	absent := false
 	err := Reread(ctx, func() error {
@@ -103,12 +108,19 @@ func (k *KeyedAPI) Verify(ctx context.Context, p *Post, s Steps) (Receipt, bool,
 
 // Withdraw deletes the post; one already gone counts as withdrawn.
 func (k *KeyedAPI) Withdraw(ctx context.Context, p *Post, r Receipt) error {
-	body, _ := json.Marshal(map[string]any{"id": r.PlatformPostID, "sent_at": time.Now().Unix()})
+	body, _ := json.Marshal(map[string]any{"id": r.PlatformPostID, "sent_at": k.now().Unix()})
 	err := k.call(ctx, http.MethodDelete, p.Account, k.Path+"/"+url.PathEscape(r.PlatformPostID), "", body, nil)
 	if notFound(err) {
 		return nil
 	}
 	return err
+}
+
+func (k *KeyedAPI) now() time.Time {
+	if k.Now != nil {
+		return k.Now()
+	}
+	return time.Now()
 }
 
 func notFound(err error) bool {

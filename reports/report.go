@@ -17,6 +17,8 @@ import (
 type Service struct {
 	DB     *store.DB
 	Clocks *clocks.Service
+	// Indices (optional) adds the table of ranking indices.
+	Indices IndexSource
 }
 
 func (s *Service) calendar() *workday.Calendar {
@@ -61,6 +63,9 @@ type Report struct {
 	Accounts    []AccountRow  `json:"accounts"`
 	Red         []AccountRow  `json:"red_list"`
 	Black       []AccountRow  `json:"black_list"`
+	// Indices are the accounts' WCI and BCI, when the service has an
+	// IndexSource.
+	Indices []IndexRow `json:"indices,omitempty"`
 }
 
 // Summary is the headline figures, taken from the tables' total rows.
@@ -92,7 +97,7 @@ func (s *Service) Build(ctx context.Context, p Period, sc Scope) (*Report, error
 		MissingCalendarYears: nonNilInts(s.calendar().MissingYears(p.From, p.Last()))}
 	b := &builder{s: s, r: r, p: p, sc: sc.store(), now: now, accounts: map[int64]*AccountRow{}, policies: map[int64]*clocks.Policy{}}
 	b.until = b.asOf()
-	for _, step := range []func(context.Context) error{b.loadAccounts, b.posts, b.weekly, b.urgent, b.messages, b.signoffs, b.deliveries, b.patrol} {
+	for _, step := range []func(context.Context) error{b.loadAccounts, b.posts, b.weekly, b.urgent, b.messages, b.signoffs, b.deliveries, b.patrol, b.indices} {
 		if err := step(ctx); err != nil {
 			return nil, err
 		}

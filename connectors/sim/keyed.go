@@ -94,6 +94,10 @@ func (s *Server) handleApp(w http.ResponseWriter, r *http.Request) {
 		s.keyedInbox(w, r, "app", path, body, r.Header.Get("Idempotency-Key"))
 		return
 	}
+	if path == "stats" {
+		s.keyedStats(w, r, "app", path, s.app)
+		return
+	}
 	s.keyed(w, r, keyedDialect("app"), s.app, path, body, r.Header.Get("Idempotency-Key"))
 }
 
@@ -140,6 +144,10 @@ func (s *Server) handleWebsite(w http.ResponseWriter, r *http.Request) {
 	json.Unmarshal(body, &in) //nolint:errcheck
 	if strings.HasPrefix(path, "api/comments") {
 		s.keyedInbox(w, r, "website", path, body, r.Header.Get("Idempotency-Key"))
+		return
+	}
+	if path == "api/stats" {
+		s.keyedStats(w, r, "website", path, s.website)
 		return
 	}
 	s.keyed(w, r, keyedDialect("website"), s.website, path, body, in.Key)

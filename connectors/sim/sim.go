@@ -38,6 +38,10 @@ type Options struct {
 	MassRetryTooFast time.Duration
 	// Douyin configures the Douyin simulator (douyin.go).
 	Douyin DouyinOptions
+	// DataReady is how long after a China day ends its statistics are
+	// computed (WeChat's datacube, Douyin's data, the app's and website's
+	// "complete"); until then they are missing or partial. Default 8 hours.
+	DataReady time.Duration
 }
 
 // Server is the simulator. It is an http.Handler; every method is safe for
@@ -99,6 +103,9 @@ func NewWith(o Options) *Server {
 	}
 	if o.MassConfirmWithin == 0 {
 		o.MassConfirmWithin = 30 * time.Minute
+	}
+	if o.DataReady == 0 {
+		o.DataReady = 8 * time.Hour
 	}
 	s := &Server{opts: o, rng: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))}
 	s.reset()

@@ -116,6 +116,9 @@ func (s *Server) weiboCall(r *http.Request, endpoint string) answer {
 		return answer{200, map[string]any{"uid": uid, "appkey": "sim", "scope": "", "create_at": s.now().Add(-time.Hour).Unix(),
 			"expire_in": 30 * 24 * 3600}}
 	}
+	if h, ok := weiboStats[endpoint]; ok {
+		return h(s, r, uid)
+	}
 	return wbErr(r, 404, 10014, "request api not found")
 }
 

@@ -43,9 +43,12 @@ func (p *Policy) HTML(s string) string {
 
 var plain = bluemonday.StrictPolicy()
 
-// Text strips every tag, for titles and other plain fields.
+// Text strips every tag, for titles and other plain fields, and returns
+// text, not HTML: "A & B" stays "A & B" (the sanitizer's escaping is
+// undone), so platforms that take plain text get what the editor typed
+// and every HTML page escapes it when it renders it.
 func Text(s string) string {
-	return strings.TrimSpace(plain.Sanitize(stripControl(s)))
+	return strings.TrimSpace(html.UnescapeString(plain.Sanitize(stripControl(s))))
 }
 
 // stripControl removes NUL and other C0 controls except tab and newlines;

@@ -63,8 +63,16 @@ func TestKeepsWhatChannelsRender(t *testing.T) {
 }
 
 func TestText(t *testing.T) {
-	if got := Text(`关于<b>做好</b>工作的通知<script>x</script>`); got != "关于做好工作的通知" {
-		t.Fatalf("got %q", got)
+	for in, want := range map[string]string{
+		`关于<b>做好</b>工作的通知<script>x</script>`: "关于做好工作的通知",
+		// Text is stored as text (issue 16, finding 14): published as the
+		// editor typed it, escaped only where HTML is rendered.
+		`党建 & 业务 "双融合" 'x' a < b`: `党建 & 业务 "双融合" 'x' a < b`,
+		"标题\x00含空字符":              "标题含空字符",
+	} {
+		if got := Text(in); got != want {
+			t.Errorf("Text(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

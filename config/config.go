@@ -15,6 +15,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -26,7 +27,7 @@ import (
 // globals.
 type Config struct {
 	DatabaseURL         string        // TONGFA_DATABASE_URL
-	RedisURL            string        // TONGFA_REDIS_URL (redis://, rediss://, redis-sentinel://)
+	RedisURL            string        // TONGFA_REDIS_URL (redis://, rediss://, redis-sentinel://, redis-cluster://, rediss-cluster://)
 	Listen              string        // TONGFA_LISTEN
 	PublicURL           string        // TONGFA_PUBLIC_URL: how people reach the console
 	SecretKey           string        // TONGFA_SECRET_KEY: 32 bytes, hex or base64
@@ -166,6 +167,9 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 	return errors.Join(errs...)
 }
 
+// redisSchemes are the TONGFA_REDIS_URL forms redisconn.Parse reads.
+var redisSchemes = []string{"redis", "rediss", "redis-sentinel", "redis-cluster", "rediss-cluster"}
+
 // Validate checks every field and reports all problems at once.
 func (c Config) Validate() error {
 	var errs []error
@@ -176,9 +180,9 @@ func (c Config) Validate() error {
 	}
 	u, err := url.Parse(c.DatabaseURL)
 	check(err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql"), "database url must be postgres://…, got %q", redactURL(c.DatabaseURL))
-	r, err := url.Parse(c.RedisURL)
-	check(err == nil && (r.Scheme == "redis" || r.Scheme == "rediss" || r.Scheme == "redis-sentinel"),
-		"redis url must be redis://, rediss:// or redis-sentinel://, got %q", redactURL(c.RedisURL))
+	scheme, _, _ := strings.Cut(c.RedisURL, "://")
+	check(slices.Contains(redisSchemes, scheme),
+		"redis url must be redis://, rediss://, redis-sentinel://, redis-cluster:// or rediss-cluster://, got %q", redactURL(c.RedisURL))
 	_, _, err = net.SplitHostPort(c.Listen)
 	check(err == nil, "listen address %q must be host:port", c.Listen)
 	if c.PublicURL != "" {
@@ -310,10 +314,20 @@ func (c Config) Redacted() [][2]string {
 // redactURL hides a password in a URL.
 func redactURL(s string) string {
 	u, err := url.Parse(s)
-	if err != nil {
-		return "(unparseable)"
+	if err == nil {
+		return u.Redacted()
 	}
-	return u.Redacted()
+	// A cluster's host list ("h1:7000,h2") is not always a URL host to Go.
+	scheme, rest, ok := strings.Cut(s, "://")
+	authority, _, _ := strings.Cut(rest, "/")
+	at := strings.LastIndex(authority, "@")
+	if !ok || at < 0 {
+		return s
+	}
+	if user, _, hasPassword := strings.Cut(authority[:at], ":"); hasPassword {
+		return scheme + "://" + user + ":xxxxx" + rest[at:]
+	}
+	return s
 }
 
 // Logger builds the slog logger the configuration asks for.

@@ -164,3 +164,12 @@ func killNode(ctx context.Context, addr string) error {
 	}
 	return fmt.Errorf("redistest: %s did not tell its process id", addr)
 }
+
+// FlushAll empties every master of c (one server, a Sentinel primary or
+// each master of a cluster).
+func FlushAll(ctx context.Context, c redis.UniversalClient) error {
+	if cc, ok := c.(*redis.ClusterClient); ok {
+		return cc.ForEachMaster(ctx, func(ctx context.Context, m *redis.Client) error { return m.FlushAll(ctx).Err() })
+	}
+	return c.FlushAll(ctx).Err()
+}

@@ -60,7 +60,7 @@ func (l *Local) slotMaster(ctx context.Context, slot int, skip string) (string, 
 		}
 		for _, s := range slots {
 			if s.Start <= slot && slot <= s.End && len(s.Nodes) > 0 {
-				if m := s.Nodes[0].Addr; isMaster(ctx, m) {
+				if m := s.Nodes[0].Addr; m != skip && isMaster(ctx, m) {
 					return m, nil
 				}
 			}

@@ -87,6 +87,27 @@ func testDBRedis(t *testing.T, flush bool) faultRedis {
 	return r
 }
 
+// approveAndQueue approves n items (every tenth urgent) for env's four
+// accounts and queues their deliveries on the Redis at redisURL.
+func approveAndQueue(t *testing.T, env *queuetest.Env, redisURL string, n int) []int64 {
+	t.Helper()
+	_, opt, err := redisconn.Open(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enq := &queue.Enqueuer{Client: asynq.NewClient(opt), DB: env.DB}
+	defer enq.Client.Close()
+	var items []int64
+	for i := range n {
+		it, ids := env.Approve(t, fmt.Sprintf("第%d号通知：关于做好近期重点工作的通知", i+1), i%10 == 0)
+		if err := enq.EnqueueIDs(context.Background(), store.QueueFor(it.Version.Content), ids); err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, it.ID)
+	}
+	return items
+}
+
 // faultRun approves n items for four accounts each, runs two worker
 // processes that are SIGKILLed and restarted at least kills times, and
 // disrupts Redis halfway. It checks that every delivery ends delivered or
@@ -98,21 +119,7 @@ func faultRun(t *testing.T, n, kills int, r faultRedis) {
 	f := sim.PlatformFaults{Fault: sim.Fault{ErrorRate: 0.2, LostRate: 0.05, RateLimitRate: 0.02}, ExpireTokens: true}
 	s.SetFaults(sim.Faults{WeChat: f, Weibo: f, App: f, Website: f})
 
-	ctx := context.Background()
-	_, opt, err := redisconn.Open(r.url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enq := &queue.Enqueuer{Client: asynq.NewClient(opt), DB: db}
-	defer enq.Client.Close()
-	var items []int64
-	for i := range n {
-		it, ids := env.Approve(t, fmt.Sprintf("第%d号通知：关于做好近期重点工作的通知", i+1), i%10 == 0)
-		if err := enq.EnqueueIDs(ctx, store.QueueFor(it.Version.Content), ids); err != nil {
-			t.Fatal(err)
-		}
-		items = append(items, it.ID)
-	}
+	items := approveAndQueue(t, env, r.url, n)
 
 	w := &workers{t: t, cmds: make([]*exec.Cmd, 2), env: []string{"TONGFA_TEST_WORKER=1", "TONGFA_DATABASE_URL=" + url,
 		"TONGFA_REDIS_URL=" + r.url, "TONGFA_SECRET_KEY=" + queuetest.Key, "TONGFA_NO_MIGRATE=true",

@@ -80,7 +80,9 @@ main() {
 		url
 		;;
 	run)
-		trap 'trap - EXIT; stop_nodes; exit 0' EXIT INT TERM
+		# The nodes are this shell's jobs: kill exactly those, not pids
+		# read from files (a node a test killed may have freed its pid).
+		trap 'trap - EXIT; kill -9 $(jobs -p) 2>/dev/null; rm -rf "$DIR"; exit 0' EXIT INT TERM
 		launch no
 		url
 		wait

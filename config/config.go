@@ -314,15 +314,21 @@ func (c Config) Redacted() [][2]string {
 // redactURL hides a password in a URL.
 func redactURL(s string) string {
 	u, err := url.Parse(s)
-	if err == nil {
+	if err == nil && u.Opaque == "" { // "user:pass@host" parses as opaque
 		return u.Redacted()
 	}
 	// A cluster's host list ("h1:7000,h2") is not always a URL host to Go.
 	scheme, rest, ok := strings.Cut(s, "://")
-	authority, _, _ := strings.Cut(rest, "/")
+	if !ok {
+		return "(unparseable)"
+	}
+	authority := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority = rest[:i]
+	}
 	at := strings.LastIndex(authority, "@")
-	if !ok || at < 0 {
-		return s
+	if at < 0 {
+		return s // no user information
 	}
 	if user, _, hasPassword := strings.Cut(authority[:at], ":"); hasPassword {
 		return scheme + "://" + user + ":xxxxx" + rest[at:]

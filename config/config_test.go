@@ -136,4 +136,9 @@ func TestRedisClusterURL(t *testing.T) {
 			t.Errorf("redacted %s as %s", u, r)
 		}
 	}
+	for _, u := range []string{"u:s3cret@h1:7000,h2", "redis-cluster://:s3cret@h1,h2?client_name=a@b"} {
+		if r := redactURL(u); strings.Contains(r, "s3cret") {
+			t.Errorf("redacted %s as %s", u, r)
+		}
+	}
 }

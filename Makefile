@@ -2,8 +2,9 @@
 GO        ?= go
 BIN       := bin/tongfa
 DEMO_DB   ?= postgres://127.0.0.1:5432/tongfa?sslmode=disable
+REDIS_CLUSTER_PORT ?= 7000
 
-.PHONY: all build services demo test test-short lint bench fuzz clean
+.PHONY: all build services demo demo-cluster test test-short lint bench fuzz clean
 
 all: build
 
@@ -28,13 +29,23 @@ demo: build services bin/demo.key
 	TONGFA_DATABASE_URL='$(DEMO_DB)' TONGFA_SECRET_KEY=$$(cat bin/demo.key) TONGFA_LOG_FORMAT=text \
 		$(BIN) demo --sim-state bin/demo-sim.json $(if $(filter-out 0,$(RESET_PASSWORDS)),--reset-passwords)
 
+# The demo on a local Redis Cluster: six redis-server nodes on
+# 127.0.0.1:7000-7005 (REDIS_CLUSTER_PORT), started unless they run; they
+# keep running after the demo (scripts/redis-cluster.sh stop 7000).
+demo-cluster: build services bin/demo.key
+	TONGFA_DATABASE_URL='$(DEMO_DB)' $(BIN) migrate
+	url=$$(./scripts/redis-cluster.sh start $(REDIS_CLUSTER_PORT) | sed -n 's/^TONGFA_REDIS_URL=//p') && test -n "$$url" && \
+	TONGFA_REDIS_URL=$$url TONGFA_DATABASE_URL='$(DEMO_DB)' TONGFA_SECRET_KEY=$$(cat bin/demo.key) TONGFA_LOG_FORMAT=text $(BIN) demo
+
 # The demo's key for platform credentials, made once (real deployments set
 # TONGFA_SECRET_KEY from their secret store).
 bin/demo.key:
 	@mkdir -p bin
 	@od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > $@
 
-# The whole test suite against the local PostgreSQL and Redis.
+# The whole test suite against the local PostgreSQL and Redis; the Redis
+# Cluster and Sentinel tests start their own redis-server processes on
+# ports 7100-7199 (docs/testing.md).
 test: services
 	$(GO) test -race -count=1 -timeout 20m ./...
 

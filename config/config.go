@@ -27,7 +27,7 @@ import (
 // globals.
 type Config struct {
 	DatabaseURL         string        // TONGFA_DATABASE_URL
-	RedisURL            string        // TONGFA_REDIS_URL (redis://, rediss://, redis-sentinel://)
+	RedisURL            string        // TONGFA_REDIS_URL (redis://, rediss://, redis-sentinel://, redis-cluster://, rediss-cluster://)
 	Listen              string        // TONGFA_LISTEN
 	PublicURL           string        // TONGFA_PUBLIC_URL: how people reach the console
 	SecretKey           string        // TONGFA_SECRET_KEY: 32 bytes, hex or base64
@@ -177,6 +177,9 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 	return errors.Join(errs...)
 }
 
+// redisSchemes are the TONGFA_REDIS_URL forms redisconn.Parse reads.
+var redisSchemes = []string{"redis", "rediss", "redis-sentinel", "redis-cluster", "rediss-cluster"}
+
 // Validate checks every field and reports all problems at once.
 func (c Config) Validate() error {
 	var errs []error
@@ -187,9 +190,9 @@ func (c Config) Validate() error {
 	}
 	u, err := url.Parse(c.DatabaseURL)
 	check(err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql"), "数据库地址 TONGFA_DATABASE_URL 须以 postgres:// 开头，现为「%s」", redactURL(c.DatabaseURL))
-	r, err := url.Parse(c.RedisURL)
-	check(err == nil && (r.Scheme == "redis" || r.Scheme == "rediss" || r.Scheme == "redis-sentinel"),
-		"Redis 地址 TONGFA_REDIS_URL 须以 redis://、rediss:// 或 redis-sentinel:// 开头，现为「%s」", redactURL(c.RedisURL))
+	scheme, _, _ := strings.Cut(c.RedisURL, "://")
+	check(slices.Contains(redisSchemes, scheme),
+		"Redis 地址 TONGFA_REDIS_URL 须以 redis://、rediss://、redis-sentinel://、redis-cluster:// 或 rediss-cluster:// 开头，现为「%s」", redactURL(c.RedisURL))
 	_, _, err = net.SplitHostPort(c.Listen)
 	check(err == nil, "监听地址 TONGFA_LISTEN 须写作 主机:端口，现为「%s」", c.Listen)
 	if c.PublicURL != "" {
@@ -322,10 +325,26 @@ func (c Config) Redacted() [][2]string {
 // redactURL hides a password in a URL.
 func redactURL(s string) string {
 	u, err := url.Parse(s)
-	if err != nil {
+	if err == nil && u.Opaque == "" { // "user:pass@host" parses as opaque
+		return u.Redacted()
+	}
+	// A cluster's host list ("h1:7000,h2") is not always a URL host to Go.
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
 		return "（无法解析）"
 	}
-	return u.Redacted()
+	authority := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority = rest[:i]
+	}
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return s // no user information
+	}
+	if user, _, hasPassword := strings.Cut(authority[:at], ":"); hasPassword {
+		return scheme + "://" + user + ":xxxxx" + rest[at:]
+	}
+	return s
 }
 
 // Logger builds the slog logger the configuration asks for.

@@ -125,3 +125,21 @@ func TestAuditMACKey(t *testing.T) {
 		}
 	}
 }
+
+func TestRedisClusterURL(t *testing.T) {
+	c := Default()
+	for _, u := range []string{"redis-cluster://:s3cret@h1:7000,h2", "rediss-cluster://tongfa:s3cret@h1:7000,h2:7000?pool_size=20"} {
+		c.RedisURL = u
+		if err := c.Validate(); err != nil {
+			t.Errorf("%s: %v", u, err)
+		}
+		if r := redactURL(u); strings.Contains(r, "s3cret") || !strings.Contains(r, "h1:7000,h2") {
+			t.Errorf("redacted %s as %s", u, r)
+		}
+	}
+	for _, u := range []string{"u:s3cret@h1:7000,h2", "redis-cluster://:s3cret@h1,h2?client_name=a@b"} {
+		if r := redactURL(u); strings.Contains(r, "s3cret") {
+			t.Errorf("redacted %s as %s", u, r)
+		}
+	}
+}

@@ -6,20 +6,24 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
+
 	"github.com/tongfa/tongfa/tasks"
 )
 
-// reconcileEvery is how often the scheduler asks for a reconcile pass. Every
-// process runs a scheduler; the uniqueness lock (see Every) lets only one
-// pass be queued at a time.
+// reconcileEvery is how often the reconcile pass runs, once per period
+// whatever the number of worker processes (see Every).
 const reconcileEvery = "@every 10s"
 
 // Runner is the worker side of a hub process: the asynq server with its
 // handlers, and the scheduler of periodic tasks.
 type Runner struct {
-	srv   *asynq.Server
-	sched *asynq.Scheduler
-	mux   *asynq.ServeMux
+	srv      *asynq.Server
+	mux      *asynq.ServeMux
+	rdb      redis.UniversalClient
+	sched    *scheduler
+	periodic map[string]bool // task types Every registered
+	log      *slog.Logger
 }
 
 // NewRunner builds the asynq server and scheduler. Handlers of other
@@ -44,41 +48,62 @@ func NewRunner(opt asynq.RedisConnOpt, concurrency int, log *slog.Logger) *Runne
 			}
 		}),
 	})
-	sched := asynq.NewScheduler(opt, &asynq.SchedulerOpts{Logger: asynqLogger{log}, LogLevel: asynq.WarnLevel})
-	return &Runner{srv: srv, sched: sched, mux: asynq.NewServeMux()}
+	rdb, _ := opt.MakeRedisClient().(redis.UniversalClient)
+	r := &Runner{srv: srv, mux: asynq.NewServeMux(), rdb: rdb, periodic: map[string]bool{}, log: log,
+		sched: &scheduler{client: asynq.NewClientFromRedisClient(rdb), inspector: asynq.NewInspectorFromRedisClient(rdb), log: log}}
+	r.mux.Use(r.logPeriodic)
+	return r
 }
 
 // Handle registers a task handler.
 func (r *Runner) Handle(taskType string, h asynq.HandlerFunc) { r.mux.HandleFunc(taskType, h) }
 
-// Every registers a periodic task. A uniqueness lock keeps several
-// schedulers from queueing it twice while one is pending or running. It is
-// a lock with a time limit, not a fixed TaskID: a task whose worker was
-// killed ends archived, and an archived task would hold a fixed TaskID —
-// and stop the schedule — for good.
+// Every registers a periodic task on a cron spec or descriptor. Each
+// period has its own TaskID, which every worker's scheduler proposes at
+// the period's start: asynq queues the first and refuses the others, so
+// the task runs once per period however many workers run. A pass whose
+// worker was killed archives only its own period's id.
 func (r *Runner) Every(spec, taskType, queue string) error {
-	_, err := r.sched.Register(spec, asynq.NewTask(taskType, nil), asynq.Unique(periodicLock), asynq.Queue(queue),
-		asynq.MaxRetry(0), asynq.Timeout(time.Minute))
-	return err
+	p, err := parsePeriodic(spec, taskType, queue)
+	if err != nil {
+		return err
+	}
+	r.sched.tasks = append(r.sched.tasks, p)
+	r.periodic[taskType] = true
+	return nil
 }
 
-// periodicLock is how long a periodic task's uniqueness lock lasts at
-// most: it is released when the task finishes, and lapses after a crash.
-const periodicLock = time.Minute
+// logPeriodic logs each pass of a periodic task at debug level: how an
+// operator (and the many-process test) sees one pass per period.
+func (r *Runner) logPeriodic(h asynq.Handler) asynq.Handler {
+	return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
+		start := time.Now()
+		err := h.ProcessTask(ctx, t)
+		if r.periodic[t.Type()] {
+			id, _ := asynq.GetTaskID(ctx)
+			r.log.Debug("periodic task done", slog.String("type", t.Type()), slog.String("task_id", id),
+				slog.Duration("took", time.Since(start)), slog.Any("error", err))
+		}
+		return err
+	})
+}
 
 // Start runs the server and the scheduler in the background.
 func (r *Runner) Start() error {
 	if err := r.srv.Start(r.mux); err != nil {
 		return err
 	}
-	return r.sched.Start()
+	r.sched.start()
+	return nil
 }
 
 // Shutdown stops taking tasks and waits for running ones (bounded by
 // ShutdownTimeout).
 func (r *Runner) Shutdown() {
-	r.sched.Shutdown()
+	r.sched.shutdown()
 	r.srv.Shutdown()
+	r.rdb.Close() // the scheduler's client and inspector share it
+
 }
 
 // Register adds the delivery and withdrawal handlers to m.

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -42,19 +43,27 @@ func New(rdb redis.UniversalClient, idle, max time.Duration) *Store {
 	return &Store{rdb: rdb, Idle: idle, Max: max, Now: time.Now}
 }
 
-func key(token string) string {
+// A session's key and its user's set of sessions share the hash tag
+// {user id}, so in a Redis Cluster they live in one slot and Create and
+// DeleteUser touch one node. The token starts with the user id for that
+// ("42.…"); the rest is secret, and only a hash of the whole is stored.
+func key(token string) (string, bool) {
+	uid, _, ok := strings.Cut(token, ".")
+	if _, err := strconv.ParseInt(uid, 10, 64); !ok || err != nil {
+		return "", false
+	}
 	sum := sha256.Sum256([]byte(token))
-	return "tongfa:sess:" + hex.EncodeToString(sum[:])
+	return "tongfa:sess:{" + uid + "}:" + hex.EncodeToString(sum[:]), true
 }
 
-func userKey(id int64) string { return "tongfa:sess:user:" + strconv.FormatInt(id, 10) }
+func userKey(id int64) string { return "tongfa:sess:user:{" + strconv.FormatInt(id, 10) + "}" }
 
 // Create starts a session and returns its secret token.
 func (s *Store) Create(ctx context.Context, userID int64) (string, *Session, error) {
-	token := auth.RandomString(32)
+	token := strconv.FormatInt(userID, 10) + "." + auth.RandomString(32)
 	now := s.Now()
 	sess := &Session{UserID: userID, CSRF: auth.RandomString(24), CreatedAt: now, LastSeen: now}
-	k := key(token)
+	k, _ := key(token)
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, k, "user", userID, "csrf", sess.CSRF, "created", now.UnixMilli(), "seen", now.UnixMilli(), "stepup", 0)
 		p.Expire(ctx, k, s.Idle)
@@ -71,10 +80,10 @@ func (s *Store) Create(ctx context.Context, userID int64) (string, *Session, err
 // Get returns a live session and extends its idle deadline (never past the
 // absolute limit).
 func (s *Store) Get(ctx context.Context, token string) (*Session, error) {
-	if token == "" {
+	k, ok := key(token)
+	if !ok {
 		return nil, ErrNoSession
 	}
-	k := key(token)
 	m, err := s.rdb.HGetAll(ctx, k).Result()
 	if err != nil {
 		return nil, fmt.Errorf("session: get: %w", err)
@@ -115,12 +124,20 @@ func decode(m map[string]string) (*Session, bool) {
 
 // MarkStepUp records that the user just re-entered their password.
 func (s *Store) MarkStepUp(ctx context.Context, token string) error {
-	return s.rdb.HSet(ctx, key(token), "stepup", s.Now().UnixMilli()).Err()
+	k, ok := key(token)
+	if !ok {
+		return ErrNoSession
+	}
+	return s.rdb.HSet(ctx, k, "stepup", s.Now().UnixMilli()).Err()
 }
 
 // Delete ends one session (logout).
 func (s *Store) Delete(ctx context.Context, token string) error {
-	return s.rdb.Del(ctx, key(token)).Err()
+	k, ok := key(token)
+	if !ok {
+		return nil // no such session to end
+	}
+	return s.rdb.Del(ctx, k).Err()
 }
 
 // DeleteUser ends every session of a user (disable, password change, R10).

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/tongfa/tongfa/redisconn/redistest"
 )
 
@@ -15,15 +17,60 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
-func setup(t *testing.T) (*Store, *clock) {
+// clusterPort is the first port of the Redis Cluster TestOnCluster starts
+// (docs/testing.md).
+const clusterPort = 7140
+
+func setup(t *testing.T) (*Store, *clock) { return setupOn(redistest.New(t, testDB)) }
+
+func setupOn(rdb redis.UniversalClient) (*Store, *clock) {
 	c := &clock{t: time.Now()}
-	s := New(redistest.New(t, testDB), 30*time.Minute, 8*time.Hour)
+	s := New(rdb, 30*time.Minute, 8*time.Hour)
 	s.Now = c.now
 	return s, c
 }
 
-func TestIdleExpiry(t *testing.T) {
-	s, c := setup(t)
+// scenarios run on one Redis server and on a cluster, where a session
+// and its user's set must share a slot for Create and DeleteUser.
+var scenarios = map[string]func(*testing.T, *Store, *clock){
+	"idle expiry": idleExpiry, "absolute limit": absoluteLimit, "revocation": revocation, "step-up": stepUp,
+	"foreign token": foreignToken,
+}
+
+func TestIdleExpiry(t *testing.T)    { s, c := setup(t); idleExpiry(t, s, c) }
+func TestAbsoluteLimit(t *testing.T) { s, c := setup(t); absoluteLimit(t, s, c) }
+func TestRevocation(t *testing.T)    { s, c := setup(t); revocation(t, s, c) }
+func TestStepUp(t *testing.T)        { s, c := setup(t); stepUp(t, s, c) }
+func TestForeignToken(t *testing.T)  { s, c := setup(t); foreignToken(t, s, c) }
+
+func TestOnCluster(t *testing.T) {
+	rdb := redistest.Cluster(t, clusterPort).Client(t)
+	for name, scenario := range scenarios {
+		t.Run(name, func(t *testing.T) {
+			if err := redistest.FlushAll(context.Background(), rdb); err != nil {
+				t.Fatal(err)
+			}
+			s, c := setupOn(rdb)
+			scenario(t, s, c)
+		})
+	}
+}
+
+// foreignToken: a token that names no user (or one from before sessions
+// were keyed by user) is no session, and ending it is no error.
+func foreignToken(t *testing.T, s *Store, _ *clock) {
+	ctx := context.Background()
+	for _, tok := range []string{"", "abc", ".x", "x.y"} {
+		if _, err := s.Get(ctx, tok); !errors.Is(err, ErrNoSession) {
+			t.Errorf("Get(%q): %v", tok, err)
+		}
+		if err := s.Delete(ctx, tok); err != nil {
+			t.Errorf("Delete(%q): %v", tok, err)
+		}
+	}
+}
+
+func idleExpiry(t *testing.T, s *Store, c *clock) {
 	ctx := context.Background()
 	tok, _, err := s.Create(ctx, 7)
 	if err != nil {
@@ -43,8 +90,7 @@ func TestIdleExpiry(t *testing.T) {
 	}
 }
 
-func TestAbsoluteLimit(t *testing.T) {
-	s, c := setup(t)
+func absoluteLimit(t *testing.T, s *Store, c *clock) {
 	ctx := context.Background()
 	tok, _, _ := s.Create(ctx, 7)
 	for range 17 { // keep it busy every 29 minutes for 8h13m
@@ -56,8 +102,7 @@ func TestAbsoluteLimit(t *testing.T) {
 	}
 }
 
-func TestRevocation(t *testing.T) {
-	s, _ := setup(t)
+func revocation(t *testing.T, s *Store, _ *clock) {
 	ctx := context.Background()
 	a, _, _ := s.Create(ctx, 1)
 	b, _, _ := s.Create(ctx, 1)
@@ -79,8 +124,7 @@ func TestRevocation(t *testing.T) {
 	}
 }
 
-func TestStepUp(t *testing.T) {
-	s, c := setup(t)
+func stepUp(t *testing.T, s *Store, c *clock) {
 	ctx := context.Background()
 	tok, _, _ := s.Create(ctx, 1)
 	sess, _ := s.Get(ctx, tok)

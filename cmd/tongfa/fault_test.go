@@ -17,6 +17,7 @@ import (
 	"github.com/tongfa/tongfa/connectors/sim"
 	"github.com/tongfa/tongfa/queue"
 	"github.com/tongfa/tongfa/queue/queuetest"
+	"github.com/tongfa/tongfa/redisconn"
 	"github.com/tongfa/tongfa/redisconn/redistest"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/store/storetest"
@@ -63,34 +64,65 @@ func (w *workers) stop() {
 	}
 }
 
+// faultRedis is the Redis a fault run queues on, and what happens to it
+// halfway through the kills (nothing, FLUSHALL, a master killed).
+type faultRedis struct {
+	url     string
+	disrupt func(t *testing.T)
+}
+
+// testDBRedis is the test's own database on the local Redis, flushed
+// halfway when flush is set.
+func testDBRedis(t *testing.T, flush bool) faultRedis {
+	rdb := redistest.New(t, testRedisDB)
+	r := faultRedis{url: redistest.URL(testRedisDB)}
+	if flush {
+		r.disrupt = func(t *testing.T) {
+			if err := rdb.FlushDB(context.Background()).Err(); err != nil {
+				t.Fatal(err)
+			}
+			t.Log("flushed Redis")
+		}
+	}
+	return r
+}
+
+// approveAndQueue approves n items (every tenth urgent) for env's four
+// accounts and queues their deliveries on the Redis at redisURL.
+func approveAndQueue(t *testing.T, env *queuetest.Env, redisURL string, n int) []int64 {
+	t.Helper()
+	_, opt, err := redisconn.Open(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enq := &queue.Enqueuer{Client: asynq.NewClient(opt), DB: env.DB}
+	defer enq.Client.Close()
+	var items []int64
+	for i := range n {
+		it, ids := env.Approve(t, fmt.Sprintf("第%d号通知：关于做好近期重点工作的通知", i+1), i%10 == 0)
+		if err := enq.EnqueueIDs(context.Background(), store.QueueFor(it.Version.Content), ids); err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, it.ID)
+	}
+	return items
+}
+
 // faultRun approves n items for four accounts each, runs two worker
 // processes that are SIGKILLed and restarted at least kills times, and
-// optionally flushes Redis in the middle. It checks that every delivery
-// ends delivered or failed with a reason, and that no platform saw a post
-// twice.
-func faultRun(t *testing.T, n, kills int, flush bool) {
+// disrupts Redis halfway. It checks that every delivery ends delivered or
+// failed with a reason, and that no platform saw a post twice.
+func faultRun(t *testing.T, n, kills int, r faultRedis) {
 	db, url := storetest.NewWithURL(t)
-	rdb := redistest.New(t, testRedisDB)
 	env := queuetest.New(t, db)
 	s := env.Sim
 	f := sim.PlatformFaults{Fault: sim.Fault{ErrorRate: 0.2, LostRate: 0.05, RateLimitRate: 0.02}, ExpireTokens: true}
 	s.SetFaults(sim.Faults{WeChat: f, Weibo: f, App: f, Website: f})
 
-	ctx := context.Background()
-	opt := asynq.RedisClientOpt{Addr: rdb.Options().Addr, DB: testRedisDB}
-	enq := &queue.Enqueuer{Client: asynq.NewClient(opt), DB: db}
-	defer enq.Client.Close()
-	var items []int64
-	for i := range n {
-		it, ids := env.Approve(t, fmt.Sprintf("第%d号通知：关于做好近期重点工作的通知", i+1), i%10 == 0)
-		if err := enq.EnqueueIDs(ctx, store.QueueFor(it.Version.Content), ids); err != nil {
-			t.Fatal(err)
-		}
-		items = append(items, it.ID)
-	}
+	items := approveAndQueue(t, env, r.url, n)
 
 	w := &workers{t: t, cmds: make([]*exec.Cmd, 2), env: []string{"TONGFA_TEST_WORKER=1", "TONGFA_DATABASE_URL=" + url,
-		"TONGFA_REDIS_URL=" + redistest.URL(testRedisDB), "TONGFA_SECRET_KEY=" + queuetest.Key, "TONGFA_NO_MIGRATE=true",
+		"TONGFA_REDIS_URL=" + r.url, "TONGFA_SECRET_KEY=" + queuetest.Key, "TONGFA_NO_MIGRATE=true",
 		"TONGFA_DELIVERY_LEASE=5s", "TONGFA_PLATFORM_TIMEOUT=2s", "TONGFA_WORKER_CONCURRENCY=25", "TONGFA_LOG_LEVEL=error"}}
 	w.start(0)
 	w.start(1)
@@ -101,11 +133,9 @@ func faultRun(t *testing.T, n, kills int, flush bool) {
 		i := rng.IntN(2)
 		w.kill(i)
 		w.start(i)
-		if flush && k == kills/2 {
-			if err := rdb.FlushDB(ctx).Err(); err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("flushed Redis after %d kills", k+1)
+		if r.disrupt != nil && k == kills/2 {
+			r.disrupt(t)
+			t.Logf("Redis disrupted after %d kills", k+1)
 		}
 	}
 	ds := env.Wait(t, 8*time.Minute, items...)
@@ -131,12 +161,48 @@ func TestFaultsWithKilledWorkers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long: 2,000 deliveries under faults")
 	}
-	faultRun(t, 500, 12, false)
+	faultRun(t, 500, 12, testDBRedis(t, false))
 }
 
 func TestFaultsWithKilledWorkersAndRedisFlush(t *testing.T) {
 	if testing.Short() {
 		t.Skip("long: 2,000 deliveries under faults")
 	}
-	faultRun(t, 500, 12, true)
+	faultRun(t, 500, 12, testDBRedis(t, true))
+}
+
+// Ports of the local cluster and Sentinel set the failover tests start
+// (docs/testing.md).
+const (
+	faultClusterPort  = 7100
+	faultSentinelPort = 7110
+)
+
+// TestFaultsOnClusterWithFailover is the fault run on a Redis Cluster of
+// three masters and three replicas, where the master holding the default
+// queue is SIGKILLed halfway and its replica takes over: whatever the
+// replica had not yet received is lost, and the reconciler re-creates it.
+func TestFaultsOnClusterWithFailover(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: 600 deliveries under faults and a failover")
+	}
+	l := redistest.Cluster(t, faultClusterPort)
+	faultRun(t, 150, 8, faultRedis{url: l.URL, disrupt: func(t *testing.T) {
+		dead, promoted := l.KillMaster(t, "asynq:{default}:pending")
+		t.Logf("killed the master %s of the default queue; its replica %s took over", dead, promoted)
+	}})
+}
+
+// TestFaultsOnSentinelWithFailover is the same with a Sentinel-managed
+// primary and replica: the primary is SIGKILLed and the sentinels promote
+// the replica.
+func TestFaultsOnSentinelWithFailover(t *testing.T) {
+	if testing.Short() {
+		t.Skip("long: 600 deliveries under faults and a failover")
+	}
+	l := redistest.Sentinel(t, faultSentinelPort)
+	faultRun(t, 150, 8, faultRedis{url: l.URL, disrupt: func(t *testing.T) {
+		dead, promoted := l.KillPrimary(t)
+		t.Logf("killed the primary %s; the sentinels promoted %s", dead, promoted)
+	}})
 }

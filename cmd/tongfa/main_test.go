@@ -75,8 +75,14 @@ func testConfig(t *testing.T, dbURL string, rdb int) config.Config {
 
 func runTestHub(t *testing.T, dbURL string, rdb int, work bool) *Main {
 	t.Helper()
-	m := NewMain(testConfig(t, dbURL, rdb), quietLogger())
-	m.Serve, m.Work = true, work
+	return runProcess(t, testConfig(t, dbURL, rdb), quietLogger(), true, work)
+}
+
+// runProcess runs one hub process in this one until the test ends.
+func runProcess(t *testing.T, cfg config.Config, log *slog.Logger, serve, work bool) *Main {
+	t.Helper()
+	m := NewMain(cfg, log)
+	m.Serve, m.Work = serve, work
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}

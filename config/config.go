@@ -30,6 +30,13 @@ type Config struct {
 	RedisURL            string        // TONGFA_REDIS_URL (redis://, rediss://, redis-sentinel://, redis-cluster://, rediss-cluster://)
 	Listen              string        // TONGFA_LISTEN
 	PublicURL           string        // TONGFA_PUBLIC_URL: how people reach the console
+	// MetricsListen (TONGFA_METRICS_LISTEN) serves /metrics on an address
+	// of its own (e.g. 127.0.0.1:9090), off the public listener.
+	MetricsListen string
+	// MetricsToken (TONGFA_METRICS_TOKEN) lets a scraper read /metrics on
+	// the public listener with "Authorization: Bearer <token>"; system
+	// administrators may read it too.
+	MetricsToken string
 	SecretKey           string        // TONGFA_SECRET_KEY: 32 bytes, hex or base64
 	AuditKey            string        // TONGFA_AUDIT_KEY: 32 bytes, hex or base64; derived from SecretKey when empty
 	AuditCheckpointFile string        // TONGFA_AUDIT_CHECKPOINT_FILE: where signed audit checkpoints are appended
@@ -99,6 +106,7 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.RedisURL, "redis-url", c.RedisURL, "Redis `地址`（TONGFA_REDIS_URL）")
 	fs.StringVar(&c.Listen, "listen", c.Listen, "接口和控制台监听的`地址`，主机:端口（TONGFA_LISTEN）")
 	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "用户访问控制台的`网址`（TONGFA_PUBLIC_URL）")
+	fs.StringVar(&c.MetricsListen, "metrics-listen", c.MetricsListen, "单独提供 /metrics 的监听`地址`，主机:端口（TONGFA_METRICS_LISTEN）")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "日志`级别`：debug、info、warn 或 error（TONGFA_LOG_LEVEL）")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "日志`格式`：json 或 text（TONGFA_LOG_FORMAT）")
 	fs.Int64Var(&c.MaxBody, "max-body-bytes", c.MaxBody, "请求体的最大`字节数`（TONGFA_MAX_BODY_BYTES）")
@@ -144,6 +152,8 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 	str("TONGFA_REDIS_URL", &c.RedisURL)
 	str("TONGFA_LISTEN", &c.Listen)
 	str("TONGFA_PUBLIC_URL", &c.PublicURL)
+	str("TONGFA_METRICS_LISTEN", &c.MetricsListen)
+	str("TONGFA_METRICS_TOKEN", &c.MetricsToken)
 	str("TONGFA_SECRET_KEY", &c.SecretKey)
 	str("TONGFA_AUDIT_KEY", &c.AuditKey)
 	str("TONGFA_AUDIT_CHECKPOINT_FILE", &c.AuditCheckpointFile)
@@ -317,6 +327,8 @@ func (c Config) Redacted() [][2]string {
 		{"TONGFA_DICT_DIR", c.DictDir},
 		{"TONGFA_DELIVERY_LEASE", c.Lease.String()},
 		{"TONGFA_PLATFORM_TIMEOUT", c.PlatformTimeout.String()},
+		{"TONGFA_METRICS_LISTEN", c.MetricsListen},
+		{"TONGFA_METRICS_TOKEN", redact(c.MetricsToken)},
 		{"TONGFA_MEDIA_HOSTS", strings.Join(c.MediaHosts, ",")},
 		{"TONGFA_ROBOT_HOSTS", strings.Join(c.RobotHosts, ",")},
 	}

@@ -9,15 +9,18 @@ import (
 
 // Handler is the hub's whole HTTP surface: the API, the console, the
 // platforms' callbacks and, with a queue connection, /admin/queues.
-func (h *Hub) Handler() http.Handler {
-	srv := web.New(h.Config, web.Services{Reports: h.Reports, Identity: h.Identity, Audit: h.Audit, Notify: h.Notify, Deliveries: h.Deliveries, Now: h.Now, Sessions: h.Sessions, Items: h.Items, Registry: h.Registry,
+func (h *Hub) Handler() http.Handler { return h.Server().Handler() }
+
+// Server is the HTTP surface before it is wrapped (tests walk its routes).
+func (h *Hub) Server() *web.Server {
+	srv := web.New(h.Config, web.Services{Reports: h.Reports, Identity: h.Identity, Audit: h.Audit, Notify: h.Notify, Deliveries: h.Deliveries, Now: h.Now, Metrics: h.Metrics, Sessions: h.Sessions, Items: h.Items, Registry: h.Registry,
 		Review: h.Review, Queue: h.Queue, Clocks: h.Clocks, Inbox: h.Inbox, Intake: h.Intake,
 		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Calendar: h.Calendar, Checker: h.Checker, Box: h.Box,
 		Validate: h.Validate}, h.Log, h.ready()...)
 	if h.RedisOpt != nil {
 		srv.Mounts = append(srv.Mounts, web.MountQueues(h.RedisOpt))
 	}
-	return srv.Handler()
+	return srv
 }
 
 // ready are the checks /readyz runs: the store and Redis answer.

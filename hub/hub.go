@@ -35,6 +35,7 @@ import (
 	"github.com/tongfa/tongfa/session"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/validate"
+	"github.com/tongfa/tongfa/web"
 )
 
 // Hub is every service of one installation.
@@ -70,6 +71,9 @@ type Hub struct {
 	Intake       *inbox.Intake
 
 	lazyPlatforms
+	// Metrics are the process's Prometheus collectors.
+	Metrics *web.Metrics
+
 	closers []func() error
 }
 
@@ -84,7 +88,8 @@ type Conns struct {
 // the services keep in memory (dictionaries, the calendar).
 func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Checker) *Hub {
 	db, rdb := conns.DB, conns.Redis
-	h := &Hub{Config: cfg, Log: log, DB: db, Redis: rdb, RedisOpt: conns.RedisOpt, Checker: checker, Validate: validate.New()}
+	h := &Hub{Config: cfg, Log: log, DB: db, Redis: rdb, RedisOpt: conns.RedisOpt, Checker: checker, Validate: validate.New(),
+		Metrics: web.NewMetrics()}
 	h.Box = secretBox(cfg)
 	if key, err := cfg.AuditMACKey(); err == nil {
 		db.AuditMAC = tongfa.NewAuditHMAC(key)

@@ -68,7 +68,9 @@ func (s *Service) Authenticate(ctx context.Context, c Caller) (*access.Principal
 			return nil, &tongfa.Error{Code: tongfa.EForbidden, Message: "只读令牌不能修改数据"}
 		}
 		if s.touched.due(t.ID, time.Now()) {
-			s.DB.TouchToken(ctx, t.ID) //nolint:errcheck // bookkeeping only
+			if err := s.DB.TouchToken(ctx, t.ID); err != nil && s.Log != nil {
+				s.Log.Warn("record a token's use", "error", err) // bookkeeping only
+			}
 		}
 		return s.principal(ctx, u, c.IP, "")
 	}

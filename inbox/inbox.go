@@ -71,6 +71,11 @@ type Incoming struct {
 // classify turns an incoming message into a stored one with its class
 // and deadline.
 func (s *Service) classify(in Incoming) tongfa.Message {
+	// What the public writes arrives as the platform sends it: a NUL or
+	// broken UTF-8 is replaced, never refused — a refused message would
+	// be pushed or polled again forever.
+	in.Body, in.Author = tongfa.CleanText(in.Body), tongfa.CleanText(in.Author)
+	in.PlatformMsgID, in.PostID = tongfa.CleanText(in.PlatformMsgID), tongfa.CleanText(in.PostID)
 	v := s.policy().Classify(in.Kind, in.Body)
 	return tongfa.Message{AccountID: in.Account.ID, UnitID: in.Account.UnitID, Platform: string(in.Account.Platform),
 		Kind: in.Kind, PlatformMsgID: in.PlatformMsgID, PostID: in.PostID, Author: in.Author, Body: in.Body,

@@ -180,8 +180,8 @@ func wordsOf(content string) []string {
 // SetPolicy stores a new version of a unit's tier or clock policy (its
 // administrators), checked before it takes effect.
 func (s *Service) SetPolicy(ctx context.Context, p *access.Principal, kind string, unit int64, content, note string) (*store.ConfigVersion, error) {
-	if !p.Tree.Has(p.User, unit, tongfa.RoleAdmin) {
-		return nil, &tongfa.Error{Code: tongfa.EForbidden, Message: "只有该单位的管理员可以修改策略"}
+	if err := mayChangePolicy(p, unit); err != nil {
+		return nil, err
 	}
 	if err := checkPolicy(kind, content); err != nil {
 		return nil, err
@@ -193,12 +193,25 @@ func (s *Service) SetPolicy(ctx context.Context, p *access.Principal, kind strin
 
 // RollbackPolicy makes an earlier version of a unit's policy current.
 func (s *Service) RollbackPolicy(ctx context.Context, p *access.Principal, kind string, unit int64, version int) (*store.ConfigVersion, error) {
-	if !p.Tree.Has(p.User, unit, tongfa.RoleAdmin) {
-		return nil, &tongfa.Error{Code: tongfa.EForbidden, Message: "只有该单位的管理员可以修改策略"}
+	if err := mayChangePolicy(p, unit); err != nil {
+		return nil, err
 	}
 	return s.changePolicy(ctx, p, kind, unit, func(tx *store.Tx) (*store.ConfigVersion, error) {
 		return tx.ActivateConfigVersion(ctx, kind, strconv.FormatInt(unit, 10), version)
 	})
+}
+
+// mayChangePolicy: a unit's administrators (or those above) change its
+// policies, which apply to it and the units below; a unit the person
+// cannot see is not found.
+func mayChangePolicy(p *access.Principal, unit int64) error {
+	if !p.Tree.CanRead(p.User, unit) {
+		return fmt.Errorf("registry: unit %d: %w", unit, tongfa.ErrNotFound)
+	}
+	if !p.Tree.Administers(p.User, unit) {
+		return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有该单位的管理员可以修改策略"}
+	}
+	return nil
 }
 
 func checkPolicy(kind, content string) error {

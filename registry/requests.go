@@ -41,9 +41,12 @@ func (s *Service) request(ctx context.Context, tx *store.Tx, p *access.Principal
 
 // RequestChange files a change or closure of an existing account.
 func (s *Service) RequestChange(ctx context.Context, p *access.Principal, accountID int64, kind string, in *AccountInput, reason string) (*store.AccountRequest, error) {
-	a, err := s.DB.Account(ctx, accountID)
-	if err != nil || !p.Tree.Has(p.User, a.UnitID, tongfa.RoleAdmin) {
-		return nil, notAdmin(err)
+	a, err := s.account(ctx, p, accountID)
+	if err != nil {
+		return nil, err
+	}
+	if !p.Tree.Administers(p.User, a.UnitID) {
+		return nil, notAdmin(nil)
 	}
 	if kind == "close" {
 		in = fromAccount(a)

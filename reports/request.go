@@ -55,7 +55,11 @@ func parseID(field, s string) (int64, error) {
 
 // For is Make for a person: over the units p may read.
 func (s *Service) For(ctx context.Context, p *access.Principal, req Request) (*Report, error) {
-	return s.Make(ctx, req, p.Tree.Readable(p.User))
+	allowed := p.Tree.Readable(p.User)
+	if allowed == nil {
+		allowed = []int64{} // nil would mean every unit: a person with no unit reads none
+	}
+	return s.Make(ctx, req, allowed)
 }
 
 // Make resolves req's scope within the units the caller may read (nil:

@@ -71,7 +71,8 @@ func unitScope(tree *access.Tree, allowed []int64, unitID int64) (Scope, error) 
 		return Scope{}, fmt.Errorf("reports: unit %d: %w", unitID, tongfa.ErrNotFound)
 	}
 	if allowed != nil && !slices.Contains(allowed, unitID) {
-		return Scope{}, &tongfa.Error{Code: tongfa.EForbidden, Message: "您无权查看该单位的报表"}
+		// Another tree's unit is not told apart from none.
+		return Scope{}, fmt.Errorf("reports: unit %d: %w", unitID, tongfa.ErrNotFound)
 	}
 	units := tree.Subtree(unitID)
 	if allowed != nil {

@@ -65,7 +65,7 @@ func (db *DB) TokenUser(ctx context.Context, hash []byte) (*Token, *tongfa.User,
 // keep scripts from turning every request into a write.
 func (db *DB) TouchToken(ctx context.Context, id int64) error {
 	_, err := db.Pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = $2
-		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2 - interval '1 minute')`, id, db.now())
+		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`, id, db.now())
 	return err
 }
 

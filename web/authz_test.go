@@ -5,10 +5,10 @@ import (
 	"testing"
 )
 
-// TestAuthorizationMatrix sends every endpoint as every role (and as
+// TestRoleSpotChecks sends a few endpoints as every role (and as
 // nobody) and checks the status. The item belongs to 甲局 (unit A);
 // editorB works in 乙局; cityadmin and cityauditor in the supervising office.
-func TestAuthorizationMatrix(t *testing.T) {
+func TestRoleSpotChecks(t *testing.T) {
 	h := setup(t)
 	item := h.createItem("editor", itemBody("甲局稿件"))
 	itemPath := fmt.Sprintf("/api/v1/items/%d", item.ID)

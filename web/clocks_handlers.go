@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/workday"
 )
 
@@ -114,6 +115,10 @@ func (s *Server) handleImportHolidays(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
 	if err != nil {
 		s.writeError(w, r, decodeError(err, 1<<20))
+		return
+	}
+	if !tongfa.ValidText(string(body)) {
+		s.writeError(w, r, errBadBodyText)
 		return
 	}
 	o, err := s.Calendar.ImportAs(r.Context(), principal(r), "api:"+time.Now().Format(time.RFC3339), string(body))

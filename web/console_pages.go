@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -17,7 +18,10 @@ import (
 
 // consoleCSP keeps item bodies (sanitized HTML) from running script even if
 // the sanitizer missed something: every script is a vendored static file.
-const consoleCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: http: https:; " +
+// Images come only from the hub itself and data: URLs: a remote image in an
+// item body would be fetched by every reviewer's browser (a tracking pixel,
+// or a request into the office's network).
+const consoleCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
 // mountConsole adds the server-rendered console under / (the JSON API
@@ -52,7 +56,7 @@ func (s *Server) mountConsole(r *mux.Router) {
 }
 
 func staticFiles() http.Handler {
-	fs := http.FileServerFS(console.Static)
+	fs := http.FileServerFS(noDirs{console.Static})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=300")
 		fs.ServeHTTP(w, r)
@@ -202,3 +206,19 @@ func loginFromHere(r *http.Request) bool {
 
 // readable is the set of units p may read, for store filters.
 func readable(p *access.Principal) []int64 { return p.Tree.Readable(p.User) }
+
+// noDirs serves files only: a directory is not found, so /static/ lists
+// nothing.
+type noDirs struct{ fs.FS }
+
+func (n noDirs) Open(name string) (fs.File, error) {
+	f, err := n.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err != nil || st.IsDir() {
+		f.Close()
+		return nil, fs.ErrNotExist
+	}
+	return f, nil
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,8 +22,11 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) error {
 			return &tongfa.Error{Code: tongfa.EUnsupported, Message: "请求体必须是 JSON（Content-Type: application/json）"}
 		}
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.Config.MaxBody)
-	dec := json.NewDecoder(r.Body)
+	raw, err := readJSON(w, r, s.Config.MaxBody)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err, s.Config.MaxBody)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/tongfa/tongfa"
 )
@@ -67,6 +68,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var e *tongfa.Error
 	if errors.As(err, &e) {
 		d.Fields, d.Data = e.Fields, e.Data
+	}
+	if ra, ok := d.Data.(tongfa.RetryAfter); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(ra.Seconds))
 	}
 	status := HTTPStatus(code)
 	if status >= 500 {

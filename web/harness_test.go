@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hibiken/asynq"
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/auth"
 	"github.com/tongfa/tongfa/config"
@@ -64,7 +65,11 @@ func setupOn(t testing.TB, rdbIndex int) *harness {
 	cfg := config.Default()
 	cfg.MaxBody = 64 << 10
 	cfg.SecretKey = strings.Repeat("5a", 32)
-	hb := hub.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), hub.Conns{DB: db, Redis: rdb}, checker())
+	opt, err := asynq.ParseRedisURI(redistest.URL(rdbIndex))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hb := hub.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), hub.Conns{DB: db, Redis: rdb, RedisOpt: opt}, checker())
 	t.Cleanup(func() { hb.Close() })
 	h := &harness{t: t, db: db, hub: hb, users: map[string]*tongfa.User{}, tokens: map[string]string{}}
 	h.seed()

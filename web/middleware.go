@@ -2,15 +2,18 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"log/slog"
 	"net/http"
 	"regexp"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/auth"
@@ -89,6 +92,33 @@ func NewMetrics() *Metrics {
 	return m
 }
 
+// Handler serves the collectors in Prometheus's text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
+}
+
+// metricsGuard lets a scraper with TONGFA_METRICS_TOKEN, or a system
+// administrator, read /metrics on the public listener: request rates,
+// routes and runtime figures are the installation's, not everyone's.
+func (s *Server) metricsGuard(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && s.Config.MetricsToken != "" &&
+			subtle.ConstantTimeCompare([]byte(tok), []byte(s.Config.MetricsToken)) == 1 {
+			h.ServeHTTP(w, r)
+			return
+		}
+		p, err := s.authenticate(r)
+		if err == nil && !p.Tree.IsSysAdmin(p.User) {
+			err = &tongfa.Error{Code: tongfa.EForbidden, Message: "只有系统管理员可以查看运行指标"}
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
 // observe logs and measures each request under its route template, so
 // /items/1 and /items/2 are one series.
 func (s *Server) observe(next http.Handler) http.Handler {
@@ -117,13 +147,17 @@ func (s *Server) observe(next http.Handler) http.Handler {
 	})
 }
 
-// secureHeaders sets what every response should carry.
-func secureHeaders(next http.Handler) http.Handler {
+// secureHeaders sets what every response should carry; hsts is whether
+// the hub is reached over https (TONGFA_PUBLIC_URL).
+func secureHeaders(next http.Handler, hsts bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
+		if hsts {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		next.ServeHTTP(w, r)
 	})
 }

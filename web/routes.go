@@ -71,7 +71,7 @@ func (s *Server) routes(api *mux.Router) {
 	api.Handle("/users", s.authed(s.handleUsers, perm{tongfa.RoleAdmin})).Methods(http.MethodGet)
 	api.Handle("/users", s.authed(s.handleCreateUser, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
 	api.Handle("/users/{id}/disable", s.authed(s.handleDisableUser, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
-	api.Handle("/users/{id}/roles", s.authed(s.handleRoles, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
+	api.Handle("/users/{id}/roles", s.authed(s.handleRoles, perm{tongfa.RoleAdmin, tongfa.RoleSysAdmin})).Methods(http.MethodPost)
 	api.Handle("/dictionaries", s.authed(s.handleDictionaries, overseers)).Methods(http.MethodGet)
 	api.Handle("/dictionaries", s.authed(s.handleSetDictionary, perm{tongfa.RoleSysAdmin})).Methods(http.MethodPost)
 	api.Handle("/dictionaries/{name}/rollback", s.authed(s.handleSetDictionary, perm{tongfa.RoleSysAdmin})).Methods(http.MethodPost)

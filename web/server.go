@@ -4,10 +4,10 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/tongfa/tongfa/audit"
 	"github.com/tongfa/tongfa/clocks"
@@ -37,7 +37,10 @@ type Services struct {
 	// Deliveries are what people do with approved items' deliveries.
 	Deliveries *deliveries.Service
 	// Now is the hub's clock (the store's, which tests move).
-	Now      func() time.Time
+	Now func() time.Time
+	// Metrics are the process's collectors (served at /metrics, or on
+	// TONGFA_METRICS_LISTEN).
+	Metrics  *Metrics
 	Sessions *session.Store
 	Items    *items.Service
 	Registry *registry.Service
@@ -78,7 +81,10 @@ type ReadyCheck func(ctx context.Context) (name string, warn string, err error)
 
 // New returns the HTTP surface over ready services.
 func New(cfg config.Config, svc Services, logger *slog.Logger, ready ...ReadyCheck) *Server {
-	s := &Server{Services: svc, Config: cfg, Logger: logger, Metrics: NewMetrics()}
+	s := &Server{Services: svc, Config: cfg, Logger: logger, Metrics: svc.Metrics}
+	if s.Metrics == nil {
+		s.Metrics = NewMetrics()
+	}
 	s.Ready = append(ready, s.calendarReady)
 	return s
 }
@@ -88,6 +94,13 @@ func (s *Server) InvalidateUnits() { s.Identity.Units.Invalidate() }
 
 // Handler returns the whole HTTP surface.
 func (s *Server) Handler() http.Handler {
+	return withRequestID(secureHeaders(s.Routes(), strings.HasPrefix(s.Config.BaseURL(), "https://")))
+}
+
+// Routes is the router behind Handler: every route the hub serves, for
+// the tests that walk them (the authorization matrix, the OpenAPI
+// comparison).
+func (s *Server) Routes() *mux.Router {
 	r := mux.NewRouter()
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errNoRoute)
@@ -95,15 +108,17 @@ func (s *Server) Handler() http.Handler {
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errNoMethod)
 	})
-	r.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet)
+	r.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet)
-	r.Handle("/metrics", promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{})).Methods(http.MethodGet)
+	if s.Config.MetricsListen == "" {
+		r.Handle("/metrics", s.metricsGuard(s.Metrics.Handler())).Methods(http.MethodGet)
+	}
 	s.routes(r.PathPrefix("/api/v1").Subrouter())
 	s.callbackRoutes(r)
 	s.mountConsole(r)
 	for _, m := range s.Mounts {
 		m(s, r)
 	}
-	r.Use(s.observe)
-	return withRequestID(secureHeaders(r))
+	r.Use(s.observe, s.validInput)
+	return r
 }

@@ -225,7 +225,11 @@ func TestOperations(t *testing.T) {
 	h := setup(t)
 	for path, want := range map[string]string{"/healthz": `"ok"`, "/readyz": `"ready"`, "/metrics": "tongfa_http_requests_total"} {
 		h.script("editor").do("GET", "/api/v1/me", nil, nil) // make a metric
-		resp, err := http.Get(h.ts.URL + path)
+		req, _ := http.NewRequest(http.MethodGet, h.ts.URL+path, nil)
+		if path == "/metrics" {
+			req.Header.Set("Authorization", "Bearer "+h.tokens["sysadmin"])
+		}
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

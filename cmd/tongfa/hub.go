@@ -105,6 +105,25 @@ func (m *Main) startHTTP() error {
 		}
 	}()
 	m.Logger.Info("listening", slog.String("addr", ln.Addr().String()))
+	return m.startMetrics()
+}
+
+// startMetrics serves /metrics on TONGFA_METRICS_LISTEN, when set: an
+// address of its own, off the public listener.
+func (m *Main) startMetrics() error {
+	if m.Config.MetricsListen == "" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", m.Config.MetricsListen)
+	if err != nil {
+		return failure(err, "%s", listenProblem(m.Config.MetricsListen, err))
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Hub.Metrics.Handler())
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln) //nolint:errcheck // ends with Close
+	m.stoppers = append(m.stoppers, func() { srv.Close() })
+	m.Logger.Info("metrics listening", slog.String("addr", ln.Addr().String()))
 	return nil
 }
 

@@ -73,7 +73,7 @@ func ReadPush(r *http.Request, creds map[string]string) (*Push, error) {
 		p.ReplayKey += ":" + strings.ToLower(q.Get("msg_signature"))
 	}
 	var m message.MixMessage
-	if err := xml.Unmarshal(raw, &m); err != nil {
+	if err := xml.Unmarshal(cleanXML(raw), &m); err != nil {
 		return nil, tongfa.Errorf(tongfa.EBadMessage, "消息无法解析")
 	}
 	if m.Event == message.EventMassSendJobFinish {
@@ -125,4 +125,18 @@ func decrypt(raw []byte, q map[string][]string, creds map[string]string) ([]byte
 // in constant time and regardless of letter case.
 func sameSignature(got, want string) bool {
 	return subtle.ConstantTimeCompare([]byte(strings.ToLower(got)), []byte(want)) == 1
+}
+
+// cleanXML replaces what XML 1.0 forbids — bytes that are not UTF-8, NUL
+// and other control characters — with U+FFFD: a follower's message with
+// one is stored as sent, not refused (WeChat would push it again and
+// again).
+func cleanXML(raw []byte) []byte {
+	s := strings.ToValidUTF8(string(raw), "\uFFFD")
+	return []byte(strings.Map(func(r rune) rune {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' {
+			return '\uFFFD'
+		}
+		return r
+	}, s))
 }

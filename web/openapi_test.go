@@ -335,6 +335,8 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 	t.Run("error codes", func(t *testing.T) { checkErrorCodes(t, d) })
 }
 
+// checkRefs checks that every reference below v resolves and that no
+// mapping has an empty value.
 func checkRefs(t *testing.T, d openAPI, v any, at string) {
 	switch v := v.(type) {
 	case map[string]any:
@@ -344,6 +346,9 @@ func checkRefs(t *testing.T, d openAPI, v any, at string) {
 			}
 		}
 		for k, c := range v {
+			if c == nil { // the document needs no nulls: an unquoted comma in {…} makes one
+				t.Errorf("%s/%s has no value", at, k)
+			}
 			checkRefs(t, d, c, at+"/"+k)
 		}
 	case []any:

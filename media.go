@@ -74,7 +74,9 @@ func (t MediaType) Ext() string {
 }
 
 // Image reports whether t is a picture Tongfa decodes and cleans.
-func (t MediaType) Image() bool { return t == MediaJPEG || t == MediaPNG || t == MediaGIF || t == MediaWebP }
+func (t MediaType) Image() bool {
+	return t == MediaJPEG || t == MediaPNG || t == MediaGIF || t == MediaWebP
+}
 
 // Document reports whether t is an attachment whose text Tongfa checks.
 func (t MediaType) Document() bool {

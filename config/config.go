@@ -26,17 +26,17 @@ import (
 // Config is passed explicitly to everything that needs it; there are no
 // globals.
 type Config struct {
-	DatabaseURL         string        // TONGFA_DATABASE_URL
-	RedisURL            string        // TONGFA_REDIS_URL (redis://, rediss://, redis-sentinel://, redis-cluster://, rediss-cluster://)
-	Listen              string        // TONGFA_LISTEN
-	PublicURL           string        // TONGFA_PUBLIC_URL: how people reach the console
+	DatabaseURL string // TONGFA_DATABASE_URL
+	RedisURL    string // TONGFA_REDIS_URL (redis://, rediss://, redis-sentinel://, redis-cluster://, rediss-cluster://)
+	Listen      string // TONGFA_LISTEN
+	PublicURL   string // TONGFA_PUBLIC_URL: how people reach the console
 	// MetricsListen (TONGFA_METRICS_LISTEN) serves /metrics on an address
 	// of its own (e.g. 127.0.0.1:9090), off the public listener.
 	MetricsListen string
 	// MetricsToken (TONGFA_METRICS_TOKEN) lets a scraper read /metrics on
 	// the public listener with "Authorization: Bearer <token>"; system
 	// administrators may read it too.
-	MetricsToken string
+	MetricsToken        string
 	SecretKey           string        // TONGFA_SECRET_KEY: 32 bytes, hex or base64
 	AuditKey            string        // TONGFA_AUDIT_KEY: 32 bytes, hex or base64; derived from SecretKey when empty
 	AuditCheckpointFile string        // TONGFA_AUDIT_CHECKPOINT_FILE: where signed audit checkpoints are appended

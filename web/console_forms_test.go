@@ -148,7 +148,7 @@ func TestConsolePolicyForms(t *testing.T) {
 		[]string{`data-api="` + tierAPI})
 	auditor.expect("PUT", tierAPI, map[string]any{"content": "strict: false\n"}, 403, "forbidden")
 	admin.refused("/admin/policies?unit="+itoa(h.unitB.ID), 404, "not_found")
-	admin.expect("PUT", "/api/v1/units/"+itoa(h.unitB.ID)+"/policies/tier", map[string]any{"content": "strict: true\n"}, 403, "forbidden")
+	admin.expect("PUT", "/api/v1/units/"+itoa(h.unitB.ID)+"/policies/tier", map[string]any{"content": "strict: true\n"}, 404, "not_found")
 	h.consoleAs(t, "editor").refused(page, 403, "forbidden")
 }
 

@@ -10,7 +10,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,9 +28,6 @@ import (
 const redisDB = 1
 
 const password = "Passw0rd-Test"
-
-// checker is the shipped checker, built once for the package's tests.
-var checker = sync.OnceValue(sensitive.NewDefault)
 
 // harness is a running server on a fresh schema with a city office (unit
 // 1) above two bureaus (units 2 and 3), and one user per role in bureau A.
@@ -69,7 +65,7 @@ func setupOn(t testing.TB, rdbIndex int) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hb := hub.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), hub.Conns{DB: db, Redis: rdb, RedisOpt: opt}, checker())
+	hb := hub.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), hub.Conns{DB: db, Redis: rdb, RedisOpt: opt}, sensitive.NewDefault())
 	t.Cleanup(func() { hb.Close() })
 	h := &harness{t: t, db: db, hub: hb, users: map[string]*tongfa.User{}, tokens: map[string]string{}}
 	h.seed()

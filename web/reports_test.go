@@ -88,7 +88,7 @@ func TestReportAPIRefusesBadInput(t *testing.T) {
 		}
 	}
 	var e apiError
-	if st := h.script("editorB").do("GET", "/api/v1/reports/quarter?unit="+itoa(q.Edu), nil, &e); st != 403 || e.Error.Code != "forbidden" {
+	if st := h.script("editorB").do("GET", "/api/v1/reports/quarter?unit="+itoa(q.Edu), nil, &e); st != 404 || e.Error.Code != "not_found" {
 		t.Errorf("another unit's report: %d %+v", st, e)
 	}
 	if st := h.script("cityadmin").do("GET", "/api/v1/reports/quarter?unit=999999", nil, &e); st != 404 {

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/tongfa/tongfa"
 )
 
 // TestTemplatesParse: templates are parsed on first use, so a broken one
@@ -103,5 +105,34 @@ func TestPalette(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestPerson(t *testing.T) {
+	grants := func(roles ...tongfa.Role) []tongfa.Grant {
+		var out []tongfa.Grant
+		for i, r := range roles {
+			out = append(out, tongfa.Grant{UnitID: int64(i + 1), Role: r})
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name string
+		user *tongfa.User
+		want string
+	}{
+		{"display name and role", &tongfa.User{Username: "wang", DisplayName: "王编辑", Grants: grants(tongfa.RoleEditor)}, "王编辑（采编）"},
+		{"roles in the domain's order, once each", &tongfa.User{DisplayName: "李审核",
+			Grants: grants(tongfa.RoleDeputy, tongfa.RoleReviewer, tongfa.RoleDeputy)}, "李审核（审核员、分管领导）"},
+		{"system administrator last", &tongfa.User{DisplayName: "张管理", Grants: grants(tongfa.RoleSysAdmin, tongfa.RoleAdmin)}, "张管理（管理员、系统管理员）"},
+		{"no display name", &tongfa.User{Username: "editor", Grants: grants(tongfa.RoleEditor)}, "editor（采编）"},
+		{"no roles", &tongfa.User{Username: "gone", DisplayName: "未知用户"}, "未知用户"},
+		{"nobody", nil, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := Person(c.user); got != c.want {
+				t.Errorf("Person = %q, want %q", got, c.want)
+			}
+		})
 	}
 }

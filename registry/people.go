@@ -32,16 +32,24 @@ func (s *Service) User(ctx context.Context, p *access.Principal, id int64) (*ton
 	return u, nil
 }
 
-// DisplayName names a person as operators see them: the display name,
-// else the username. It is for people already shown on records the viewer
-// may read (authors, signers, assignees).
-func (s *Service) DisplayName(ctx context.Context, id int64) string {
+// Person is a user as operators see them on records the viewer may read
+// (authors, signers, assignees): never an error, 未知用户 when the user is
+// gone. The console shows them with their roles.
+func (s *Service) Person(ctx context.Context, id int64) *tongfa.User {
 	u, err := s.DB.User(ctx, id)
 	if err != nil {
-		return "未知用户"
+		return &tongfa.User{ID: id, DisplayName: "未知用户"}
 	}
-	if u.DisplayName != "" {
-		return u.DisplayName
+	return u
+}
+
+// PersonNamed is Person for records that keep a username (audit rows and
+// the timelines read from them); nil when no user has that name, as for
+// the background jobs' and the command line's actors.
+func (s *Service) PersonNamed(ctx context.Context, username string) *tongfa.User {
+	u, err := s.DB.UserByUsername(ctx, username)
+	if err != nil {
+		return nil
 	}
-	return u.Username
+	return u
 }

@@ -26,8 +26,8 @@ type answerRow struct {
 	RouteLabel      string
 	TierLabel       string
 	DisclosureLabel string
-	Author          string
-	Signer          string
+	Author          *tongfa.User
+	Signer          *tongfa.User
 	CanWithdraw     bool // pending, and the viewer wrote it or handles the unit's messages
 	CanConfirm      bool // unconfirmed, and the viewer handles the unit's messages
 }
@@ -74,12 +74,12 @@ func (s *Server) answerSection(ctx context.Context, p *access.Principal, m *inbo
 
 func (s *Server) answerRow(ctx context.Context, a tongfa.Answer) answerRow {
 	row := answerRow{Answer: a, StateLabel: a.State.Label(), RouteLabel: labelOf(answerRoutes, a.Route),
-		DisclosureLabel: disclosureLabel(&a), Author: s.userName(ctx, a.AuthorID)}
+		DisclosureLabel: disclosureLabel(&a), Author: s.person(ctx, a.AuthorID)}
 	if a.Tier != "" {
 		row.TierLabel = tongfa.Tier(a.Tier).Label()
 	}
 	if a.SignerID != nil {
-		row.Signer = s.userName(ctx, *a.SignerID)
+		row.Signer = s.person(ctx, *a.SignerID)
 	}
 	return row
 }

@@ -81,7 +81,7 @@ func TestConsoleAnswerComposer(t *testing.T) {
 	editor.expect("POST", api, map[string]any{"text": "您好，电话已更正。", "private": true, "private_reason": "涉及留言人家庭住址"}, 201, "")
 	body := editor.open(path)
 	mustShow(t, "editor after drafting", body, []string{`id="answers"`, "待审签", "您好，电话已更正。", "不公开：涉及留言人家庭住址",
-		"editor 起草于", "客户端/网站答复接口", "审核员审核", `/withdraw"`}, []string{`id="answer-form"`})
+		"editor（采编）起草于", "客户端/网站答复接口", "审核员审核", `/withdraw"`}, []string{`id="answer-form"`})
 	mustShow(t, "auditor after drafting", h.consoleAs(t, "auditor").open(path), []string{"待审签", "您好，电话已更正。"}, []string{`/withdraw"`})
 
 	answers, err := h.db.Answers(context.Background(), store.AnswerFilter{MessageID: seed.overdue.ID})
@@ -144,7 +144,7 @@ func TestConsoleAnswerReviews(t *testing.T) {
 
 	reviewer := h.consoleAs(t, "reviewer")
 	mustShow(t, "reviewer /reviews", reviewer.open("/reviews"), []string{`id="answers"`, "待审签的答复", card, hash,
-		"您好，咨询电话已更正为 0371-12345678。", personalIDMasked, "writer 起草", "网站找错",
+		"您好，咨询电话已更正为 0371-12345678。", personalIDMasked, "writer（采编、审核员）起草", "网站找错",
 		`data-api="/api/v1/answers/` + itoa(a.ID) + `/signoff"`, `data-next="/inbox/` + itoa(seed.overdue.ID) + `#answer-{id}"`},
 		[]string{personalID, password, "visitor-1"})
 	mustShow(t, "reviewer /", reviewer.open("/"), []string{"另有 1 条留言答复待审签", `href="/reviews#answers"`}, nil)

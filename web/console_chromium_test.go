@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/cdproto/input"
 	cdplog "github.com/chromedp/cdproto/log"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -39,6 +40,13 @@ func chromium(t *testing.T) string {
 	t.Skip("chromium not found; set TONGFA_REQUIRE_BROWSER=1 to make this a failure")
 	return ""
 }
+
+// screens are the two a page must fit: a leader's phone and a desktop.
+var screens = []struct {
+	name          string
+	width, height int64
+	mobile        bool
+}{{"phone", 390, 844, true}, {"desktop", 1280, 900, false}}
 
 // tab is one headless Chromium tab that records console errors and
 // uncaught exceptions; the test fails on any of them at the end.
@@ -210,7 +218,8 @@ type axeViolation struct {
 }
 
 // audit runs axe-core on the page, fails on serious or critical
-// violations, and saves a screenshot for the artifacts folder.
+// violations and on anything overflowing the viewport sideways, and saves
+// a screenshot for the artifacts folder.
 func (tb *tab) audit(name string) {
 	tb.t.Helper()
 	src, err := axeSource()
@@ -234,13 +243,72 @@ func (tb *tab) audit(name string) {
 			tb.t.Errorf("axe %s on %s: %s (%s) at %v", v.Impact, name, v.ID, v.Help, v.Nodes)
 		}
 	}
+	tb.fits(name)
 	tb.screenshot(name)
+}
+
+// overflowProbe lists the elements that stick out past the right edge of
+// the viewport (its client width: without a desktop scroll bar), outermost
+// first: an element is listed only if its parent fits. Whatever is inside a
+// .scroll container is exempt, since it scrolls sideways on purpose (wide
+// report tables); the container itself must fit and must scroll. A page
+// wider than the viewport (text too long for its box) is listed as well.
+const overflowProbe = `(() => {
+	const width = document.documentElement.clientWidth;
+	const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+		(el.classList.length ? "." + [...el.classList].join(".") : "");
+	const path = (el) => {
+		const parts = [];
+		for (let e = el; e && e !== document.body && parts.length < 4; e = e.parentElement) parts.unshift(name(e));
+		return parts.join(" > ");
+	};
+	const right = (el) => {
+		const r = el.getBoundingClientRect();
+		return r.width === 0 && r.height === 0 ? 0 : r.right + window.scrollX;
+	};
+	const out = [];
+	for (const el of document.body.querySelectorAll("*")) {
+		const parent = el.parentElement;
+		if (parent.closest(".scroll") || right(el) <= width + 1) continue;
+		if (parent !== document.body && right(parent) > width + 1) continue;
+		out.push(path(el) + " (right edge " + Math.round(right(el)) + "px)");
+	}
+	for (const el of document.querySelectorAll(".scroll")) {
+		if (!["auto", "scroll"].includes(getComputedStyle(el).overflowX)) out.push(path(el) + " does not scroll sideways");
+	}
+	if (document.documentElement.scrollWidth > width + 1) out.push("the page is " + document.documentElement.scrollWidth + "px wide");
+	return JSON.stringify({width, out});
+})()`
+
+// fits fails the test when something on the page overflows the viewport
+// horizontally (overflowProbe), naming each offender.
+func (tb *tab) fits(name string) {
+	tb.t.Helper()
+	var got struct {
+		Width int
+		Out   []string
+	}
+	if err := json.Unmarshal([]byte(tb.text(overflowProbe)), &got); err != nil {
+		tb.t.Fatalf("overflow probe on %s: %v", name, err)
+	}
+	for _, o := range got.Out {
+		tb.t.Errorf("%s overflows the %dpx viewport: %s", name, got.Width, o)
+	}
 }
 
 func (tb *tab) screenshot(name string) {
 	tb.t.Helper()
+	// The whole page at the window's width: chromedp's FullScreenshot
+	// crops a desktop page by its scroll bar's width, which the capture
+	// removes while laying the page out at the full width.
+	var size []float64
+	tb.run(chromedp.Evaluate(`[window.innerWidth, document.documentElement.scrollHeight]`, &size))
 	var png []byte
-	tb.run(chromedp.FullScreenshot(&png, 100)) // quality 100 writes PNG
+	tb.run(chromedp.ActionFunc(func(ctx context.Context) (err error) {
+		png, err = cdppage.CaptureScreenshot().WithCaptureBeyondViewport(true).WithFromSurface(true).
+			WithClip(&cdppage.Viewport{Width: size[0], Height: size[1], Scale: 1}).Do(ctx)
+		return err
+	}))
 	dir := artifacts(tb.t)
 	tb.t.Logf("screenshot %s (%s)", filepath.Join(dir, name+".png"), time.Now().Format("15:04:05.000"))
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {

@@ -42,9 +42,9 @@ func TestConsoleDelegationForm(t *testing.T) {
 		"starts_at": now.Add(-72 * time.Hour).Format(time.RFC3339), "ends_at": now.Add(-24 * time.Hour).Format(time.RFC3339), "reason": "已结束的委托"}
 	deputy.expect("POST", "/api/v1/delegations", past, 201, "")
 
-	mustShow(t, "delegations after delegating", deputy.open("/delegations"), []string{"我委托 <strong>deputy2</strong> 代行 示范市甲局分管领导审签", "外出学习"},
+	mustShow(t, "delegations after delegating", deputy.open("/delegations"), []string{"我委托 <strong>deputy2（分管领导）</strong> 代行 示范市甲局分管领导审签", "外出学习"},
 		[]string{"已结束的委托"})
-	mustShow(t, "the delegate's page", h.consoleAs(t, "deputy2").open("/delegations"), []string{"<strong>deputy</strong> 委托我代行 示范市甲局分管领导审签"}, nil)
+	mustShow(t, "the delegate's page", h.consoleAs(t, "deputy2").open("/delegations"), []string{"<strong>deputy（分管领导）</strong> 委托我代行 示范市甲局分管领导审签"}, nil)
 
 	editor := h.consoleAs(t, "editor")
 	editor.refused("/delegations", 403, "forbidden")
@@ -132,4 +132,40 @@ func signAs(t *testing.T, h *harness, who string, id int64, hash string) {
 	if st := h.script(who).do("POST", "/api/v1/items/"+itoa(id)+"/signoffs", sign, nil); st != 201 {
 		t.Fatalf("%s signs item %d: %d", who, id, st)
 	}
+}
+
+// TestConsoleShowsPeople: people show by display name and role (issue 22,
+// point 12), in the header, an item's timeline and its signatures; a
+// step taken by a background job is 系统, not a username.
+func TestConsoleShowsPeople(t *testing.T) {
+	h := setupConsole(t)
+	for _, u := range []map[string]any{
+		{"username": "wangbj", "display_name": "王编辑", "roles": []string{"editor"}},
+		{"username": "lish", "display_name": "李审核", "roles": []string{"reviewer", "deputy"}},
+	} {
+		u["unit_id"], u["password"] = h.unitA.ID, password
+		if st := h.script("admin").do("POST", "/api/v1/users", u, nil); st != 201 {
+			t.Fatalf("create %s: %d", u["username"], st)
+		}
+	}
+	var it created
+	if st := h.login("wangbj").do("POST", "/api/v1/items", itemBody("人员显示测试"), &it); st != 201 {
+		t.Fatalf("create item: %d", st)
+	}
+	if st := h.login("wangbj").do("POST", "/api/v1/items/"+itoa(it.ID)+"/submit", nil, nil); st != 200 {
+		t.Fatalf("submit: %d", st)
+	}
+	signAs(t, h, "reviewer", it.ID, it.Version.Hash)
+	err := h.db.InTx(context.Background(), func(tx *store.Tx) error {
+		tx.Audit(store.SystemActor, "clock.alert", "item:"+itoa(it.ID), &h.unitA.ID, map[string]any{"platform": "weibo"})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := h.consoleAs(t, "wangbj")
+	mustShow(t, "the header", page.open("/"), []string{`<span class="who">王编辑（采编）</span>`}, []string{`<span class="who">wangbj`})
+	mustShow(t, "the item page", page.open("/items/"+itoa(it.ID)), []string{`创建稿件 · <span class="person">王编辑（采编）</span></li>`,
+		`· <span class="person">reviewer（审核员）</span></li>`, "时限提醒：微博 · 系统</li>", `审核员 · <span class="person">reviewer（审核员）</span> · 同意`}, []string{"· wangbj", "· system"})
+	mustShow(t, "a signer's header", h.consoleAs(t, "lish").open("/"), []string{`<span class="who">李审核（审核员、分管领导）</span>`}, nil)
 }

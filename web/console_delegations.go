@@ -24,8 +24,9 @@ type delegationsView struct {
 
 type delegationRow struct {
 	store.Delegation
-	From, To, UnitName string
-	Started            bool
+	From, To *tongfa.User
+	UnitName string
+	Started  bool
 }
 
 // delegationForm hands over one of the viewer's sign-off grants.
@@ -47,7 +48,7 @@ func (s *Server) consoleDelegations(w http.ResponseWriter, r *http.Request, v *v
 		if dl.RevokedAt != nil || !dl.EndsAt.After(now) {
 			continue
 		}
-		row := delegationRow{Delegation: dl, From: s.userName(ctx, dl.DelegatorID), To: s.userName(ctx, dl.DelegateID),
+		row := delegationRow{Delegation: dl, From: s.person(ctx, dl.DelegatorID), To: s.person(ctx, dl.DelegateID),
 			UnitName: p.Tree.Name(dl.UnitID), Started: !dl.StartsAt.After(now)}
 		if dl.DelegatorID == p.User.ID {
 			d.Given = append(d.Given, row)

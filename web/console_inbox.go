@@ -72,8 +72,8 @@ type inboxView struct {
 type messageView struct {
 	messageRow
 	UnitName   string
-	Assignee   string
-	ExtendedBy string
+	Assignee   *tongfa.User
+	ExtendedBy *tongfa.User
 	Masked     bool
 	Classes    []console.Option
 	Users      []console.Option
@@ -136,10 +136,10 @@ func (s *Server) consoleMessage(w http.ResponseWriter, r *http.Request, v *view)
 	d.Masked = can.Masked
 	d.Can = messageRights{Class: can.Class, Assign: can.Assign, Close: can.Close, Extend: can.Extend}
 	if m.AssigneeID != nil {
-		d.Assignee, d.AssigneeID = s.userName(ctx, *m.AssigneeID), strconv.FormatInt(*m.AssigneeID, 10)
+		d.Assignee, d.AssigneeID = s.person(ctx, *m.AssigneeID), strconv.FormatInt(*m.AssigneeID, 10)
 	}
 	if m.ExtendedBy != nil {
-		d.ExtendedBy = s.userName(ctx, *m.ExtendedBy)
+		d.ExtendedBy = s.person(ctx, *m.ExtendedBy)
 	}
 	if d.Can.Assign {
 		users, err := s.Inbox.Assignees(ctx, p, m.ID)

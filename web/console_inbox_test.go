@@ -153,7 +153,7 @@ func TestConsoleInboxPages(t *testing.T) {
 	}
 	body = get(editor, "editor", msgPath(seed.complaint))
 	must("editor", msgPath(seed.complaint), body, []string{m.Deadline.In(console.China).Format("2006-01-02 15:04"),
-		"延期 5 个工作日（deputy批准）：需会同住建部门核实"}, nil)
+		"延期 5 个工作日，deputy（分管领导）批准：需会同住建部门核实"}, nil)
 	must("deputy", msgPath(seed.complaint), get(deputy, "deputy", msgPath(seed.complaint)), nil, []string{"/extend\""})
 }
 

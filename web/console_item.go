@@ -24,7 +24,7 @@ type itemView struct {
 	Reasons    []review.Reason
 	Versions   []*tongfa.Version
 	Signoffs   []signoffView
-	Timeline   []clocks.Step
+	Timeline   []timelineStep
 	Urgent     *clocks.Clock
 	Deliveries deliveriesView
 	Correction *correctionView
@@ -36,7 +36,14 @@ type itemRights struct{ Edit, Correct, Submit, Withdraw, Sign bool }
 
 type signoffView struct {
 	store.Signoff
-	Signer string
+	Signer *tongfa.User
+}
+
+// timelineStep is a step with the person who took it; nil for the
+// background jobs and the command line (Actor says which).
+type timelineStep struct {
+	clocks.Step
+	Person *tongfa.User
 }
 
 type deliveriesView struct {
@@ -66,7 +73,7 @@ func (s *Server) consoleItem(w http.ResponseWriter, r *http.Request, v *view) er
 		return err
 	}
 	d.Correction = correctionOf(it, d.Deliveries.Rows)
-	if d.Timeline, err = s.Clocks.Timeline(ctx, it.ID); err != nil {
+	if d.Timeline, err = s.timeline(ctx, it.ID); err != nil {
 		return err
 	}
 	if cl, err := s.Clocks.Status(ctx, it.ID, s.Now()); err == nil {
@@ -140,7 +147,7 @@ func (s *Server) reviewHistory(ctx context.Context, p *access.Principal, itemID 
 	}
 	out := make([]signoffView, 0, len(h.Signoffs))
 	for _, sg := range h.Signoffs {
-		out = append(out, signoffView{Signoff: sg, Signer: s.userName(ctx, sg.SignerID)})
+		out = append(out, signoffView{Signoff: sg, Signer: s.person(ctx, sg.SignerID)})
 	}
 	return reasons, out, nil
 }
@@ -151,9 +158,30 @@ func reasonsOf(raw json.RawMessage) []review.Reason {
 	return out
 }
 
-// userName shows a person by display name.
-func (s *Server) userName(ctx context.Context, id int64) string {
-	return s.Registry.DisplayName(ctx, id)
+// person is a user shown on a record the viewer may read; the templates
+// name them with console.Person.
+func (s *Server) person(ctx context.Context, id int64) *tongfa.User {
+	return s.Registry.Person(ctx, id)
+}
+
+// timeline is the item's timeline with each step's person, looked up once
+// per username (the audit rows it is read from keep usernames).
+func (s *Server) timeline(ctx context.Context, itemID int64) ([]timelineStep, error) {
+	steps, err := s.Clocks.Timeline(ctx, itemID)
+	if err != nil {
+		return nil, err
+	}
+	people := map[string]*tongfa.User{}
+	out := make([]timelineStep, len(steps))
+	for i, st := range steps {
+		u, ok := people[st.Actor]
+		if !ok && st.Actor != "" {
+			u = s.Registry.PersonNamed(ctx, st.Actor)
+			people[st.Actor] = u
+		}
+		out[i] = timelineStep{Step: st, Person: u}
+	}
+	return out, nil
 }
 
 // correctionView is where a correction stands (R11): a newer version of an

@@ -9,11 +9,7 @@ import (
 // checks it with axe-core, and changes the period with the picker.
 func TestBrowserReports(t *testing.T) {
 	h, q := setupReports(t)
-	for _, screen := range []struct {
-		name          string
-		width, height int64
-		mobile        bool
-	}{{"desktop", 1280, 900, false}, {"phone", 390, 844, true}} {
+	for _, screen := range screens {
 		t.Run(screen.name, func(t *testing.T) {
 			tb := newTab(t, h.ts.URL, screen.width, screen.height, screen.mobile)
 			tb.login("cityadmin")

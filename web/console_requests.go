@@ -25,8 +25,8 @@ type requestRow struct {
 	PlatformLabel string
 	StateLabel    string
 	UnitName      string
-	Requester     string
-	Decider       string
+	Requester     *tongfa.User
+	Decider       *tongfa.User // nil until decided
 	FilingOverdue bool
 	Decide        bool // the viewer administers the supervising unit
 	File          bool // approved, not yet filed, and the viewer administers the unit
@@ -44,13 +44,13 @@ func (s *Server) consoleRequests(w http.ResponseWriter, r *http.Request, v *view
 	rows := make([]requestRow, 0, len(list))
 	for _, q := range list {
 		row := requestRow{AccountRequest: q, KindLabel: labelOf(requestKinds, q.Kind), StateLabel: labelOf(requestStates, q.State),
-			UnitName: p.Tree.Name(q.UnitID), Requester: s.userName(ctx, q.RequestedBy)}
+			UnitName: p.Tree.Name(q.UnitID), Requester: s.person(ctx, q.RequestedBy)}
 		json.Unmarshal(q.Proposal, &row.Proposal) //nolint:errcheck // written by registry.request; empty on damage
 		if row.Proposal.Platform != "" {
 			row.PlatformLabel = tongfa.Platform(row.Proposal.Platform).Label()
 		}
 		if q.DecidedBy != nil {
-			row.Decider = s.userName(ctx, *q.DecidedBy)
+			row.Decider = s.person(ctx, *q.DecidedBy)
 		}
 		row.Decide = q.State == "pending" && s.Registry.Supervises(p, q.UnitID)
 		row.File = q.State == "approved" && q.FiledAt == nil && p.Tree.Has(p.User, q.UnitID, tongfa.RoleAdmin)

@@ -20,7 +20,7 @@ import (
 type reviewCard struct {
 	Item        *tongfa.Item
 	UnitName    string
-	Author      string
+	Author      *tongfa.User
 	Role        tongfa.Role
 	Leader      bool
 	Reasons     []review.Reason
@@ -87,7 +87,7 @@ func (s *Server) reviewCard(ctx context.Context, p *access.Principal, id int64) 
 	if err != nil {
 		return reviewCard{}, err
 	}
-	c := reviewCard{Item: it, UnitName: p.Tree.Name(it.UnitID), Author: s.userName(ctx, it.AuthorID),
+	c := reviewCard{Item: it, UnitName: p.Tree.Name(it.UnitID), Author: s.person(ctx, it.AuthorID),
 		Body: s.safeBody(it.Version.Content.Body), Findings: s.Items.Check(ctx, it.Version.Content).Findings,
 		Urgent: it.Version.Content.Urgency == tongfa.UrgencyUrgent}
 	sub, err := s.Review.Active(ctx, p, id)

@@ -119,15 +119,7 @@ func TestConsoleLoginFlow(t *testing.T) {
 // item in review, and checks each renders in Chinese without errors.
 func TestConsolePagesRender(t *testing.T) {
 	h := setupConsole(t)
-	it := h.createItem("editor", itemBody("控制台测试稿件"))
-	v2 := itemBody("控制台测试稿件")
-	v2["body"], v2["base_version"] = "<p>市政府召开全体会议，研究部署近期重点工作。</p>", 1
-	if st := h.script("editor").do("PUT", "/api/v1/items/"+itoa(it.ID), v2, &it); st != 200 {
-		t.Fatalf("second version: %d", st)
-	}
-	if st := h.script("editor").do("POST", "/api/v1/items/"+itoa(it.ID)+"/submit", nil, nil); st != 200 {
-		t.Fatalf("submit: %d", st)
-	}
+	it := inReview(t, h, "控制台测试稿件")
 	pages := map[string][]string{
 		"editor":   {"/", "/compose", "/items", "/items/" + itoa(it.ID), "/items/" + itoa(it.ID) + "/edit", "/items/" + itoa(it.ID) + "/deliveries"},
 		"reviewer": {"/", "/reviews", "/items/" + itoa(it.ID), "/delegations"},
@@ -163,6 +155,21 @@ func TestConsolePagesRender(t *testing.T) {
 	if st, body, _ := p.get("/items/999999"); st != 404 || !strings.Contains(body, "错误代码：not_found") {
 		t.Errorf("missing item: %d %s", st, body)
 	}
+}
+
+// inReview is an item with a second version (常务 → 全体), submitted.
+func inReview(t *testing.T, h *harness, title string) created {
+	t.Helper()
+	it := h.createItem("editor", itemBody(title))
+	v2 := itemBody(title)
+	v2["body"], v2["base_version"] = "<p>市政府召开全体会议，研究部署近期重点工作。</p>", 1
+	if st := h.script("editor").do("PUT", "/api/v1/items/"+itoa(it.ID), v2, &it); st != 200 {
+		t.Fatalf("second version: %d", st)
+	}
+	if st := h.script("editor").do("POST", "/api/v1/items/"+itoa(it.ID)+"/submit", nil, nil); st != 200 {
+		t.Fatalf("submit: %d", st)
+	}
+	return it
 }
 
 // TestConsolePreview renders the compose form per channel with the

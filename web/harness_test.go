@@ -69,7 +69,7 @@ func setupOn(t testing.TB, rdbIndex int) *harness {
 	t.Cleanup(func() { hb.Close() })
 	h := &harness{t: t, db: db, hub: hb, users: map[string]*tongfa.User{}, tokens: map[string]string{}}
 	h.seed()
-	h.ts = httptest.NewServer(hb.Handler())
+	h.ts = httptest.NewServer(checkScripts(t, hb.Handler()))
 	t.Cleanup(h.ts.Close)
 	return h
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -82,6 +84,8 @@ var Funcs = template.FuncMap{
 		return label(map[string]string{"routine": "一般", "important": "重要", "major": "重大敏感"}, string(s))
 	},
 	"accountStatus": func(s tongfa.AccountStatus) string { return s.Label() },
+	"person":        Person,
+	"actorLabel":    func(s string) string { return label(actors, s) },
 	"remaining":     remaining,
 	// missingNotice says which years' holiday notices are missing (workday.MissingText).
 	"missingNotice":     workday.MissingText,
@@ -112,6 +116,33 @@ func Options[T Labelled](list []T) []Option {
 	}
 	return out
 }
+
+// Person names someone as operators know them: the display name (the
+// username when there is none) and the labels of the roles they hold, e.g.
+// 王编辑（采编） or 李审核（审核员、分管领导）.
+func Person(u *tongfa.User) string {
+	if u == nil {
+		return ""
+	}
+	name := u.DisplayName
+	if name == "" {
+		name = u.Username
+	}
+	var roles []string
+	for _, r := range append(slices.Clip(tongfa.Roles), tongfa.RoleSysAdmin) {
+		if slices.ContainsFunc(u.Grants, func(g tongfa.Grant) bool { return g.Role == r }) {
+			roles = append(roles, r.Label())
+		}
+	}
+	if len(roles) == 0 {
+		return name
+	}
+	return name + "（" + strings.Join(roles, "、") + "）"
+}
+
+// actors are the audit log's actors that are not people (store.SystemActor,
+// the command line).
+var actors = map[string]string{"system": "系统", "cli": "命令行工具"}
 
 func label(m map[string]string, k string) string {
 	if l, ok := m[k]; ok {

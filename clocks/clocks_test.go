@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/queue/queuetest"
@@ -217,7 +218,7 @@ func TestUpdateFrequency(t *testing.T) {
 			f.deliver(t, it, p, now.Add(-time.Duration(d*24*float64(time.Hour))))
 		}
 	}
-	fs, err := f.svc.Frequencies(f.ctx, []int64{f.Unit.ID}, now)
+	fs, err := f.svc.Frequencies(f.ctx, f.reader(t), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +235,7 @@ func TestUpdateFrequency(t *testing.T) {
 	if again, _ := f.svc.FrequencySweep(f.ctx, now.Add(time.Hour)); again != 0 {
 		t.Fatalf("the same week alerted again: %d", again)
 	}
-	rows, err := f.svc.Weekly(f.ctx, []int64{f.Unit.ID}, now.AddDate(0, 0, -14), now)
+	rows, err := f.svc.Weekly(f.ctx, f.reader(t), now.AddDate(0, 0, -14), now)
 	if err != nil || len(rows) == 0 {
 		t.Fatalf("weekly table: %v %v", rows, err)
 	}
@@ -263,7 +264,7 @@ func TestInterpretationDeadline(t *testing.T) {
 	doc := f.itemIn(t, "关于印发《示范市促进就业若干措施》的通知", tongfa.CategoryPolicy)
 	published := time.Date(2026, 11, 27, 9, 0, 0, 0, workday.Location())
 	f.deliver(t, doc, tongfa.PlatformWebsite, published)
-	list, err := f.svc.Interpretations(f.ctx, []int64{f.Unit.ID}, published.Add(time.Hour))
+	list, err := f.svc.Interpretations(f.ctx, f.reader(t), published.Add(time.Hour))
 	if err != nil || len(list) != 1 {
 		t.Fatalf("documents %v %v", list, err)
 	}
@@ -288,8 +289,22 @@ func TestInterpretationStopsTheClock(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.deliver(t, in, tongfa.PlatformWebsite, published.Add(30*time.Minute))
-	list, _ := f.svc.Interpretations(f.ctx, []int64{f.Unit.ID}, time.Now())
+	list, _ := f.svc.Interpretations(f.ctx, f.reader(t), time.Now())
 	if len(list) != 1 || list[0].State != clocks.Met || len(list[0].Interpretations) != 1 {
 		t.Fatalf("%+v", list)
 	}
+}
+
+// reader is the author as a principal: they read their own unit.
+func (f *fixture) reader(t *testing.T) *access.Principal {
+	t.Helper()
+	u, err := f.DB.User(f.ctx, f.Author.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	units, err := f.DB.Units(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &access.Principal{User: u, Tree: access.NewTree(units)}
 }

@@ -30,7 +30,7 @@ func TestDeadlinesMarkedEstimated(t *testing.T) {
 
 	doc := f.itemIn(t, "关于印发《示范市冬季供暖保障办法》的通知", tongfa.CategoryPolicy)
 	f.deliver(t, doc, tongfa.PlatformWebsite, cst(12, 30, 9))
-	list, err := f.svc.Interpretations(f.ctx, []int64{f.Unit.ID}, cst(12, 30, 10))
+	list, err := f.svc.Interpretations(f.ctx, f.reader(t), cst(12, 30, 10))
 	if err != nil || len(list) != 1 {
 		t.Fatalf("documents %v %v", list, err)
 	}
@@ -40,7 +40,7 @@ func TestDeadlinesMarkedEstimated(t *testing.T) {
 
 	early := f.itemIn(t, "关于印发《示范市秋季防火办法》的通知", tongfa.CategoryPolicy)
 	f.deliver(t, early, tongfa.PlatformWebsite, cst(11, 2, 9))
-	list, _ = f.svc.Interpretations(f.ctx, []int64{f.Unit.ID}, cst(12, 30, 10))
+	list, _ = f.svc.Interpretations(f.ctx, f.reader(t), cst(12, 30, 10))
 	for _, in := range list {
 		if in.DocID == early.ID && in.DeadlineEstimated {
 			t.Error("a deadline within 2026 is marked estimated")

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/workday"
@@ -48,8 +49,14 @@ func columnOf(category string) string {
 	return "other"
 }
 
-// Frequencies computes the standing of every active account of units at now.
-func (s *Service) Frequencies(ctx context.Context, units []int64, now time.Time) ([]Frequency, error) {
+// Frequencies computes the standing at now of every active account of the
+// units p may read.
+func (s *Service) Frequencies(ctx context.Context, p *access.Principal, now time.Time) ([]Frequency, error) {
+	return s.frequencies(ctx, p.Tree.Readable(p.User), now)
+}
+
+// frequencies is Frequencies over units (nil: every unit, for the sweep).
+func (s *Service) frequencies(ctx context.Context, units []int64, now time.Time) ([]Frequency, error) {
 	accounts, err := s.DB.ActiveAccounts(ctx, units)
 	if err != nil {
 		return nil, err
@@ -165,7 +172,7 @@ func durationText(d time.Duration) string {
 // column) per week: a warning to the unit's editors, a breach escalated to
 // its deputy leaders — the operator first, the leader later.
 func (s *Service) FrequencySweep(ctx context.Context, now time.Time) (int, error) {
-	fs, err := s.Frequencies(ctx, nil, now)
+	fs, err := s.frequencies(ctx, nil, now)
 	if err != nil {
 		return 0, err
 	}
@@ -259,15 +266,16 @@ func weekState(monday time.Time, posts, required int, opened, now time.Time) str
 	return WeekMissed
 }
 
-// Weekly is WeeklyAt the store's current time.
-func (s *Service) Weekly(ctx context.Context, units []int64, from, to time.Time) ([]WeekRow, error) {
-	return s.WeeklyAt(ctx, units, from, to, s.DB.Now())
+// Weekly is WeeklyAt the store's current time over the units p may read.
+func (s *Service) Weekly(ctx context.Context, p *access.Principal, from, to time.Time) ([]WeekRow, error) {
+	return s.WeeklyAt(ctx, p.Tree.Readable(p.User), from, to, s.DB.Now())
 }
 
 // WeeklyAt is the weekly compliance table of the new-media accounts in
 // service of units for the weeks (Monday to Sunday, China time) starting
 // in [from, to), as it stands at now: posts after now are not counted
-// and weeks are judged by weekState.
+// and weeks are judged by weekState. units is a scope the caller has
+// authorized (reports.For); nil means every unit.
 func (s *Service) WeeklyAt(ctx context.Context, units []int64, from, to, now time.Time) ([]WeekRow, error) {
 	accounts, err := s.DB.ActiveAccounts(ctx, units)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/store"
 )
@@ -25,9 +26,15 @@ type Interpretation struct {
 	Elapsed           float64    `json:"elapsed"`
 }
 
-// Interpretations lists the policy documents of units published in the
-// last 90 days with their interpretation deadline (3 working days).
-func (s *Service) Interpretations(ctx context.Context, units []int64, now time.Time) ([]Interpretation, error) {
+// Interpretations lists the policy documents of the units p may read
+// published in the last 90 days with their interpretation deadline (3
+// working days).
+func (s *Service) Interpretations(ctx context.Context, p *access.Principal, now time.Time) ([]Interpretation, error) {
+	return s.interpretations(ctx, p.Tree.Readable(p.User), now)
+}
+
+// interpretations is Interpretations over units (nil: every unit, for the sweep).
+func (s *Service) interpretations(ctx context.Context, units []int64, now time.Time) ([]Interpretation, error) {
 	docs, err := s.DB.PolicyDocs(ctx, units, now.AddDate(0, 0, -90))
 	if err != nil {
 		return nil, err
@@ -67,7 +74,7 @@ func (s *Service) Interpretations(ctx context.Context, units []int64, now time.T
 
 // InterpretationSweep alerts the document's unit at each threshold, once.
 func (s *Service) InterpretationSweep(ctx context.Context, now time.Time) (int, error) {
-	list, err := s.Interpretations(ctx, nil, now)
+	list, err := s.interpretations(ctx, nil, now)
 	if err != nil {
 		return 0, err
 	}

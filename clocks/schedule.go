@@ -10,6 +10,7 @@ import (
 
 	"github.com/hibiken/asynq"
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/tasks"
 	"github.com/tongfa/tongfa/workday"
 )
@@ -99,9 +100,13 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (int, error) {
 	return n, nil
 }
 
-// Open lists the urgent items of units whose clocks still run, most
-// pressing first.
-func (s *Service) Open(ctx context.Context, units []int64, now time.Time) ([]Clock, error) {
+// Open lists the urgent items whose clocks still run in the units p may
+// read, most pressing first.
+func (s *Service) Open(ctx context.Context, p *access.Principal, now time.Time) ([]Clock, error) {
+	return s.open(ctx, p.Tree.Readable(p.User), now)
+}
+
+func (s *Service) open(ctx context.Context, units []int64, now time.Time) ([]Clock, error) {
 	ids, err := s.DB.UrgentItemIDs(ctx, units, now.Add(-30*24*time.Hour))
 	if err != nil {
 		return nil, err

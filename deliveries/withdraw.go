@@ -18,10 +18,15 @@ type WithdrawInput struct {
 }
 
 // CanWithdraw reports whether p may take an item off every channel now:
-// it is being published or is online, and p is its unit's deputy or
-// principal leader, or an administrator of its unit or above.
+// it is approved (not yet sent, or scheduled), being published or online,
+// and p is its unit's deputy or principal leader, or an administrator of
+// its unit or above.
 func CanWithdraw(p *access.Principal, it *tongfa.Item) bool {
-	return (it.State == tongfa.StatePublishing || it.State == tongfa.StatePublished) && mayWithdraw(p, it.UnitID)
+	return withdrawable(it.State) && mayWithdraw(p, it.UnitID)
+}
+
+func withdrawable(st tongfa.ItemState) bool {
+	return st == tongfa.StateApproved || st == tongfa.StatePublishing || st == tongfa.StatePublished
 }
 
 func mayWithdraw(p *access.Principal, unit int64) bool {
@@ -39,6 +44,9 @@ func (s *Service) Withdraw(ctx context.Context, p *access.Principal, itemID int6
 	}
 	if !mayWithdraw(p, it.UnitID) {
 		return 0, &tongfa.Error{Code: tongfa.EForbidden, Message: "只有本单位分管领导、主要领导或管理员可以撤回已发布稿件"}
+	}
+	if !withdrawable(it.State) {
+		return 0, &tongfa.Error{Code: tongfa.EConflict, Message: "稿件当前为「" + it.State.Label() + "」，只有已审签通过、发布中或已发布的稿件可以撤回"}
 	}
 	if err := s.Identity.StepUp(ctx, p, in.Password); err != nil {
 		return 0, err

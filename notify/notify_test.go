@@ -64,3 +64,16 @@ func TestRobotErrorIsReported(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+func TestMaskRobotURL(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a****",
+		"https://oapi.dingtalk.com/robot/send?access_token=abcdef123456":                            "https://oapi.dingtalk.com/robot/send?access_token=abcd****",
+		"https://relay.gov.internal/hook/0123456789":                                                "https://relay.gov.internal/hook/0123****",
+		"https://user:pw@relay.gov.internal/hook?k=ab":                                              "https://relay.gov.internal/hook?k=****",
+	} {
+		if got := MaskRobotURL(raw); got != want {
+			t.Errorf("MaskRobotURL(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}

@@ -1,8 +1,11 @@
 package notify
 
 import (
+	"maps"
 	"net/url"
+	"path"
 	"slices"
+	"strings"
 
 	"github.com/tongfa/tongfa"
 )
@@ -24,4 +27,37 @@ func CheckRobotURL(kind, raw string, extra []string) error {
 			Fields: map[string]string{"url": "应以 https://" + robotHosts[kind] + "/ 开头"}}
 	}
 	return nil
+}
+
+// MaskRobotURL shows a webhook address without its key: every query value
+// (WeCom key, DingTalk access_token) and, for a path-keyed robot, the last
+// path segment keep their first four characters. The address grants posting
+// to the group, so it is shown to no one once saved.
+func MaskRobotURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "（地址无法解析）"
+	}
+	mask := func(s string) string {
+		r := []rune(s)
+		if len(r) <= 4 {
+			return "****"
+		}
+		return string(r[:4]) + "****"
+	}
+	q := u.Query()
+	var pairs []string
+	for _, k := range slices.Sorted(maps.Keys(q)) {
+		for _, v := range q[k] {
+			pairs = append(pairs, url.QueryEscape(k)+"="+url.QueryEscape(mask(v)))
+		}
+	}
+	u.RawQuery = strings.ReplaceAll(strings.Join(pairs, "&"), "%2A", "*")
+	if len(q) == 0 && u.Path != "" && u.Path != "/" {
+		dir, last := path.Split(u.Path)
+		u.Path = dir + mask(last)
+		u.RawPath = u.Path
+	}
+	u.User = nil
+	return u.String()
 }

@@ -112,7 +112,7 @@ var RobotLabels = map[string]string{"unit_id": "单位", "kind": "机器人类�
 
 // AddRobot registers a WeCom or DingTalk group robot of a unit p
 // administers; the signing secret is sealed like credentials.
-func (s *Service) AddRobot(ctx context.Context, p *access.Principal, in RobotInput) (*store.RobotWebhook, error) {
+func (s *Service) AddRobot(ctx context.Context, p *access.Principal, in RobotInput) (*Robot, error) {
 	if !p.Tree.Administers(p.User, in.UnitID) {
 		return nil, &tongfa.Error{Code: tongfa.EForbidden, Message: "只有该单位管理员可以配置群机器人"}
 	}
@@ -134,18 +134,38 @@ func (s *Service) AddRobot(ctx context.Context, p *access.Principal, in RobotInp
 		tx.Audit(store.UserActor(p.User, p.IP), "robot.create", fmt.Sprintf("robot:%d", rw.ID), &in.UnitID, map[string]any{"kind": in.Kind})
 		return nil
 	})
-	return rw, err
+	if err != nil {
+		return nil, err
+	}
+	return robotOf(*rw), nil
+}
+
+// Robot is a group robot as shown to its unit's administrators: the
+// webhook key and signing secret never leave the server.
+type Robot struct {
+	ID      int64  `json:"id"`
+	UnitID  int64  `json:"unit_id"`
+	Kind    string `json:"kind"`
+	URL     string `json:"url"` // key masked (notify.MaskRobotURL)
+	Signed  bool   `json:"signed"`
+	Enabled bool   `json:"enabled"`
+}
+
+func robotOf(rw store.RobotWebhook) *Robot {
+	return &Robot{ID: rw.ID, UnitID: rw.UnitID, Kind: rw.Kind, URL: notify.MaskRobotURL(rw.URL), Signed: len(rw.Secret) > 0, Enabled: rw.Enabled}
 }
 
 // Robots lists the robots of the units p administers.
-func (s *Service) Robots(ctx context.Context, p *access.Principal) ([]store.RobotWebhook, error) {
-	out := []store.RobotWebhook{}
+func (s *Service) Robots(ctx context.Context, p *access.Principal) ([]Robot, error) {
+	out := []Robot{}
 	for _, u := range p.Tree.WithRole(p.User, tongfa.RoleAdmin) {
 		list, err := s.DB.RobotWebhooks(ctx, u)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, list...)
+		for _, rw := range list {
+			out = append(out, *robotOf(rw))
+		}
 	}
 	return out, nil
 }

@@ -16,7 +16,7 @@ import (
 func TestWeeklyAgreesWithClocks(t *testing.T) {
 	b := setup(t)
 	r := b.build(t, 0, 0)
-	rows, err := b.svc.Clocks.Weekly(context.Background(), nil, reportstest.CST(2026, 1, 5, 0, 0, 0), reportstest.CST(2026, 3, 30, 0, 0, 0))
+	rows, err := b.svc.Clocks.WeeklyAt(context.Background(), nil, reportstest.CST(2026, 1, 5, 0, 0, 0), reportstest.CST(2026, 3, 30, 0, 0, 0), b.svc.Clocks.DB.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

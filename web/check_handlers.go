@@ -4,12 +4,13 @@ import (
 	"net/http"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/items"
 	"github.com/tongfa/tongfa/sensitive"
 )
 
 type checkRequest struct {
-	Text      string            `json:"text" validate:"max=500000"`
-	Exemption *tongfa.Exemption `json:"exemption"`
+	Text      string                `json:"text" validate:"max=500000"`
+	Exemption *items.ExemptionInput `json:"exemption"`
 }
 
 // handleCheck runs the checker on a text (the console checks as the editor
@@ -20,14 +21,13 @@ func (s *Server) handleCheck(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.Validate.Struct(&req, map[string]string{"text": "文本"}); err != nil {
+	if err := s.Validate.Struct(&req, map[string]string{"text": "文本", "exemption.type": "豁免类型", "exemption.basis": "法定依据"}); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if ex := req.Exemption; ex != nil && (ex.Type != tongfa.ExemptionDisciplinary && ex.Type != tongfa.ExemptionMandatory || ex.Basis == "") {
-		s.writeError(w, r, &tongfa.Error{Code: tongfa.EInvalid, Message: "豁免须注明类型（惩戒公示或强制性信息披露）和法定依据",
-			Fields: map[string]string{"exemption": "类型须为 disciplinary 或 mandatory_disclosure，并填写 basis"}})
-		return
+	var opts sensitive.Options
+	if ex := req.Exemption; ex != nil {
+		opts.Exemption = &tongfa.Exemption{Type: ex.Type, Basis: ex.Basis}
 	}
-	writeJSON(w, http.StatusOK, s.Checker.Check(r.Context(), req.Text, sensitive.Options{Exemption: req.Exemption}))
+	writeJSON(w, http.StatusOK, s.Checker.Check(r.Context(), req.Text, opts))
 }

@@ -20,8 +20,7 @@ func (s *Server) calendarReady(ctx context.Context) (string, string, error) {
 }
 
 func (s *Server) handleUrgent(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
-	list, err := s.Clocks.Open(r.Context(), p.Tree.Readable(p.User), s.Now())
+	list, err := s.Clocks.Open(r.Context(), principal(r), s.Now())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -51,8 +50,7 @@ func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleFrequency(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
-	list, err := s.Clocks.Frequencies(r.Context(), p.Tree.Readable(p.User), s.Now())
+	list, err := s.Clocks.Frequencies(r.Context(), principal(r), s.Now())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -61,7 +59,6 @@ func (s *Server) handleFrequency(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleWeekly(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
 	from, err := queryTime(r, "from")
 	to, err2 := queryTime(r, "to")
 	if err = firstErr(err, err2); err != nil {
@@ -75,7 +72,7 @@ func (s *Server) handleWeekly(w http.ResponseWriter, r *http.Request) {
 	if from.IsZero() {
 		from = to.AddDate(0, 0, -28)
 	}
-	rows, err := s.Clocks.Weekly(r.Context(), p.Tree.Readable(p.User), from, to)
+	rows, err := s.Clocks.Weekly(r.Context(), principal(r), from, to)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -84,8 +81,7 @@ func (s *Server) handleWeekly(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleInterpretations(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
-	list, err := s.Clocks.Interpretations(r.Context(), p.Tree.Readable(p.User), s.Now())
+	list, err := s.Clocks.Interpretations(r.Context(), principal(r), s.Now())
 	if err != nil {
 		s.writeError(w, r, err)
 		return

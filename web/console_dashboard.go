@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/deliveries"
 	"github.com/tongfa/tongfa/store"
@@ -46,7 +47,7 @@ func (s *Server) consoleDashboard(w http.ResponseWriter, r *http.Request, v *vie
 		d.AnswersToSign = len(answers)
 	}
 	now := s.Now()
-	if d.Urgent, err = s.Clocks.Open(ctx, readable(p), now); err != nil {
+	if d.Urgent, err = s.Clocks.Open(ctx, p, now); err != nil {
 		return err
 	}
 	if d.Failed, err = s.Deliveries.Failed(ctx, p, failedShown); err != nil {
@@ -63,7 +64,7 @@ func (s *Server) consoleDashboard(w http.ResponseWriter, r *http.Request, v *vie
 	if d.Inbox, err = s.dueMessages(ctx, p, now); err != nil {
 		return err
 	}
-	if err := s.publishing(ctx, readable(p), now, &d); err != nil {
+	if err := s.publishing(ctx, p, now, &d); err != nil {
 		return err
 	}
 	d.Missing = s.Calendar.Missing(now)
@@ -72,8 +73,8 @@ func (s *Server) consoleDashboard(w http.ResponseWriter, r *http.Request, v *vie
 }
 
 // publishing fills the update-frequency warnings and the weekly chart.
-func (s *Server) publishing(ctx context.Context, units []int64, now time.Time, d *dashboardView) error {
-	freq, err := s.Clocks.Frequencies(ctx, units, now)
+func (s *Server) publishing(ctx context.Context, p *access.Principal, now time.Time, d *dashboardView) error {
+	freq, err := s.Clocks.Frequencies(ctx, p, now)
 	if err != nil {
 		return err
 	}
@@ -82,7 +83,7 @@ func (s *Server) publishing(ctx context.Context, units []int64, now time.Time, d
 			d.Frequency = append(d.Frequency, f)
 		}
 	}
-	rows, err := s.Clocks.Weekly(ctx, units, now.AddDate(0, 0, -28), now)
+	rows, err := s.Clocks.Weekly(ctx, p, now.AddDate(0, 0, -28), now)
 	if err != nil {
 		return err
 	}

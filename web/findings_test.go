@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -361,5 +362,55 @@ func TestServingHardening(t *testing.T) {
 	}
 	if hdr.Get("Strict-Transport-Security") != "" {
 		t.Errorf("HSTS over plain http: %q", hdr.Get("Strict-Transport-Security"))
+	}
+}
+
+// TestCheckExemption: POST /check keeps personal data under a typed
+// exemption with a legal basis (and asks for the deputy), and refuses an
+// exemption without type or basis with the fields named in Chinese.
+func TestCheckExemption(t *testing.T) {
+	h := setup(t)
+	text := "经查，张三（身份证号 11010519491231002X）存在违规行为，予以通报。"
+	var rep struct {
+		MaskedText   string `json:"masked_text"`
+		RequiredTier string `json:"required_tier"`
+	}
+	body := map[string]any{"text": text, "exemption": map[string]string{"type": "disciplinary", "basis": "《中国共产党纪律处分条例》第四十条"}}
+	if st := h.script("editor").do("POST", "/api/v1/check", body, &rep); st != 200 {
+		t.Fatalf("check with exemption: %d", st)
+	}
+	if !strings.Contains(rep.MaskedText, "11010519491231002X") || rep.RequiredTier == "routine" {
+		t.Errorf("exemption not applied: %+v", rep)
+	}
+	for _, ex := range []map[string]string{{"type": "friendly", "basis": "《条例》第四十条"}, {"type": "disciplinary"}} {
+		var e apiError
+		if st := h.script("editor").do("POST", "/api/v1/check", map[string]any{"text": text, "exemption": ex}, &e); st != 422 || e.Error.Code != tongfa.EInvalid {
+			t.Errorf("exemption %v: %d %+v", ex, st, e)
+		}
+		if len(e.Error.Fields) == 0 || !strings.Contains(e.Error.Message+fmt.Sprint(e.Error.Fields), "豁免类型") && !strings.Contains(e.Error.Message+fmt.Sprint(e.Error.Fields), "法定依据") {
+			t.Errorf("exemption %v: fields %+v", ex, e.Error)
+		}
+	}
+}
+
+// TestRobotKeysNeverLeave: a group robot's webhook key is shown masked
+// when it is saved and when robots are listed; the signing secret is
+// reported only as present.
+func TestRobotKeysNeverLeave(t *testing.T) {
+	h := setup(t)
+	const key = "693a91f6-7aaa-4bc4-97a0-0ec2sifa5aaa"
+	body := map[string]any{"unit_id": h.unitA.ID, "kind": "wecom", "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + key}
+	for _, c := range []struct{ method, path string }{{"POST", "/api/v1/robots"}, {"GET", "/api/v1/robots"}} {
+		var raw json.RawMessage
+		var b any
+		if c.method == "POST" {
+			b = body
+		}
+		if st := h.script("admin").do(c.method, c.path, b, &raw); st/100 != 2 {
+			t.Fatalf("%s %s: %d", c.method, c.path, st)
+		}
+		if strings.Contains(string(raw), key[4:12]) || !strings.Contains(string(raw), "key=693a****") {
+			t.Errorf("%s %s shows the key: %s", c.method, c.path, raw)
+		}
 	}
 }

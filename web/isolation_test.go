@@ -2,10 +2,12 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/store"
@@ -191,5 +193,54 @@ func TestPlannedDeliveriesStayInTheUnit(t *testing.T) {
 	ds, _ := h.db.ItemDeliveries(ctx, c.ID)
 	if err != nil || len(ids) != 1 || len(ds) != 1 || ds[0].AccountID != own {
 		t.Fatalf("planned %v (%v): %+v", ids, err, ds)
+	}
+}
+
+// TestClockListsShowOnlyReadableUnits: the urgent clocks, update
+// frequencies and weekly tables are scoped by the clocks service to the
+// units the caller reads; a sibling bureau sees none of bureau A's.
+func TestClockListsShowOnlyReadableUnits(t *testing.T) {
+	h := setup(t)
+	a := h.account(h.unitA.ID, tongfa.PlatformWeibo, "甲局微博")
+	b := h.account(h.unitB.ID, tongfa.PlatformWeibo, "乙局微博")
+	body := itemBody("关于寒潮天气的紧急通告")
+	body["urgency"], body["event_time"], body["targets"] = "urgent", time.Now().Add(-10*time.Minute).Format(time.RFC3339), []int64{a}
+	it := h.createItem("editor", body)
+
+	type row struct {
+		AccountID int64 `json:"account_id"`
+		ItemID    int64 `json:"item_id"`
+	}
+	seen := func(who, path, key string) map[int64]bool {
+		var out map[string]json.RawMessage
+		var rows []row
+		if st := h.script(who).do("GET", path, nil, &out); st != 200 {
+			t.Fatalf("%s %s: %d", who, path, st)
+		}
+		if err := json.Unmarshal(out[key], &rows); err != nil {
+			t.Fatalf("%s %s: %v", who, path, err)
+		}
+		ids := map[int64]bool{}
+		for _, r := range rows {
+			ids[max(r.AccountID, r.ItemID)] = true // a row names one or the other
+		}
+		return ids
+	}
+	for _, c := range []struct {
+		who      string
+		own, not int64
+	}{{"editor", a, b}, {"reviewerB", b, a}} {
+		for _, l := range []struct{ path, key string }{{"/api/v1/frequency", "accounts"}, {"/api/v1/frequency/weekly", "weeks"}} {
+			ids := seen(c.who, l.path, l.key)
+			if !ids[c.own] || ids[c.not] {
+				t.Errorf("%s %s: %v, want %d and not %d", c.who, l.path, ids, c.own, c.not)
+			}
+		}
+	}
+	if ids := seen("editor", "/api/v1/urgent", "items"); !ids[it.ID] {
+		t.Errorf("editor does not see their urgent item: %v", ids)
+	}
+	if ids := seen("reviewerB", "/api/v1/urgent", "items"); len(ids) != 0 {
+		t.Errorf("bureau B sees bureau A's urgent clocks: %v", ids)
 	}
 }

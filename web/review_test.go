@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -379,5 +380,29 @@ func TestWithdrawSubmissionAndQueue(t *testing.T) {
 	h.script("reviewer").do("GET", "/api/v1/notifications", nil, &n)
 	if len(n.Notifications) != 1 || n.Notifications[0].Kind != "signoff.pending" {
 		t.Fatalf("reviewer notifications %+v", n)
+	}
+}
+
+// TestWithdrawNeedsASignedItem: a draft cannot be "withdrawn" from
+// channels (409, nothing changes); an approved item not yet sent can.
+func TestWithdrawNeedsASignedItem(t *testing.T) {
+	h := setup(t)
+	draft := h.createItem("editor", itemBody("关于开展城市环境综合整治的通知"))
+	var e apiError
+	if st := h.script("deputy").do("POST", fmt.Sprintf("/api/v1/items/%d/withdraw", draft.ID), map[string]any{"reason": "信息有误", "password": password}, &e); st != 409 || !strings.Contains(e.Error.Message, "草稿") {
+		t.Fatalf("withdraw a draft: %d %+v", st, e)
+	}
+	if state, _ := h.itemState(draft.ID); state != "draft" {
+		t.Fatalf("draft after refused withdrawal: %s", state)
+	}
+	id, hash := h.submitted("editor", "routine")
+	if st, e := h.sign("reviewer", id, hash, "approve", password); st != 201 {
+		t.Fatalf("approve: %d %+v", st, e)
+	}
+	if st := h.script("deputy").do("POST", fmt.Sprintf("/api/v1/items/%d/withdraw", id), map[string]any{"reason": "信息有误", "password": password}, &e); st != 200 {
+		t.Fatalf("withdraw an approved item: %d %+v", st, e)
+	}
+	if state, _ := h.itemState(id); state != "withdrawn" {
+		t.Fatalf("after withdrawal: %s", state)
 	}
 }

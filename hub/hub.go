@@ -96,9 +96,10 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Queue = &queue.Enqueuer{Client: h.Tasks, DB: db}
 
 	h.Clocks = &clocks.Service{DB: db, Calendar: h.Calendar.Current, Notify: h.Notify, Log: log, Tasks: h.Tasks}
-	h.Review = &review.Service{DB: db, Check: items.ReviewChecker{C: checker}, Relay: h.Queue, Notify: h.Notify, Log: log,
+	itemChecker := items.Checker{C: checker, Now: db.Now}
+	h.Review = &review.Service{DB: db, Check: itemChecker, Relay: h.Queue, Notify: h.Notify, Log: log,
 		Calendar: h.Calendar.Current}
-	h.Items = &items.Service{DB: db, HTML: sanitize.New(), Validate: h.Validate, Checker: checker,
+	h.Items = &items.Service{DB: db, HTML: sanitize.New(), Validate: h.Validate, Checker: itemChecker,
 		Revised: h.Review.Revised, Saved: h.Clocks.ItemSaved, Readers: h.Review}
 	h.Dictionaries = &registry.Dictionaries{DB: db, Checker: checker, Base: []*sensitive.Dictionary{sensitive.DefaultDictionary()}, Log: log}
 	h.Patrol = &registry.Patrol{DB: db, Checker: checker, Notify: h.Notify, Log: log, Batch: 500, Tasks: h.Tasks}

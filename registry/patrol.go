@@ -90,7 +90,7 @@ func (p *Patrol) check(ctx context.Context, run *store.PatrolRun, it store.ItemC
 		return 0, err
 	}
 	var fs []store.PatrolFinding
-	for _, f := range items.CheckContent(ctx, p.Checker, c).Findings {
+	for _, f := range items.CheckContent(ctx, p.Checker, c, nil, sensitive.Date{}).Findings {
 		isNew := f.Level == sensitive.LevelBlock || f.Level == sensitive.LevelReview && slices.Contains(run.Words, f.Rule)
 		if isNew {
 			fs = append(fs, store.PatrolFinding{RunID: run.ID, ItemID: it.ID, UnitID: it.UnitID, Field: f.Field, Kind: f.Kind,

@@ -66,12 +66,27 @@ func (s *Service) CheckAnswer(ctx context.Context, p *access.Principal, id int64
 	if err != nil {
 		return nil, err
 	}
-	return s.checkAnswer(ctx, &m.Message, text), nil
+	return s.checkAnswer(ctx, &m.Message, text)
 }
 
-func (s *Service) checkAnswer(ctx context.Context, m *tongfa.Message, text string) *AnswerCheck {
+// LeaderTables gives the leaders table that applies to a unit's answers
+// (registry.LeaderTables).
+type LeaderTables interface {
+	Effective(ctx context.Context, unit int64) (*sensitive.Leaders, error)
+}
+
+// checkAnswer checks an answer with the leaders of the message's unit as
+// of today; it fails when their table cannot be read.
+func (s *Service) checkAnswer(ctx context.Context, m *tongfa.Message, text string) (*AnswerCheck, error) {
 	text = strings.TrimSpace(text)
-	rep := s.Checker.Check(ctx, text, sensitive.Options{})
+	opts := sensitive.Options{On: sensitive.DateOf(s.DB.Now())}
+	if s.Leaders != nil {
+		var err error
+		if opts.Leaders, err = s.Leaders.Effective(ctx, m.UnitID); err != nil {
+			return nil, fmt.Errorf("inbox: leaders of unit %d: %w", m.UnitID, err)
+		}
+	}
+	rep := s.Checker.Check(ctx, text, opts)
 	c := &AnswerCheck{Masked: rep.MaskedText, Findings: rep.Findings, Problems: []string{}}
 	for _, f := range rep.Findings {
 		// Personal data does not stop an answer: it is masked (R3).
@@ -87,7 +102,7 @@ func (s *Service) checkAnswer(ctx context.Context, m *tongfa.Message, text strin
 		c.Problems = append(c.Problems, fmt.Sprintf("微博评论回复不能超过 140 字（当前 %d 字）", n))
 	}
 	c.Blocked = c.Blocked || len(c.Problems) > 0
-	return c
+	return c, nil
 }
 
 // AnswerInput is POST /api/v1/inbox/{id}/answers.
@@ -112,7 +127,10 @@ func (s *Service) Answer(ctx context.Context, p *access.Principal, id int64, in 
 		if m.State != tongfa.MessageNew && m.State != tongfa.MessageAssigned {
 			return &tongfa.Error{Code: tongfa.EInvalidState, Message: "该留言已答复或已关闭"}
 		}
-		c := s.checkAnswer(ctx, m, in.Text)
+		c, err := s.checkAnswer(ctx, m, in.Text)
+		if err != nil {
+			return err
+		}
 		if c.Blocked {
 			msg := "答复含有禁止发布的内容，请修改后再提交"
 			if len(c.Problems) > 0 {

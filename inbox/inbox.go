@@ -28,8 +28,10 @@ type Service struct {
 	DB       *store.DB
 	Policy   *Policy                  // nil: the embedded default
 	Calendar func() *workday.Calendar // nil: the embedded calendar
-	// Checker checks answers before they are stored (R2, R3).
+	// Checker checks answers before they are stored (R2, R3), with the
+	// leaders table of the message's unit (Leaders; nil: not checked).
 	Checker *sensitive.Checker
+	Leaders LeaderTables
 	// AnswerPolicy says which answers need sign-off (nil: routine for all).
 	AnswerPolicy AnswerPolicy
 	// Tasks hands approved answers to the senders (nil: TypeAnswersDue

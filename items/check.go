@@ -2,7 +2,9 @@ package items
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/review"
@@ -35,10 +37,11 @@ func fields(c tongfa.Content) [][2]string {
 	return fs
 }
 
-// CheckContent runs the checker over every published field of c.
-func CheckContent(ctx context.Context, checker *sensitive.Checker, c tongfa.Content) *Check {
+// CheckContent runs the checker over every published field of c, naming
+// and titling leaders by the table leaders (nil: not checked) as of on.
+func CheckContent(ctx context.Context, checker *sensitive.Checker, c tongfa.Content, leaders *sensitive.Leaders, on sensitive.Date) *Check {
 	out := &Check{Findings: []FieldFinding{}, RequiredTier: tongfa.TierRoutine, Reasons: []string{}}
-	opts := sensitive.Options{Exemption: c.Exemption}
+	opts := sensitive.Options{Exemption: c.Exemption, Leaders: leaders, On: on}
 	seen := map[string]bool{}
 	for _, f := range fields(c) {
 		if f[1] == "" {
@@ -51,24 +54,73 @@ func CheckContent(ctx context.Context, checker *sensitive.Checker, c tongfa.Cont
 		}
 		out.Blocked = out.Blocked || rep.Blocked
 		out.RequiredTier = tongfa.MaxTier(out.RequiredTier, rep.RequiredTier)
-		for _, r := range rep.Reasons {
-			if !seen[r] {
-				seen[r] = true
-				out.Reasons = append(out.Reasons, r)
-			}
-		}
+		out.addReasons(seen, rep.Reasons...)
 	}
 	return out
 }
 
-// ReviewChecker lets sign-off run the content checker.
-type ReviewChecker struct{ C *sensitive.Checker }
+func (ch *Check) addReasons(seen map[string]bool, reasons ...string) {
+	for _, r := range reasons {
+		if !seen[r] {
+			seen[r] = true
+			ch.Reasons = append(ch.Reasons, r)
+		}
+	}
+}
 
-var _ review.Checker = ReviewChecker{}
+// CheckDay is the day a version's leaders are judged on: its event time
+// or, without one, the day of at (today for a draft, the day it was
+// published for a patrol), in China time.
+func CheckDay(c tongfa.Content, at time.Time) sensitive.Date {
+	if c.EventTime != nil {
+		return sensitive.DateOf(*c.EventTime)
+	}
+	return sensitive.DateOf(at)
+}
 
-// CheckContent implements review.Checker.
-func (r ReviewChecker) CheckContent(ctx context.Context, c tongfa.Content) (*review.CheckOutcome, error) {
-	ch := CheckContent(ctx, r.C, c)
+// LeaderTables gives the leaders table that applies to a unit's content:
+// its supervising units' and its own, merged (registry.LeaderTables).
+type LeaderTables interface {
+	Effective(ctx context.Context, unit int64) (*sensitive.Leaders, error)
+}
+
+// Checker checks item versions: the content checker, with the leaders
+// table of the item's unit, each version judged on its own day.
+type Checker struct {
+	C       *sensitive.Checker
+	Leaders LeaderTables     // nil: leaders are not checked
+	Now     func() time.Time // today, for a version without an event time
+}
+
+var _ review.Checker = Checker{}
+
+// Version checks version content c of an item of unit. It fails only when
+// the unit's leaders table cannot be read.
+func (k Checker) Version(ctx context.Context, unit int64, c tongfa.Content) (*Check, error) {
+	var leaders *sensitive.Leaders
+	if k.Leaders != nil {
+		var err error
+		if leaders, err = k.Leaders.Effective(ctx, unit); err != nil {
+			return nil, fmt.Errorf("items: leaders of unit %d: %w", unit, err)
+		}
+	}
+	return CheckContent(ctx, k.C, c, leaders, CheckDay(c, k.now())), nil
+}
+
+func (k Checker) now() time.Time {
+	if k.Now == nil {
+		return time.Now()
+	}
+	return k.Now()
+}
+
+// CheckContent implements review.Checker: submission is refused when the
+// leaders table cannot be read rather than passed unchecked.
+func (k Checker) CheckContent(ctx context.Context, unit int64, c tongfa.Content) (*review.CheckOutcome, error) {
+	ch, err := k.Version(ctx, unit, c)
+	if err != nil {
+		return nil, err
+	}
 	out := &review.CheckOutcome{Blocked: ch.Blocked, KeepsPII: ch.KeepsPII, Report: ch}
 	for _, f := range ch.Findings {
 		out.Findings = append(out.Findings, review.Finding{Kind: f.Kind, Category: f.Category, Level: f.Level, Text: f.Rule})

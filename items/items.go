@@ -18,7 +18,7 @@ type Service struct {
 	DB       *store.DB
 	HTML     *sanitize.Policy
 	Validate *validate.Validator
-	Checker  *sensitive.Checker
+	Checker  Checker
 	// Revised, when set, is called in the saving transaction after a new
 	// version of an item in review or approved was stored; sign-off (package
 	// review) voids the old signatures there and restarts the chain.
@@ -36,10 +36,20 @@ type Readers interface {
 	Visible(ctx context.Context, p *access.Principal, it *tongfa.Item) bool
 }
 
-// Check runs the content checker over a version.
-func (s *Service) Check(ctx context.Context, c tongfa.Content) *Check {
-	return CheckContent(ctx, s.Checker, c)
+// Check runs the content checker over a version of an item of unit, for
+// showing: when the unit's leaders table cannot be read, the rest is
+// still checked and a reason says so (submission refuses instead).
+func (s *Service) Check(ctx context.Context, unit int64, c tongfa.Content) *Check {
+	ch, err := s.Checker.Version(ctx, unit, c)
+	if err == nil {
+		return ch
+	}
+	ch = CheckContent(ctx, s.Checker.C, c, nil, sensitive.Date{})
+	ch.Reasons = append(ch.Reasons, leadersUnavailable)
+	return ch
 }
+
+const leadersUnavailable = "领导名单暂时无法读取，本次未核对领导姓名和职务"
 
 // Principal is the person acting, with the unit tree their rights are
 // judged against.

@@ -65,18 +65,7 @@ func parseDictionary(name string, version int, content string) (*sensitive.Dicti
 
 // Watch reloads whenever another process changed the dictionaries.
 func (d *Dictionaries) Watch(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := d.Reload(ctx); err != nil && ctx.Err() == nil {
-				d.Log.Error("reload dictionaries", slog.Any("error", err))
-			}
-		}
-	}
+	watch(ctx, every, d.Log, "reload dictionaries", d.Reload)
 }
 
 // DictionaryChange is what an upload or rollback did.
@@ -120,19 +109,11 @@ func (s *Service) RollbackDictionary(ctx context.Context, p *access.Principal, n
 
 func (s *Service) changeDictionary(ctx context.Context, p *access.Principal, name string, change func(*store.Tx) (*store.ConfigVersion, error)) (*DictionaryChange, error) {
 	before := activeWords(ctx, s.DB, name)
-	out := &DictionaryChange{}
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
-		v, err := change(tx)
-		if err != nil {
-			return err
-		}
-		out.Version = v
-		tx.Audit(store.UserActor(p.User, p.IP), "dictionary.activate", "dictionary:"+name, nil, map[string]any{"version": v.Version, "note": v.Note})
-		return nil
-	})
+	v, err := s.activate(ctx, p, "dictionary.activate", "dictionary:"+name, nil, change)
 	if err != nil {
 		return nil, err
 	}
+	out := &DictionaryChange{Version: v}
 	for _, w := range wordsOf(out.Version.Content) {
 		if !before[w] {
 			out.Added = append(out.Added, w)
@@ -150,6 +131,22 @@ func (s *Service) changeDictionary(ctx context.Context, p *access.Principal, nam
 		out.Patrol = run
 	}
 	return out, nil
+}
+
+// activate makes a configuration version active (change) and records
+// action on target in the same transaction.
+func (s *Service) activate(ctx context.Context, p *access.Principal, action, target string, unit *int64,
+	change func(*store.Tx) (*store.ConfigVersion, error)) (*store.ConfigVersion, error) {
+	var v *store.ConfigVersion
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if v, err = change(tx); err != nil {
+			return err
+		}
+		tx.Audit(store.UserActor(p.User, p.IP), action, target, unit, map[string]any{"version": v.Version, "note": v.Note})
+		return nil
+	})
+	return v, err
 }
 
 func activeWords(ctx context.Context, db *store.DB, name string) map[string]bool {

@@ -21,10 +21,13 @@ import (
 // PatrolWindow is how far back a patrol re-checks published content (R11).
 const PatrolWindow = 365 * 24 * time.Hour
 
-// Patrol re-checks published content after a dictionary change (R11).
+// Patrol re-checks published content after a dictionary or a leaders
+// table changed (R11).
 type Patrol struct {
 	DB      *store.DB
 	Checker *sensitive.Checker
+	// Leaders gives a leaders run each unit's current table.
+	Leaders *LeaderTables
 	Notify  *notify.Notifier
 	Log     *slog.Logger
 	Batch   int // items per progress update
@@ -36,7 +39,19 @@ type Patrol struct {
 // Start records a run over the last year's published items and hands it
 // to the workers, who Run it.
 func (p *Patrol) Start(ctx context.Context, reason string, words []string) (*store.PatrolRun, error) {
-	run, err := p.DB.CreatePatrolRun(ctx, reason, words, p.DB.Now().Add(-PatrolWindow))
+	return p.start(ctx, store.NewPatrol{Kind: store.PatrolDictionary, Reason: reason, Words: words})
+}
+
+// StartLeaders records a run over the last year's published items of unit
+// and the units below it, after unit's leaders table changed the leaders
+// named, and hands it to the workers.
+func (p *Patrol) StartLeaders(ctx context.Context, reason string, names []string, unit int64) (*store.PatrolRun, error) {
+	return p.start(ctx, store.NewPatrol{Kind: store.PatrolLeaders, Reason: reason, Words: names, UnitID: unit})
+}
+
+func (p *Patrol) start(ctx context.Context, n store.NewPatrol) (*store.PatrolRun, error) {
+	n.Since = p.DB.Now().Add(-PatrolWindow)
+	run, err := p.DB.CreatePatrolRun(ctx, n)
 	if err != nil {
 		return nil, err
 	}
@@ -52,11 +67,20 @@ func (p *Patrol) Run(ctx context.Context, runID int64) error {
 	if err != nil {
 		return err
 	}
+	if run.Kind == store.PatrolLeaders {
+		if _, err := p.Leaders.Reload(ctx); err != nil {
+			return err
+		}
+	}
+	var unit int64
+	if run.UnitID != nil {
+		unit = *run.UnitID
+	}
 	batch := max(p.Batch, 1)
 	var after int64
 	checked, found := 0, 0
 	for {
-		list, err := p.DB.PublishedItems(ctx, run.StartedAt.Add(-PatrolWindow), after, batch)
+		list, err := p.DB.PublishedItems(ctx, run.StartedAt.Add(-PatrolWindow), unit, after, batch)
 		if err != nil {
 			p.DB.PatrolProgress(ctx, runID, checked, found, "failed") //nolint:errcheck
 			return err
@@ -89,10 +113,20 @@ func (p *Patrol) check(ctx context.Context, run *store.PatrolRun, it store.ItemC
 	if err := json.Unmarshal(it.Content, &c); err != nil {
 		return 0, err
 	}
+	isNew := newByDictionary
+	var leaders *sensitive.Leaders
+	if run.Kind == store.PatrolLeaders {
+		var err error
+		if leaders, err = p.Leaders.Effective(ctx, it.UnitID); err != nil {
+			return 0, err
+		}
+		isNew = newByLeaders
+	}
+	// Each item is judged on its own day: a title right when it was
+	// published stays right after the leader moved on.
 	var fs []store.PatrolFinding
-	for _, f := range items.CheckContent(ctx, p.Checker, c).Findings {
-		isNew := f.Level == sensitive.LevelBlock || f.Level == sensitive.LevelReview && slices.Contains(run.Words, f.Rule)
-		if isNew {
+	for _, f := range items.CheckContent(ctx, p.Checker, c, leaders, items.CheckDay(c, it.PublishedAt)).Findings {
+		if isNew(run, f.Finding) {
 			fs = append(fs, store.PatrolFinding{RunID: run.ID, ItemID: it.ID, UnitID: it.UnitID, Field: f.Field, Kind: f.Kind,
 				Category: f.Category, Level: f.Level, Text: f.Text, Rule: f.Rule})
 		}
@@ -104,6 +138,27 @@ func (p *Patrol) check(ctx context.Context, run *store.PatrolRun, it store.ItemC
 		return 0, err
 	}
 	return len(fs), p.alert(ctx, run, it, c, fs)
+}
+
+// newByDictionary: after a dictionary change, any block-level finding and
+// review-level ones of the words it added.
+func newByDictionary(run *store.PatrolRun, f sensitive.Finding) bool {
+	return f.Kind != sensitive.KindLeader &&
+		(f.Level == sensitive.LevelBlock || f.Level == sensitive.LevelReview && slices.Contains(run.Words, f.Rule))
+}
+
+// newByLeaders: after a leaders table changed, the leader findings about
+// the leaders it changed (an order finding's rule lists its names).
+func newByLeaders(run *store.PatrolRun, f sensitive.Finding) bool {
+	if f.Kind != sensitive.KindLeader {
+		return false
+	}
+	for _, name := range strings.Split(f.Rule, "、") {
+		if slices.Contains(run.Words, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // alert tells the unit's editors and administrators, once per run and

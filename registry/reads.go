@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/tongfa/tongfa"
@@ -82,18 +83,22 @@ type PatrolView struct {
 }
 
 // PatrolRun returns a run and its findings in the units p may read. The
-// words the run looked for are shown only to those who may see dictionary
-// words.
+// words a dictionary run looked for are shown only to those who may see
+// dictionary words; a leaders run covers a unit's subtree and is not
+// found by those who may read no unit of it.
 func (s *Service) PatrolRun(ctx context.Context, p *access.Principal, id int64) (*PatrolView, error) {
 	run, err := s.DB.PatrolRun(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	if run.UnitID != nil && !slices.ContainsFunc(p.Tree.Readable(p.User), func(u int64) bool { return p.Tree.Within(u, *run.UnitID) }) {
+		return nil, fmt.Errorf("registry: patrol run %d: %w", id, tongfa.ErrNotFound)
+	}
 	fs, err := s.DB.PatrolFindings(ctx, id, p.Tree.Readable(p.User))
 	if err != nil {
 		return nil, err
 	}
-	if !CanSeeWords(p) {
+	if run.Kind == store.PatrolDictionary && !CanSeeWords(p) {
 		run.Words = []string{} // the findings' text is from items p may read
 	}
 	return &PatrolView{Run: run, Findings: nonNil(fs)}, nil

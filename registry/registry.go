@@ -27,10 +27,13 @@ type Service struct {
 	Calendar func() *workday.Calendar // for filing deadlines
 	Sessions SessionRevoker           // staff changes end sessions at once
 	// Dictionaries is reloaded after a dictionary change, and Patrol
-	// re-checks published content for the words it added.
+	// re-checks published content for the words or leaders it changed.
 	Dictionaries *Dictionaries
 	Patrol       *Patrol
-	Log          *slog.Logger
+	// Leaders is reloaded after a leaders table changed (nil: the
+	// watchers pick the change up).
+	Leaders *LeaderTables
+	Log     *slog.Logger
 	// RobotHosts may receive robot alerts besides WeCom's and DingTalk's
 	// own hosts (TONGFA_ROBOT_HOSTS).
 	RobotHosts []string

@@ -53,16 +53,7 @@ func newOffice(t testing.TB) *office {
 		if o.host, err = tx.CreateUnit(ctx, "示范市甲局", &o.city.ID); err != nil {
 			return err
 		}
-		add := func(name string, unit int64, role tongfa.Role) *tongfa.User {
-			u, e := tx.CreateUser(ctx, store.NewUser{Username: name, UnitID: unit, PasswordHash: "x"})
-			if e == nil {
-				e = tx.Grant(ctx, u.ID, unit, role)
-			}
-			if e != nil {
-				err = e
-			}
-			return u
-		}
+		add := staffer(ctx, tx, &err)
 		o.cityAdmin = add("cityadmin", o.city.ID, tongfa.RoleAdmin)
 		o.hostAdmin = add("hostadmin", o.host.ID, tongfa.RoleAdmin)
 		o.sysAdmin = add("sysadmin", o.city.ID, tongfa.RoleSysAdmin)
@@ -74,6 +65,21 @@ func newOffice(t testing.TB) *office {
 	o.svc = &registry.Service{DB: o.db, Box: box(t, 1), Validate: validate.New(),
 		Calendar: func() *workday.Calendar { return workday.Default() }}
 	return o
+}
+
+// staffer returns a function adding a user with one role in tx; the
+// first failure is kept in *err.
+func staffer(ctx context.Context, tx *store.Tx, err *error) func(name string, unit int64, role tongfa.Role) *tongfa.User {
+	return func(name string, unit int64, role tongfa.Role) *tongfa.User {
+		u, e := tx.CreateUser(ctx, store.NewUser{Username: name, UnitID: unit, PasswordHash: "x"})
+		if e == nil {
+			e = tx.Grant(ctx, u.ID, unit, role)
+		}
+		if e != nil && *err == nil {
+			*err = e
+		}
+		return u
+	}
 }
 
 // as is the principal of a user, with grants and unit tree as stored.

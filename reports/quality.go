@@ -55,6 +55,7 @@ type PatrolRow struct {
 // findingKinds are the checker's finding kinds with their Chinese names.
 var findingKinds = []struct{ Key, Label string }{
 	{"word", "敏感词"}, {"expression", "表述错误"}, {"secret", "涉密标识"}, {"ad", "商业广告"}, {"pii", "个人信息"},
+	{"leader", "领导职务核对"},
 }
 
 // patrol counts the findings of the patrol runs started in the period.

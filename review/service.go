@@ -13,10 +13,11 @@ import (
 	"github.com/tongfa/tongfa/workday"
 )
 
-// Checker runs the content check on a version (package sensitive behind an
-// adapter, so review stays independent of the matcher).
+// Checker runs the content check on a version of an item of unit (package
+// sensitive behind an adapter, so review stays independent of the
+// matcher; the unit chooses its leaders table).
 type Checker interface {
-	CheckContent(ctx context.Context, c tongfa.Content) (*CheckOutcome, error)
+	CheckContent(ctx context.Context, unitID int64, c tongfa.Content) (*CheckOutcome, error)
 }
 
 // CheckOutcome is what sign-off needs from a check.
@@ -96,7 +97,7 @@ func (s *Service) Assess(ctx context.Context, unitID int64, c tongfa.Content) (*
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.Check.CheckContent(ctx, c)
+	out, err := s.Check.CheckContent(ctx, unitID, c)
 	if err != nil {
 		return nil, err
 	}

@@ -84,6 +84,19 @@ func (db *DB) ActiveConfigs(ctx context.Context, kind string) ([]ConfigVersion, 
 	return pgx.CollectRows(rows, scanConfig)
 }
 
+// ActiveConfig returns the active version of one scope of a kind.
+func (db *DB) ActiveConfig(ctx context.Context, kind, scope string) (*ConfigVersion, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT `+configColumns+` FROM config_versions WHERE kind = $1 AND scope = $2 AND active`, kind, scope)
+	if err != nil {
+		return nil, fmt.Errorf("store: active %s %s: %w", kind, scope, err)
+	}
+	v, err := pgx.CollectExactlyOneRow(rows, scanConfig)
+	if err == pgx.ErrNoRows {
+		return nil, notFound("active "+kind, scope)
+	}
+	return &v, err
+}
+
 // ConfigStamp changes whenever the active versions of a kind change, so
 // every process can notice and reload.
 func (db *DB) ConfigStamp(ctx context.Context, kind string) (string, error) {

@@ -19,14 +19,47 @@ type PatrolRun struct {
 	Found      int        `json:"found"`
 	StartedAt  time.Time  `json:"started_at"`
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
+	// Kind is dictionary (every unit's items) or leaders (the items of
+	// UnitID's subtree, after its leaders table changed).
+	Kind   string `json:"kind"`
+	UnitID *int64 `json:"unit_id,omitempty"`
 }
 
-// CreatePatrolRun starts a run over the items published since.
-func (db *DB) CreatePatrolRun(ctx context.Context, reason string, words []string, since time.Time) (*PatrolRun, error) {
-	r := &PatrolRun{Reason: reason, Words: words, State: "running", StartedAt: db.now()}
-	err := db.Pool.QueryRow(ctx, `INSERT INTO patrol_runs (reason, words, total, started_at)
-		SELECT $1, $2, count(*), $3 FROM items WHERE state IN ('published','publishing') AND updated_at >= $4
-		RETURNING id, total`, reason, words, r.StartedAt, since).Scan(&r.ID, &r.Total)
+// Kinds of patrol run.
+const (
+	PatrolDictionary = "dictionary"
+	PatrolLeaders    = "leaders"
+)
+
+// NewPatrol is what a run re-checks and why.
+type NewPatrol struct {
+	Kind   string // PatrolDictionary or PatrolLeaders
+	Reason string
+	Words  []string // what the change added: words, or the leaders' names
+	UnitID int64    // leaders: the unit whose table changed; the run covers its subtree
+	Since  time.Time
+}
+
+// subtree is the units at or below $1; with $1 = 0 it is empty, and
+// inSubtree, the condition on items i, holds for every unit.
+const (
+	subtree = `WITH RECURSIVE sub(id) AS (SELECT id FROM units WHERE id = $1
+		UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) `
+	inSubtree = `($1 = 0 OR i.unit_id IN (SELECT id FROM sub))`
+)
+
+// CreatePatrolRun starts a run over the items published since n.Since
+// (of n.UnitID's subtree, for a leaders run).
+func (db *DB) CreatePatrolRun(ctx context.Context, n NewPatrol) (*PatrolRun, error) {
+	r := &PatrolRun{Reason: n.Reason, Words: n.Words, State: "running", StartedAt: db.now(), Kind: n.Kind}
+	var unit *int64
+	if n.UnitID != 0 {
+		unit, r.UnitID = &n.UnitID, &n.UnitID
+	}
+	err := db.Pool.QueryRow(ctx, subtree+`INSERT INTO patrol_runs (reason, words, total, started_at, kind, unit_id)
+		SELECT $2, $3, count(*), $4, $6, $7 FROM items i
+		WHERE i.state IN ('published','publishing') AND i.updated_at >= $5 AND `+inSubtree+`
+		RETURNING id, total`, n.UnitID, n.Reason, n.Words, r.StartedAt, n.Since, n.Kind, unit).Scan(&r.ID, &r.Total)
 	if err != nil {
 		return nil, fmt.Errorf("store: create patrol run: %w", err)
 	}
@@ -47,7 +80,8 @@ func (db *DB) PatrolProgress(ctx context.Context, id int64, checked, found int, 
 
 // PatrolRun returns a run.
 func (db *DB) PatrolRun(ctx context.Context, id int64) (*PatrolRun, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT id, reason, words, state, total, checked, found, started_at, finished_at FROM patrol_runs WHERE id = $1`, id)
+	rows, err := db.Pool.Query(ctx, `SELECT id, reason, words, state, total, checked, found, started_at, finished_at, kind, unit_id
+		FROM patrol_runs WHERE id = $1`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -58,23 +92,30 @@ func (db *DB) PatrolRun(ctx context.Context, id int64) (*PatrolRun, error) {
 	return &r, err
 }
 
-// PublishedItems returns up to limit items published since, with ids
-// above after, with their current versions.
-func (db *DB) PublishedItems(ctx context.Context, since time.Time, after int64, limit int) ([]ItemContent, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT i.id, i.unit_id, v.content FROM items i
-		JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
-		WHERE i.state IN ('published','publishing') AND i.updated_at >= $1 AND i.id > $2 ORDER BY i.id LIMIT $3`, since, after, limit)
+// PublishedItems returns up to limit items published since, of unit's
+// subtree (0: every unit), with ids above after, with their current
+// versions.
+func (db *DB) PublishedItems(ctx context.Context, since time.Time, unit, after int64, limit int) ([]ItemContent, error) {
+	rows, err := db.Pool.Query(ctx, subtree+`SELECT i.id, i.unit_id, v.content,
+		       coalesce((SELECT min(d.delivered_at) FROM deliveries d
+		                 WHERE d.item_id = i.id AND d.version_number = i.version_number), i.updated_at)
+		FROM items i JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
+		WHERE i.state IN ('published','publishing') AND i.updated_at >= $2 AND i.id > $3 AND `+inSubtree+`
+		ORDER BY i.id LIMIT $4`, unit, since, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: published items: %w", err)
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[ItemContent])
 }
 
-// ItemContent is an item's id, unit and current content as JSON.
+// ItemContent is an item's id, unit and current content as JSON, and when
+// that version was published: its first delivery, or the item's last
+// change when no channel has confirmed one.
 type ItemContent struct {
-	ID      int64
-	UnitID  int64
-	Content []byte
+	ID          int64
+	UnitID      int64
+	Content     []byte
+	PublishedAt time.Time
 }
 
 // PatrolFinding is one problem a patrol found in live content.

@@ -32,6 +32,7 @@ func TestRoleSpotChecks(t *testing.T) {
 		b := itemBody("甲局稿件（改）")
 		return b
 	}
+	leaders := func() any { return map[string]string{"content": bureauLeadersTSV} }
 	rows := []row{
 		{"GET", "/api/v1/me", nil, only(200, nil)},
 		{"POST", "/api/v1/items", func() any { return itemBody("新稿") }, only(403, map[string]int{"editor": 201, "editorB": 201})},
@@ -40,6 +41,10 @@ func TestRoleSpotChecks(t *testing.T) {
 		{"PUT", itemPath, update, only(403, map[string]int{"editor": 200, "editorB": 404})},
 		{"GET", "/api/v1/audit", nil, only(403, map[string]int{"admin": 200, "auditor": 200, "cityadmin": 200, "cityauditor": 200})},
 		{"GET", "/api/v1/items/999999", nil, only(404, nil)},
+		{"GET", leadersPath(h.unitA.ID), nil, only(200, map[string]int{"editorB": 404})},
+		{"PUT", leadersPath(h.unitA.ID), leaders, only(403, map[string]int{"admin": 200, "cityadmin": 200})},
+		{"POST", leadersPath(h.unitA.ID) + "/rollback", func() any { return map[string]int{"version": 1} },
+			only(403, map[string]int{"admin": 200, "cityadmin": 200})},
 	}
 	for _, r := range rows {
 		for _, who := range everyone {

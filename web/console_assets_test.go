@@ -53,7 +53,7 @@ func checkScripts(t testing.TB, next http.Handler) http.Handler {
 			return
 		}
 		for _, p := range scriptProblems(page) {
-			t.Errorf("console page %s %s", r.URL.RequestURI(), p)
+			t.Errorf("console page %.200s %s", r.URL.RequestURI(), p)
 		}
 	})
 }

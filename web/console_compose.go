@@ -12,6 +12,7 @@ import (
 
 type composeView struct {
 	ItemID   int64
+	UnitID   int64 // the item's unit, whose leaders table checks it (0: a new item, the editor's unit)
 	Version  int
 	Correct  bool // a correction of a published item
 	Content  tongfa.Content
@@ -62,7 +63,7 @@ func (s *Server) consoleCorrect(w http.ResponseWriter, r *http.Request, v *view)
 // itemForm is the compose form over an item's current version.
 func (s *Server) itemForm(it *tongfa.Item) composeView {
 	c := it.Version.Content
-	d := composeView{ItemID: it.ID, Version: it.VersionNumber, Content: c, Body: s.safeBody(c.Body), Targets: map[int64]bool{}}
+	d := composeView{ItemID: it.ID, UnitID: it.UnitID, Version: it.VersionNumber, Content: c, Body: s.safeBody(c.Body), Targets: map[int64]bool{}}
 	for _, t := range c.Targets {
 		d.Targets[t] = true
 	}

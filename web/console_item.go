@@ -67,7 +67,7 @@ func (s *Server) consoleItem(w http.ResponseWriter, r *http.Request, v *view) er
 		return err
 	}
 	d := itemView{Item: it, UnitName: p.Tree.Name(it.UnitID), Body: s.safeBody(it.Version.Content.Body),
-		Check: s.Items.Check(ctx, it.Version.Content), Can: s.itemRights(ctx, p, it),
+		Check: s.Items.Check(ctx, it.UnitID, it.Version.Content), Can: s.itemRights(ctx, p, it),
 		Previews: previewsView{Previews: s.previews(ctx, p, it.ID, it.Version.Content)}}
 	if d.Deliveries, err = s.deliveriesOf(ctx, p, it); err != nil {
 		return err

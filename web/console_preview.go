@@ -33,6 +33,7 @@ type previewsView struct {
 	Previews []channelPreview
 	Error    string
 	Fields   map[string]string
+	Check    *precheck // the compose preview's whole-item check (nil elsewhere)
 }
 
 // previewPlatforms are shown when no target account is chosen yet.
@@ -89,6 +90,7 @@ func (s *Server) consolePreview(w http.ResponseWriter, r *http.Request, v *view)
 		}
 	} else {
 		d.Previews = s.previews(r.Context(), principal(r), 0, c)
+		d.Check = s.precheckOf(r.Context(), principal(r), in.UnitID, c)
 	}
 	return s.renderData(w, http.StatusOK, "compose", "previews", d)
 }

@@ -88,7 +88,7 @@ func (s *Server) reviewCard(ctx context.Context, p *access.Principal, id int64) 
 		return reviewCard{}, err
 	}
 	c := reviewCard{Item: it, UnitName: p.Tree.Name(it.UnitID), Author: s.person(ctx, it.AuthorID),
-		Body: s.safeBody(it.Version.Content.Body), Findings: s.Items.Check(ctx, it.Version.Content).Findings,
+		Body: s.safeBody(it.Version.Content.Body), Findings: s.Items.Check(ctx, it.UnitID, it.Version.Content).Findings,
 		Urgent: it.Version.Content.Urgency == tongfa.UrgencyUrgent}
 	sub, err := s.Review.Active(ctx, p, id)
 	if err != nil {

@@ -167,18 +167,38 @@ func (h *harness) script(name string) *client {
 // out; it returns the status.
 func (c *client) do(method, path string, body any, out any) int {
 	c.h.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
+	var b []byte
+	switch v := body.(type) {
 	case nil:
 	case []byte:
-		rd = bytes.NewReader(b)
+		b = v
 	default:
-		js, _ := json.Marshal(b)
-		rd = bytes.NewReader(js)
+		b, _ = json.Marshal(v)
+	}
+	ctype := ""
+	if body != nil {
+		ctype = "application/json"
+	}
+	status, raw, _ := c.raw(method, path, ctype, b)
+	if out != nil && len(raw) > 0 {
+		if err := json.Unmarshal(raw, out); err != nil {
+			c.h.t.Fatalf("%s %s: decode %q: %v", method, path, raw, err)
+		}
+	}
+	return status
+}
+
+// raw sends body with the content type given ("": none, and no body when
+// body is nil) and returns the status, the answer and its headers.
+func (c *client) raw(method, path, contentType string, body []byte) (int, []byte, http.Header) {
+	c.h.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
 	}
 	req, _ := http.NewRequest(method, c.h.ts.URL+path, rd)
-	if rd != nil {
-		req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	if c.csrf != "" {
 		req.Header.Set(web.CSRFHeader, c.csrf)
@@ -192,12 +212,7 @@ func (c *client) do(method, path string, body any, out any) int {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	if out != nil && len(raw) > 0 {
-		if err := json.Unmarshal(raw, out); err != nil {
-			c.h.t.Fatalf("%s %s: decode %q: %v", method, path, raw, err)
-		}
-	}
-	return resp.StatusCode
+	return resp.StatusCode, raw, resp.Header
 }
 
 type apiError struct {

@@ -24,7 +24,7 @@ type versionRef struct {
 
 func (s *Server) itemResponse(r *http.Request, it *tongfa.Item) itemResponse {
 	return itemResponse{ID: it.ID, State: it.State, Version: versionRef{it.Version.Number, it.Version.Hash},
-		Check: s.Items.Check(r.Context(), it.Version.Content), Item: it}
+		Check: s.Items.Check(r.Context(), it.UnitID, it.Version.Content), Item: it}
 }
 
 func (s *Server) handleCreateItem(w http.ResponseWriter, r *http.Request) {

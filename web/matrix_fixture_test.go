@@ -228,3 +228,12 @@ func (f *fixture) deputyIn(u *tongfa.Unit) int64 {
 	f.h.db.InTx(ctx, func(tx *store.Tx) error { return tx.Grant(ctx, id, u.ID, tongfa.RoleDeputy) }) //nolint:errcheck
 	return id
 }
+
+// leaders imports a leaders table for unit u and returns its version.
+func (f *fixture) leaders(u *tongfa.Unit) int {
+	ch, err := f.h.hub.Registry.SetLeaders(context.Background(), f.god, u.ID, bureauLeadersTSV, "矩阵")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return ch.Version.Version
+}

@@ -142,6 +142,15 @@ func matrixRows() []row {
 		{"POST", "/api/v1/dictionaries/{name}/rollback", withBody("/api/v1/dictionaries/matrix/rollback", map[string]int{"version": 1}),
 			"all=403 sa=200"},
 		{"GET", "/api/v1/patrol/{id}", fixed("/api/v1/patrol/1"), everyone},
+		{"GET", "/api/v1/units/{id}/leaders", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/api/v1/units/%d/leaders", u.ID)}
+		}, readers},
+		{"PUT", "/api/v1/units/{id}/leaders", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/api/v1/units/%d/leaders", u.ID), body: map[string]string{"content": bureauLeadersTSV}}
+		}, "all=403 ad=200,200,404,404"},
+		{"POST", "/api/v1/units/{id}/leaders/rollback", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/api/v1/units/%d/leaders/rollback", u.ID), body: map[string]int{"version": f.leaders(u)}}
+		}, "all=403 ad=200,200,404,404"},
 		{"GET", "/api/v1/units/{id}/policies/{kind:tier|clock}", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/api/v1/units/%d/policies/tier", u.ID)}
 		}, readers},
@@ -223,6 +232,9 @@ func matrixRows() []row {
 			return request{path: fmt.Sprintf("/admin/policies?unit=%d", u.ID)}
 		}, "all=403 ad=200,200,404,404 au=200,200,404,404 sa=404"},
 		{"GET", "/admin/holidays", fixed("/admin/holidays"), overseers},
+		{"GET", "/admin/leaders", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/admin/leaders?unit=%d", u.ID)}
+		}, "all=403 ad=200,200,404,404 au=200,200,404,404 sa=404"},
 		{"GET", "/admin/audit", fixed("/admin/audit"), overseers},
 	}
 }

@@ -78,6 +78,9 @@ func (s *Server) routes(api *mux.Router) {
 	api.Handle("/patrol/{id}", s.authed(s.handlePatrol, anyRole)).Methods(http.MethodGet)
 	api.Handle("/units/{id}/policies/{kind:tier|clock}", s.authed(s.handlePolicies, anyRole)).Methods(http.MethodGet)
 	api.Handle("/units/{id}/policies/{kind:tier|clock}", s.authed(s.handleSetPolicy, perm{tongfa.RoleAdmin})).Methods(http.MethodPut)
+	api.Handle("/units/{id}/leaders", s.authed(s.handleLeaders, anyRole)).Methods(http.MethodGet)
+	api.Handle("/units/{id}/leaders", s.authed(s.handleSetLeaders, perm{tongfa.RoleAdmin})).Methods(http.MethodPut)
+	api.Handle("/units/{id}/leaders/rollback", s.authed(s.handleRollbackLeaders, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
 
 	api.Handle("/inbox", s.authed(s.handleInbox, anyRole)).Methods(http.MethodGet)
 	api.Handle("/inbox/{id}", s.authed(s.handleMessage, anyRole)).Methods(http.MethodGet)

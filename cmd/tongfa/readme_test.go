@@ -1,7 +1,9 @@
 package main
 
 import (
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -45,5 +47,44 @@ func TestReadmeListsEveryCommand(t *testing.T) {
 		if !listed[name] {
 			t.Errorf("README does not list tongfa %s", name)
 		}
+	}
+}
+
+// TestReadmeNamesEveryPackage: README's "Where things are" names every
+// package directory of the module (a test helper package counts through
+// its `…test/` row), so the map stays true as packages come and go.
+func TestReadmeNamesEveryPackage(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(b), "\n## Where things are\n")
+	section, _, _ = strings.Cut(section, "\n## ")
+	err = filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		rel := filepath.ToSlash(strings.TrimPrefix(path, "../../"))
+		switch {
+		case path == "../..":
+			return nil
+		case strings.HasPrefix(d.Name(), ".") || rel == "bench" || rel == "bin" || strings.Contains(rel, "testdata"):
+			return fs.SkipDir
+		}
+		if goFiles, _ := filepath.Glob(filepath.Join(path, "*.go")); len(goFiles) == 0 {
+			return nil
+		}
+		name := d.Name()
+		switch {
+		case strings.HasSuffix(name, "test") || name == "benchdata":
+			return nil // helpers, under the …test/ row
+		case strings.Contains(section, "`"+rel+"/`"), strings.Contains(section, "`"+name+"`"), strings.Contains(section, "(`"+rel+"`)"):
+			return nil
+		}
+		t.Errorf("README's \"Where things are\" does not name package %s", rel)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -33,7 +33,7 @@ func mustSub(f fs.FS, dir string) fs.FS {
 
 // Pages are the page names; each is parsed with the layout and partials.
 var Pages = []string{"login", "dashboard", "compose", "item", "reviews", "items", "accounts", "users", "dictionaries", "audit", "error", "inbox", "inbox_message",
-	"policies", "holidays", "requests", "account_change", "user", "delegations", "reports"}
+	"policies", "holidays", "requests", "account_change", "user", "delegations", "reports", "leaders"}
 
 // Templates maps a page name to its parsed template; execute "layout" (or
 // a partial's name for an htmx fragment). Parsed on first use, not at
@@ -166,7 +166,8 @@ func remaining(seconds int64) string {
 
 var findingLevels = map[string]string{"block": "必须修改", "review": "需审核关注", "notice": "提示"}
 
-var findingKinds = map[string]string{"word": "敏感词", "expression": "表述错误", "secret": "涉密标识", "ad": "商业广告", "pii": "个人信息"}
+var findingKinds = map[string]string{"word": "敏感词", "expression": "表述错误", "secret": "涉密标识", "ad": "商业广告", "pii": "个人信息",
+	"leader": "领导职务核对"}
 
 var fieldNames = map[string]string{"title": "标题", "summary": "摘要", "body": "正文", "source.unit": "来源单位",
 	"source.author": "原作者", "source.title": "原标题"}

@@ -148,16 +148,28 @@
     return { type: document.getElementById("exemption-type").value, basis: basis.value.trim() };
   }
 
+  // checkScope is the unit whose leaders table applies (an edited item's;
+  // the server defaults to the editor's) and the day leaders are judged
+  // on: the event time when one is given, else today.
+  function checkScope() {
+    var out = {};
+    var unit = document.querySelector('#compose input[name="unit_id"]');
+    if (unit && unit.value) out.unit_id = parseInt(unit.value, 10);
+    var ev = document.getElementById("event-time");
+    if (ev && !ev.disabled && ev.value) out.date = ev.value.slice(0, 10);
+    return out;
+  }
+
   function runCheck() {
     var seq = ++checkSeq;
     var flat = bodyText();
     var texts = { title: document.getElementById("title").value, summary: document.getElementById("summary").value, body: flat.text };
     var status = document.getElementById("check-status");
     status.textContent = "正在检查……";
-    var ex = exemption();
+    var ex = exemption(), scope = checkScope();
     var fields = Object.keys(texts).filter(function (k) { return texts[k].trim() !== ""; });
     Promise.all(fields.map(function (k) {
-      return api("POST", "/api/v1/check", { text: texts[k], exemption: ex }).then(function (res) { return { field: k, res: res }; });
+      return api("POST", "/api/v1/check", Object.assign({ text: texts[k], exemption: ex }, scope)).then(function (res) { return { field: k, res: res }; });
     })).then(function (results) {
       if (seq !== checkSeq) return; // a newer check is on its way
       var findings = [], failed = null;

@@ -7,7 +7,7 @@
 (function () {
   "use strict";
 
-  var KIND = { word: "敏感词", expression: "表述错误", secret: "涉密标识", ad: "商业广告", pii: "个人信息" };
+  var KIND = { word: "敏感词", expression: "表述错误", secret: "涉密标识", ad: "商业广告", pii: "个人信息", leader: "领导职务核对" };
   var LEVEL = { block: "必须修改", review: "需审核关注", notice: "提示" };
   var FIELD = { title: "标题", summary: "摘要", body: "正文", "source.unit": "来源单位", "source.author": "原作者", "source.title": "原标题",
     "source.url": "原文链接", "source.reprinted_at": "转载时间", category: "栏目分类", kind: "稿件类型", importance: "重要程度",

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/secret"
 )
 
 // Config is passed explicitly to everything that needs it; there are no
@@ -307,6 +308,27 @@ func (c Config) Key() ([]byte, error) { return decodeKey(c.SecretKey) }
 // AuditRetention is AuditRetentionDays as a duration, never below the floor.
 func (c Config) AuditRetention() time.Duration {
 	return time.Duration(max(c.AuditRetentionDays, MinAuditRetentionDays)) * 24 * time.Hour
+}
+
+// AuditMAC returns the audit chain's MAC under AuditMACKey in the
+// configured suite (HMAC-SM3 for "sm", HMAC-SHA256 otherwise), accepting
+// the other suite's values too.
+func (c Config) AuditMAC() (*tongfa.AuditMAC, error) {
+	key, err := c.AuditMACKey()
+	if err != nil {
+		return nil, err
+	}
+	return tongfa.NewAuditMACSuite(c.Crypto, key), nil
+}
+
+// Box returns the box sealing credentials under the secret key in the
+// configured suite.
+func (c Config) Box() (*secret.Box, error) {
+	key, err := c.Key()
+	if err != nil {
+		return nil, err
+	}
+	return secret.NewSuite(key, c.Crypto)
 }
 
 // AuditMACKey returns the key of the audit chain: TONGFA_AUDIT_KEY when

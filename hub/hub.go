@@ -15,7 +15,6 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/audit"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/config"
@@ -86,8 +85,8 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	db, rdb := conns.DB, conns.Redis
 	h := &Hub{Config: cfg, Log: log, DB: db, Redis: rdb, RedisOpt: conns.RedisOpt, Checker: checker, Validate: validate.New()}
 	h.Box = secretBox(cfg)
-	if key, err := cfg.AuditMACKey(); err == nil {
-		db.AuditMAC = tongfa.NewAuditHMAC(key)
+	if mac, err := cfg.AuditMAC(); err == nil {
+		db.AuditMAC = mac
 	}
 	h.Tasks = asynq.NewClientFromRedisClient(rdb)
 	h.Calendar = &clocks.Calendars{DB: db}
@@ -115,11 +114,10 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 }
 
 func secretBox(cfg config.Config) *secret.Box {
-	key, err := cfg.Key()
+	box, err := cfg.Box()
 	if err != nil {
 		return nil
 	}
-	box, _ := secret.New(key)
 	return box
 }
 

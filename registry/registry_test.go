@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +35,7 @@ type office struct {
 
 func box(t testing.TB, b byte) *secret.Box {
 	t.Helper()
-	bx, err := secret.New(bytes.Repeat([]byte{b}, 32))
+	bx, err := secret.NewSuite(bytes.Repeat([]byte{b}, 32), os.Getenv("TONGFA_CRYPTO")) // std or sm, as the run asks
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,6 +233,35 @@ func TestRotationKeepsEveryCredentialReadable(t *testing.T) {
 	audit, _ := o.db.ListAudit(ctx, store.AuditFilter{Action: "secrets.rotate"})
 	if len(audit) != 1 {
 		t.Fatalf("rotation audited %d times, want 1", len(audit))
+	}
+
+	// Across suites (TONGFA_CRYPTO): AES-256-GCM → SM4-GCM → AES-256-GCM,
+	// each under a new key; every credential stays readable.
+	cur := next
+	for i, suite := range []string{secret.SM, secret.Std} {
+		to, err := secret.NewSuite(bytes.Repeat([]byte{byte(3 + i)}, 32), suite)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := registry.RotateKey(ctx, o.db, cur, to); err != nil || n < 4 {
+			t.Fatalf("rotate to %s: %d %v", suite, n, err)
+		}
+		for where, b := range sealedColumns(t, o.db) {
+			if secret.SuiteOf(b) != suite || secret.SealedBy(b) != to.KeyID() {
+				t.Fatalf("%s sealed with %s by %s after rotating to %s", where, secret.SuiteOf(b), secret.SealedBy(b), suite)
+			}
+		}
+		for _, id := range append(accountIDs, a.ID) {
+			stored, _ := o.db.Account(ctx, id)
+			if got, err := connectors.Credentials(to, stored); err != nil || len(got) == 0 {
+				t.Fatalf("account %d under %s: %v %v", id, suite, got, err)
+			}
+		}
+		robots, _ := o.db.RobotWebhooks(ctx, o.host.ID)
+		if b, err := to.Open(robots[0].Secret, notify.RobotAAD(robots[0].ID)); err != nil || string(b) != robotSecret {
+			t.Fatalf("robot secret under %s: %q %v", suite, b, err)
+		}
+		cur = to
 	}
 }
 

@@ -27,7 +27,7 @@ func RotateKey(ctx context.Context, db *store.DB, old, next *secret.Box) (int, e
 			}
 			n += k
 		}
-		tx.Audit(store.SystemActor, "secrets.rotate", "secret-key", nil, map[string]any{"from": old.KeyID(), "to": next.KeyID(), "secrets": n})
+		tx.Audit(store.SystemActor, "secrets.rotate", "secret-key", nil, map[string]any{"from": old.KeyID(), "to": next.KeyID(), "from_suite": old.Suite(), "to_suite": next.Suite(), "secrets": n})
 		return nil
 	})
 	return n, err

@@ -67,7 +67,8 @@ func (db *DB) sealBatch(ctx context.Context, limit int) (int, error) {
 }
 
 // sealingMAC decides how the rows after head are sealed. A keyed chain
-// stays keyed, and a new chain starts keyed when a key is configured. An
+// stays keyed (under the configured suite: a chain sealed under the other
+// suite's MAC with the same key goes on under this one), and a new chain starts keyed when a key is configured. An
 // unkeyed chain stays unkeyed until an operator runs UpgradeAudit: were
 // the sealer to switch on its own, a superuser could rewrite the whole
 // chain in the unkeyed format and have the hub seal the forgery under the
@@ -78,7 +79,7 @@ func (db *DB) sealingMAC(head chainPos) (*tongfa.AuditMAC, error) {
 		if db.AuditMAC == nil {
 			return nil, tongfa.ErrNoAuditKey
 		}
-		if s := tongfa.HashScheme(head.hash); s != db.AuditMAC.Name() {
+		if s := tongfa.HashScheme(head.hash); db.AuditMAC.For(s) == nil {
 			return nil, fmt.Errorf("%w: the chain is sealed with %s, the configured key is %s (was TONGFA_SECRET_KEY rotated without pinning TONGFA_AUDIT_KEY?)",
 				ErrAuditKeyMismatch, s, db.AuditMAC.Name())
 		}

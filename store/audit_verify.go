@@ -184,12 +184,12 @@ func (w *chainWalk) checkHash(e *tongfa.AuditEntry) error {
 	switch {
 	case w.mac == nil:
 		return tongfa.ErrNoAuditKey
-	case tongfa.HashScheme(e.Hash) != w.mac.Name():
+	case w.mac.For(tongfa.HashScheme(e.Hash)) == nil:
 		return &ErrChainBroken{ID: e.ID, Seq: e.Seq, Reason: fmt.Sprintf("第 %d 行（记录 %d）由 %s 封存，而所配置的审计密钥是 %s：配置了错误的密钥，或该行被伪造",
 			e.Seq, e.ID, tongfa.HashScheme(e.Hash), w.mac.Name())}
 	case w.unsigned:
 		return &ErrChainBroken{Seq: w.anchor, Reason: "保留期锚点没有签名，而审计链已用密钥封存：锚点表被伪造"}
-	case e.KeyedHash(w.mac) != e.Hash:
+	case e.KeyedHash(w.mac.For(tongfa.HashScheme(e.Hash))) != e.Hash:
 		return broken("第 %d 行（记录 %d）的内容与密钥签名不符：该行被改动，或整条链被不掌握密钥的人重新计算过（也可能配置了错误的密钥）")
 	}
 	w.keyed = true

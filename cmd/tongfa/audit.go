@@ -30,11 +30,11 @@ func init() {
 // auditMAC is the audit chain's MAC from a validated configuration; nil
 // when no key is configured (the chain can then only be sealed unkeyed).
 func auditMAC(cfg config.Config) *tongfa.AuditMAC {
-	key, err := cfg.AuditMACKey()
+	mac, err := cfg.AuditMAC()
 	if err != nil {
 		return nil
 	}
-	return tongfa.NewAuditHMAC(key)
+	return mac
 }
 
 // openAudit is openWith for the audit commands, which cannot work without
@@ -44,7 +44,7 @@ func openAudit(ctx context.Context, name string, args []string, def func(*flag.F
 	if err != nil {
 		return nil, cfg, err
 	}
-	key, err := cfg.AuditMACKey()
+	mac, err := cfg.AuditMAC()
 	if err != nil {
 		return nil, cfg, usageErrorf("%s", keyProblem(err))
 	}
@@ -52,7 +52,7 @@ func openAudit(ctx context.Context, name string, args []string, def func(*flag.F
 	if err != nil {
 		return nil, cfg, err
 	}
-	db.AuditMAC = tongfa.NewAuditHMAC(key)
+	db.AuditMAC = mac
 	return db, cfg, nil
 }
 
@@ -217,6 +217,6 @@ func runAuditKey(_ context.Context, st Stdio, args []string) error {
 	}
 	fmt.Fprintln(st.Out, hex.EncodeToString(key))
 	fmt.Fprintf(st.Err, "以上是当前的审计密钥（编号 %s），请像 TONGFA_SECRET_KEY 一样保管；轮换 TONGFA_SECRET_KEY 之前把它设为 TONGFA_AUDIT_KEY。\n",
-		tongfa.NewAuditHMAC(key).KeyID)
+		tongfa.NewAuditMACSuite(cfg.Crypto, key).Name())
 	return nil
 }

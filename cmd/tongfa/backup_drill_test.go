@@ -120,7 +120,7 @@ func openDrill(t *testing.T, dbURL string, migrate bool) *store.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	db.AuditMAC = tongfa.NewAuditHMAC(storetest.AuditKey)
+	db.AuditMAC = storetest.AuditMAC()
 	if migrate {
 		if _, err := db.Migrate(context.Background()); err != nil {
 			t.Fatal(err)

@@ -104,6 +104,7 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Registry = &registry.Service{DB: db, Box: h.Box, Validate: h.Validate, Calendar: h.Calendar.Current, Sessions: h.Sessions,
 		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Log: log, RobotHosts: cfg.RobotHosts}
 	h.Identity = identity.New(db, h.Sessions, rdb, log)
+	h.Identity.Box, h.Identity.TOTPRequired = h.Box, h.Review.RequiresTOTP
 	h.Audit = &audit.Service{DB: db}
 	h.Reports = &reports.Service{DB: db, Clocks: h.Clocks} // deadlines judged as the dashboard judges them
 	h.Deliveries = &deliveries.Service{DB: db, Items: h.Items, Queue: h.Queue, Identity: h.Identity, Log: log}

@@ -105,13 +105,19 @@ type AuditMAC struct {
 	Scheme string           // e.g. "hmac-sha256"; no colon or slash
 	KeyID  string           // names the key without revealing it
 	New    func() hash.Hash // a fresh MAC under the key
+	// Accepts are other MACs whose values verify too (the other suite
+	// under the same key, see NewAuditMACSuite); m itself seals.
+	Accepts []*AuditMAC
 }
 
 // Name is what prefixes the MAC's values: "scheme/keyid".
 func (m *AuditMAC) Name() string { return m.Scheme + "/" + m.KeyID }
 
-// SchemeHMACSHA256 names HMAC-SHA256 hashes.
-const SchemeHMACSHA256 = "hmac-sha256"
+// Schemes of keyed audit hashes.
+const (
+	SchemeHMACSHA256 = "hmac-sha256"
+	SchemeHMACSM3    = "hmac-sm3"
+)
 
 // Sum returns the MAC of the length-prefixed fields, as "scheme:hex".
 func (m *AuditMAC) Sum(fields ...string) string {

@@ -7,22 +7,61 @@ import (
 	"hash"
 	"strconv"
 	"time"
+
+	"github.com/emmansun/gmsm/sm3"
 )
 
 // NewAuditHMAC returns the HMAC-SHA256 audit MAC under a 32-byte key. Its
 // key id is the start of a MAC of a fixed label, which says nothing about
 // the key but changes with it.
-func NewAuditHMAC(key []byte) *AuditMAC {
+func NewAuditHMAC(key []byte) *AuditMAC { return newAuditHMAC(SchemeHMACSHA256, sha256.New, key) }
+
+// NewAuditHMACSM3 returns the HMAC-SM3 audit MAC (GB/T 39786's hash, for
+// TONGFA_CRYPTO=sm) under a 32-byte key.
+func NewAuditHMACSM3(key []byte) *AuditMAC { return newAuditHMAC(SchemeHMACSM3, sm3.New, key) }
+
+func newAuditHMAC(scheme string, h func() hash.Hash, key []byte) *AuditMAC {
 	key = append([]byte(nil), key...)
-	id := hmac.New(sha256.New, key)
+	id := hmac.New(h, key)
 	id.Write([]byte("tongfa.audit.key-id"))
-	return &AuditMAC{Scheme: SchemeHMACSHA256, KeyID: hex.EncodeToString(id.Sum(nil)[:4]),
-		New: func() hash.Hash { return hmac.New(sha256.New, key) }}
+	return &AuditMAC{Scheme: scheme, KeyID: hex.EncodeToString(id.Sum(nil)[:4]),
+		New: func() hash.Hash { return hmac.New(h, key) }}
 }
 
-// Verify reports whether mac is the MAC of fields, in constant time.
+// NewAuditMACSuite returns the audit MAC of a cryptography suite
+// (TONGFA_CRYPTO: "sm" seals with HMAC-SM3, anything else with
+// HMAC-SHA256) that also accepts the other suite's values under the same
+// key, so a chain, its anchor and its checkpoints stay verifiable when an
+// installation switches suites.
+func NewAuditMACSuite(suite string, key []byte) *AuditMAC {
+	sha, sm := NewAuditHMAC(key), NewAuditHMACSM3(key)
+	if suite == "sm" {
+		sm.Accepts = []*AuditMAC{sha}
+		return sm
+	}
+	sha.Accepts = []*AuditMAC{sm}
+	return sha
+}
+
+// For returns the MAC, m or one it accepts, whose Name is name; nil when
+// none is.
+func (m *AuditMAC) For(name string) *AuditMAC {
+	if m.Name() == name {
+		return m
+	}
+	for _, a := range m.Accepts {
+		if a.Name() == name {
+			return a
+		}
+	}
+	return nil
+}
+
+// Verify reports whether mac is the MAC of fields, in constant time, under
+// m or under the MAC it names among those m accepts.
 func (m *AuditMAC) Verify(mac string, fields ...string) bool {
-	return hmac.Equal([]byte(mac), []byte(m.Sum(fields...)))
+	k := m.For(HashScheme(mac))
+	return k != nil && hmac.Equal([]byte(mac), []byte(k.Sum(fields...)))
 }
 
 // AuditCheckpoint pins the audit chain at one moment: its head position

@@ -36,7 +36,7 @@ func ReadCheckpoints(r io.Reader, mac *tongfa.AuditMAC) ([]tongfa.AuditCheckpoin
 		if err := json.Unmarshal(bytes.Trim(line, "`"), &c); err != nil {
 			return nil, &BadCheckpoint{Line: n, Reason: "无法解析：" + err.Error()}
 		}
-		if signer := tongfa.HashScheme(c.MAC); signer != mac.Name() {
+		if signer := tongfa.HashScheme(c.MAC); mac.For(signer) == nil {
 			return nil, &BadCheckpoint{Line: n, Reason: fmt.Sprintf("由 %s 签发，而所配置的审计密钥是 %s：配置了错误的密钥，或校验点被伪造", signer, mac.Name())}
 		}
 		if !c.Valid(mac) {

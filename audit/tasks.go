@@ -21,13 +21,14 @@ type Pruner interface {
 // checkpoint every hour.
 type Upkeep struct {
 	Store    Pruner
+	Keep     time.Duration // the configured retention; the store never prunes younger than 180 days
 	Exporter *Exporter
 }
 
 // Register adds both tasks and their schedules to m.
 func (u *Upkeep) Register(m tasks.Mux) error {
 	m.Handle(TypePrune, tasks.Periodic(func(ctx context.Context) error {
-		_, err := u.Store.PruneAudit(ctx, 0)
+		_, err := u.Store.PruneAudit(ctx, u.Keep)
 		return err
 	}))
 	m.Handle(TypeCheckpoint, tasks.Periodic(func(ctx context.Context) error {

@@ -143,3 +143,34 @@ func TestRedisClusterURL(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditRetentionHasAFloor: no setting keeps audit rows for less than
+// 180 days (R10, logs kept at least six months).
+func TestAuditRetentionHasAFloor(t *testing.T) {
+	c, _, err := Load("t", env(map[string]string{"TONGFA_AUDIT_RETENTION_DAYS": "30"}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "不得少于 180 天") {
+		t.Fatalf("30 days validated: %v", err)
+	}
+	if c.AuditRetention() != 180*24*time.Hour {
+		t.Fatalf("retention %s below the floor", c.AuditRetention())
+	}
+	c.AuditRetentionDays = 400
+	if err := c.Validate(); err != nil || c.AuditRetention() != 400*24*time.Hour {
+		t.Fatalf("400 days: %v %s", err, c.AuditRetention())
+	}
+}
+
+func TestCryptoSuite(t *testing.T) {
+	c := Default()
+	c.Crypto = "des"
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "TONGFA_CRYPTO") {
+		t.Fatalf("crypto des: %v", err)
+	}
+	c, _, _ = Load("t", env(map[string]string{"TONGFA_CRYPTO": "sm"}), nil)
+	if c.Crypto != CryptoSM || c.Validate() != nil {
+		t.Fatalf("crypto sm: %+v", c.Crypto)
+	}
+}

@@ -16,7 +16,6 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
-	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/audit"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/config"
@@ -93,8 +92,8 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h := &Hub{Config: cfg, Log: log, DB: db, Redis: rdb, RedisOpt: conns.RedisOpt, Checker: checker, Validate: validate.New(),
 		Metrics: web.NewMetrics()}
 	h.Box = secretBox(cfg)
-	if key, err := cfg.AuditMACKey(); err == nil {
-		db.AuditMAC = tongfa.NewAuditHMAC(key)
+	if mac, err := cfg.AuditMAC(); err == nil {
+		db.AuditMAC = mac
 	}
 	h.Tasks = asynq.NewClientFromRedisClient(rdb)
 	h.Calendar = &clocks.Calendars{DB: db}
@@ -115,6 +114,7 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Registry = &registry.Service{DB: db, Box: h.Box, Validate: h.Validate, Calendar: h.Calendar.Current, Sessions: h.Sessions,
 		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Leaders: h.Leaders, Log: log, RobotHosts: cfg.RobotHosts}
 	h.Identity = identity.New(db, h.Sessions, rdb, log)
+	h.Identity.Box, h.Identity.TOTPRequired = h.Box, h.Review.RequiresTOTP
 	h.Audit = &audit.Service{DB: db}
 	h.Reports = &reports.Service{DB: db, Clocks: h.Clocks} // deadlines judged as the dashboard judges them
 	h.Deliveries = &deliveries.Service{DB: db, Items: h.Items, Queue: h.Queue, Identity: h.Identity, Log: log}
@@ -125,11 +125,10 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 }
 
 func secretBox(cfg config.Config) *secret.Box {
-	key, err := cfg.Key()
+	box, err := cfg.Box()
 	if err != nil {
 		return nil
 	}
-	box, _ := secret.New(key)
 	return box
 }
 

@@ -34,7 +34,7 @@ func (h *Hub) Worker(owner string) (*queue.Runner, error) {
 	poller := &inbox.Poller{Inbox: h.Inbox, Box: h.Box, Weibo: p.Weibo, WeChat: p.WeChat, App: p.App, Website: p.Website, Log: h.Log}
 	sender := &inbox.Sender{DB: h.DB, Box: h.Box, Repliers: p, Website: p.Website, Owner: owner, Lease: h.Config.Lease,
 		Notify: h.Notify, Log: h.Log}
-	upkeep := &audit.Upkeep{Store: h.DB,
+	upkeep := &audit.Upkeep{Store: h.DB, Keep: h.Config.AuditRetention(),
 		Exporter: &audit.Exporter{Chain: h.DB, File: h.Config.AuditCheckpointFile, Robots: h.Notify, Log: h.Log}}
 
 	r := queue.NewRunner(h.RedisOpt, h.Config.Concurrency, h.Log)

@@ -16,6 +16,7 @@ import (
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/auth"
+	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/session"
 	"github.com/tongfa/tongfa/store"
 )
@@ -27,6 +28,14 @@ type Service struct {
 	Throttle *Throttle
 	Units    *access.Trees
 	Log      *slog.Logger
+	// Box seals TOTP secrets (nil without TONGFA_SECRET_KEY: no enrolment).
+	Box *secret.Box
+	// TOTPRequired reports whether a unit's policy asks u for a second
+	// factor (review.Service.RequiresTOTP); nil: never.
+	TOTPRequired func(ctx context.Context, u *tongfa.User) (bool, error)
+	// Issuer names the installation in authenticator apps ("统发").
+	Issuer string
+	rdb    redis.UniversalClient // sign-in tickets between password and code
 	// touched limits "token last used" writes to one a minute per token
 	// per process.
 	touched touchThrottle
@@ -37,7 +46,7 @@ type Service struct {
 func New(db *store.DB, sessions *session.Store, rdb redis.UniversalClient, log *slog.Logger) *Service {
 	t := NewThrottle(rdb)
 	t.Now = func() time.Time { return db.Now() }
-	return &Service{DB: db, Sessions: sessions, Throttle: t, Log: log,
+	return &Service{DB: db, Sessions: sessions, Throttle: t, Log: log, rdb: rdb,
 		Units: &access.Trees{Load: db.Units, TTL: 5 * time.Second}}
 }
 

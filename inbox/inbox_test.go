@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,7 +85,7 @@ func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{db: storetest.New(t), users: map[string]*tongfa.User{}, accounts: map[tongfa.Platform]*tongfa.Account{}, pushes: &recorder{}}
-	e.box, _ = secret.New(bytes.Repeat([]byte{7}, 32))
+	e.box, _ = secret.NewSuite(bytes.Repeat([]byte{7}, 32), os.Getenv("TONGFA_CRYPTO"))
 	e.sim = sim.New(1)
 	st := httptest.NewServer(e.sim)
 	t.Cleanup(st.Close)

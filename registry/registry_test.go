@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +35,7 @@ type office struct {
 
 func box(t testing.TB, b byte) *secret.Box {
 	t.Helper()
-	bx, err := secret.New(bytes.Repeat([]byte{b}, 32))
+	bx, err := secret.NewSuite(bytes.Repeat([]byte{b}, 32), os.Getenv("TONGFA_CRYPTO")) // std or sm, as the run asks
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,8 +102,9 @@ func (o *office) as(t testing.TB, u *tongfa.User) *access.Principal {
 func sealedColumns(t *testing.T, db *store.DB) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	for table, col := range map[string]string{"accounts": "credentials", "account_requests": "credentials", "robot_webhooks": "secret"} {
-		rows, err := db.Pool.Query(context.Background(), fmt.Sprintf(`SELECT id, %s FROM %s WHERE %s IS NOT NULL`, col, table, col))
+	for table, col := range map[string][2]string{"accounts": {"credentials", "id"}, "account_requests": {"credentials", "id"},
+		"robot_webhooks": {"secret", "id"}, "user_totp": {"secret", "user_id"}} {
+		rows, err := db.Pool.Query(context.Background(), fmt.Sprintf(`SELECT %s, %s FROM %s WHERE %[2]s IS NOT NULL`, col[1], col[0], table))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,11 +154,18 @@ func TestRotationKeepsEveryCredentialReadable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain := append([]string{robotSecret}, secrets["wechat"], secrets["weibo"], secrets["app"])
+	totpSecret := "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP" // a user's second factor
+	err = o.db.InTx(ctx, func(tx *store.Tx) error {
+		return tx.StartTOTP(ctx, o.cityAdmin.ID, o.svc.Box.Seal([]byte(totpSecret), store.TOTPAAD(o.cityAdmin.ID)))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := append([]string{robotSecret, totpSecret}, secrets["wechat"], secrets["weibo"], secrets["app"])
 	atRest := func(stage string) map[string][]byte {
 		cols := sealedColumns(t, o.db)
-		if len(cols) != 4 {
-			t.Fatalf("%s: %d sealed values, want 4", stage, len(cols))
+		if len(cols) != 5 {
+			t.Fatalf("%s: %d sealed values, want 5", stage, len(cols))
 		}
 		for where, b := range cols {
 			for _, s := range plain {
@@ -178,8 +187,8 @@ func TestRotationKeepsEveryCredentialReadable(t *testing.T) {
 	}
 
 	n, err := registry.RotateKey(ctx, o.db, o.svc.Box, next)
-	if err != nil || n != 4 {
-		t.Fatalf("rotate: %d %v, want 4 re-sealed", n, err)
+	if err != nil || n != 5 {
+		t.Fatalf("rotate: %d %v, want 5 re-sealed", n, err)
 	}
 	after := atRest("after rotation")
 	for where, b := range after {
@@ -238,6 +247,39 @@ func TestRotationKeepsEveryCredentialReadable(t *testing.T) {
 	audit, _ := o.db.ListAudit(ctx, store.AuditFilter{Action: "secrets.rotate"})
 	if len(audit) != 1 {
 		t.Fatalf("rotation audited %d times, want 1", len(audit))
+	}
+
+	// Across suites (TONGFA_CRYPTO): AES-256-GCM → SM4-GCM → AES-256-GCM,
+	// each under a new key; every credential stays readable.
+	cur := next
+	for i, suite := range []string{secret.SM, secret.Std} {
+		to, err := secret.NewSuite(bytes.Repeat([]byte{byte(3 + i)}, 32), suite)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := registry.RotateKey(ctx, o.db, cur, to); err != nil || n < 4 {
+			t.Fatalf("rotate to %s: %d %v", suite, n, err)
+		}
+		for where, b := range sealedColumns(t, o.db) {
+			if secret.SuiteOf(b) != suite || secret.SealedBy(b) != to.KeyID() {
+				t.Fatalf("%s sealed with %s by %s after rotating to %s", where, secret.SuiteOf(b), secret.SealedBy(b), suite)
+			}
+		}
+		for _, id := range append(accountIDs, a.ID) {
+			stored, _ := o.db.Account(ctx, id)
+			if got, err := connectors.Credentials(to, stored); err != nil || len(got) == 0 {
+				t.Fatalf("account %d under %s: %v %v", id, suite, got, err)
+			}
+		}
+		robots, _ := o.db.RobotWebhooks(ctx, o.host.ID)
+		if b, err := to.Open(robots[0].Secret, notify.RobotAAD(robots[0].ID)); err != nil || string(b) != robotSecret {
+			t.Fatalf("robot secret under %s: %q %v", suite, b, err)
+		}
+		tf, _ := o.db.UserTOTP(ctx, o.cityAdmin.ID)
+		if b, err := to.Open(tf.Sealed, store.TOTPAAD(o.cityAdmin.ID)); err != nil || string(b) != totpSecret {
+			t.Fatalf("totp secret under %s: %q %v", suite, b, err)
+		}
+		cur = to
 	}
 }
 

@@ -28,7 +28,15 @@ type Policy struct {
 	UnapprovedSource tongfa.Tier `yaml:"unapproved_source"`
 	Reminders        Reminders   `yaml:"reminders"`
 	Answers          Answers     `yaml:"answers"`
+	// TOTPRequired are the roles that sign in with a second factor (a
+	// TOTP code) in this unit, and confirm leader signatures with it
+	// (R10: 严格身份认证鉴别).
+	TOTPRequired []tongfa.Role `yaml:"totp_required"`
 }
+
+// RequiresTOTP reports whether holding role in the unit needs a second
+// factor.
+func (p *Policy) RequiresTOTP(role tongfa.Role) bool { return slices.Contains(p.TOTPRequired, role) }
 
 // Reminders are how long a level may stay pending before it escalates.
 type Reminders struct {

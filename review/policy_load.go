@@ -29,6 +29,7 @@ func (p *Policy) fields() map[string]any {
 		"reminders.urgent_pending": &p.Reminders.UrgentPending,
 		"answers.signoff":          &p.Answers.Signoff,
 		"answers.tier":             &p.Answers.Tier,
+		"totp_required":            &p.TOTPRequired,
 	}
 }
 
@@ -96,9 +97,13 @@ func want(target any) (zh, en string) {
 		return "应为时长，如 4h、30m、10m", "want a duration such as 4h or 10m"
 	case *[]string:
 		return "应为单位名称列表，如 [市融媒体中心, 省人民政府办公厅]", "want a list of names"
+	case *[]tongfa.Role:
+		return roleHint, "want a list of roles"
 	}
 	return tierHint, "want routine, deputy or principal"
 }
+
+const roleHint = "应为角色列表，如 [admin, deputy, principal]（editor、reviewer、deputy、principal、admin、auditor、sysadmin）"
 
 const tierHint = "应为 routine（审核员审核）、deputy（分管领导审签）或 principal（主要领导审签）"
 
@@ -143,6 +148,11 @@ func (l *loader) validate() {
 	}
 	l.duration("reminders.pending", p.Reminders.Pending)
 	l.duration("reminders.urgent_pending", p.Reminders.UrgentPending)
+	for _, r := range p.TOTPRequired {
+		if !r.Valid() {
+			l.fail("totp_required", l.lines["totp_required"], fmt.Sprintf("未知的角色 %q，%s", r, roleHint), fmt.Sprintf("unknown role %q", r))
+		}
+	}
 	for i, s := range p.ApprovedSources {
 		if strings.TrimSpace(s) == "" {
 			l.fail("approved_sources", l.lines["approved_sources"], fmt.Sprintf("第 %d 个单位名称为空", i+1), fmt.Sprintf("entry %d is empty", i+1))

@@ -36,6 +36,7 @@ func (p *Policy) clone() *Policy {
 	c := *p
 	c.ApprovedSources = slices.Clone(p.ApprovedSources)
 	c.Categories = maps.Clone(p.Categories)
+	c.TOTPRequired = slices.Clone(p.TOTPRequired)
 	return &c
 }
 

@@ -20,6 +20,8 @@ func TestDefaultPolicy(t *testing.T) {
 		Urgent:          deputy, Exemption: deputy, UnapprovedSource: deputy,
 		Reminders: Reminders{Pending: 4 * time.Hour, UrgentPending: 10 * time.Minute},
 		Answers:   Answers{Signoff: true, Tier: routine},
+		// Off by default: a unit opts in, e.g. [admin, deputy, principal].
+		TOTPRequired: []tongfa.Role{},
 	}
 	if !reflect.DeepEqual(p, want) {
 		t.Errorf("default\n got %+v\nwant %+v", p, want)
@@ -168,4 +170,19 @@ func FuzzParsePolicy(f *testing.F) {
 		}
 		p.RequiredTier(TierInput{Importance: "major", Urgency: "urgent", Kind: "reprint"})
 	})
+}
+
+func TestTOTPRequiredPolicy(t *testing.T) {
+	p, err := ParsePolicy([]byte("totp_required: [admin, deputy, principal]\n"))
+	if err != nil || !p.RequiresTOTP(tongfa.RoleDeputy) || p.RequiresTOTP(tongfa.RoleEditor) {
+		t.Fatalf("parsed %+v, %v", p.TOTPRequired, err)
+	}
+	for src, want := range map[string]string{
+		"totp_required: [admin, boss]\n": "未知的角色 \"boss\"",
+		"totp_required: admin\n":         "应为角色列表",
+	} {
+		if _, err := ParsePolicy([]byte(src)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", src, err, want)
+		}
+	}
 }

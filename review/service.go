@@ -190,3 +190,18 @@ func notVisible(id int64, err error) error {
 	}
 	return fmt.Errorf("review: item %d: %w", id, tongfa.ErrNotFound)
 }
+
+// RequiresTOTP reports whether u holds, in some unit, a role whose sign-in
+// that unit's policy protects with a second factor (totp_required).
+func (s *Service) RequiresTOTP(ctx context.Context, u *tongfa.User) (bool, error) {
+	for _, g := range u.Grants {
+		pol, err := s.PolicyFor(ctx, g.UnitID)
+		if err != nil {
+			return true, err // fail closed
+		}
+		if pol.RequiresTOTP(g.Role) {
+			return true, nil
+		}
+	}
+	return false, nil
+}

@@ -26,7 +26,10 @@ type Session struct {
 	CSRF      string
 	CreatedAt time.Time
 	LastSeen  time.Time
-	StepUpAt  time.Time // last password confirmation, for sign-off step-up
+	StepUpAt  time.Time // last confirmation (password or code), for sign-off step-up
+	// StepUpOTPAt is the last confirmation by a TOTP code: what a unit
+	// requiring a second factor accepts.
+	StepUpOTPAt time.Time
 }
 
 // Store keeps sessions under keys derived from a hash of the token, so a
@@ -119,16 +122,22 @@ func decode(m map[string]string) (*Session, bool) {
 		}
 		return time.UnixMilli(v)
 	}
-	return &Session{UserID: uid, CSRF: m["csrf"], CreatedAt: ms("created"), LastSeen: ms("seen"), StepUpAt: ms("stepup")}, true
+	return &Session{UserID: uid, CSRF: m["csrf"], CreatedAt: ms("created"), LastSeen: ms("seen"), StepUpAt: ms("stepup"),
+		StepUpOTPAt: ms("stepup_otp")}, true
 }
 
-// MarkStepUp records that the user just re-entered their password.
-func (s *Store) MarkStepUp(ctx context.Context, token string) error {
+// MarkStepUp records that the user just confirmed their identity again:
+// with their password, or with a TOTP code (otp).
+func (s *Store) MarkStepUp(ctx context.Context, token string, otp bool) error {
 	k, ok := key(token)
 	if !ok {
 		return ErrNoSession
 	}
-	return s.rdb.HSet(ctx, k, "stepup", s.Now().UnixMilli()).Err()
+	now := s.Now().UnixMilli()
+	if otp {
+		return s.rdb.HSet(ctx, k, "stepup", now, "stepup_otp", now).Err()
+	}
+	return s.rdb.HSet(ctx, k, "stepup", now).Err()
 }
 
 // Delete ends one session (logout).

@@ -131,9 +131,13 @@ func stepUp(t *testing.T, s *Store, c *clock) {
 	if !sess.StepUpAt.IsZero() {
 		t.Fatal("fresh session has step-up")
 	}
-	s.MarkStepUp(ctx, tok)
+	s.MarkStepUp(ctx, tok, false)
 	sess, _ = s.Get(ctx, tok)
-	if sess.StepUpAt.UnixMilli() != c.t.UnixMilli() {
-		t.Fatalf("step-up at %v, want %v", sess.StepUpAt, c.t)
+	if sess.StepUpAt.UnixMilli() != c.t.UnixMilli() || !sess.StepUpOTPAt.IsZero() {
+		t.Fatalf("step-up at %v (by code %v), want %v by password", sess.StepUpAt, sess.StepUpOTPAt, c.t)
+	}
+	s.MarkStepUp(ctx, tok, true)
+	if sess, _ = s.Get(ctx, tok); sess.StepUpOTPAt.UnixMilli() != c.t.UnixMilli() {
+		t.Fatalf("step-up by code at %v, want %v", sess.StepUpOTPAt, c.t)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
 
@@ -68,7 +69,7 @@ func newEnv(t *testing.T, at time.Time) *env {
 	e.reg = registry(t, e.clk.Now, ts.Listener.Addr().String())
 	key := make([]byte, 32)
 	rand.Read(key) //nolint:errcheck
-	box, _ := secret.New(key)
+	box, _ := secret.NewSuite(key, os.Getenv("TONGFA_CRYPTO"))
 	e.col = &stats.Collector{DB: e.db, Box: box, Readers: e.reg, Pace: map[tongfa.Platform]time.Duration{}}
 	e.svc = &stats.Service{DB: e.db}
 	e.seed(t, box)

@@ -67,7 +67,8 @@ func (db *DB) sealBatch(ctx context.Context, limit int) (int, error) {
 }
 
 // sealingMAC decides how the rows after head are sealed. A keyed chain
-// stays keyed, and a new chain starts keyed when a key is configured. An
+// stays keyed (under the configured suite: a chain sealed under the other
+// suite's MAC with the same key goes on under this one), and a new chain starts keyed when a key is configured. An
 // unkeyed chain stays unkeyed until an operator runs UpgradeAudit: were
 // the sealer to switch on its own, a superuser could rewrite the whole
 // chain in the unkeyed format and have the hub seal the forgery under the
@@ -78,7 +79,7 @@ func (db *DB) sealingMAC(head chainPos) (*tongfa.AuditMAC, error) {
 		if db.AuditMAC == nil {
 			return nil, tongfa.ErrNoAuditKey
 		}
-		if s := tongfa.HashScheme(head.hash); s != db.AuditMAC.Name() {
+		if s := tongfa.HashScheme(head.hash); db.AuditMAC.For(s) == nil {
 			return nil, fmt.Errorf("%w: the chain is sealed with %s, the configured key is %s (was TONGFA_SECRET_KEY rotated without pinning TONGFA_AUDIT_KEY?)",
 				ErrAuditKeyMismatch, s, db.AuditMAC.Name())
 		}
@@ -188,13 +189,20 @@ func (db *DB) RunAuditSealer(ctx context.Context, interval time.Duration, log *s
 	}
 }
 
+// ActionAuditPrune records a retention sweep that deleted rows.
+const ActionAuditPrune = "audit.prune"
+
+// MinAuditRetention is the shortest retention of audit rows (R10: logs kept
+// at least six months); migration 140 holds the database to it as well.
+const MinAuditRetention = 180 * 24 * time.Hour
+
 // PruneAudit deletes sealed rows older than the retention period (at least
 // 180 days, R10) from the start of the chain and records the last deleted
 // row as the new anchor, signed under the audit key when one is set. A
 // keyed chain is not pruned without the key: an unsigned anchor in front
 // of keyed rows is what a forged anchor looks like.
 func (db *DB) PruneAudit(ctx context.Context, keep time.Duration) (int64, error) {
-	keep = max(keep, 180*24*time.Hour)
+	keep = max(keep, MinAuditRetention)
 	var n int64
 	err := db.InTx(ctx, func(tx *Tx) error {
 		if _, err := tx.Exec(ctx, lockChain, sealLockKey); err != nil {
@@ -220,6 +228,7 @@ func (db *DB) PruneAudit(ctx context.Context, keep time.Duration) (int64, error)
 			return err
 		}
 		n = tag.RowsAffected()
+		tx.Audit(SystemActor, ActionAuditPrune, "", nil, map[string]any{"rows": n, "to_seq": last.seq, "keep_days": int(keep.Hours() / 24)})
 		_, err = tx.Exec(ctx, `INSERT INTO audit_anchor (id, seq, hash, mac) VALUES (1, $1, $2, $3)
 			ON CONFLICT (id) DO UPDATE SET seq = $1, hash = $2, mac = $3`, last.seq, last.hash, mac)
 		return err

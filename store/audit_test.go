@@ -70,7 +70,7 @@ func TestAuditRowsAreSealedUnderTheKey(t *testing.T) {
 	f := setup(t)
 	rows := chain(t, f.db, 3)
 	for _, r := range rows {
-		if !strings.HasPrefix(r.Hash, tongfa.SchemeHMACSHA256+"/") {
+		if !strings.HasPrefix(r.Hash, f.db.AuditMAC.Scheme+"/") {
 			t.Fatalf("row %d sealed as %q, want an HMAC", r.Seq, r.Hash)
 		}
 	}

@@ -36,7 +36,7 @@ func TestAuditUpgradeFromUnkeyedChain(t *testing.T) {
 		t.Fatal("the sealer switched to the key on its own; only an operator may")
 	}
 	res, err := f.db.UpgradeAudit(ctx, store.SystemActor)
-	if err != nil || res.Already || res.Legacy != 6 || res.Seq != 7 {
+	if err != nil || res.Already || res.Legacy != 7 || res.Seq != 8 { // 3 + 1 + the prune's own row
 		t.Fatalf("upgrade: %+v %v", res, err)
 	}
 	if again, err := f.db.UpgradeAudit(ctx, store.SystemActor); err != nil || !again.Already {
@@ -44,17 +44,17 @@ func TestAuditUpgradeFromUnkeyedChain(t *testing.T) {
 	}
 	rows := chain(t, f.db, 2)
 	rep, err := f.db.VerifyAudit(ctx, checkpoint(t, f.db))
-	if err != nil || rep.Verified != 7 || rep.Legacy != 4 || rows[len(rows)-1].Seq != 9 {
+	if err != nil || rep.Verified != 8 || rep.Legacy != 5 || rows[len(rows)-1].Seq != 10 {
 		t.Fatalf("after upgrade: %+v %v", rep, err)
 	}
-	if rows[4].Action != store.ActionAuditKeyed || tongfa.IsLegacyHash(rows[4].Hash) {
-		t.Fatalf("position 7 is %s %s, want the keyed switch row", rows[4].Action, rows[4].Hash)
+	if rows[5].Action != store.ActionAuditKeyed || tongfa.IsLegacyHash(rows[5].Hash) {
+		t.Fatalf("position 8 is %s %s, want the keyed switch row", rows[5].Action, rows[5].Hash)
 	}
 
 	// An unkeyed row edited and the unkeyed part recomputed: the first
 	// keyed row no longer follows.
-	rehash(t, f.db, rows[:4], 1, (*tongfa.AuditEntry).LegacyHash)
-	wantBroken(t, f.db, 7, []string{"前一行哈希与实际不符"})
+	rehash(t, f.db, rows[:5], 1, (*tongfa.AuditEntry).LegacyHash)
+	wantBroken(t, f.db, 8, []string{"前一行哈希与实际不符"})
 }
 
 // TestAuditDetectsForgedAnchorOverUnkeyedRows: after the upgrade, the

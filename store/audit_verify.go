@@ -38,6 +38,7 @@ type AuditReport struct {
 	HeadSeq        int64 // position of the last sealed row
 	Checkpoints    int   // checkpoints found to match the chain
 	Pruned         int   // checkpoints of positions retention has deleted (nothing left to compare)
+	Archived       int64 // of Verified, rows read from archive files (pruned from the database, or about to be)
 	Unsealed       int64 // committed rows not yet sealed
 	OldestUnsealed time.Time
 }
@@ -49,6 +50,14 @@ type AuditReport struct {
 // returns what it found, or an *ErrChainBroken for the first evidence of
 // tampering, or ErrAuditNotKeyed for a chain without any keyed row.
 func (db *DB) VerifyAudit(ctx context.Context, cps ...tongfa.AuditCheckpoint) (AuditReport, error) {
+	return db.VerifyAuditWith(ctx, nil, cps...)
+}
+
+// VerifyAuditWith is VerifyAudit that first walks archives (files of
+// `tongfa audit export`, possibly pruned from the database since): the
+// chain is then verified from the earliest archive's start through the
+// database's rows, which must continue the archives.
+func (db *DB) VerifyAuditWith(ctx context.Context, archives []AuditArchive, cps ...tongfa.AuditCheckpoint) (AuditReport, error) {
 	w := &chainWalk{mac: db.AuditMAC, cps: map[int64][]tongfa.AuditCheckpoint{}}
 	for _, c := range cps {
 		w.cps[c.Seq] = append(w.cps[c.Seq], c)
@@ -57,7 +66,15 @@ func (db *DB) VerifyAudit(ctx context.Context, cps ...tongfa.AuditCheckpoint) (A
 	if err != nil {
 		return w.rep, err
 	}
-	if err := w.start(anc); err != nil {
+	if len(archives) > 0 {
+		err = w.archives(archives)
+		if err == nil {
+			err = w.joinDB(anc)
+		}
+	} else {
+		err = w.start(anc)
+	}
+	if err != nil {
 		return w.rep, err
 	}
 	rows, err := db.Pool.Query(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE seq IS NOT NULL ORDER BY seq`)
@@ -70,7 +87,12 @@ func (db *DB) VerifyAudit(ctx context.Context, cps ...tongfa.AuditCheckpoint) (A
 		if err != nil {
 			return w.rep, fmt.Errorf("store: verify audit: %w", err)
 		}
-		if err := w.row(&e); err != nil {
+		if e.Seq <= w.pos.seq && w.seen != nil {
+			err = w.overlap(&e, "数据库")
+		} else {
+			err = w.row(&e)
+		}
+		if err != nil {
 			return w.rep, err
 		}
 	}
@@ -92,10 +114,11 @@ func (db *DB) VerifyAudit(ctx context.Context, cps ...tongfa.AuditCheckpoint) (A
 type chainWalk struct {
 	mac      *tongfa.AuditMAC
 	cps      map[int64][]tongfa.AuditCheckpoint
-	pos      chainPos // the last position verified
-	keyed    bool     // a keyed row was seen: no unkeyed row may follow
-	unsigned bool     // there is an anchor and it carries no signature
-	anchor   int64    // the anchor's position
+	pos      chainPos         // the last position verified
+	keyed    bool             // a keyed row was seen: no unkeyed row may follow
+	unsigned bool             // there is an anchor and it carries no signature
+	anchor   int64            // the anchor's position
+	seen     map[int64]string // hashes of archived rows, by position (nil without archives)
 	rep      AuditReport
 }
 
@@ -161,12 +184,12 @@ func (w *chainWalk) checkHash(e *tongfa.AuditEntry) error {
 	switch {
 	case w.mac == nil:
 		return tongfa.ErrNoAuditKey
-	case tongfa.HashScheme(e.Hash) != w.mac.Name():
+	case w.mac.For(tongfa.HashScheme(e.Hash)) == nil:
 		return &ErrChainBroken{ID: e.ID, Seq: e.Seq, Reason: fmt.Sprintf("第 %d 行（记录 %d）由 %s 封存，而所配置的审计密钥是 %s：配置了错误的密钥，或该行被伪造",
 			e.Seq, e.ID, tongfa.HashScheme(e.Hash), w.mac.Name())}
 	case w.unsigned:
 		return &ErrChainBroken{Seq: w.anchor, Reason: "保留期锚点没有签名，而审计链已用密钥封存：锚点表被伪造"}
-	case e.KeyedHash(w.mac) != e.Hash:
+	case e.KeyedHash(w.mac.For(tongfa.HashScheme(e.Hash))) != e.Hash:
 		return broken("第 %d 行（记录 %d）的内容与密钥签名不符：该行被改动，或整条链被不掌握密钥的人重新计算过（也可能配置了错误的密钥）")
 	}
 	w.keyed = true

@@ -1,14 +1,21 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/identity"
 )
 
 type loginView struct {
 	Next, Username, Error, Code string
+	// The second step: the code (Ticket stands for the password), with the
+	// QR code when the sign-in enrols.
+	Ticket string
+	Enrol  *enrolView
+	Prompt string // what the second step asks for (not an error)
 }
 
 func (s *Server) consoleLoginPage(w http.ResponseWriter, r *http.Request) {
@@ -29,24 +36,53 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
 	in := loginView{Next: safeNext(r.PostFormValue("next")), Username: strings.TrimSpace(r.PostFormValue("username"))}
-	password := r.PostFormValue("password")
-	if in.Username == "" || password == "" || len(in.Username) > 64 || len(password) > 256 {
+	password, ticket := r.PostFormValue("password"), r.PostFormValue("ticket")
+	if (in.Username == "" || password == "") && ticket == "" || len(in.Username) > 64 || len(password) > 256 {
 		in.Error, in.Code = "请输入用户名和密码", tongfa.EInvalid
 		s.renderLogin(w, http.StatusUnprocessableEntity, in)
 		return
 	}
-	u, err := s.Identity.Login(r.Context(), in.Username, password, clientIP(r))
+	res, err := s.Identity.LoginWith(r.Context(), identity.LoginInput{Username: in.Username, Password: password,
+		OTP: strings.TrimSpace(r.PostFormValue("otp")), Ticket: ticket, IP: clientIP(r)})
 	if err != nil {
-		in.Error, in.Code = tongfa.ErrorMessage(err), tongfa.ErrorCode(err)
-		s.renderLogin(w, HTTPStatus(in.Code), in)
+		in = loginStep(in, ticket, err)
+		status := HTTPStatus(in.Code)
+		if in.Prompt != "" {
+			status = http.StatusOK // the next step, not a failure
+		}
+		s.renderLogin(w, status, in)
 		return
 	}
+	u := res.User
 	if _, err := s.startSession(w, r, u.ID); err != nil {
 		in.Error, in.Code = tongfa.ErrorMessage(err), tongfa.ErrorCode(err)
 		s.renderLogin(w, HTTPStatus(in.Code), in)
 		return
 	}
+	if len(res.RecoveryCodes) > 0 { // shown once, before going on
+		s.render(w, http.StatusOK, "totp", "layout", &view{Title: "恢复码", Data: totpView{Recovery: res.RecoveryCodes, Next: in.Next}}) //nolint:errcheck
+		return
+	}
 	http.Redirect(w, r, in.Next, http.StatusSeeOther)
+}
+
+// loginStep is the login page after a refused attempt: the second step
+// (code field, and the QR code to enrol) when the password was right.
+func loginStep(in loginView, ticket string, err error) loginView {
+	in.Error, in.Code = tongfa.ErrorMessage(err), tongfa.ErrorCode(err)
+	var e *tongfa.Error
+	if errors.As(err, &e) {
+		switch d := e.Data.(type) {
+		case identity.OTPChallenge:
+			in.Ticket, in.Prompt, in.Error = d.Ticket, in.Error, ""
+		case *identity.Enrolment:
+			in.Ticket, in.Enrol, in.Prompt, in.Error = d.Ticket, enrolViewOf(d), in.Error, ""
+		}
+	}
+	if in.Ticket == "" && in.Code == tongfa.EUnauthorized && ticket != "" && e != nil && e.Fields["otp"] != "" {
+		in.Ticket = ticket // a wrong code: try again within the ticket's time
+	}
+	return in
 }
 
 func (s *Server) renderLogin(w http.ResponseWriter, status int, in loginView) {

@@ -27,6 +27,8 @@ var statusOf = map[string]int{
 	tongfa.ERateLimited:    http.StatusTooManyRequests,
 	tongfa.ECSRF:           http.StatusForbidden,
 	tongfa.EStepUp:         http.StatusForbidden,
+	tongfa.EOTPRequired:    http.StatusUnauthorized,
+	tongfa.EOTPEnroll:      http.StatusUnauthorized,
 	tongfa.ESeparation:     http.StatusForbidden,
 	tongfa.EUnsupported:    http.StatusUnsupportedMediaType,
 	tongfa.EBadSignature:   http.StatusForbidden,

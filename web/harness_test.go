@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -65,6 +67,7 @@ func setupOn(t testing.TB, rdbIndex int) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.Crypto = cmp.Or(os.Getenv("TONGFA_CRYPTO"), cfg.Crypto)
 	hb := hub.New(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), hub.Conns{DB: db, Redis: rdb, RedisOpt: opt}, sensitive.NewDefault())
 	t.Cleanup(func() { hb.Close() })
 	h := &harness{t: t, db: db, hub: hb, users: map[string]*tongfa.User{}, tokens: map[string]string{}}

@@ -7,8 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/auth"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/store"
 )
@@ -236,4 +238,30 @@ func (f *fixture) leaders(u *tongfa.Unit) int {
 		f.t.Fatal(err)
 	}
 	return ch.Version.Version
+}
+
+// totpUser is a fresh editor of unit u who has enrolled a second factor.
+func (f *fixture) totpUser(u *tongfa.Unit) int64 {
+	ctx := context.Background()
+	id := f.user(u)
+	hash, err := auth.HashPassword(password, auth.TestParams)
+	if err == nil {
+		_, err = f.h.db.Pool.Exec(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, id, hash)
+	}
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	u2, _ := f.h.db.User(ctx, id)
+	p := f.h.as(u2)
+	e, err := f.h.hub.Identity.StartEnrolment(ctx, p, password)
+	if err == nil {
+		var code string
+		if code, err = totp.GenerateCode(e.Secret, time.Now()); err == nil {
+			_, err = f.h.hub.Identity.ConfirmEnrolment(ctx, p, code)
+		}
+	}
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return id
 }

@@ -34,6 +34,9 @@ func matrixRows() []row {
 		{"POST", "/api/v1/session", withBody("/api/v1/session", map[string]string{"username": "matrix-api", "password": "wrong"}), "anon=401"},
 		{"DELETE", "/api/v1/session", fixed("/api/v1/session"), "all=204"},
 		{"GET", "/api/v1/me", fixed("/api/v1/me"), everyone},
+		{"GET", "/api/v1/me/totp", fixed("/api/v1/me/totp"), everyone},
+		{"POST", "/api/v1/me/totp", withBody("/api/v1/me/totp", map[string]string{"password": matrixPassword}), "all=201"},
+		{"POST", "/api/v1/me/totp/confirm", withBody("/api/v1/me/totp/confirm", map[string]string{"code": "000000"}), "all=422"},
 		{"GET", "/api/v1/notifications", fixed("/api/v1/notifications"), everyone},
 		{"GET", "/api/v1/tokens", fixed("/api/v1/tokens"), everyone},
 		{"POST", "/api/v1/tokens", withBody("/api/v1/tokens", map[string]any{"name": "矩阵", "days": 1}), "all=201"},
@@ -132,6 +135,9 @@ func matrixRows() []row {
 		{"POST", "/api/v1/users/{id}/disable", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/api/v1/users/%d/disable", f.user(u)), body: map[string]string{"reason": "调离"}}
 		}, "all=403 ad=200,200,404,404"},
+		{"DELETE", "/api/v1/users/{id}/totp", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/api/v1/users/%d/totp", f.totpUser(u))}
+		}, "all=403 ad=204,204,404,404"},
 		{"POST", "/api/v1/users/{id}/roles", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/api/v1/users/%d/roles", f.user(u)), body: map[string]any{"unit_id": u.ID, "role": "reviewer", "grant": true}}
 		}, "all=403 ad=204,204,404,404 sa=404"},
@@ -200,6 +206,17 @@ func matrixRows() []row {
 			return r
 		}, "all=303"},
 		{"GET", "/", fixed("/"), everyone},
+		{"GET", "/account/totp", fixed("/account/totp"), everyone},
+		{"POST", "/account/totp", func(f *fixture, u *tongfa.Unit) request {
+			r := form(url.Values{"password": {matrixPassword}})(f, u)
+			r.path = "/account/totp"
+			return r
+		}, "all=200"},
+		{"POST", "/account/totp/confirm", func(f *fixture, u *tongfa.Unit) request {
+			r := form(url.Values{"code": {"000000"}})(f, u)
+			r.path = "/account/totp/confirm"
+			return r
+		}, "all=422"},
 		{"GET", "/compose", fixed("/compose"), "all=403 ed=200"},
 		{"POST", "/compose/preview", func(f *fixture, u *tongfa.Unit) request {
 			r := form(url.Values{"title": {"预览"}, "body": {"<p>正文</p>"}, "targets": {fmt.Sprint(f.app(u).ID)}})(f, u)

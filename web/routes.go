@@ -21,6 +21,10 @@ func (s *Server) routes(api *mux.Router) {
 	api.HandleFunc("/session", s.handleLogin).Methods(http.MethodPost)
 	api.Handle("/session", s.authed(s.handleLogout, anyRole)).Methods(http.MethodDelete)
 	api.Handle("/me", s.authed(s.handleMe, anyRole)).Methods(http.MethodGet)
+	api.Handle("/me/totp", s.authed(s.handleTOTPStatus, anyRole)).Methods(http.MethodGet)
+	api.Handle("/me/totp", s.authed(s.handleTOTPStart, anyRole)).Methods(http.MethodPost)
+	api.Handle("/me/totp/confirm", s.authed(s.handleTOTPConfirm, anyRole)).Methods(http.MethodPost)
+	api.Handle("/users/{id}/totp", s.authed(s.handleTOTPReset, perm{tongfa.RoleAdmin})).Methods(http.MethodDelete)
 
 	api.Handle("/check", s.authed(s.handleCheck, anyRole)).Methods(http.MethodPost)
 	api.Handle("/items", s.authed(s.handleCreateItem, perm{tongfa.RoleEditor})).Methods(http.MethodPost)

@@ -5,16 +5,20 @@ import (
 	"strings"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/identity"
 )
 
 type loginRequest struct {
-	Username string `json:"username" validate:"required,max=64"`
-	Password string `json:"password" validate:"required,max=256"`
+	Username string `json:"username" validate:"required_without=Ticket,max=64"`
+	Password string `json:"password" validate:"required_without=Ticket,max=256"`
+	OTP      string `json:"otp" validate:"max=16"`    // the second factor: a TOTP code or a recovery code
+	Ticket   string `json:"ticket" validate:"max=64"` // from otp_required or otp_enrollment_required, instead of the password
 }
 
 type loginResponse struct {
-	User      *tongfa.User `json:"user"`
-	CSRFToken string       `json:"csrf_token"`
+	User          *tongfa.User `json:"user"`
+	CSRFToken     string       `json:"csrf_token"`
+	RecoveryCodes []string     `json:"recovery_codes,omitempty"` // when this sign-in completed an enrolment: shown once
 }
 
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
@@ -23,21 +27,22 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.Validate.Struct(&req, map[string]string{"username": "用户名", "password": "密码"}); err != nil {
+	if err := s.Validate.Struct(&req, map[string]string{"username": "用户名", "password": "密码", "otp": "动态口令", "ticket": "登录凭证"}); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	u, err := s.Identity.Login(r.Context(), strings.TrimSpace(req.Username), req.Password, clientIP(r))
+	res, err := s.Identity.LoginWith(r.Context(), identity.LoginInput{Username: strings.TrimSpace(req.Username), Password: req.Password,
+		OTP: strings.TrimSpace(req.OTP), Ticket: req.Ticket, IP: clientIP(r)})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	csrf, err := s.startSession(w, r, u.ID)
+	csrf, err := s.startSession(w, r, res.User.ID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, loginResponse{User: u, CSRFToken: csrf})
+	writeJSON(w, http.StatusOK, loginResponse{User: res.User, CSRFToken: csrf, RecoveryCodes: res.RecoveryCodes})
 }
 
 // startSession opens a session for a user who has just logged in (API or

@@ -20,7 +20,8 @@ import (
 )
 
 func init() {
-	register(command{name: "audit verify", args: "[--checkpoint 文件]...", summary: "用审计密钥校验审计链，发现被改动时退出状态为 1。", run: runAuditVerify})
+	register(command{name: "audit verify", args: "[--checkpoint 文件]... [--archive 文件]...", summary: "用审计密钥校验审计链，发现被改动时退出状态为 1。", run: runAuditVerify,
+		help: "--archive 给出用「审计导出」（audit export 命令）得到的归档文件：校验从最早的归档开始，经过各归档，接上数据库中的行；保留期删除的行必须都在归档中。"})
 	register(command{name: "audit upgrade", summary: "开始用密钥封存此前未用密钥封存的审计链（升级后运行一次）。", run: runAuditUpgrade})
 	register(command{name: "audit checkpoint", summary: "打印审计链的一个签名校验点（同时追加到 TONGFA_AUDIT_CHECKPOINT_FILE）。", run: runAuditCheckpoint})
 	register(command{name: "audit key", summary: "打印正在使用的审计密钥，以便轮换 TONGFA_SECRET_KEY 前把它固定为 TONGFA_AUDIT_KEY。", run: runAuditKey})
@@ -29,11 +30,11 @@ func init() {
 // auditMAC is the audit chain's MAC from a validated configuration; nil
 // when no key is configured (the chain can then only be sealed unkeyed).
 func auditMAC(cfg config.Config) *tongfa.AuditMAC {
-	key, err := cfg.AuditMACKey()
+	mac, err := cfg.AuditMAC()
 	if err != nil {
 		return nil
 	}
-	return tongfa.NewAuditHMAC(key)
+	return mac
 }
 
 // openAudit is openWith for the audit commands, which cannot work without
@@ -43,7 +44,7 @@ func openAudit(ctx context.Context, name string, args []string, def func(*flag.F
 	if err != nil {
 		return nil, cfg, err
 	}
-	key, err := cfg.AuditMACKey()
+	mac, err := cfg.AuditMAC()
 	if err != nil {
 		return nil, cfg, usageErrorf("%s", keyProblem(err))
 	}
@@ -51,7 +52,7 @@ func openAudit(ctx context.Context, name string, args []string, def func(*flag.F
 	if err != nil {
 		return nil, cfg, err
 	}
-	db.AuditMAC = tongfa.NewAuditHMAC(key)
+	db.AuditMAC = mac
 	return db, cfg, nil
 }
 
@@ -66,9 +67,10 @@ func keyProblem(err error) string {
 // runAuditVerify seals what is pending (as any hub process would) and then
 // walks the chain, comparing it with every checkpoint file given.
 func runAuditVerify(ctx context.Context, st Stdio, args []string) error {
-	var files multiFlag
+	var files, archiveFiles multiFlag
 	db, _, err := openAudit(ctx, "audit verify", args, func(fs *flag.FlagSet) {
 		fs.Var(&files, "checkpoint", "与审计链比对的校验点`文件`（JSON 行，与投递进程写入的格式相同）；可重复")
+		fs.Var(&archiveFiles, "archive", "审计导出（audit export 命令）得到的归档`文件`；可重复")
 	})
 	if err != nil {
 		return err
@@ -79,8 +81,13 @@ func runAuditVerify(ctx context.Context, st Stdio, args []string) error {
 		fmt.Fprintf(st.Out, "校验失败：%v\n", err)
 		return exitCode(1)
 	}
+	archives, err := readArchiveFiles(archiveFiles)
+	if err != nil {
+		fmt.Fprintf(st.Out, "校验失败：%v\n", err)
+		return exitCode(1)
+	}
 	db.SealAudit(ctx) //nolint:errcheck // what sealing cannot do (wrong key), verification reports
-	rep, err := db.VerifyAudit(ctx, cps...)
+	rep, err := db.VerifyAuditWith(ctx, archives, cps...)
 	var broken *store.ErrChainBroken
 	switch {
 	case errors.As(err, &broken):
@@ -104,6 +111,9 @@ func verifiedSummary(rep store.AuditReport, withCheckpoints bool) string {
 	if rep.Legacy > 0 {
 		fmt.Fprintf(&b, "（其中 %d 行封存于启用密钥之前）", rep.Legacy)
 	}
+	if rep.Archived > 0 {
+		fmt.Fprintf(&b, "（其中 %d 行来自归档文件）", rep.Archived)
+	}
 	if withCheckpoints {
 		fmt.Fprintf(&b, "，与 %d 个校验点一致", rep.Checkpoints)
 		if rep.Pruned > 0 {
@@ -120,18 +130,35 @@ func verifiedSummary(rep store.AuditReport, withCheckpoints bool) string {
 }
 
 func readCheckpointFiles(files []string, mac *tongfa.AuditMAC) ([]tongfa.AuditCheckpoint, error) {
+	lists, err := readFiles(files, "校验点文件", func(r io.Reader, name string) ([]tongfa.AuditCheckpoint, error) {
+		cps, err := audit.ReadCheckpoints(r, mac)
+		if err != nil {
+			err = fmt.Errorf("%s：%w", name, err)
+		}
+		return cps, err
+	})
 	var all []tongfa.AuditCheckpoint
+	for _, cps := range lists {
+		all = append(all, cps...)
+	}
+	return all, err
+}
+
+// readFiles opens each file and reads it with read; what is a file is
+// named in a message about a file that cannot be opened.
+func readFiles[T any](files []string, what string, read func(r io.Reader, name string) (T, error)) ([]T, error) {
+	var all []T
 	for _, name := range files {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, errors.New("无法打开校验点文件：" + fileProblem(name, err))
+			return nil, errors.New("无法打开" + what + "：" + fileProblem(name, err))
 		}
-		cps, err := audit.ReadCheckpoints(f, mac)
+		v, err := read(f, name)
 		f.Close()
 		if err != nil {
-			return nil, fmt.Errorf("%s：%w", name, err)
+			return nil, err
 		}
-		all = append(all, cps...)
+		all = append(all, v)
 	}
 	return all, nil
 }
@@ -190,6 +217,6 @@ func runAuditKey(_ context.Context, st Stdio, args []string) error {
 	}
 	fmt.Fprintln(st.Out, hex.EncodeToString(key))
 	fmt.Fprintf(st.Err, "以上是当前的审计密钥（编号 %s），请像 TONGFA_SECRET_KEY 一样保管；轮换 TONGFA_SECRET_KEY 之前把它设为 TONGFA_AUDIT_KEY。\n",
-		tongfa.NewAuditHMAC(key).KeyID)
+		tongfa.NewAuditMACSuite(cfg.Crypto, key).Name())
 	return nil
 }

@@ -72,7 +72,7 @@ func TestUsageListsEveryCommand(t *testing.T) {
 	if code, _ := runCLI(t, ""); code != 2 {
 		t.Errorf("no command: exit %d, want 2", code)
 	}
-	if code, out := runCLI(t, "", "audit"); code != 2 || out != "tongfa audit 后面须接子命令：checkpoint、key、upgrade、verify。\n" {
+	if code, out := runCLI(t, "", "audit"); code != 2 || out != "tongfa audit 后面须接子命令：checkpoint、export、key、prune、upgrade、verify。\n" {
 		t.Errorf("tongfa audit: exit %d %q", code, out)
 	}
 	if code, help := runCLI(t, "", "help", "token", "create"); code != 0 || !strings.HasPrefix(help, "用法：tongfa token create --user 用户名") {

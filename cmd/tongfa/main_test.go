@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -70,6 +72,7 @@ func testConfig(t *testing.T, dbURL string, rdb int) config.Config {
 	redistest.New(t, rdb)
 	cfg := config.Default()
 	cfg.DatabaseURL, cfg.RedisURL, cfg.Listen, cfg.SecretKey = dbURL, redistest.URL(rdb), "127.0.0.1:0", queuetest.Key
+	cfg.Crypto = cmp.Or(os.Getenv("TONGFA_CRYPTO"), cfg.Crypto)
 	return cfg
 }
 

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -71,7 +72,7 @@ func Accounts(t testing.TB, db *store.DB, box *secret.Box, unit int64, simURL st
 func New(t testing.TB, db *store.DB) *Env {
 	t.Helper()
 	key, _ := hex.DecodeString(Key)
-	box, _ := secret.New(key)
+	box, _ := secret.NewSuite(key, os.Getenv("TONGFA_CRYPTO")) // std, or sm as the run asks
 	s := sim.New(42)
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)

@@ -21,6 +21,12 @@ import (
 // TONGFA_SECRET_KEY; tests of the unkeyed format set db.AuditMAC to nil.
 var AuditKey = []byte("tongfa-test-audit-key-32-bytes!!")
 
+// AuditMAC is the audit MAC of test stores: HMAC-SHA256 under AuditKey,
+// or HMAC-SM3 when the run sets TONGFA_CRYPTO=sm.
+func AuditMAC() *tongfa.AuditMAC {
+	return tongfa.NewAuditMACSuite(os.Getenv("TONGFA_CRYPTO"), AuditKey)
+}
+
 // DefaultURL is used when TEST_DATABASE_URL is unset.
 const DefaultURL = "postgres://127.0.0.1:5432/test?sslmode=disable"
 
@@ -63,7 +69,7 @@ func NewWithURL(t testing.TB) (*store.DB, string) {
 		t.Fatalf("storetest: open: %v", err)
 	}
 	t.Cleanup(db.Close)
-	db.AuditMAC = tongfa.NewAuditHMAC(AuditKey)
+	db.AuditMAC = AuditMAC()
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("storetest: migrate: %v", err)
 	}

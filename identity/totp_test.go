@@ -262,7 +262,8 @@ func TestEnrolFromTheAccountPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.id.ConfirmEnrolment(ctx, p, "000000"); tongfa.ErrorCode(err) != tongfa.EUnauthorized {
+	// Signed in already: a wrong code is bad input (422), not a lost session.
+	if _, err := f.id.ConfirmEnrolment(ctx, p, "000000"); tongfa.ErrorCode(err) != tongfa.EInvalid {
 		t.Fatalf("wrong first code: %v", err)
 	}
 	codes, err := f.id.ConfirmEnrolment(ctx, p, code(t, en.Secret, f.now))

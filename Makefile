@@ -4,7 +4,7 @@ BIN       := bin/tongfa
 DEMO_DB   ?= postgres://127.0.0.1:5432/tongfa?sslmode=disable
 REDIS_CLUSTER_PORT ?= 7000
 
-.PHONY: all build services demo demo-cluster test test-short lint bench fuzz clean
+.PHONY: all build services demo demo-cluster test test-short lint bench bench-logins fuzz clean
 
 all: build
 
@@ -58,6 +58,13 @@ lint:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# 64 concurrent anonymous logins against a hub of its own (docs/benchmarks.md):
+# fails above 400 MB resident or a 100 ms p99 of /healthz.
+bench-logins: build services bin/demo.key
+	psql -h 127.0.0.1 -d test -qc "DROP DATABASE IF EXISTS loginstorm" -c "CREATE DATABASE loginstorm"
+	TONGFA_DATABASE_URL=postgres://127.0.0.1:5432/loginstorm TONGFA_REDIS_URL=redis://127.0.0.1:6379/9 \
+		TONGFA_SECRET_KEY=$$(cat bin/demo.key) $(GO) run ./scripts/loginstorm -bin $(BIN) -clients 64 -duration 60s
 
 clean:
 	rm -rf bin

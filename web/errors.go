@@ -75,7 +75,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", strconv.Itoa(ra.Seconds))
 	}
 	status := HTTPStatus(code)
-	if status >= 500 {
+	switch {
+	case status >= 500 && r.Context().Err() != nil:
+		// The client went away (a login queued for a hash slot during a
+		// storm): nothing failed on our side worth an operator's attention.
+		s.Logger.InfoContext(r.Context(), "client gave up", slog.String("request_id", d.RequestID),
+			slog.String("path", r.URL.Path), slog.Any("error", err))
+	case status >= 500:
 		s.Logger.ErrorContext(r.Context(), "request failed", slog.String("request_id", d.RequestID),
 			slog.String("path", r.URL.Path), slog.Any("error", err))
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/web"
 	"github.com/tongfa/tongfa/web/console"
 )
@@ -228,5 +229,33 @@ func TestConsoleNothingFromInternet(t *testing.T) {
 		if st, _, _ := h.visitor(t).get(f); st != 200 {
 			t.Errorf("%s: %d", f, st)
 		}
+	}
+}
+
+// TestPreviewDoesNotNameOtherUnitsAccounts (issue 16, finding 12): the
+// compose preview renders only the accounts the editor may publish on; an
+// id of another city's account shows nothing of it, not even its name.
+func TestPreviewDoesNotNameOtherUnitsAccounts(t *testing.T) {
+	h := setupConsole(t)
+	own := h.account(h.unitA.ID, tongfa.PlatformWeibo, "甲局官方微博")
+	foreign := h.account(h.city2.ID, tongfa.PlatformWeChat, "邻市发布")
+	p := h.visitor(t)
+	p.login("editor")
+	_, page, _ := p.get("/compose")
+	csrf := regexp.MustCompile(`name="csrf-token" content="([^"]+)"`).FindStringSubmatch(page)
+	body := itemBody("预览测试")
+	body["targets"] = []int64{own, foreign}
+	js, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", h.ts.URL+"/compose/preview", bytes.NewReader(js))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(web.CSRFHeader, csrf[1])
+	resp, err := p.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if out := string(b); resp.StatusCode != 200 || !strings.Contains(out, "甲局官方微博") || strings.Contains(out, "邻市发布") {
+		t.Fatalf("preview of own and foreign targets: %d %s", resp.StatusCode, out)
 	}
 }

@@ -177,23 +177,7 @@ func inReview(t *testing.T, h *harness, title string) created {
 // delivery worker's renderer, and explains what is missing instead.
 func TestConsolePreview(t *testing.T) {
 	h := setupConsole(t)
-	p := h.visitor(t)
-	p.login("editor")
-	_, page, _ := p.get("/compose")
-	csrf := regexp.MustCompile(`name="csrf-token" content="([^"]+)"`).FindStringSubmatch(page)
-	preview := func(body map[string]any) (int, string) {
-		js, _ := json.Marshal(body)
-		req, _ := http.NewRequest("POST", h.ts.URL+"/compose/preview", bytes.NewReader(js))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(web.CSRFHeader, csrf[1])
-		resp, err := p.http.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	preview := h.previewer(t, "editor")
 	st, out := preview(itemBody("预览测试"))
 	for _, want := range []string{"微信公众号预览", "微博预览", "移动客户端预览", "政府网站预览", "/ 140 字", "市政府召开常务会议"} {
 		if st != 200 || !strings.Contains(out, want) {
@@ -239,23 +223,31 @@ func TestPreviewDoesNotNameOtherUnitsAccounts(t *testing.T) {
 	h := setupConsole(t)
 	own := h.account(h.unitA.ID, tongfa.PlatformWeibo, "甲局官方微博")
 	foreign := h.account(h.city2.ID, tongfa.PlatformWeChat, "邻市发布")
-	p := h.visitor(t)
-	p.login("editor")
-	_, page, _ := p.get("/compose")
-	csrf := regexp.MustCompile(`name="csrf-token" content="([^"]+)"`).FindStringSubmatch(page)
 	body := itemBody("预览测试")
 	body["targets"] = []int64{own, foreign}
-	js, _ := json.Marshal(body)
-	req, _ := http.NewRequest("POST", h.ts.URL+"/compose/preview", bytes.NewReader(js))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(web.CSRFHeader, csrf[1])
-	resp, err := p.http.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	if st, out := h.previewer(t, "editor")(body); st != 200 || !strings.Contains(out, "甲局官方微博") || strings.Contains(out, "邻市发布") {
+		t.Fatalf("preview of own and foreign targets: %d %s", st, out)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if out := string(b); resp.StatusCode != 200 || !strings.Contains(out, "甲局官方微博") || strings.Contains(out, "邻市发布") {
-		t.Fatalf("preview of own and foreign targets: %d %s", resp.StatusCode, out)
+}
+
+// previewer logs who into the console and returns a function posting a
+// compose form to /compose/preview as the page's script does.
+func (h *harness) previewer(t *testing.T, who string) func(map[string]any) (int, string) {
+	p := h.visitor(t)
+	p.login(who)
+	_, page, _ := p.get("/compose")
+	csrf := regexp.MustCompile(`name="csrf-token" content="([^"]+)"`).FindStringSubmatch(page)
+	return func(body map[string]any) (int, string) {
+		js, _ := json.Marshal(body)
+		req, _ := http.NewRequest("POST", h.ts.URL+"/compose/preview", bytes.NewReader(js))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(web.CSRFHeader, csrf[1])
+		resp, err := p.http.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
 	}
 }

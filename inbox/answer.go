@@ -293,20 +293,36 @@ func (s *Service) maySign(ctx context.Context, p *access.Principal, a *tongfa.An
 	case a.AuthorID == p.User.ID:
 		return &tongfa.Error{Code: tongfa.ESeparation, Message: "不能审签自己起草的答复"}
 	}
-	tier := tongfa.Tier(a.Tier)
+	switch r, ok := signingRole(p, a); {
+	case !ok:
+		return &tongfa.Error{Code: tongfa.EForbidden, Message: fmt.Sprintf("该答复须由%s审签", signerRole(tongfa.Tier(a.Tier)).Label())}
+	case r == tongfa.RoleReviewer:
+		return nil
+	}
+	return stepUp(ctx, p, in.Password)
+}
+
+// signingRole is the role p would sign answer a in: the lowest of the
+// roles from the answer's tier up that p holds in its unit.
+func signingRole(p *access.Principal, a *tongfa.Answer) (tongfa.Role, bool) {
 	allowed := false
 	for _, r := range []tongfa.Role{tongfa.RoleReviewer, tongfa.RoleDeputy, tongfa.RolePrincipal} {
-		if r == signerRole(tier) {
+		if r == signerRole(tongfa.Tier(a.Tier)) {
 			allowed = true // roles from here up may sign
 		}
 		if allowed && p.Tree.Has(p.User, a.UnitID, r) {
-			if r == tongfa.RoleReviewer {
-				return nil
-			}
-			return stepUp(ctx, p, in.Password)
+			return r, true
 		}
 	}
-	return &tongfa.Error{Code: tongfa.EForbidden, Message: fmt.Sprintf("该答复须由%s审签", signerRole(tier).Label())}
+	return "", false
+}
+
+// SignNeedsStepUp reports whether p, signing answer a, confirms their
+// identity first: a reviewer signs a routine answer as they are; a leader
+// tier, or a leader signing for the reviewer, steps up.
+func SignNeedsStepUp(p *access.Principal, a *tongfa.Answer) bool {
+	r, ok := signingRole(p, a)
+	return !ok || r != tongfa.RoleReviewer
 }
 
 // GetAnswer returns an answer p may read; others are not found.

@@ -205,7 +205,7 @@ func mayChangePolicy(p *access.Principal, unit int64) error {
 	if !p.Tree.CanRead(p.User, unit) {
 		return fmt.Errorf("registry: unit %d: %w", unit, tongfa.ErrNotFound)
 	}
-	if !p.Tree.Administers(p.User, unit) {
+	if !CanChangeUnitData(p, unit) {
 		return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有该单位的管理员可以修改策略"}
 	}
 	return nil

@@ -89,14 +89,20 @@ func (s *Service) LeaderTable(ctx context.Context, p *access.Principal, unit int
 	return out, err
 }
 
-// canChangeLeaders decides who changes unit's table: administrators of
-// the unit or a unit above it. Others who may read the unit are
-// forbidden; to the rest it is not found.
+// CanChangeUnitData reports whether p changes the data a unit keeps for
+// itself and the units below — its leaders table and its policies: the
+// administrators of the unit or of a unit above it.
+func CanChangeUnitData(p *access.Principal, unit int64) bool {
+	return p.Tree.Administers(p.User, unit)
+}
+
+// canChangeLeaders decides who changes unit's table (CanChangeUnitData).
+// Others who may read the unit are forbidden; to the rest it is not found.
 func canChangeLeaders(p *access.Principal, unit int64) error {
 	if !p.Tree.CanRead(p.User, unit) {
 		return fmt.Errorf("registry: leaders of unit %d: %w", unit, tongfa.ErrNotFound)
 	}
-	if !p.Tree.Administers(p.User, unit) {
+	if !CanChangeUnitData(p, unit) {
 		return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有本单位或上级单位的管理员可以修改领导名单"}
 	}
 	return nil

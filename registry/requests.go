@@ -48,6 +48,9 @@ func (s *Service) RequestChange(ctx context.Context, p *access.Principal, accoun
 	if !p.Tree.Administers(p.User, a.UnitID) {
 		return nil, notAdmin(nil)
 	}
+	if a.Status == tongfa.AccountClosed {
+		return nil, &tongfa.Error{Code: tongfa.EInvalidState, Message: "账号「" + a.Name + "」已注销，不能再申请变更"}
+	}
 	if kind == "close" {
 		in = fromAccount(a)
 	} else if err := s.check(p, in); err != nil {
@@ -179,11 +182,23 @@ func (s *Service) openRequest(q *store.AccountRequest) (map[string]string, error
 	return creds, json.Unmarshal(b, &creds)
 }
 
+// CanRequestChange reports whether p may ask to change or close account
+// a: an administrator of its unit or above, while it is not closed.
+func CanRequestChange(p *access.Principal, a *tongfa.Account) bool {
+	return a.Status != tongfa.AccountClosed && p.Tree.Administers(p.User, a.UnitID)
+}
+
+// CanFile reports whether p records that approved request q was filed
+// with the supervising office: the administrators of its unit or above.
+func CanFile(p *access.Principal, q *store.AccountRequest) bool {
+	return q.State == "approved" && q.FiledAt == nil && p.Tree.Administers(p.User, q.UnitID)
+}
+
 // Filed records that an approved change was filed with the supervising office.
 func (s *Service) Filed(ctx context.Context, p *access.Principal, id int64) error {
 	return s.DB.InTx(ctx, func(tx *store.Tx) error {
 		q, err := tx.LockAccountRequest(ctx, id)
-		if err != nil || !p.Tree.Has(p.User, q.UnitID, tongfa.RoleAdmin) {
+		if err != nil || !p.Tree.Administers(p.User, q.UnitID) {
 			return notVisibleRequest(id, err)
 		}
 		tx.Audit(store.UserActor(p.User, p.IP), "account.request.filed", fmt.Sprintf("account-request:%d", id), &q.UnitID, nil)

@@ -125,25 +125,37 @@ func (s *Service) SetRole(ctx context.Context, p *access.Principal, userID int64
 // unit or above, in a unit they administer, never their own; the system
 // administrator role only by a system administrator, on a top unit.
 func (s *Service) mayChangeRole(ctx context.Context, p *access.Principal, userID int64, c RoleChange) error {
-	if userID == p.User.ID {
-		return &tongfa.Error{Code: tongfa.EInvalid, Message: "不能调整自己的角色"}
+	if c.Role != tongfa.RoleSysAdmin && userID != p.User.ID {
+		if _, err := s.User(ctx, p, userID); err != nil {
+			return err // a user p cannot see is not found before anything else
+		}
+	}
+	if err := roleChangeRefused(p, userID, c.UnitID, c.Role); err != nil {
+		return err
 	}
 	if c.Role == tongfa.RoleSysAdmin {
-		if !p.Tree.IsSysAdmin(p.User) {
-			return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有系统管理员可以授予或撤销系统管理员角色"}
-		}
-		if !p.Tree.Exists(c.UnitID) || p.Tree.Parent(c.UnitID) != 0 {
-			return &tongfa.Error{Code: tongfa.EInvalid, Message: "系统管理员角色只能授予在顶级单位", Fields: map[string]string{"unit_id": "请选择顶级单位"}}
-		}
 		if _, err := s.DB.User(ctx, userID); err != nil {
 			return errNoUser(userID)
 		}
-		return nil
 	}
-	if _, err := s.User(ctx, p, userID); err != nil {
-		return err
-	}
-	if !p.Tree.Administers(p.User, c.UnitID) {
+	return nil
+}
+
+// CanChangeRole reports whether p may grant or revoke role in unit for
+// user userID (mayChangeRole without looking the user up).
+func CanChangeRole(p *access.Principal, userID, unit int64, role tongfa.Role) bool {
+	return roleChangeRefused(p, userID, unit, role) == nil
+}
+
+func roleChangeRefused(p *access.Principal, userID, unit int64, role tongfa.Role) error {
+	switch {
+	case userID == p.User.ID:
+		return &tongfa.Error{Code: tongfa.EInvalid, Message: "不能调整自己的角色"}
+	case role == tongfa.RoleSysAdmin && !p.Tree.IsSysAdmin(p.User):
+		return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有系统管理员可以授予或撤销系统管理员角色"}
+	case role == tongfa.RoleSysAdmin && (!p.Tree.Exists(unit) || p.Tree.Parent(unit) != 0):
+		return &tongfa.Error{Code: tongfa.EInvalid, Message: "系统管理员角色只能授予在顶级单位", Fields: map[string]string{"unit_id": "请选择顶级单位"}}
+	case role != tongfa.RoleSysAdmin && !p.Tree.Administers(p.User, unit):
 		return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有该单位的管理员可以调整角色"}
 	}
 	return nil

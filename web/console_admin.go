@@ -8,6 +8,7 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/web/console"
 )
@@ -23,7 +24,7 @@ func (s *Server) consoleAccounts(w http.ResponseWriter, r *http.Request, v *view
 	}
 	changeable := map[int64]bool{}
 	for _, a := range list {
-		changeable[a.ID] = a.Status != "closed" && p.Tree.Has(p.User, a.UnitID, tongfa.RoleAdmin)
+		changeable[a.ID] = registry.CanRequestChange(p, &a.Account)
 	}
 	v.Title, v.Nav, v.Data = "渠道账号", "accounts", map[string]any{"Accounts": list, "Units": adminUnits(p), "Changeable": changeable}
 	return s.render(w, http.StatusOK, "accounts", "layout", v)

@@ -111,9 +111,7 @@ func (s *Server) answerCards(ctx context.Context, p *access.Principal, now time.
 	for i, pa := range list {
 		a := pa.Answer
 		c := answerCard{answerRow: s.answerRow(ctx, a), Message: rows[i],
-			// inbox's maySign: a reviewer signs routine answers as they are;
-			// a leader tier, or a leader signing for the reviewer, steps up.
-			Password: tongfa.Tier(a.Tier) != tongfa.TierRoutine || !p.Tree.Has(p.User, a.UnitID, tongfa.RoleReviewer)}
+			Password: inbox.SignNeedsStepUp(p, &a)}
 		if len(a.Findings) > 0 {
 			if err := json.Unmarshal(a.Findings, &c.Findings); err != nil {
 				return nil, fmt.Errorf("console: findings of answer %d: %w", a.ID, err)

@@ -48,12 +48,12 @@ func (s *Server) consoleCorrect(w http.ResponseWriter, r *http.Request, v *view)
 	if err != nil {
 		return err
 	}
-	p := principal(r)
-	if !p.Tree.Has(p.User, it.UnitID, tongfa.RoleEditor) {
-		return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有本单位采编人员可以更正稿件"}
-	}
-	if it.State != tongfa.StatePublished {
+	switch p := principal(r); {
+	case s.Items.Can(p, it).Correct:
+	case it.State != tongfa.StatePublished:
 		return &tongfa.Error{Code: tongfa.EInvalidState, Message: "只有已发布的稿件需要更正"}
+	default:
+		return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有本单位采编人员可以更正稿件"}
 	}
 	d := s.itemForm(it)
 	d.Correct = true

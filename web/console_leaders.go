@@ -46,7 +46,7 @@ func (s *Server) consoleLeaders(w http.ResponseWriter, r *http.Request, v *view)
 		return err
 	}
 	today := sensitive.DateOf(s.Now())
-	d := leadersView{Unit: unit, Units: units, Table: t, Today: today.String(), Edit: p.Tree.Administers(p.User, unit)}
+	d := leadersView{Unit: unit, Units: units, Table: t, Today: today.String(), Edit: registry.CanChangeUnitData(p, unit)}
 	for _, c := range t.Chain {
 		d.Rows = append(d.Rows, leaderRows(c, c.UnitID == unit, today)...)
 	}

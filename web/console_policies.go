@@ -12,6 +12,7 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/web/console"
 )
@@ -68,7 +69,7 @@ func (s *Server) consolePolicies(w http.ResponseWriter, r *http.Request, v *view
 }
 
 func (s *Server) policyView(ctx context.Context, p *access.Principal, kind string, unit int64) (policyView, error) {
-	pv := policyView{Kind: kind, Title: policyTitles[kind][0], Help: policyTitles[kind][1], Edit: p.Tree.Administers(p.User, unit)}
+	pv := policyView{Kind: kind, Title: policyTitles[kind][0], Help: policyTitles[kind][1], Edit: registry.CanChangeUnitData(p, unit)}
 	var effective any
 	var bad error
 	override, versions, err := s.Registry.PolicyOverride(ctx, p, kind, unit)

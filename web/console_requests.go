@@ -53,7 +53,7 @@ func (s *Server) consoleRequests(w http.ResponseWriter, r *http.Request, v *view
 			row.Decider = s.person(ctx, *q.DecidedBy)
 		}
 		row.Decide = q.State == "pending" && s.Registry.Supervises(p, q.UnitID)
-		row.File = q.State == "approved" && q.FiledAt == nil && p.Tree.Has(p.User, q.UnitID, tongfa.RoleAdmin)
+		row.File = registry.CanFile(p, &q)
 		row.FilingOverdue = q.State == "approved" && q.FiledAt == nil && q.FilingDeadline != nil && now.After(*q.FilingDeadline)
 		rows = append(rows, row)
 	}
@@ -81,8 +81,8 @@ func (s *Server) consoleAccountChange(w http.ResponseWriter, r *http.Request, v 
 		return err
 	}
 	a := &av.Account
-	if !p.Tree.Administers(p.User, a.UnitID) {
-		return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有该单位的管理员可以申请变更账号"}
+	if !registry.CanRequestChange(p, a) {
+		return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有该单位的管理员可以申请变更账号（已注销的账号不能再变更）"}
 	}
 	d := accountChangeView{Account: a, UnitName: p.Tree.Name(a.UnitID), Managers: jsonText(nonNil(a.Managers)),
 		Settings: jsonText(a.Settings)}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/web/console"
 )
 
@@ -37,7 +38,7 @@ func (s *Server) consoleUser(w http.ResponseWriter, r *http.Request, v *view) er
 	}
 	d := userView{Target: u, UnitName: p.Tree.Name(u.UnitID), Units: adminUnits(p), Roles: roleOptions(), Self: u.ID == p.User.ID}
 	for _, g := range u.Grants {
-		d.Grants = append(d.Grants, grantRow{Grant: g, UnitName: p.Tree.Name(g.UnitID), Revoke: !d.Self && p.Tree.Has(p.User, g.UnitID, tongfa.RoleAdmin)})
+		d.Grants = append(d.Grants, grantRow{Grant: g, UnitName: p.Tree.Name(g.UnitID), Revoke: registry.CanChangeRole(p, u.ID, g.UnitID, g.Role)})
 	}
 	v.Title, v.Nav, v.Data = "用户 "+u.Username, "users", d
 	return s.render(w, http.StatusOK, "user", "layout", v)

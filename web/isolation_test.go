@@ -244,3 +244,20 @@ func TestClockListsShowOnlyReadableUnits(t *testing.T) {
 		t.Errorf("bureau B sees bureau A's urgent clocks: %v", ids)
 	}
 }
+
+// TestClosedAccountTakesNoRequests: a closed account cannot be asked to
+// change or close again (409, saying why), and the console offers no
+// change for it.
+func TestClosedAccountTakesNoRequests(t *testing.T) {
+	h := setup(t)
+	closed := h.account(h.unitA.ID, tongfa.PlatformWebsite, "甲局旧网站")
+	h.db.Pool.Exec(context.Background(), `UPDATE accounts SET status = 'closed' WHERE id = $1`, closed) //nolint:errcheck
+	var e apiError
+	st := h.script("admin").do("POST", fmt.Sprintf("/api/v1/accounts/%d/requests", closed), map[string]any{"kind": "close", "reason": "重复注销"}, &e)
+	if st != 409 || !strings.Contains(e.Error.Message, "已注销") {
+		t.Fatalf("request on a closed account: %d %+v", st, e)
+	}
+	if page := h.consoleAs(t, "admin").open("/admin/accounts"); strings.Contains(page, fmt.Sprintf("/admin/accounts/%d/change", closed)) {
+		t.Error("the accounts page offers a change of a closed account")
+	}
+}

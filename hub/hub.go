@@ -67,6 +67,7 @@ type Hub struct {
 	Registry     *registry.Service
 	Dictionaries *registry.Dictionaries
 	Leaders      *registry.LeaderTables
+	Words        *registry.UnitWords
 	Patrol       *registry.Patrol
 	Inbox        *inbox.Service
 	Intake       *inbox.Intake
@@ -102,23 +103,26 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Queue = &queue.Enqueuer{Client: h.Tasks, DB: db}
 
 	h.Clocks = &clocks.Service{DB: db, Calendar: h.Calendar.Current, Notify: h.Notify, Log: log, Tasks: h.Tasks}
-	// Every check of an item, an answer or a text uses its unit's leaders.
+	// Every check of an item, an answer or a text uses its unit's leaders
+	// and its unit's own words beside the installation's dictionaries.
 	h.Leaders = &registry.LeaderTables{DB: db, Log: log}
-	itemChecker := items.Checker{C: checker, Leaders: h.Leaders, Now: db.Now}
+	h.Words = &registry.UnitWords{DB: db, Log: log}
+	rules := registry.UnitRules{Leaders: h.Leaders, Words: h.Words}
+	itemChecker := items.Checker{C: checker, Rules: rules, Now: db.Now}
 	h.Review = &review.Service{DB: db, Check: itemChecker, Relay: h.Queue, Notify: h.Notify, Log: log,
 		Calendar: h.Calendar.Current}
 	h.Items = &items.Service{DB: db, HTML: sanitize.New(), Validate: h.Validate, Checker: itemChecker,
 		Revised: h.Review.Revised, Saved: h.Clocks.ItemSaved, Readers: h.Review}
 	h.Dictionaries = &registry.Dictionaries{DB: db, Checker: checker, Base: []*sensitive.Dictionary{sensitive.DefaultDictionary()}, Log: log}
-	h.Patrol = &registry.Patrol{DB: db, Checker: checker, Leaders: h.Leaders, Notify: h.Notify, Log: log, Batch: 500, Tasks: h.Tasks}
+	h.Patrol = &registry.Patrol{DB: db, Checker: checker, Leaders: h.Leaders, Words: h.Words, Notify: h.Notify, Log: log, Batch: 500, Tasks: h.Tasks}
 	h.Registry = &registry.Service{DB: db, Box: h.Box, Validate: h.Validate, Calendar: h.Calendar.Current, Sessions: h.Sessions,
-		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Leaders: h.Leaders, Log: log, RobotHosts: cfg.RobotHosts}
+		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Leaders: h.Leaders, Words: h.Words, Log: log, RobotHosts: cfg.RobotHosts}
 	h.Identity = identity.New(db, h.Sessions, rdb, log)
 	h.Identity.Box, h.Identity.TOTPRequired = h.Box, h.Review.RequiresTOTP
 	h.Audit = &audit.Service{DB: db}
 	h.Reports = &reports.Service{DB: db, Clocks: h.Clocks} // deadlines judged as the dashboard judges them
 	h.Deliveries = &deliveries.Service{DB: db, Items: h.Items, Queue: h.Queue, Identity: h.Identity, Log: log}
-	h.Inbox = &inbox.Service{DB: db, Calendar: h.Calendar.Current, Checker: checker, Leaders: h.Leaders, Log: log, Notify: h.Notify,
+	h.Inbox = &inbox.Service{DB: db, Calendar: h.Calendar.Current, Checker: checker, Rules: rules, Log: log, Notify: h.Notify,
 		AnswerPolicy: h.Review.AnswerPolicy, Tasks: h.Tasks}
 	h.Intake = &inbox.Intake{Inbox: h.Inbox, Box: h.Box, Redis: rdb, Log: log}
 	return h
@@ -181,7 +185,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Hub, error
 }
 
 // Load reads what the services keep in memory: the stored dictionaries,
-// the leaders tables and the working-day calendar.
+// the leaders tables, the units' own words and the working-day calendar.
 func (h *Hub) Load(ctx context.Context) error {
 	if _, err := h.Dictionaries.Reload(ctx); err != nil {
 		return fmt.Errorf("dictionaries: %w", err)
@@ -189,16 +193,20 @@ func (h *Hub) Load(ctx context.Context) error {
 	if _, err := h.Leaders.Reload(ctx); err != nil {
 		return fmt.Errorf("leaders tables: %w", err)
 	}
+	if _, err := h.Words.Reload(ctx); err != nil {
+		return fmt.Errorf("unit words: %w", err)
+	}
 	return h.Calendar.Load(ctx)
 }
 
 // Background runs the hub's in-process loops until ctx ends: sealing the
-// audit chain and following dictionary and leaders-table changes made by
-// other processes.
+// audit chain and following dictionary, leaders-table and unit-words
+// changes made by other processes.
 func (h *Hub) Background(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { h.DB.RunAuditSealer(ctx, 200*time.Millisecond, h.Log) })
 	wg.Go(func() { h.Leaders.Watch(ctx, 10*time.Second) })
+	wg.Go(func() { h.Words.Watch(ctx, 10*time.Second) })
 	h.Dictionaries.Watch(ctx, 10*time.Second)
 	wg.Wait()
 }

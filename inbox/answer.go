@@ -69,23 +69,24 @@ func (s *Service) CheckAnswer(ctx context.Context, p *access.Principal, id int64
 	return s.checkAnswer(ctx, &m.Message, text)
 }
 
-// LeaderTables gives the leaders table that applies to a unit's answers
-// (registry.LeaderTables).
-type LeaderTables interface {
-	Effective(ctx context.Context, unit int64) (*sensitive.Leaders, error)
+// UnitRules gives the leaders table and the words that apply to a unit's
+// answers (registry.UnitRules).
+type UnitRules interface {
+	Options(ctx context.Context, unit int64) (sensitive.Options, error)
 }
 
-// checkAnswer checks an answer with the leaders of the message's unit as
-// of today; it fails when their table cannot be read.
+// checkAnswer checks an answer with the leaders and words of the
+// message's unit as of today; it fails when they cannot be read.
 func (s *Service) checkAnswer(ctx context.Context, m *tongfa.Message, text string) (*AnswerCheck, error) {
 	text = strings.TrimSpace(text)
-	opts := sensitive.Options{On: sensitive.DateOf(s.DB.Now())}
-	if s.Leaders != nil {
+	var opts sensitive.Options
+	if s.Rules != nil {
 		var err error
-		if opts.Leaders, err = s.Leaders.Effective(ctx, m.UnitID); err != nil {
-			return nil, fmt.Errorf("inbox: leaders of unit %d: %w", m.UnitID, err)
+		if opts, err = s.Rules.Options(ctx, m.UnitID); err != nil {
+			return nil, fmt.Errorf("inbox: leaders and words of unit %d: %w", m.UnitID, err)
 		}
 	}
+	opts.On = sensitive.DateOf(s.DB.Now())
 	rep := s.Checker.Check(ctx, text, opts)
 	c := &AnswerCheck{Masked: rep.MaskedText, Findings: rep.Findings, Problems: []string{}}
 	for _, f := range rep.Findings {

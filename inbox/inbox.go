@@ -29,9 +29,10 @@ type Service struct {
 	Policy   *Policy                  // nil: the embedded default
 	Calendar func() *workday.Calendar // nil: the embedded calendar
 	// Checker checks answers before they are stored (R2, R3), with the
-	// leaders table of the message's unit (Leaders; nil: not checked).
+	// leaders table and words of the message's unit (Rules; nil: not
+	// checked).
 	Checker *sensitive.Checker
-	Leaders LeaderTables
+	Rules   UnitRules
 	// AnswerPolicy says which answers need sign-off (nil: routine for all).
 	AnswerPolicy AnswerPolicy
 	// Tasks hands approved answers to the senders (nil: TypeAnswersDue

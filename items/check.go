@@ -37,11 +37,12 @@ func fields(c tongfa.Content) [][2]string {
 	return fs
 }
 
-// CheckContent runs the checker over every published field of c, naming
-// and titling leaders by the table leaders (nil: not checked) as of on.
-func CheckContent(ctx context.Context, checker *sensitive.Checker, c tongfa.Content, leaders *sensitive.Leaders, on sensitive.Date) *Check {
+// CheckContent runs the checker over every published field of c with a
+// unit's rules (opts: its leaders table and words, nil ones not checked,
+// and the day leaders are judged on); c's exemption is its own.
+func CheckContent(ctx context.Context, checker *sensitive.Checker, c tongfa.Content, opts sensitive.Options) *Check {
 	out := &Check{Findings: []FieldFinding{}, RequiredTier: tongfa.TierRoutine, Reasons: []string{}}
-	opts := sensitive.Options{Exemption: c.Exemption, Leaders: leaders, On: on}
+	opts.Exemption = c.Exemption
 	seen := map[string]bool{}
 	for _, f := range fields(c) {
 		if f[1] == "" {
@@ -78,33 +79,44 @@ func CheckDay(c tongfa.Content, at time.Time) sensitive.Date {
 	return sensitive.DateOf(at)
 }
 
-// LeaderTables gives the leaders table that applies to a unit's content:
-// its supervising units' and its own, merged (registry.LeaderTables).
-type LeaderTables interface {
-	Effective(ctx context.Context, unit int64) (*sensitive.Leaders, error)
+// UnitRules gives what a unit adds to the checker: the leaders table and
+// the words that apply to its content, its supervising units' and its
+// own (registry.UnitRules).
+type UnitRules interface {
+	Options(ctx context.Context, unit int64) (sensitive.Options, error)
 }
 
 // Checker checks item versions: the content checker, with the leaders
-// table of the item's unit, each version judged on its own day.
+// table and words of the item's unit, each version judged on its own day.
 type Checker struct {
-	C       *sensitive.Checker
-	Leaders LeaderTables     // nil: leaders are not checked
-	Now     func() time.Time // today, for a version without an event time
+	C     *sensitive.Checker
+	Rules UnitRules        // nil: no leaders and no unit words are checked
+	Now   func() time.Time // today, for a version without an event time
+}
+
+// unitOptions returns the options of unit's rules (none without Rules).
+func (k Checker) unitOptions(ctx context.Context, unit int64) (sensitive.Options, error) {
+	if k.Rules == nil {
+		return sensitive.Options{}, nil
+	}
+	opts, err := k.Rules.Options(ctx, unit)
+	if err != nil {
+		return sensitive.Options{}, fmt.Errorf("items: leaders and words of unit %d: %w", unit, err)
+	}
+	return opts, nil
 }
 
 var _ review.Checker = Checker{}
 
 // Version checks version content c of an item of unit. It fails only when
-// the unit's leaders table cannot be read.
+// the unit's leaders table or words cannot be read.
 func (k Checker) Version(ctx context.Context, unit int64, c tongfa.Content) (*Check, error) {
-	var leaders *sensitive.Leaders
-	if k.Leaders != nil {
-		var err error
-		if leaders, err = k.Leaders.Effective(ctx, unit); err != nil {
-			return nil, fmt.Errorf("items: leaders of unit %d: %w", unit, err)
-		}
+	opts, err := k.unitOptions(ctx, unit)
+	if err != nil {
+		return nil, err
 	}
-	return CheckContent(ctx, k.C, c, leaders, CheckDay(c, k.now())), nil
+	opts.On = CheckDay(c, k.now())
+	return CheckContent(ctx, k.C, c, opts), nil
 }
 
 func (k Checker) now() time.Time {

@@ -33,13 +33,12 @@ func (s *Service) CheckText(ctx context.Context, p *Principal, in TextCheck) (*s
 			return nil, validate.Invalid("date", "日期应为 YYYY-MM-DD 格式的真实日期")
 		}
 	}
-	opts := sensitive.Options{Exemption: in.Exemption, On: on}
+	opts, err := s.Checker.unitOptions(ctx, unit)
 	var reasons []string
-	if s.Checker.Leaders != nil {
-		if opts.Leaders, err = s.Checker.Leaders.Effective(ctx, unit); err != nil {
-			reasons = append(reasons, leadersUnavailable)
-		}
+	if err != nil {
+		reasons = append(reasons, leadersUnavailable)
 	}
+	opts.Exemption, opts.On = in.Exemption, on
 	rep := s.Checker.C.Check(ctx, in.Text, opts)
 	rep.Reasons = append(rep.Reasons, reasons...)
 	return &rep, nil

@@ -44,12 +44,12 @@ func (s *Service) Check(ctx context.Context, unit int64, c tongfa.Content) *Chec
 	if err == nil {
 		return ch
 	}
-	ch = CheckContent(ctx, s.Checker.C, c, nil, sensitive.Date{})
+	ch = CheckContent(ctx, s.Checker.C, c, sensitive.Options{})
 	ch.Reasons = append(ch.Reasons, leadersUnavailable)
 	return ch
 }
 
-const leadersUnavailable = "领导名单暂时无法读取，本次未核对领导姓名和职务"
+const leadersUnavailable = "领导名单或本单位词库暂时无法读取，本次未核对领导姓名、职务和本单位词库"
 
 // Principal is the person acting, with the unit tree their rights are
 // judged against.

@@ -97,13 +97,19 @@ func CanChangeUnitData(p *access.Principal, unit int64) bool {
 }
 
 // canChangeLeaders decides who changes unit's table (CanChangeUnitData).
-// Others who may read the unit are forbidden; to the rest it is not found.
 func canChangeLeaders(p *access.Principal, unit int64) error {
+	return mayChangeUnitData(p, unit, "领导名单")
+}
+
+// mayChangeUnitData: the administrators of a unit or of a unit above it
+// change what (its leaders table, its words). Others who may read the
+// unit are forbidden; to the rest it is not found.
+func mayChangeUnitData(p *access.Principal, unit int64, what string) error {
 	if !p.Tree.CanRead(p.User, unit) {
-		return fmt.Errorf("registry: leaders of unit %d: %w", unit, tongfa.ErrNotFound)
+		return fmt.Errorf("registry: %s of unit %d: %w", what, unit, tongfa.ErrNotFound)
 	}
 	if !CanChangeUnitData(p, unit) {
-		return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有本单位或上级单位的管理员可以修改领导名单"}
+		return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有本单位或上级单位的管理员可以修改" + what}
 	}
 	return nil
 }
@@ -115,12 +121,8 @@ func (s *Service) SetLeaders(ctx context.Context, p *access.Principal, unit int6
 	if err := canChangeLeaders(p, unit); err != nil {
 		return nil, err
 	}
-	if len(content) > MaxLeadersTable {
-		return nil, &tongfa.Error{Code: tongfa.EInvalid, Message: fmt.Sprintf("领导名单不能超过 %d KB", MaxLeadersTable/1024),
-			Fields: map[string]string{"content": "内容过长"}}
-	}
-	if utf8.RuneCountInString(note) > 500 {
-		return nil, &tongfa.Error{Code: tongfa.EInvalid, Message: "修改说明不能超过 500 字", Fields: map[string]string{"note": "说明过长"}}
+	if err := checkUnitDataInput("领导名单", MaxLeadersTable, content, note); err != nil {
+		return nil, err
 	}
 	if _, err := checkLeaders(content); err != nil {
 		return nil, err
@@ -148,12 +150,31 @@ func (s *Service) RollbackLeaders(ctx context.Context, p *access.Principal, unit
 // validation error naming its line, in Chinese.
 func checkLeaders(content string) (*sensitive.Leaders, error) {
 	t, err := parseLeaders(0, content)
+	return t, lineError("领导名单", err)
+}
+
+// checkUnitDataInput bounds what an administrator uploads as a unit's
+// data (what: its name, in Chinese).
+func checkUnitDataInput(what string, limit int, content, note string) error {
+	if len(content) > limit {
+		return &tongfa.Error{Code: tongfa.EInvalid, Message: fmt.Sprintf("%s不能超过 %d KB", what, limit/1024),
+			Fields: map[string]string{"content": "内容过长"}}
+	}
+	if utf8.RuneCountInString(note) > 500 {
+		return &tongfa.Error{Code: tongfa.EInvalid, Message: "修改说明不能超过 500 字", Fields: map[string]string{"note": "说明过长"}}
+	}
+	return nil
+}
+
+// lineError makes a parse error of a unit's data (what) a validation
+// error naming its line, in Chinese.
+func lineError(what string, err error) error {
 	var pe *sensitive.ParseError
 	if errors.As(err, &pe) {
-		return nil, &tongfa.Error{Code: tongfa.EInvalid, Message: fmt.Sprintf("领导名单第 %d 行有误：%s", pe.Line, pe.Msg),
+		return &tongfa.Error{Code: tongfa.EInvalid, Message: fmt.Sprintf("%s第 %d 行有误：%s", what, pe.Line, pe.Msg),
 			Fields: map[string]string{"content": fmt.Sprintf("第 %d 行：%s", pe.Line, pe.Msg)}, Data: map[string]int{"line": pe.Line}, Err: err}
 	}
-	return t, err
+	return err
 }
 
 // changeLeaders records the version, reloads the tables and starts a

@@ -97,7 +97,7 @@ func TestLeadersPatrolJudgesEachItemOnItsOwnDate(t *testing.T) {
 	// Judged today, the first post would be wrong: the date is what keeps it quiet.
 	table, _ := tr.tables.Effective(ctx, tr.host.ID)
 	today := items.CheckContent(ctx, checker, tongfa.Content{Title: "工作动态", Body: "<p>副市长李振华出席全市安全生产会议。</p>"},
-		table, sensitive.DateOf(now))
+		sensitive.Options{Leaders: table, On: sensitive.DateOf(now)})
 	if len(today.Findings) == 0 || today.Findings[0].Kind != sensitive.KindLeader {
 		t.Fatalf("judged today the old post has %+v, want the former title", today.Findings)
 	}

@@ -26,8 +26,10 @@ const PatrolWindow = 365 * 24 * time.Hour
 type Patrol struct {
 	DB      *store.DB
 	Checker *sensitive.Checker
-	// Leaders gives a leaders run each unit's current table.
+	// Leaders gives a leaders run each unit's current table; Words gives
+	// every run each unit's own words.
 	Leaders *LeaderTables
+	Words   *UnitWords
 	Notify  *notify.Notifier
 	Log     *slog.Logger
 	Batch   int // items per progress update
@@ -47,6 +49,13 @@ func (p *Patrol) Start(ctx context.Context, reason string, words []string) (*sto
 // named, and hands it to the workers.
 func (p *Patrol) StartLeaders(ctx context.Context, reason string, names []string, unit int64) (*store.PatrolRun, error) {
 	return p.start(ctx, store.NewPatrol{Kind: store.PatrolLeaders, Reason: reason, Words: names, UnitID: unit})
+}
+
+// StartWords records a run over the last year's published items of unit
+// and the units below it, after unit's own words added words, and hands
+// it to the workers.
+func (p *Patrol) StartWords(ctx context.Context, reason string, words []string, unit int64) (*store.PatrolRun, error) {
+	return p.start(ctx, store.NewPatrol{Kind: store.PatrolDictionary, Reason: reason, Words: words, UnitID: unit})
 }
 
 func (p *Patrol) start(ctx context.Context, n store.NewPatrol) (*store.PatrolRun, error) {
@@ -69,6 +78,11 @@ func (p *Patrol) Run(ctx context.Context, runID int64) error {
 	}
 	if run.Kind == store.PatrolLeaders {
 		if _, err := p.Leaders.Reload(ctx); err != nil {
+			return err
+		}
+	}
+	if p.Words != nil {
+		if _, err := p.Words.Reload(ctx); err != nil {
 			return err
 		}
 	}
@@ -114,18 +128,21 @@ func (p *Patrol) check(ctx context.Context, run *store.PatrolRun, it store.ItemC
 		return 0, err
 	}
 	isNew := newByDictionary
-	var leaders *sensitive.Leaders
+	opts, err := UnitRules{Words: p.Words}.Options(ctx, it.UnitID)
+	if err != nil {
+		return 0, err
+	}
 	if run.Kind == store.PatrolLeaders {
-		var err error
-		if leaders, err = p.Leaders.Effective(ctx, it.UnitID); err != nil {
+		if opts.Leaders, err = p.Leaders.Effective(ctx, it.UnitID); err != nil {
 			return 0, err
 		}
 		isNew = newByLeaders
 	}
+	opts.On = items.CheckDay(c, it.PublishedAt)
 	// Each item is judged on its own day: a title right when it was
 	// published stays right after the leader moved on.
 	var fs []store.PatrolFinding
-	for _, f := range items.CheckContent(ctx, p.Checker, c, leaders, items.CheckDay(c, it.PublishedAt)).Findings {
+	for _, f := range items.CheckContent(ctx, p.Checker, c, opts).Findings {
 		if isNew(run, f.Finding) {
 			fs = append(fs, store.PatrolFinding{RunID: run.ID, ItemID: it.ID, UnitID: it.UnitID, Field: f.Field, Kind: f.Kind,
 				Category: f.Category, Level: f.Level, Text: f.Text, Rule: f.Rule})

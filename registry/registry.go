@@ -30,9 +30,10 @@ type Service struct {
 	// re-checks published content for the words or leaders it changed.
 	Dictionaries *Dictionaries
 	Patrol       *Patrol
-	// Leaders is reloaded after a leaders table changed (nil: the
-	// watchers pick the change up).
+	// Leaders and Words are reloaded after a leaders table or a unit's
+	// words changed (nil: the watchers pick the change up).
 	Leaders *LeaderTables
+	Words   *UnitWords
 	Log     *slog.Logger
 	// RobotHosts may receive robot alerts besides WeCom's and DingTalk's
 	// own hosts (TONGFA_ROBOT_HOSTS).

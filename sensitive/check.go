@@ -47,6 +47,12 @@ type Options struct {
 	Leaders *Leaders
 	// On is the day titles are judged on; zero is today in China time.
 	On Date
+	// Words are a unit's own dictionary entries and allowed phrases (Merge
+	// a unit's with its ancestors'), checked beside the installation's;
+	// its allowed phrases also clear the installation's words inside them,
+	// for that unit only. nil adds none. Like Leaders, keep one *Dictionary
+	// per version: it is compiled once per pointer.
+	Words *Dictionary
 }
 
 // Checker checks texts against the current dictionary. Reload swaps the
@@ -57,6 +63,7 @@ type Checker struct {
 	cur     atomic.Pointer[compiled]
 	gens    atomic.Uint64
 	leaders sync.Map // weak.Pointer[Leaders] → *leaderIndex
+	words   sync.Map // weak.Pointer[Dictionary] → *compiled
 }
 
 // New builds a checker over dictionaries (merged in order).
@@ -77,12 +84,7 @@ func NewDefault() *Checker {
 
 // Reload compiles dicts and makes them current.
 func (c *Checker) Reload(dicts ...*Dictionary) error {
-	merged := &Dictionary{}
-	for _, d := range dicts {
-		merged.Entries = append(merged.Entries, d.Entries...)
-		merged.Allow = append(merged.Allow, d.Allow...)
-	}
-	cp, err := compile(merged, c.norm)
+	cp, err := compile(MergeDictionaries(dicts...), c.norm)
 	if err != nil {
 		return err
 	}
@@ -124,26 +126,50 @@ func (c *Checker) Check(ctx context.Context, text string, opts Options) Report {
 	return rep
 }
 
-// scan finds the dictionary words and, with a leaders table, the leader
-// findings, in one pass over text. A table that does not compile is
-// skipped with a reason.
+// scan finds the dictionary words (the installation's and the unit's)
+// and, with a leaders table, the leader findings, in one pass over text
+// for the installation's words and leaders. A table or a unit dictionary
+// that does not compile is skipped with a reason.
 func (c *Checker) scan(text string, opts Options, rep *Report) []Finding {
 	cp := c.cur.Load()
-	if opts.Leaders == nil {
-		return cp.words(text, nil)
+	var also *walk
+	var hits []hit
+	var ix *leaderIndex
+	if opts.Leaders != nil {
+		var err error
+		if ix, err = c.leaderIndex(opts.Leaders); err != nil {
+			rep.Reasons = append(rep.Reasons, "领导名单有误，未核对领导姓名和职务："+err.Error())
+		} else {
+			hits = make([]hit, 0, 256)
+			also = ix.m.walk(func(h hit) { hits = append(hits, h) })
+		}
 	}
-	ix, err := c.leaderIndex(opts.Leaders)
-	if err != nil {
-		rep.Reasons = append(rep.Reasons, "领导名单有误，未核对领导姓名和职务："+err.Error())
-		return cp.words(text, nil)
+	fs, allows := cp.raw(text, also)
+	if opts.Words != nil {
+		unit, err := c.unitWords(opts.Words)
+		if err != nil {
+			rep.Reasons = append(rep.Reasons, "本单位词库有误，未按本单位词库检查："+err.Error())
+		} else {
+			more, moreAllows := unit.raw(text, nil)
+			fs, allows = append(fs, more...), append(allows, moreAllows...)
+			slices.SortStableFunc(allows, func(a, b hit) int { return a.end - b.end })
+		}
 	}
-	hits := make([]hit, 0, 256)
-	fs := cp.words(text, ix.m.walk(func(h hit) { hits = append(hits, h) }))
+	fs = dropContained(dropAllowed(fs, allows))
+	if ix == nil {
+		return fs
+	}
 	on := opts.On
 	if on.IsZero() {
 		on = Today()
 	}
 	return append(fs, ix.findings(text, hits, on)...)
+}
+
+// unitWords returns a unit's dictionary compiled, once per *Dictionary
+// while it lives.
+func (c *Checker) unitWords(d *Dictionary) (*compiled, error) {
+	return weakCached(&c.words, d, func() (*compiled, error) { return compile(d, c.norm) })
 }
 
 // Scan reports only the dictionary findings of text, sorted, without

@@ -96,6 +96,13 @@ func (m *matcher) patterns(keys []keyed, nEntries int) []keyed {
 // those contained in a longer match at least as severe. also, when not
 // nil, walks the text in the same loop (a leaders table's automaton).
 func (c *compiled) words(text string, also *walk) []Finding {
+	fs, allows := c.raw(text, also)
+	return dropContained(dropAllowed(fs, allows))
+}
+
+// raw finds every dictionary match, and the allowed phrases (in order of
+// their ends), without resolving either.
+func (c *compiled) raw(text string, also *walk) ([]Finding, []hit) {
 	var hits, allows []hit
 	c.m.scanWith(text, also, func(h hit) {
 		p := c.m.pats[h.pat]
@@ -106,18 +113,29 @@ func (c *compiled) words(text string, also *walk) []Finding {
 			hits = append(hits, h)
 		}
 	})
-	var out []Finding
-	allowed := allowedSpans(allows)
+	out := make([]Finding, 0, len(hits))
 	for _, h := range hits {
-		if allowed(h) {
-			continue
-		}
 		p := c.m.pats[h.pat]
 		e := c.strongest(c.m.patEntries[p.lo:p.hi])
 		out = append(out, Finding{Kind: e.Kind(), Category: e.Category, Level: e.Level, Start: h.start, End: h.end,
 			Text: text[h.start:h.end], Rule: e.Word, Suggestion: e.Suggestion, Replacement: e.Replacement()})
 	}
-	return dropContained(out)
+	return out, allows
+}
+
+// dropAllowed removes the findings inside one of allows (ordered by end).
+func dropAllowed(fs []Finding, allows []hit) []Finding {
+	if len(allows) == 0 {
+		return fs
+	}
+	allowed := allowedSpans(allows)
+	out := fs[:0]
+	for _, f := range fs {
+		if !allowed(hit{start: f.Start, end: f.End}) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // allowedSpans returns whether a hit lies inside one of allows, which the

@@ -86,6 +86,19 @@ type Dictionary struct {
 	Allow   []string
 }
 
+// MergeDictionaries returns the entries and allowed phrases of ds in
+// order (nil ones skipped), as one dictionary.
+func MergeDictionaries(ds ...*Dictionary) *Dictionary {
+	merged := &Dictionary{}
+	for _, d := range ds {
+		if d != nil {
+			merged.Entries = append(merged.Entries, d.Entries...)
+			merged.Allow = append(merged.Allow, d.Allow...)
+		}
+	}
+	return merged
+}
+
 // ParseError names the file and line of a bad dictionary line.
 type ParseError struct {
 	Source string

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"weak"
 )
@@ -45,22 +46,27 @@ type leaderRef struct {
 	title  string // canonical title
 }
 
-// leaderIndex returns l compiled, once per *Leaders while it lives: the
-// cache holds it weakly and forgets it when l is collected.
+// leaderIndex returns l compiled, once per *Leaders while it lives.
 func (c *Checker) leaderIndex(l *Leaders) (*leaderIndex, error) {
-	key := weak.Make(l)
-	if v, ok := c.leaders.Load(key); ok {
-		return v.(*leaderIndex), nil
+	return weakCached(&c.leaders, l, func() (*leaderIndex, error) { return compileLeaders(l, c.norm) })
+}
+
+// weakCached returns what build makes of k, once per *K while it lives:
+// the cache holds k weakly and forgets it when k is collected.
+func weakCached[K, V any](cache *sync.Map, k *K, build func() (V, error)) (V, error) {
+	key := weak.Make(k)
+	if v, ok := cache.Load(key); ok {
+		return v.(V), nil
 	}
-	ix, err := compileLeaders(l, c.norm)
+	v, err := build()
 	if err != nil {
-		return nil, err
+		return v, err
 	}
-	if v, loaded := c.leaders.LoadOrStore(key, ix); loaded {
-		return v.(*leaderIndex), nil
+	if old, loaded := cache.LoadOrStore(key, v); loaded {
+		return old.(V), nil
 	}
-	runtime.AddCleanup(l, func(k weak.Pointer[Leaders]) { c.leaders.Delete(k) }, key)
-	return ix, nil
+	runtime.AddCleanup(k, func(k weak.Pointer[K]) { cache.Delete(k) }, key)
+	return v, nil
 }
 
 // compileLeaders builds the automaton over l's names and the titles (the

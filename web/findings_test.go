@@ -217,6 +217,47 @@ func TestDictionaryChangeWithoutNewWords(t *testing.T) {
 	}
 }
 
+// TestUnitWordsStayInTheSubtree (finding 11): a bureau's administrator
+// adds words for the bureau and the units below it only; they are checked
+// there (a block-level word stops submission) and nowhere else; nobody
+// reaches up or across; the installation's dictionaries stay the system
+// administrator's.
+func TestUnitWordsStayInTheSubtree(t *testing.T) {
+	h := setup(t)
+	words := map[string]string{"content": "东湖改造\tcustom\tblock\t项目尚未批复，请勿发布\n"}
+	if st := h.script("admin").do("PUT", fmt.Sprintf("/api/v1/units/%d/words", h.unitA.ID), words, nil); st != 200 {
+		t.Fatalf("the bureau's administrator sets its words: %d", st)
+	}
+	for who, unit := range map[string]int64{"admin": h.city.ID, "adminC": h.unitA.ID} {
+		if st := h.script(who).do("PUT", fmt.Sprintf("/api/v1/units/%d/words", unit), words, nil); st != 404 {
+			t.Errorf("%s sets the words of unit %d: %d, want 404", who, unit, st)
+		}
+	}
+	if st := h.script("editor").do("PUT", fmt.Sprintf("/api/v1/units/%d/words", h.unitA.ID), words, nil); st != 403 {
+		t.Errorf("an editor sets words: %d, want 403", st)
+	}
+	text := map[string]string{"text": "东湖改造下月开工"}
+	for who, want := range map[string]bool{"editor": true, "editorA1": true, "editorB": false, "editorC": false} {
+		var rep struct{ Findings []struct{ Rule string } }
+		if st := h.script(who).do("POST", "/api/v1/check", text, &rep); st != 200 {
+			t.Fatalf("%s checks: %d", who, st)
+		}
+		got := len(rep.Findings) == 1 && rep.Findings[0].Rule == "东湖改造"
+		if got != want {
+			t.Errorf("%s's check finds the bureau's word: %v, want %v (%+v)", who, got, want, rep.Findings)
+		}
+	}
+	body := itemBody("东湖改造进展")
+	it := h.createItem("editor", body)
+	if st := h.script("editor").do("POST", fmt.Sprintf("/api/v1/items/%d/submit", it.ID), nil, nil); st != 422 {
+		t.Errorf("submitting the bureau's blocked word: %d, want 422", st)
+	}
+	other := h.createItem("editorB", itemBody("东湖改造进展"))
+	if st := h.script("editorB").do("POST", fmt.Sprintf("/api/v1/items/%d/submit", other.ID), nil, nil); st != 200 {
+		t.Errorf("a sibling bureau submits the same title: %d, want 200", st)
+	}
+}
+
 // TestDelegationStaysInTheCity (finding 10): a leader cannot hand their
 // level to a leader of another city; an unknown id gets the same answer.
 func TestDelegationStaysInTheCity(t *testing.T) {

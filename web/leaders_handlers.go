@@ -11,8 +11,8 @@ import (
 	"github.com/tongfa/tongfa/sensitive"
 )
 
-// leadersRequest is PUT /api/v1/units/{id}/leaders as JSON; a text/plain
-// body is the table itself, with the note in ?note=.
+// leadersRequest is PUT /api/v1/units/{id}/leaders (and …/words) as
+// JSON; a text/plain body is the table itself, with the note in ?note=.
 type leadersRequest struct {
 	Content string `json:"content" validate:"max=1048576"`
 	Note    string `json:"note" validate:"max=500"`
@@ -70,7 +70,7 @@ func (s *Server) handleSetLeaders(w http.ResponseWriter, r *http.Request) {
 	unit, err := pathID(r, "id")
 	var req leadersRequest
 	if err == nil {
-		req, err = s.leadersBody(w, r)
+		req, err = s.leadersBody(w, r, leadersLabels)
 	}
 	var ch *registry.LeadersChange
 	if err == nil {
@@ -83,9 +83,10 @@ func (s *Server) handleSetLeaders(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, ch)
 }
 
-// leadersBody reads the table as JSON {content, note} or as the TSV text
-// itself (text/plain or text/tab-separated-values, note in ?note=).
-func (s *Server) leadersBody(w http.ResponseWriter, r *http.Request) (leadersRequest, error) {
+// leadersBody reads a unit's table (leaders or words) as JSON {content,
+// note} or as the TSV text itself (text/plain or
+// text/tab-separated-values, note in ?note=).
+func (s *Server) leadersBody(w http.ResponseWriter, r *http.Request, labels map[string]string) (leadersRequest, error) {
 	var req leadersRequest
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	switch mt {
@@ -95,26 +96,38 @@ func (s *Server) leadersBody(w http.ResponseWriter, r *http.Request) (leadersReq
 			return req, decodeError(err, registry.MaxLeadersTable)
 		}
 		req.Content, req.Note = string(b), r.URL.Query().Get("note")
-		return req, s.Validate.Struct(&req, leadersLabels)
+		return req, s.Validate.Struct(&req, labels)
 	}
-	return req, s.decodeValid(w, r, &req, leadersLabels)
+	return req, s.decodeValid(w, r, &req, labels)
 }
 
 func (s *Server) handleRollbackLeaders(w http.ResponseWriter, r *http.Request) {
-	unit, err := pathID(r, "id")
+	unit, version, err := s.rollbackRequest(w, r, leadersLabels)
+	var ch *registry.LeadersChange
+	if err == nil {
+		ch, err = s.Registry.RollbackLeaders(r.Context(), principal(r), unit, version)
+	}
+	s.writeResult(w, r, ch, err)
+}
+
+// rollbackRequest reads the unit of the path and the version of the body
+// of POST /api/v1/units/{id}/…/rollback.
+func (s *Server) rollbackRequest(w http.ResponseWriter, r *http.Request, labels map[string]string) (unit int64, version int, err error) {
+	unit, err = pathID(r, "id")
 	var req struct {
 		Version int `json:"version" validate:"required,gt=0"`
 	}
 	if err == nil {
-		err = s.decodeValid(w, r, &req, leadersLabels)
+		err = s.decodeValid(w, r, &req, labels)
 	}
-	var ch *registry.LeadersChange
-	if err == nil {
-		ch, err = s.Registry.RollbackLeaders(r.Context(), principal(r), unit, req.Version)
-	}
+	return unit, req.Version, err
+}
+
+// writeResult writes v with 200, or err.
+func (s *Server) writeResult(w http.ResponseWriter, r *http.Request, v any, err error) {
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ch)
+	writeJSON(w, http.StatusOK, v)
 }

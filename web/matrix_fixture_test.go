@@ -240,6 +240,15 @@ func (f *fixture) leaders(u *tongfa.Unit) int {
 	return ch.Version.Version
 }
 
+// unitWords stores a version of unit u's own words and returns its number.
+func (f *fixture) unitWords(u *tongfa.Unit) int {
+	ch, err := f.h.hub.Registry.SetUnitWords(context.Background(), f.god, u.ID, "矩阵专用词\tcustom\treview\n", "矩阵")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return ch.Version.Version
+}
+
 // totpUser is a fresh editor of unit u who has enrolled a second factor.
 func (f *fixture) totpUser(u *tongfa.Unit) int64 {
 	ctx := context.Background()

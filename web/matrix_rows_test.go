@@ -157,6 +157,15 @@ func matrixRows() []row {
 		{"POST", "/api/v1/units/{id}/leaders/rollback", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/api/v1/units/%d/leaders/rollback", u.ID), body: map[string]int{"version": f.leaders(u)}}
 		}, "all=403 ad=200,200,404,404"},
+		{"GET", "/api/v1/units/{id}/words", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/api/v1/units/%d/words", u.ID)}
+		}, "ed=403,404,404,404 rv=403,403,404,404 dp=403,403,404,404 pr=403,403,404,404 ad=200,200,404,404 au=200,200,404,404 sa=404"},
+		{"PUT", "/api/v1/units/{id}/words", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/api/v1/units/%d/words", u.ID), body: map[string]string{"content": "矩阵专用词\tcustom\treview\n"}}
+		}, "all=403 ad=200,200,404,404"},
+		{"POST", "/api/v1/units/{id}/words/rollback", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/api/v1/units/%d/words/rollback", u.ID), body: map[string]int{"version": f.unitWords(u)}}
+		}, "all=403 ad=200,200,404,404"},
 		{"GET", "/api/v1/units/{id}/policies/{kind:tier|clock}", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/api/v1/units/%d/policies/tier", u.ID)}
 		}, readers},

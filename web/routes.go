@@ -85,6 +85,9 @@ func (s *Server) routes(api *mux.Router) {
 	api.Handle("/units/{id}/leaders", s.authed(s.handleLeaders, anyRole)).Methods(http.MethodGet)
 	api.Handle("/units/{id}/leaders", s.authed(s.handleSetLeaders, perm{tongfa.RoleAdmin})).Methods(http.MethodPut)
 	api.Handle("/units/{id}/leaders/rollback", s.authed(s.handleRollbackLeaders, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
+	api.Handle("/units/{id}/words", s.authed(s.handleUnitWords, anyRole)).Methods(http.MethodGet)
+	api.Handle("/units/{id}/words", s.authed(s.handleSetUnitWords, perm{tongfa.RoleAdmin})).Methods(http.MethodPut)
+	api.Handle("/units/{id}/words/rollback", s.authed(s.handleRollbackUnitWords, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
 
 	api.Handle("/inbox", s.authed(s.handleInbox, anyRole)).Methods(http.MethodGet)
 	api.Handle("/inbox/{id}", s.authed(s.handleMessage, anyRole)).Methods(http.MethodGet)

@@ -137,7 +137,7 @@ func (d *Dictionary) parseLine(source string, n int, line string) error {
 	trimmed := strings.TrimSpace(line)
 	switch {
 	case !utf8.ValidString(line):
-		return bad("not valid UTF-8 (词典须为 UTF-8 编码)")
+		return bad("不是 UTF-8 编码，请将文件另存为 UTF-8（词典须为 UTF-8 编码）")
 	case trimmed == "" || strings.HasPrefix(trimmed, "#"):
 		return nil
 	case strings.HasPrefix(trimmed, "!"):
@@ -148,7 +148,7 @@ func (d *Dictionary) parseLine(source string, n int, line string) error {
 	}
 	f := strings.Split(line, "\t")
 	if len(f) < 3 || len(f) > 4 {
-		return bad("want word<TAB>category<TAB>level[<TAB>suggestion], got %d fields (字段数不对)", len(f))
+		return bad("应为 词语、类别、级别[、建议] 三到四栏，用制表符（Tab）分隔，这一行有 %d 栏（字段数不对）", len(f))
 	}
 	e := Entry{Word: strings.TrimSpace(f[0]), Category: strings.TrimSpace(f[1]), Level: strings.TrimSpace(f[2]),
 		Source: fmt.Sprintf("%s:%d", source, n)}
@@ -157,11 +157,11 @@ func (d *Dictionary) parseLine(source string, n int, line string) error {
 	}
 	switch {
 	case e.Word == "":
-		return bad("empty word (词语为空)")
+		return bad("第一栏没有词语（词语为空）")
 	case levelRank[e.Level] == 0:
-		return bad("unknown level %q: want block, review or notice (级别无效)", e.Level)
+		return bad("级别「%s」无效，应为 block（禁止发布）、review（需复核）或 notice（提示）（级别无效）", e.Level)
 	case !validCategory(e.Category):
-		return bad("unknown category %q: want one of %s (类别无效)", e.Category, strings.Join(Categories, ", "))
+		return bad("类别「%s」无效，应为 %s 之一（类别无效）", e.Category, strings.Join(Categories, "、"))
 	}
 	d.Entries = append(d.Entries, e)
 	return nil

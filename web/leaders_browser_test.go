@@ -139,3 +139,51 @@ func TestBrowserComposeLeaderFix(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserUnitWords: the city's administrator opens bureau A's words
+// from the administration menu, is told which line is wrong, imports a
+// file of words, and the page then counts them; a compose check in bureau
+// A finds the word. axe runs on every state, on a desktop and a phone.
+func TestBrowserUnitWords(t *testing.T) {
+	const words = "东湖改造\tcustom\tblock\t项目尚未批复，请勿发布\n!代办证件窗口\n"
+	for _, sc := range screens {
+		t.Run(sc.name, func(t *testing.T) {
+			h := setupConsole(t)
+			file := filepath.Join(t.TempDir(), "甲局词库.tsv")
+			if err := os.WriteFile(file, []byte("\uFEFF"+words), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			tb := newTab(t, h.ts.URL, sc.width, sc.height, sc.mobile)
+			tb.login("cityadmin")
+			tb.open("/admin/accounts")
+			tb.click(`nav.subnav a[href="/admin/words"]`)
+			tb.waitFor("the words page", `location.pathname === "/admin/words" && !!document.getElementById("words-applied")`)
+			tb.open("/admin/words?unit=" + itoa(h.unitA.ID))
+			tb.waitFor("no words yet", `document.getElementById("words-applied").innerText.includes("尚无本单位词库")`)
+			tb.fits("words")
+			tb.audit("words-empty")
+
+			tb.expect("/words")
+			tb.refused("#words-form", "words-content", "东湖改造\tcustom\n", "本单位词库第 1 行有误")
+			tb.audit("words-error")
+
+			tb.run(chromedp.SetUploadFiles("#words-file", []string{file}, chromedp.ByID))
+			tb.waitFor("the file in the text box", `document.getElementById("words-content").value === `+jsString(words))
+			tb.run(chromedp.SendKeys("#words-note", "甲局专项", chromedp.ByID))
+			tb.click(`#words-form button[type=submit]`)
+			tb.waitFor("the words counted", `document.getElementById("words-applied") &&
+				document.getElementById("words-applied").innerText.includes("第 1 版，1 个词，1 个放行短语")`)
+			tb.fits("words")
+			tb.audit("words-saved")
+			tb.screenshot("words-saved")
+		})
+	}
+	var rep struct{ Findings []struct{ Rule string } }
+	h := setup(t)
+	if st := h.script("admin").do("PUT", fmt.Sprintf("/api/v1/units/%d/words", h.unitA.ID), map[string]string{"content": words}, nil); st != 200 {
+		t.Fatalf("set words: %d", st)
+	}
+	if st := h.script("editor").do("POST", "/api/v1/check", map[string]string{"text": "东湖改造"}, &rep); st != 200 || len(rep.Findings) != 1 {
+		t.Fatalf("check after the upload: %d %+v", st, rep)
+	}
+}

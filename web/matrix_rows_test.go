@@ -261,6 +261,9 @@ func matrixRows() []row {
 		{"GET", "/admin/leaders", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/admin/leaders?unit=%d", u.ID)}
 		}, "all=403 ad=200,200,404,404 au=200,200,404,404 sa=404"},
+		{"GET", "/admin/words", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/admin/words?unit=%d", u.ID)}
+		}, "all=403 ad=200,200,404,404 au=200,200,404,404 sa=404"},
 		{"GET", "/admin/audit", fixed("/admin/audit"), overseers},
 	}
 }

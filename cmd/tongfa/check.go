@@ -150,7 +150,7 @@ func checkerWith(files []string) (*sensitive.Checker, error) {
 }
 
 // chineseNote is the Chinese note in parentheses that ends the
-// dictionary parser's messages: "unknown level …（级别无效）".
+// dictionary parser's messages: "级别「severe」无效，…（级别无效）".
 var chineseNote = regexp.MustCompile(`[(（]([^()（）]*\p{Han}[^()（）]*)[)）]$`)
 
 // dictionaryProblem is the usage error of an unreadable dictionary, with

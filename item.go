@@ -4,8 +4,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"hash"
 	"slices"
 	"time"
+
+	"github.com/emmansun/gmsm/sm3"
 )
 
 // Importance is declared by the editor and sets the minimum tier.
@@ -147,13 +150,30 @@ func utcSecond(t *time.Time) *time.Time {
 // Hash is the hex SHA-256 of the canonical JSON encoding of c. The encoding
 // is versioned by its prefix so a future field can be added without
 // silently changing every existing hash.
-func (c Content) Hash() string {
+func (c Content) Hash() string { return c.HashWith(sha256.New) }
+
+// HashWith is Hash under another 256-bit hash function: SM3 where the
+// installation runs the national suite (ContentHashFor). A version keeps
+// the hash it was stored with: hashes identify versions and are compared,
+// never recomputed, so a switch applies to new versions only.
+func (c Content) HashWith(h func() hash.Hash) string {
 	b, err := json.Marshal(c.Canonical())
 	if err != nil {
 		panic("tongfa: content is always encodable: " + err.Error())
 	}
-	sum := sha256.Sum256(append([]byte("tongfa.content.v1\n"), b...))
-	return hex.EncodeToString(sum[:])
+	d := h()
+	d.Write([]byte("tongfa.content.v1\n"))
+	d.Write(b)
+	return hex.EncodeToString(d.Sum(nil))
+}
+
+// ContentHashFor is the hash function of version hashes under a
+// cryptography suite (TONGFA_CRYPTO): SM3 for "sm", SHA-256 otherwise.
+func ContentHashFor(suite string) func() hash.Hash {
+	if suite == "sm" {
+		return sm3.New
+	}
+	return sha256.New
 }
 
 // Item is a piece of content moving through check, sign-off and delivery.

@@ -1,6 +1,7 @@
 package tongfa
 
 import (
+	"encoding/hex"
 	"testing"
 	"time"
 )
@@ -83,5 +84,24 @@ func TestTiers(t *testing.T) {
 func TestHashGolden(t *testing.T) {
 	if got := baseContent().Hash(); got != "f610b02c131b7ae8e6fb67222b4adb6ebcf016429050af616819adf23ec18e5c" {
 		t.Fatalf("content hash encoding changed: %s", got)
+	}
+}
+
+// TestHashUnderSM3: the national suite hashes versions with SM3 over the
+// same encoding (GB/T 32905's test vector checks the function itself).
+func TestHashUnderSM3(t *testing.T) {
+	sm := ContentHashFor("sm")
+	d := sm()
+	d.Write([]byte("abc"))
+	if got := hex.EncodeToString(d.Sum(nil)); got != "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0" {
+		t.Fatalf("SM3(abc) = %s", got)
+	}
+	c := baseContent()
+	got := c.HashWith(sm)
+	if len(got) != 64 || got == c.Hash() || got != c.HashWith(sm) {
+		t.Fatalf("SM3 version hash %s (SHA-256 %s)", got, c.Hash())
+	}
+	if c.HashWith(ContentHashFor("std")) != c.Hash() {
+		t.Fatal("the standard suite's version hash is not SHA-256")
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/audit"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/config"
@@ -96,6 +97,7 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	if mac, err := cfg.AuditMAC(); err == nil {
 		db.AuditMAC = mac
 	}
+	db.ContentHash = tongfa.ContentHashFor(cfg.Crypto)
 	h.Tasks = asynq.NewClientFromRedisClient(rdb)
 	h.Calendar = &clocks.Calendars{DB: db}
 	h.Sessions = session.New(rdb, cfg.SessionIdle, cfg.SessionMax)

@@ -144,7 +144,7 @@ func (s *Service) Create(ctx context.Context, p *Principal, in *Input) (*tongfa.
 		c.EventTime = &now // R5: the clock runs from creation unless told otherwise
 	}
 	it, err := s.DB.CreateItem(ctx, unit, p.User.ID, c, store.UserActor(p.User, p.IP),
-		map[string]any{"version": 1, "hash": c.Hash(), "title": c.Title})
+		map[string]any{"version": 1, "hash": s.DB.VersionHash(c), "title": c.Title})
 	if err != nil {
 		return nil, fmt.Errorf("items: create: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash"
 	"strings"
 	"time"
 
@@ -22,6 +23,17 @@ type DB struct {
 	Pool     *pgxpool.Pool
 	Now      func() time.Time
 	AuditMAC *tongfa.AuditMAC
+	// ContentHash hashes new versions (tongfa.ContentHashFor the
+	// installation's suite); nil is SHA-256.
+	ContentHash func() hash.Hash
+}
+
+// VersionHash is the hash a new version of content c is stored with.
+func (db *DB) VersionHash(c tongfa.Content) string {
+	if db.ContentHash == nil {
+		return c.Hash()
+	}
+	return c.HashWith(db.ContentHash)
 }
 
 // DefaultMaxConns is the connection pool size of a process unless the

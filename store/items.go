@@ -17,7 +17,7 @@ import (
 func (db *DB) CreateItem(ctx context.Context, unitID, authorID int64, c tongfa.Content, a Actor, details any) (*tongfa.Item, error) {
 	now := db.now()
 	c = c.Canonical()
-	v := &tongfa.Version{Number: 1, Hash: c.Hash(), AuthorID: authorID, CreatedAt: now, Content: c}
+	v := &tongfa.Version{Number: 1, Hash: db.VersionHash(c), AuthorID: authorID, CreatedAt: now, Content: c}
 	body, err := json.Marshal(c)
 	if err != nil {
 		return nil, fmt.Errorf("store: encode version: %w", err)
@@ -47,7 +47,7 @@ func (db *DB) CreateItem(ctx context.Context, unitID, authorID int64, c tongfa.C
 // once cannot silently overwrite each other.
 func (tx *Tx) AddVersion(ctx context.Context, itemID int64, prev int, authorID int64, c tongfa.Content) (*tongfa.Version, error) {
 	c = c.Canonical()
-	v := &tongfa.Version{ItemID: itemID, Number: prev + 1, Hash: c.Hash(), AuthorID: authorID, CreatedAt: tx.now, Content: c}
+	v := &tongfa.Version{ItemID: itemID, Number: prev + 1, Hash: tx.db.VersionHash(c), AuthorID: authorID, CreatedAt: tx.now, Content: c}
 	tag, err := tx.Exec(ctx, `UPDATE items SET version_number = $2, updated_at = $3 WHERE id = $1 AND version_number = $4`,
 		itemID, v.Number, tx.now, prev)
 	if err != nil {

@@ -266,3 +266,35 @@ func TestSealedRowsAreFinal(t *testing.T) {
 		t.Fatal("resealing must be refused")
 	}
 }
+
+// TestVersionHashFollowsTheSuite: a store set to the national suite hashes
+// new versions with SM3; versions stored before keep their hashes.
+func TestVersionHashFollowsTheSuite(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	f.db.ContentHash = tongfa.ContentHashFor("std")
+	c := content("国密切换前")
+	before := f.createItem(t, c)
+	f.db.ContentHash = tongfa.ContentHashFor("sm")
+	after := f.createItem(t, c)
+	var stored []string
+	rows, _ := f.db.Pool.Query(ctx, `SELECT hash FROM item_versions WHERE item_id = ANY($1) ORDER BY item_id`, []int64{before.ID, after.ID})
+	for rows.Next() {
+		var h string
+		rows.Scan(&h) //nolint:errcheck
+		stored = append(stored, h)
+	}
+	rows.Close()
+	if len(stored) != 2 || stored[0] != c.Hash() || stored[1] != c.HashWith(tongfa.ContentHashFor("sm")) || stored[1] == stored[0] {
+		t.Fatalf("stored hashes %v, want SHA-256 then SM3", stored)
+	}
+	var v *tongfa.Version
+	err := f.db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		v, err = tx.AddVersion(ctx, before.ID, 1, f.author.ID, content("国密切换后的修改"))
+		return err
+	})
+	if err != nil || v.Hash != content("国密切换后的修改").HashWith(tongfa.ContentHashFor("sm")) {
+		t.Fatalf("a new version of an older item: %+v %v, want its SM3 hash", v, err)
+	}
+}

@@ -70,6 +70,7 @@ func NewWithURL(t testing.TB) (*store.DB, string) {
 	}
 	t.Cleanup(db.Close)
 	db.AuditMAC = AuditMAC()
+	db.ContentHash = tongfa.ContentHashFor(os.Getenv("TONGFA_CRYPTO"))
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("storetest: migrate: %v", err)
 	}

@@ -121,6 +121,10 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Leaders: h.Leaders, Words: h.Words, Log: log, RobotHosts: cfg.RobotHosts}
 	h.Identity = identity.New(db, h.Sessions, rdb, log)
 	h.Identity.Box, h.Identity.TOTPRequired = h.Box, h.Review.RequiresTOTP
+	if cfg.OIDCIssuer != "" {
+		h.Identity.OIDC = &identity.OIDCOnDemand{Config: identity.OIDCConfig{Issuer: cfg.OIDCIssuer, ClientID: cfg.OIDCClientID,
+			ClientSecret: cfg.OIDCClientSecret, UserClaim: cfg.OIDCUserClaim, RedirectURL: cfg.BaseURL() + "/login/oidc/callback"}}
+	}
 	h.Audit = &audit.Service{DB: db}
 	h.Reports = &reports.Service{DB: db, Clocks: h.Clocks} // deadlines judged as the dashboard judges them
 	h.Deliveries = &deliveries.Service{DB: db, Items: h.Items, Queue: h.Queue, Identity: h.Identity, Log: log}

@@ -35,7 +35,9 @@ type Service struct {
 	TOTPRequired func(ctx context.Context, u *tongfa.User) (bool, error)
 	// Issuer names the installation in authenticator apps ("统发").
 	Issuer string
-	rdb    redis.UniversalClient // sign-in tickets between password and code
+	// OIDC is the unified identity login (统一身份认证); nil: off.
+	OIDC *OIDCOnDemand
+	rdb  redis.UniversalClient // sign-in tickets between password and code
 	// touched limits "token last used" writes to one a minute per token
 	// per process.
 	touched touchThrottle

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"sync"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
@@ -134,4 +136,43 @@ func (s *Service) LoginExternal(ctx context.Context, id ExternalIdentity, code, 
 		return tx.RecordLogin(ctx, u.ID)
 	})
 	return res, err
+}
+
+// OIDCOnDemand discovers the provider on first use, and again after a
+// failed discovery, so a provider that is down when the hub starts does
+// not stop it: the login page offers the provider once it answers.
+type OIDCOnDemand struct {
+	Config OIDCConfig
+
+	mu sync.Mutex
+	p  *OIDC
+}
+
+// Provider returns the discovered provider.
+func (o *OIDCOnDemand) Provider(ctx context.Context) (IdentityProvider, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.p == nil {
+		p, err := NewOIDC(ctx, o.Config)
+		if err != nil {
+			return nil, err
+		}
+		o.p = p
+	}
+	return o.p, nil
+}
+
+// ExternalProvider returns the unified identity login's provider: nil
+// (with no error) when none is configured; an error when it is
+// configured but cannot be reached now.
+func (s *Service) ExternalProvider(ctx context.Context) (IdentityProvider, error) {
+	if s.OIDC == nil {
+		return nil, nil
+	}
+	p, err := s.OIDC.Provider(ctx)
+	if err != nil {
+		s.Log.Warn("unified identity login unavailable", slog.Any("error", err))
+		return nil, &tongfa.Error{Code: tongfa.EUnavailable, Message: "统一身份认证暂时无法连接，请稍后再试或使用用户名和密码登录", Err: err}
+	}
+	return p, nil
 }

@@ -16,6 +16,7 @@ type loginView struct {
 	Ticket string
 	Enrol  *enrolView
 	Prompt string // what the second step asks for (not an error)
+	OIDC   bool   // the unified identity login is offered
 }
 
 func (s *Server) consoleLoginPage(w http.ResponseWriter, r *http.Request) {
@@ -24,7 +25,7 @@ func (s *Server) consoleLoginPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
-	s.renderLogin(w, http.StatusOK, loginView{Next: next})
+	s.renderLogin(w, http.StatusOK, loginView{Next: next, OIDC: s.oidcOffered()})
 }
 
 // consoleLogin is the form twin of POST /api/v1/session: the same password
@@ -35,7 +36,7 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
-	in := loginView{Next: safeNext(r.PostFormValue("next")), Username: strings.TrimSpace(r.PostFormValue("username"))}
+	in := loginView{Next: safeNext(r.PostFormValue("next")), Username: strings.TrimSpace(r.PostFormValue("username")), OIDC: s.oidcOffered()}
 	password, ticket := r.PostFormValue("password"), r.PostFormValue("ticket")
 	if (in.Username == "" || password == "") && ticket == "" || len(in.Username) > 64 || len(password) > 256 {
 		in.Error, in.Code = "请输入用户名和密码", tongfa.EInvalid

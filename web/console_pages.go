@@ -30,6 +30,8 @@ func (s *Server) mountConsole(r *mux.Router) {
 	r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", staticFiles())).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/login", s.consoleLoginPage).Methods(http.MethodGet)
 	r.HandleFunc("/login", s.consoleLogin).Methods(http.MethodPost)
+	r.HandleFunc("/login/oidc", s.consoleOIDCStart).Methods(http.MethodGet)
+	r.HandleFunc("/login/oidc/callback", s.consoleOIDCCallback).Methods(http.MethodGet)
 	r.Handle("/logout", s.page(s.consoleLogout, anyRole)).Methods(http.MethodPost)
 	r.Handle("/", s.page(s.consoleDashboard, anyRole)).Methods(http.MethodGet)
 	r.Handle("/account/totp", s.page(s.consoleTOTP, anyRole)).Methods(http.MethodGet)

@@ -204,6 +204,9 @@ func matrixRows() []row {
 		// The console: pages and the forms that change state.
 		{"GET", "/static/", fixed("/static/console.css"), "anon=200"},
 		{"GET", "/login", fixed("/login"), "anon=200"},
+		// The unified identity login is off in the matrix's hub (no provider).
+		{"GET", "/login/oidc", fixed("/login/oidc"), "anon=404"},
+		{"GET", "/login/oidc/callback", fixed("/login/oidc/callback?code=x&state=y"), "anon=400"},
 		{"POST", "/login", func(f *fixture, u *tongfa.Unit) request {
 			r := form(url.Values{"username": {"matrix-console"}, "password": {"wrong"}})(f, u)
 			r.path, r.hdr = "/login", map[string]string{"Origin": f.h.ts.URL}

@@ -34,7 +34,7 @@ const openAPIFile = "../docs/openapi.yaml"
 // (web/console_pages.go): not part of the stable surface, so not in the
 // document. Every other route must be documented.
 var consolePages = []string{
-	"/static/", "/login", "/logout", "/", "/compose", "/compose/preview", "/items", "/items/{id}",
+	"/static/", "/login", "/login/oidc", "/login/oidc/callback", "/logout", "/", "/compose", "/compose/preview", "/items", "/items/{id}",
 	"/items/{id}/edit", "/items/{id}/correct", "/items/{id}/deliveries", "/reviews", "/delegations", "/inbox",
 	"/reports", "/inbox/{id}", "/admin/accounts", "/admin/accounts/{id}/change", "/admin/requests",
 	"/admin/users", "/admin/users/{id}", "/admin/dictionaries", "/admin/policies", "/admin/holidays", "/admin/audit",

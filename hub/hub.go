@@ -33,6 +33,7 @@ import (
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/session"
+	"github.com/tongfa/tongfa/stats"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/validate"
 	"github.com/tongfa/tongfa/web"
@@ -70,6 +71,7 @@ type Hub struct {
 	Patrol       *registry.Patrol
 	Inbox        *inbox.Service
 	Intake       *inbox.Intake
+	Stats        *stats.Service
 
 	lazyPlatforms
 	// Metrics are the process's Prometheus collectors.
@@ -116,7 +118,9 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Identity = identity.New(db, h.Sessions, rdb, log)
 	h.Identity.Box, h.Identity.TOTPRequired = h.Box, h.Review.RequiresTOTP
 	h.Audit = &audit.Service{DB: db}
-	h.Reports = &reports.Service{DB: db, Clocks: h.Clocks} // deadlines judged as the dashboard judges them
+	h.Stats = &stats.Service{DB: db, Items: h.Items}
+	// Deadlines judged as the dashboard judges them; the indices from the stored statistics.
+	h.Reports = &reports.Service{DB: db, Clocks: h.Clocks, Indices: h.Stats}
 	h.Deliveries = &deliveries.Service{DB: db, Items: h.Items, Queue: h.Queue, Identity: h.Identity, Log: log}
 	h.Inbox = &inbox.Service{DB: db, Calendar: h.Calendar.Current, Checker: checker, Leaders: h.Leaders, Log: log, Notify: h.Notify,
 		AnswerPolicy: h.Review.AnswerPolicy, Tasks: h.Tasks}

@@ -258,6 +258,8 @@ func (s *shapes) items() {
 	s.call("deputy", "POST", "/api/v1/items/{id}/withdraw", []any{item}, map[string]any{"reason": "信息有误", "password": password}, 200)
 	s.call("editor", "POST", "/api/v1/items/{id}/correct", []any{item}, body, 409)
 	s.call("editor", "GET", "/api/v1/items/{id}/timeline", []any{item}, nil, 200)
+	s.call("editor", "GET", "/api/v1/items/{id}/stats", []any{item}, nil, 200)
+	s.call("editor", "GET", "/api/v1/accounts/{id}/stats", []any{weibo}, nil, 200)
 
 	urgent := itemBody("突发事件通报")
 	urgent["urgency"], urgent["targets"] = "urgent", []int64{weibo}

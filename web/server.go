@@ -24,6 +24,7 @@ import (
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/session"
+	"github.com/tongfa/tongfa/stats"
 	"github.com/tongfa/tongfa/validate"
 )
 
@@ -59,6 +60,8 @@ type Services struct {
 	Checker      *sensitive.Checker
 	Box          *secret.Box // nil without TONGFA_SECRET_KEY
 	Validate     *validate.Validator
+	// Stats serves what posts achieved on the platforms.
+	Stats *stats.Service
 }
 
 // Server is the HTTP surface over the services.

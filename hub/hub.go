@@ -28,6 +28,7 @@ import (
 	"github.com/tongfa/tongfa/redisconn"
 	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/reports"
+	"github.com/tongfa/tongfa/repost"
 	"github.com/tongfa/tongfa/review"
 	"github.com/tongfa/tongfa/sanitize"
 	"github.com/tongfa/tongfa/secret"
@@ -72,6 +73,7 @@ type Hub struct {
 	Inbox        *inbox.Service
 	Intake       *inbox.Intake
 	Stats        *stats.Service
+	Reposts      *repost.Service
 
 	lazyPlatforms
 	// Metrics are the process's Prometheus collectors.
@@ -119,6 +121,7 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Identity.Box, h.Identity.TOTPRequired = h.Box, h.Review.RequiresTOTP
 	h.Audit = &audit.Service{DB: db}
 	h.Stats = &stats.Service{DB: db, Items: h.Items}
+	h.Reposts = &repost.Service{DB: db, Items: h.Items, Notify: h.Notify, Log: log}
 	// Deadlines judged as the dashboard judges them; the indices from the stored statistics.
 	h.Reports = &reports.Service{DB: db, Clocks: h.Clocks, Indices: h.Stats}
 	h.Deliveries = &deliveries.Service{DB: db, Items: h.Items, Queue: h.Queue, Identity: h.Identity, Log: log}

@@ -46,7 +46,7 @@ func (h *Hub) Worker(owner string) (*queue.Runner, error) {
 		poller.Register, sender.Register, func(m tasks.Mux) error { return h.Inbox.Register(m, h.Notify) },
 		h.Review.Register, h.Clocks.Register, h.Patrol.Register,
 		func(m tasks.Mux) error { return h.Registry.Register(m, p.Weibo) },
-		upkeep.Register, collector.Register,
+		upkeep.Register, collector.Register, h.Reposts.Register,
 	} {
 		if err := register(r); err != nil {
 			return nil, fmt.Errorf("worker: %w", err)

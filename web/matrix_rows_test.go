@@ -67,6 +67,14 @@ func matrixRows() []row {
 		{"GET", "/api/v1/items/{id}/signoffs", itemPath(draft, "/signoffs", nil), readers},
 		{"GET", "/api/v1/items/{id}/deliveries", itemPath(draft, "/deliveries", nil), readers},
 		{"GET", "/api/v1/items/{id}/stats", itemPath(published, "/stats", nil), readers},
+		{"POST", "/api/v1/repost-tasks", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: "/api/v1/repost-tasks", body: map[string]any{"item_id": f.item(u, published).ID,
+				"account_ids": []int64{f.app(u).ID}, "deadline": time.Now().Add(time.Hour)}}
+		}, "all=403 ed=201,404,404,404"},
+		{"GET", "/api/v1/repost-tasks", fixed("/api/v1/repost-tasks"), everyone},
+		{"GET", "/api/v1/repost-tasks/{id}", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/api/v1/repost-tasks/%d", f.repostTask(u))}
+		}, readers},
 		{"GET", "/api/v1/items/{id}/timeline", itemPath(draft, "/timeline", nil), readers},
 		{"POST", "/api/v1/items/{id}/withdraw", itemPath(published, "/withdraw", map[string]string{"reason": "矩阵撤回", "password": matrixPassword}),
 			"all=403 dp=200,403,404,404 pr=200,403,404,404 ad=200,200,404,404"},

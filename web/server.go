@@ -20,6 +20,7 @@ import (
 	"github.com/tongfa/tongfa/queue"
 	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/reports"
+	"github.com/tongfa/tongfa/repost"
 	"github.com/tongfa/tongfa/review"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/sensitive"
@@ -62,6 +63,8 @@ type Services struct {
 	Validate     *validate.Validator
 	// Stats serves what posts achieved on the platforms.
 	Stats *stats.Service
+	// Reposts are the supervising units' repost tasks.
+	Reposts *repost.Service
 }
 
 // Server is the HTTP surface over the services.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/reports"
 	"github.com/tongfa/tongfa/repost"
 	"github.com/tongfa/tongfa/store"
 )
@@ -224,6 +225,26 @@ func TestRepostTask(t *testing.T) {
 			t.Errorf("%s reads the city's task: %d", who, st)
 		}
 	}
+	// The quarter's report counts the task by unit.
+	d := deadline.In(time.FixedZone("CST", 8*3600))
+	from := time.Date(d.Year(), (d.Month()-1)/3*3+1, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+	var rep struct {
+		Reposts []reports.RepostRow `json:"reposts"`
+	}
+	if st := h.script("cityadmin").do("GET", "/api/v1/reports/quarter?from="+from, nil, &rep); st != 200 {
+		t.Fatalf("report: %d", st)
+	}
+	row := func(name string, assigned, onTime, late, missed int) reports.RepostRow {
+		return reports.RepostRow{UnitName: name, Assigned: assigned, OnTime: onTime, Late: late, Missed: missed,
+			OnTimeRate: reports.Rate{Num: onTime, Den: assigned}}
+	}
+	want := []reports.RepostRow{row(h.unitA.Name, 4, 4, 0, 0), row(h.unitB.Name, 3, 0, 1, 2), row(h.unitA1.Name, 3, 3, 0, 0),
+		row("合计", 10, 7, 1, 2)}
+	want[0].UnitID, want[1].UnitID, want[2].UnitID = h.unitA.ID, h.unitB.ID, h.unitA1.ID
+	if !slices.Equal(rep.Reposts, want) {
+		t.Errorf("the report's reposts %+v, want %+v", rep.Reposts, want)
+	}
+
 	var list struct {
 		Tasks []store.RepostTask `json:"tasks"`
 	}

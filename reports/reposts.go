@@ -40,7 +40,7 @@ func (r *RepostRow) add(status string) {
 // reposts adds the repost table: the scope's accounts in tasks due in the
 // period, by unit, with a total row; none when there were no tasks.
 func (b *builder) reposts(ctx context.Context) error {
-	rows, err := b.s.DB.RepostRowsDue(ctx, b.p.From, b.p.To)
+	rows, err := b.s.DB.RepostRowsDue(ctx, b.sc, b.p.From, b.p.To)
 	if err != nil || len(rows) == 0 {
 		return err
 	}

@@ -126,10 +126,11 @@ func (db *DB) RepostRows(ctx context.Context, id int64) ([]RepostRow, error) {
 	return pgx.CollectRows(rows, scanRepostRow)
 }
 
-// RepostRowsDue are the targets of tasks whose deadline falls in [from,
-// to), for the reports.
-func (db *DB) RepostRowsDue(ctx context.Context, from, to time.Time) ([]RepostRow, error) {
-	rows, err := db.Pool.Query(ctx, repostRowQuery+` WHERE t.deadline >= $1 AND t.deadline < $2 ORDER BY t.id, u.id, a.id`, from, to)
+// RepostRowsDue are the targets in scope sc of tasks whose deadline
+// falls in [from, to), for the reports.
+func (db *DB) RepostRowsDue(ctx context.Context, sc ReportScope, from, to time.Time) ([]RepostRow, error) {
+	rows, err := db.Pool.Query(ctx, repostRowQuery+` WHERE `+accountInScope+` AND t.deadline >= $3 AND t.deadline < $4
+		ORDER BY t.id, u.id, a.id`, sc.Units, sc.AccountID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("store: repost rows due: %w", err)
 	}

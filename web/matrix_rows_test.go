@@ -247,6 +247,10 @@ func matrixRows() []row {
 			return request{path: fmt.Sprintf("/inbox/%d", f.message(u))}
 		}, readers},
 		{"GET", "/reports", fixed("/reports"), everyone},
+		{"GET", "/repost-tasks", fixed("/repost-tasks"), everyone},
+		{"GET", "/repost-tasks/{id:[0-9]+}", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/repost-tasks/%d", f.repostTask(u))}
+		}, readers},
 		{"GET", "/admin/accounts", fixed("/admin/accounts"), adminOnly},
 		{"GET", "/admin/accounts/{id:[0-9]+}/change", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/admin/accounts/%d/change", f.app(u).ID)}

@@ -259,12 +259,8 @@ func (s *shapes) items() {
 	s.call("editor", "POST", "/api/v1/items/{id}/correct", []any{item}, body, 409)
 	s.call("editor", "GET", "/api/v1/items/{id}/timeline", []any{item}, nil, 200)
 	s.call("editor", "GET", "/api/v1/items/{id}/stats", []any{item}, nil, 200)
-	published := h.createItem("editor", itemBody("关于开展全民健身活动的通知"))
-	h.db.InTx(context.Background(), func(tx *store.Tx) error { //nolint:errcheck
-		return tx.UpdateItemState(context.Background(), published.ID, store.ItemUpdate{From: []tongfa.ItemState{tongfa.StateDraft},
-			To: tongfa.StatePublished, Tier: tongfa.TierRoutine})
-	})
-	task := s.call("editor", "POST", "/api/v1/repost-tasks", nil, map[string]any{"item_id": published.ID, "account_ids": []int64{wechat},
+	published := h.published("editor", "关于开展全民健身活动的通知")
+	task := s.call("editor", "POST", "/api/v1/repost-tasks", nil, map[string]any{"item_id": published, "account_ids": []int64{wechat},
 		"deadline": time.Now().Add(time.Hour)}, 201)
 	s.call("editor", "POST", "/api/v1/repost-tasks", nil, map[string]any{"item_id": item, "account_ids": []int64{wechat},
 		"deadline": time.Now().Add(time.Hour)}, 422)

@@ -50,6 +50,29 @@ func (h *harness) robot(unit int64) *robotInbox {
 	return in
 }
 
+// published creates an item as who and marks it published (sign-off and
+// delivery are tested elsewhere).
+func (h *harness) published(who, title string) int64 {
+	h.t.Helper()
+	ctx := context.Background()
+	it := h.createItem(who, itemBody(title))
+	if err := h.db.InTx(ctx, func(tx *store.Tx) error {
+		return tx.UpdateItemState(ctx, it.ID, store.ItemUpdate{From: []tongfa.ItemState{tongfa.StateDraft}, To: tongfa.StatePublished,
+			Tier: tongfa.TierRoutine})
+	}); err != nil {
+		h.t.Fatal(err)
+	}
+	return it.ID
+}
+
+// movableClock makes the store's clock the real one plus an offset the
+// returned function moves forward.
+func (h *harness) movableClock() func(time.Duration) {
+	var offset atomic.Int64
+	h.db.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	return func(d time.Duration) { offset.Add(int64(d)) }
+}
+
 // with returns the messages containing s.
 func (r *robotInbox) with(s string) []string {
 	r.mu.Lock()
@@ -72,9 +95,7 @@ func (r *robotInbox) with(s string) []string {
 func TestRepostTask(t *testing.T) {
 	h := setup(t)
 	ctx := context.Background()
-	var offset atomic.Int64 // the store's clock, moved by the test
-	h.db.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
-	advance := func(d time.Duration) { offset.Add(int64(d)) }
+	advance := h.movableClock()
 	h.hub.Notify.Wait = func(f func()) { f() }
 	cityRobot, robotB := h.robot(h.city.ID), h.robot(h.unitB.ID)
 	h.addUser("cityeditor", h.city.ID, tongfa.RoleEditor)
@@ -92,17 +113,12 @@ func TestRepostTask(t *testing.T) {
 	outsider := h.account(h.unitC.ID, tongfa.PlatformWeChat, "邻市丙局微信")
 	cityAccount := h.account(h.city.ID, tongfa.PlatformWebsite, "示范市政府网站")
 
-	orig := h.createItem("cityeditor", itemBody("示范市召开全市优化营商环境大会"))
+	orig := h.published("cityeditor", "示范市召开全市优化营商环境大会")
 	draft := h.createItem("cityeditor", itemBody("尚未发布的稿件"))
-	if err := h.db.InTx(ctx, func(tx *store.Tx) error {
-		return tx.UpdateItemState(ctx, orig.ID, store.ItemUpdate{From: []tongfa.ItemState{tongfa.StateDraft}, To: tongfa.StatePublished, Tier: tongfa.TierRoutine})
-	}); err != nil {
-		t.Fatal(err)
-	}
-	h.delivered(orig.ID, cityAccount, h.db.Now())
+	h.delivered(orig, cityAccount, h.db.Now())
 
 	deadline := h.db.Now().Add(4 * time.Hour).Truncate(time.Second)
-	body := map[string]any{"item_id": orig.ID, "account_ids": accounts[h.unitA.ID], "unit_ids": []int64{h.unitA1.ID, h.unitB.ID},
+	body := map[string]any{"item_id": orig, "account_ids": accounts[h.unitA.ID], "unit_ids": []int64{h.unitA1.ID, h.unitB.ID},
 		"deadline": deadline, "note": "请各单位转发"}
 	with := func(k string, v any) map[string]any {
 		b := map[string]any{}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,11 +30,11 @@ func (h *harness) delivered(item, account int64, at time.Time) int64 {
 
 func ptr(v int64) *int64 { return &v }
 
-// TestStatsRoutes: an item's figures per channel and an account's days
-// and followers, as the store holds them; another unit's item or account
-// is not found, and a bad period is refused with the field named.
-func TestStatsRoutes(t *testing.T) {
-	h := setup(t)
+// withFigures is an item of bureau A published on its website on 2 March
+// 2026 with two days of figures (reads 120 and 45, likes 1 and 2) and the
+// account's followers those days (1000, 1007).
+func (h *harness) withFigures() (item created, account int64) {
+	h.t.Helper()
 	ctx := context.Background()
 	site := h.account(h.unitA.ID, tongfa.PlatformWebsite, "甲局网站")
 	it := h.createItem("editor", itemBody("全市春季植树活动启动"))
@@ -43,12 +44,43 @@ func TestStatsRoutes(t *testing.T) {
 		day := stats.Date{Time: time.Date(2026, 3, 2+i, 0, 0, 0, 0, time.UTC)}
 		m := stats.Manual{AccountID: site, Day: day, DeliveryID: d, Figures: stats.Figures{Reads: ptr(reads), Likes: ptr(int64(i + 1))}}
 		if err := h.hub.Stats.RecordManual(ctx, store.SystemActor, m); err != nil {
-			t.Fatal(err)
+			h.t.Fatal(err)
 		}
 		if err := h.hub.Stats.RecordManual(ctx, store.SystemActor, stats.Manual{AccountID: site, Day: day, Followers: ptr(1000 + int64(i)*7)}); err != nil {
-			t.Fatal(err)
+			h.t.Fatal(err)
 		}
 	}
+	return it, site
+}
+
+// TestBrowserItemReach: the item page draws each channel's reads over
+// the first seven days, on a phone and a desktop, axe-clean.
+func TestBrowserItemReach(t *testing.T) {
+	h := setup(t)
+	it, _ := h.withFigures()
+	for _, screen := range screens {
+		t.Run(screen.name, func(t *testing.T) {
+			tb := newTab(t, h.ts.URL, screen.width, screen.height, screen.mobile)
+			tb.login("editor")
+			tb.open(fmt.Sprintf("/items/%d", it.ID))
+			tb.waitFor("the chart", `document.querySelectorAll("#reach svg rect").length === 7`)
+			label := tb.text(`document.querySelector("#reach svg").getAttribute("aria-label")`)
+			if !strings.Contains(label, "第1天 120，第2天 45，第3天 0") {
+				t.Errorf("chart label %q", label)
+			}
+			tb.audit("item-reach-" + screen.name)
+			tb.fits("item-reach-" + screen.name)
+			tb.screenshot("item-reach-" + screen.name)
+		})
+	}
+}
+
+// TestStatsRoutes: an item's figures per channel and an account's days
+// and followers, as the store holds them; another unit's item or account
+// is not found, and a bad period is refused with the field named.
+func TestStatsRoutes(t *testing.T) {
+	h := setup(t)
+	it, site := h.withFigures()
 
 	var item stats.ItemStats
 	if st := h.script("reviewer").do("GET", fmt.Sprintf("/api/v1/items/%d/stats", it.ID), nil, &item); st != 200 {

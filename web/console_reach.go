@@ -8,6 +8,7 @@ import (
 
 	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/stats"
+	"github.com/tongfa/tongfa/store"
 )
 
 // readsChart is one channel's reads over a post's first stats.Window
@@ -74,18 +75,84 @@ func readsChartOf(ch stats.ChannelStats) readsChart {
 		words[i] = fmt.Sprintf("%s %d", day, v)
 	}
 	c.Label = fmt.Sprintf("%s发布后 %d 天每日%s量：%s", c.Name, stats.Window, what, strings.Join(words, "，"))
-	var parts []string
-	for _, f := range []struct {
-		name string
-		v    *int64
-	}{{"阅读", ch.Totals.Reads}, {"点赞", ch.Totals.Likes}, {"在看", ch.Totals.Wows}, {"转发", ch.Totals.Shares}, {"评论", ch.Totals.Comments}} {
-		if f.v != nil {
-			parts = append(parts, fmt.Sprintf("%s %d", f.name, *f.v))
-		}
-	}
-	c.Total = "累计" + strings.Join(parts, "，")
+	c.Total = "累计" + figureText(ch.Totals)
 	if ch.Through != nil {
 		c.Total += "（截至 " + ch.Through.In(time.UTC).Format("2006-01-02") + "）"
 	}
 	return c
+}
+
+// reachView is the dashboard's 传播效果: figure by figure, this week's
+// posts against last week's, and the best posts of the two weeks.
+type reachView struct {
+	Rows []reachRow
+	Top  []topPost
+}
+
+type reachRow struct {
+	Name       string
+	This, Last string // "—" where no platform reports the figure
+	Change     string // +12%, −3%, or ""
+	Up, Down   bool
+}
+
+type topPost struct {
+	store.StatsTopPost
+	PlatformLabel string
+	Figures       string
+}
+
+// reach is nil when neither week has posts with figures.
+func (s *Server) reach(ctx context.Context, p *access.Principal, now time.Time) (*reachView, error) {
+	if s.Stats == nil {
+		return nil, nil
+	}
+	r, err := s.Stats.ReachFor(ctx, p, now)
+	if err != nil || r.Posts == [2]int{} {
+		return nil, err
+	}
+	v := &reachView{Rows: []reachRow{{Name: "发布条数", This: fmt.Sprint(r.Posts[0]), Last: fmt.Sprint(r.Posts[1])}}}
+	for _, f := range figureNames(r.ThisWeek, r.LastWeek) {
+		if f.this == nil && f.last == nil {
+			continue // no platform of these accounts reports it
+		}
+		row := reachRow{Name: f.name, This: count(f.this), Last: count(f.last)}
+		if f.this != nil && f.last != nil && *f.last > 0 {
+			pct := (*f.this - *f.last) * 100 / *f.last
+			row.Change, row.Up, row.Down = fmt.Sprintf("%+d%%", pct), pct > 0, pct < 0
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	for _, t := range r.Top {
+		v.Top = append(v.Top, topPost{StatsTopPost: t, PlatformLabel: t.Platform.Label(), Figures: figureText(stats.Figures(t.StatsFigures))})
+	}
+	return v, nil
+}
+
+type namedFigure struct {
+	name       string
+	this, last *int64
+}
+
+func figureNames(a, b stats.Figures) []namedFigure {
+	return []namedFigure{{"阅读", a.Reads, b.Reads}, {"点赞", a.Likes, b.Likes}, {"在看", a.Wows, b.Wows},
+		{"转发", a.Shares, b.Shares}, {"评论", a.Comments, b.Comments}}
+}
+
+func count(v *int64) string {
+	if v == nil {
+		return "—"
+	}
+	return fmt.Sprint(*v)
+}
+
+// figureText names the figures a platform reports: 阅读 120，点赞 3.
+func figureText(f stats.Figures) string {
+	var parts []string
+	for _, n := range figureNames(f, stats.Figures{}) {
+		if n.this != nil {
+			parts = append(parts, n.name+" "+count(n.this))
+		}
+	}
+	return strings.Join(parts, "，")
 }

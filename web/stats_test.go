@@ -54,10 +54,12 @@ func (h *harness) withFigures() (item created, account int64) {
 }
 
 // TestBrowserItemReach: the item page draws each channel's reads over
-// the first seven days, on a phone and a desktop, axe-clean.
+// the first seven days, and the dashboard compares this week's posts with
+// last week's and lists the best, on a phone and a desktop, axe-clean.
 func TestBrowserItemReach(t *testing.T) {
 	h := setup(t)
 	it, _ := h.withFigures()
+	h.db.Now = func() time.Time { return time.Date(2026, 3, 4, 10, 0, 0, 0, time.FixedZone("CST", 8*3600)) } // that Wednesday
 	for _, screen := range screens {
 		t.Run(screen.name, func(t *testing.T) {
 			tb := newTab(t, h.ts.URL, screen.width, screen.height, screen.mobile)
@@ -71,6 +73,20 @@ func TestBrowserItemReach(t *testing.T) {
 			tb.audit("item-reach-" + screen.name)
 			tb.fits("item-reach-" + screen.name)
 			tb.screenshot("item-reach-" + screen.name)
+
+			// The dashboard: this week's posts against last week's, and the best.
+			tb.open("/")
+			tb.waitFor("the week's figures", `document.getElementById("reach-week") !== null`)
+			if row := tb.text(`document.querySelector("#reach-week tbody tr:nth-child(2)").textContent`); !strings.Contains(row, "阅读165—") {
+				t.Errorf("reads row %q", row)
+			}
+			if top := tb.text(`document.getElementById("reach-top").textContent`); !strings.Contains(top, "全市春季植树活动启动") ||
+				!strings.Contains(top, "阅读 165，点赞 3") {
+				t.Errorf("top posts %q", top)
+			}
+			tb.audit("dashboard-reach-" + screen.name)
+			tb.fits("dashboard-reach-" + screen.name)
+			tb.screenshot("dashboard-reach-" + screen.name)
 		})
 	}
 }

@@ -29,11 +29,13 @@ import (
 	"github.com/tongfa/tongfa/redisconn"
 	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/reports"
+	"github.com/tongfa/tongfa/repost"
 	"github.com/tongfa/tongfa/review"
 	"github.com/tongfa/tongfa/sanitize"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/session"
+	"github.com/tongfa/tongfa/stats"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/validate"
 	"github.com/tongfa/tongfa/web"
@@ -72,6 +74,8 @@ type Hub struct {
 	Patrol       *registry.Patrol
 	Inbox        *inbox.Service
 	Intake       *inbox.Intake
+	Stats        *stats.Service
+	Reposts      *repost.Service
 
 	lazyPlatforms
 	// Metrics are the process's Prometheus collectors.
@@ -126,7 +130,10 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 			ClientSecret: cfg.OIDCClientSecret, UserClaim: cfg.OIDCUserClaim, RedirectURL: cfg.BaseURL() + "/login/oidc/callback"}}
 	}
 	h.Audit = &audit.Service{DB: db}
-	h.Reports = &reports.Service{DB: db, Clocks: h.Clocks} // deadlines judged as the dashboard judges them
+	h.Stats = &stats.Service{DB: db, Items: h.Items}
+	h.Reposts = &repost.Service{DB: db, Items: h.Items, Notify: h.Notify, Log: log}
+	// Deadlines judged as the dashboard judges them; the indices from the stored statistics.
+	h.Reports = &reports.Service{DB: db, Clocks: h.Clocks, Indices: h.Stats}
 	h.Deliveries = &deliveries.Service{DB: db, Items: h.Items, Queue: h.Queue, Identity: h.Identity, Log: log}
 	h.Inbox = &inbox.Service{DB: db, Calendar: h.Calendar.Current, Checker: checker, Rules: rules, Log: log, Notify: h.Notify,
 		AnswerPolicy: h.Review.AnswerPolicy, Tasks: h.Tasks}

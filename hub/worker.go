@@ -11,6 +11,7 @@ import (
 	"github.com/tongfa/tongfa/connectors/render"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/queue"
+	"github.com/tongfa/tongfa/stats"
 	"github.com/tongfa/tongfa/tasks"
 )
 
@@ -36,6 +37,8 @@ func (h *Hub) Worker(owner string) (*queue.Runner, error) {
 		Notify: h.Notify, Log: h.Log}
 	upkeep := &audit.Upkeep{Store: h.DB, Keep: h.Config.AuditRetention(),
 		Exporter: &audit.Exporter{Chain: h.DB, File: h.Config.AuditCheckpointFile, Robots: h.Notify, Log: h.Log}}
+	// Statistics: a sweep every six hours queues one task per account.
+	collector := &stats.Collector{DB: h.DB, Box: h.Box, Readers: p, Queue: h.Tasks, Log: h.Log}
 
 	r := queue.NewRunner(h.RedisOpt, h.Config.Concurrency, h.Log)
 	for _, register := range []func(tasks.Mux) error{
@@ -43,7 +46,7 @@ func (h *Hub) Worker(owner string) (*queue.Runner, error) {
 		poller.Register, sender.Register, func(m tasks.Mux) error { return h.Inbox.Register(m, h.Notify) },
 		h.Review.Register, h.Clocks.Register, h.Patrol.Register,
 		func(m tasks.Mux) error { return h.Registry.Register(m, p.Weibo) },
-		upkeep.Register,
+		upkeep.Register, collector.Register, h.Reposts.Register,
 	} {
 		if err := register(r); err != nil {
 			return nil, fmt.Errorf("worker: %w", err)

@@ -73,6 +73,9 @@ func (r *Runner) Every(spec, taskType, queue string) error {
 	return nil
 }
 
+// Periodic reports whether Every registered taskType.
+func (r *Runner) Periodic(taskType string) bool { return r.periodic[taskType] }
+
 // logPeriodic logs each pass of a periodic task at debug level: how an
 // operator (and the many-process test) sees one pass per period.
 func (r *Runner) logPeriodic(h asynq.Handler) asynq.Handler {

@@ -96,9 +96,25 @@ var statsSeed = []string{
 	`ANALYZE`,
 }
 
+// repostSeed is a year of repost tasks: every Monday the office
+// designates an item for all 200 accounts, due at 18:00 — 52 tasks,
+// 10,400 targets, each target's reprint an item of its unit with its
+// deliveries (some in time, some late, a few never).
+var repostSeed = []string{
+	`INSERT INTO repost_tasks (unit_id, item_id, created_by, note, deadline, created_at)
+		SELECT (SELECT min(id) FROM units), (SELECT min(id) FROM items) + w, 1, '',
+			timestamptz '2025-01-06 18:00+08' + w * interval '7 days', timestamptz '2025-01-06 09:00+08' + w * interval '7 days'
+		FROM generate_series(0, 51) w`,
+	`INSERT INTO repost_targets (task_id, account_id, reprint_item_id)
+		SELECT t.id, a.id, (SELECT i.id FROM items i WHERE i.unit_id = a.unit_id AND i.created_at >= t.created_at - interval '1 day'
+			ORDER BY i.created_at LIMIT 1)
+		FROM repost_tasks t CROSS JOIN accounts a`,
+	`ANALYZE repost_tasks, repost_targets`,
+}
+
 func seedYear(b *testing.B, db *store.DB) {
 	b.Helper()
-	for _, q := range slices.Concat(yearSeed, statsSeed) {
+	for _, q := range slices.Concat(yearSeed, statsSeed, repostSeed) {
 		if _, err := db.Pool.Exec(context.Background(), q); err != nil {
 			b.Fatalf("%v\n%s", err, q)
 		}
@@ -106,7 +122,8 @@ func seedYear(b *testing.B, db *store.DB) {
 }
 
 // BenchmarkYearReport measures the report of a year for the whole office
-// (docs/benchmarks.md), its table of ranking indices included: building
+// (docs/benchmarks.md), its tables of ranking indices and repost tasks
+// included: building
 // it, and building it and writing the workbook; the index table alone;
 // then one account's report.
 func BenchmarkYearReport(b *testing.B) {
@@ -131,8 +148,9 @@ func BenchmarkYearReport(b *testing.B) {
 		}
 		return r
 	}
-	if r := build(b, office); r.Summary.Posts == 0 || r.Summary.Messages == 0 || len(r.Accounts) != 200 || len(r.Indices) != 100 {
-		b.Fatalf("seed: %+v, %d accounts, %d indices", r.Summary, len(r.Accounts), len(r.Indices))
+	if r := build(b, office); r.Summary.Posts == 0 || r.Summary.Messages == 0 || len(r.Accounts) != 200 || len(r.Indices) != 100 ||
+		len(r.Reposts) != 51 || r.Reposts[50].Assigned != 52*200 || r.Reposts[50].OnTime == 0 || r.Reposts[50].Late+r.Reposts[50].Missed == 0 {
+		b.Fatalf("seed: %+v, %d accounts, %d indices, reposts %+v", r.Summary, len(r.Accounts), len(r.Indices), r.Reposts[len(r.Reposts)-1:])
 	}
 	b.Run("build", func(b *testing.B) {
 		for b.Loop() {
@@ -158,6 +176,15 @@ func BenchmarkYearReport(b *testing.B) {
 	b.Run("indices", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := indices.Indices(ctx, ids, from, to); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// The repost table's rows alone: the office's 10,400 targets with
+	// their first deliveries.
+	b.Run("reposts", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := db.RepostRowsDue(ctx, store.ReportScope{}, from, to); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -66,6 +66,9 @@ type Report struct {
 	// Indices are the accounts' WCI and BCI, when the service has an
 	// IndexSource.
 	Indices []IndexRow `json:"indices,omitempty"`
+	// Reposts count the repost tasks due in the period by unit, with a
+	// total row; absent when there were none.
+	Reposts []RepostRow `json:"reposts,omitempty"`
 }
 
 // Summary is the headline figures, taken from the tables' total rows.
@@ -97,7 +100,7 @@ func (s *Service) Build(ctx context.Context, p Period, sc Scope) (*Report, error
 		MissingCalendarYears: nonNilInts(s.calendar().MissingYears(p.From, p.Last()))}
 	b := &builder{s: s, r: r, p: p, sc: sc.store(), now: now, accounts: map[int64]*AccountRow{}, policies: map[int64]*clocks.Policy{}}
 	b.until = b.asOf()
-	for _, step := range []func(context.Context) error{b.loadAccounts, b.posts, b.weekly, b.urgent, b.messages, b.signoffs, b.deliveries, b.patrol, b.indices} {
+	for _, step := range []func(context.Context) error{b.loadAccounts, b.posts, b.weekly, b.urgent, b.messages, b.signoffs, b.deliveries, b.patrol, b.indices, b.reposts} {
 		if err := step(ctx); err != nil {
 			return nil, err
 		}

@@ -46,8 +46,12 @@ func Text(cell any) string {
 
 // Tables lays the report out as its tables, in the order of the workbook.
 func (r *Report) Tables() []Table {
-	return []Table{r.overview(), r.channelTable(), r.urgentTable(), r.messageTable(), r.signoffTable(),
+	ts := []Table{r.overview(), r.channelTable(), r.urgentTable(), r.messageTable(), r.signoffTable(),
 		r.deliveryTable(), r.patrolTable(), r.unitTable(), r.accountTable(), r.listTable()}
+	if len(r.Reposts) > 0 {
+		ts = append(ts, r.repostTable())
+	}
+	return ts
 }
 
 func (r *Report) overview() Table {

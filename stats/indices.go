@@ -10,9 +10,11 @@ import (
 
 // Service serves the figures collected: per item (its page's charts),
 // per account with the indices, and the figures operators type for
-// manual channels. Authorization is the caller's.
+// manual channels. The …For methods decide who may read what; the
+// others leave authorization to their caller.
 type Service struct {
-	DB *store.DB
+	DB    *store.DB
+	Items Items // needed by ItemStatsFor
 }
 
 // Index is the ranking index of the account over the China days [from,

@@ -270,3 +270,37 @@ func (db *DB) StatsIndexAggregates(ctx context.Context, accounts []int64, from, 
 	}
 	return out, nil
 }
+
+// StatsTopPost is a post with what it earned in its first window days,
+// named by its item's title (or the title typed with manual figures).
+type StatsTopPost struct {
+	ItemID      *int64
+	Title       string
+	AccountID   int64
+	AccountName string
+	Platform    tongfa.Platform
+	PublishedOn time.Time
+	StatsFigures
+}
+
+// StatsTopPosts are the accounts' posts published in [from, to) with the
+// most reads (then likes) in their first window days, at most limit.
+func (db *DB) StatsTopPosts(ctx context.Context, accounts []int64, from, to time.Time, window, limit int) ([]StatsTopPost, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT p.item_id, coalesce(nullif(v.title, ''), p.title), p.account_id, a.name, a.platform, p.published_on,
+			sum(d.reads)::bigint, sum(d.likes)::bigint, sum(d.wows)::bigint, sum(d.shares)::bigint, sum(d.comments)::bigint
+		FROM stats_posts p JOIN accounts a ON a.id = p.account_id
+		LEFT JOIN items i ON i.id = p.item_id
+		LEFT JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
+		LEFT JOIN stats_post_days d ON d.post_id = p.id AND d.day >= p.published_on AND d.day < p.published_on + $4::int
+		WHERE p.account_id = ANY($1) AND p.published_on >= $2 AND p.published_on < $3
+		GROUP BY p.id, v.title, a.name, a.platform
+		ORDER BY coalesce(sum(d.reads), 0) DESC, coalesce(sum(d.likes), 0) DESC, p.id LIMIT $5`, accounts, from, to, window, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: top posts: %w", err)
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (StatsTopPost, error) {
+		var t StatsTopPost
+		return t, r.Scan(&t.ItemID, &t.Title, &t.AccountID, &t.AccountName, &t.Platform, &t.PublishedOn,
+			&t.Reads, &t.Likes, &t.Wows, &t.Shares, &t.Comments)
+	})
+}

@@ -27,6 +27,8 @@ type dashboardView struct {
 	Inbox []messageRow
 	// AnswersToSign counts the answers to messages waiting for my sign-off.
 	AnswersToSign int
+	// Reach compares this week's posts with last week's and lists the best.
+	Reach *reachView
 }
 
 // failedShown bounds the failed deliveries the dashboard lists.
@@ -65,6 +67,9 @@ func (s *Server) consoleDashboard(w http.ResponseWriter, r *http.Request, v *vie
 		return err
 	}
 	if err := s.publishing(ctx, p, now, &d); err != nil {
+		return err
+	}
+	if d.Reach, err = s.reach(ctx, p, now); err != nil {
 		return err
 	}
 	d.Missing = s.Calendar.Missing(now)

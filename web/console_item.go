@@ -30,6 +30,7 @@ type itemView struct {
 	Correction *correctionView
 	Previews   previewsView
 	Can        itemRights
+	Reach      []readsChart // per channel, the first days' reads
 }
 
 type itemRights struct{ Edit, Correct, Submit, Withdraw, Sign bool }
@@ -73,6 +74,7 @@ func (s *Server) consoleItem(w http.ResponseWriter, r *http.Request, v *view) er
 		return err
 	}
 	d.Correction = correctionOf(it, d.Deliveries.Rows)
+	d.Reach = s.readsCharts(ctx, p, it.ID)
 	if d.Timeline, err = s.timeline(ctx, it.ID); err != nil {
 		return err
 	}

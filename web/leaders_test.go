@@ -28,7 +28,10 @@ const (
 )
 
 // addAdmin gives unit an administrator with an API token.
-func (h *harness) addAdmin(name string, unit int64) {
+func (h *harness) addAdmin(name string, unit int64) { h.addUser(name, unit, tongfa.RoleAdmin) }
+
+// addUser gives unit a user with role and an API token.
+func (h *harness) addUser(name string, unit int64, role tongfa.Role) {
 	h.t.Helper()
 	ctx := context.Background()
 	hash, _ := auth.HashPassword(password, auth.TestParams)
@@ -36,7 +39,7 @@ func (h *harness) addAdmin(name string, unit int64) {
 	err := h.db.InTx(ctx, func(tx *store.Tx) error {
 		u, err := tx.CreateUser(ctx, store.NewUser{Username: name, UnitID: unit, PasswordHash: hash})
 		if err == nil {
-			err = tx.Grant(ctx, u.ID, unit, tongfa.RoleAdmin)
+			err = tx.Grant(ctx, u.ID, unit, role)
 		}
 		if err == nil {
 			h.users[name] = u

@@ -66,6 +66,15 @@ func matrixRows() []row {
 		}, "all=403 rv=201,403,404,404 dp=403,403,404,404 pr=403,403,404,404"},
 		{"GET", "/api/v1/items/{id}/signoffs", itemPath(draft, "/signoffs", nil), readers},
 		{"GET", "/api/v1/items/{id}/deliveries", itemPath(draft, "/deliveries", nil), readers},
+		{"GET", "/api/v1/items/{id}/stats", itemPath(published, "/stats", nil), readers},
+		{"POST", "/api/v1/repost-tasks", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: "/api/v1/repost-tasks", body: map[string]any{"item_id": f.item(u, published).ID,
+				"account_ids": []int64{f.app(u).ID}, "deadline": time.Now().Add(time.Hour)}}
+		}, "all=403 ed=201,404,404,404"},
+		{"GET", "/api/v1/repost-tasks", fixed("/api/v1/repost-tasks"), everyone},
+		{"GET", "/api/v1/repost-tasks/{id}", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/api/v1/repost-tasks/%d", f.repostTask(u))}
+		}, readers},
 		{"GET", "/api/v1/items/{id}/timeline", itemPath(draft, "/timeline", nil), readers},
 		{"POST", "/api/v1/items/{id}/withdraw", itemPath(published, "/withdraw", map[string]string{"reason": "矩阵撤回", "password": matrixPassword}),
 			"all=403 dp=200,403,404,404 pr=200,403,404,404 ad=200,200,404,404"},
@@ -101,6 +110,9 @@ func matrixRows() []row {
 		{"GET", "/api/v1/accounts/consistency", fixed("/api/v1/accounts/consistency"), everyone},
 		{"GET", "/api/v1/accounts/{id}/grants", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/api/v1/accounts/%d/grants", f.app(u).ID)}
+		}, readers},
+		{"GET", "/api/v1/accounts/{id}/stats", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/api/v1/accounts/%d/stats?from=2026-01-01&to=2026-02-01", f.app(u).ID)}
 		}, readers},
 		{"POST", "/api/v1/accounts/{id}/grants", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/api/v1/accounts/%d/grants", f.app(u).ID), body: map[string]int64{"unit_id": f.h.unitB.ID}}
@@ -247,6 +259,10 @@ func matrixRows() []row {
 			return request{path: fmt.Sprintf("/inbox/%d", f.message(u))}
 		}, readers},
 		{"GET", "/reports", fixed("/reports"), everyone},
+		{"GET", "/repost-tasks", fixed("/repost-tasks"), everyone},
+		{"GET", "/repost-tasks/{id:[0-9]+}", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/repost-tasks/%d", f.repostTask(u))}
+		}, readers},
 		{"GET", "/admin/accounts", fixed("/admin/accounts"), adminOnly},
 		{"GET", "/admin/accounts/{id:[0-9]+}/change", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/admin/accounts/%d/change", f.app(u).ID)}

@@ -258,6 +258,15 @@ func (s *shapes) items() {
 	s.call("deputy", "POST", "/api/v1/items/{id}/withdraw", []any{item}, map[string]any{"reason": "信息有误", "password": password}, 200)
 	s.call("editor", "POST", "/api/v1/items/{id}/correct", []any{item}, body, 409)
 	s.call("editor", "GET", "/api/v1/items/{id}/timeline", []any{item}, nil, 200)
+	s.call("editor", "GET", "/api/v1/items/{id}/stats", []any{item}, nil, 200)
+	published := h.published("editor", "关于开展全民健身活动的通知")
+	task := s.call("editor", "POST", "/api/v1/repost-tasks", nil, map[string]any{"item_id": published, "account_ids": []int64{wechat},
+		"deadline": time.Now().Add(time.Hour)}, 201)
+	s.call("editor", "POST", "/api/v1/repost-tasks", nil, map[string]any{"item_id": item, "account_ids": []int64{wechat},
+		"deadline": time.Now().Add(time.Hour)}, 422)
+	s.call("editor", "GET", "/api/v1/repost-tasks/{id}", []any{id(task, "id")}, nil, 200)
+	s.call("editor", "GET", "/api/v1/repost-tasks", nil, nil, 200)
+	s.call("editor", "GET", "/api/v1/accounts/{id}/stats", []any{weibo}, nil, 200)
 
 	urgent := itemBody("突发事件通报")
 	urgent["urgency"], urgent["targets"] = "urgent", []int64{weibo}

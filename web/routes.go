@@ -45,6 +45,11 @@ func (s *Server) routes(api *mux.Router) {
 	api.Handle("/items/{id}/withdraw", s.authed(s.handleWithdraw, perm{tongfa.RoleDeputy, tongfa.RolePrincipal, tongfa.RoleAdmin})).Methods(http.MethodPost)
 	api.Handle("/deliveries/{id}/{action:retry|abandon}", s.authed(s.handleDeliveryAction, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
 
+	api.Handle("/items/{id}/stats", s.authed(s.handleItemStats, anyRole)).Methods(http.MethodGet)
+	api.Handle("/accounts/{id}/stats", s.authed(s.handleAccountStats, anyRole)).Methods(http.MethodGet)
+	api.Handle("/repost-tasks", s.authed(s.handleCreateRepostTask, perm{tongfa.RoleEditor})).Methods(http.MethodPost)
+	api.Handle("/repost-tasks", s.authed(s.handleRepostTasks, anyRole)).Methods(http.MethodGet)
+	api.Handle("/repost-tasks/{id}", s.authed(s.handleRepostTask, anyRole)).Methods(http.MethodGet)
 	api.Handle("/items/{id}/timeline", s.authed(s.handleTimeline, anyRole)).Methods(http.MethodGet)
 	api.Handle("/urgent", s.authed(s.handleUrgent, anyRole)).Methods(http.MethodGet)
 	api.Handle("/frequency", s.authed(s.handleFrequency, anyRole)).Methods(http.MethodGet)

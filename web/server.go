@@ -20,10 +20,12 @@ import (
 	"github.com/tongfa/tongfa/queue"
 	"github.com/tongfa/tongfa/registry"
 	"github.com/tongfa/tongfa/reports"
+	"github.com/tongfa/tongfa/repost"
 	"github.com/tongfa/tongfa/review"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/session"
+	"github.com/tongfa/tongfa/stats"
 	"github.com/tongfa/tongfa/validate"
 )
 
@@ -59,6 +61,10 @@ type Services struct {
 	Checker      *sensitive.Checker
 	Box          *secret.Box // nil without TONGFA_SECRET_KEY
 	Validate     *validate.Validator
+	// Stats serves what posts achieved on the platforms.
+	Stats *stats.Service
+	// Reposts are the supervising units' repost tasks.
+	Reposts *repost.Service
 }
 
 // Server is the HTTP surface over the services.

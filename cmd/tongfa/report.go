@@ -12,6 +12,7 @@ import (
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/reports"
+	"github.com/tongfa/tongfa/stats"
 	"github.com/tongfa/tongfa/store"
 )
 
@@ -87,7 +88,8 @@ func buildReport(ctx context.Context, db *store.DB, p reports.Params) (*reports.
 	if err := cals.Load(ctx); err != nil {
 		return nil, err
 	}
-	svc := &reports.Service{DB: db, Clocks: &clocks.Service{DB: db, Calendar: cals.Current}}
+	// The same report the hub makes: its clocks and its ranking indices.
+	svc := &reports.Service{DB: db, Clocks: &clocks.Service{DB: db, Calendar: cals.Current}, Indices: &stats.Service{DB: db}}
 	return svc.Make(ctx, req, nil)
 }
 

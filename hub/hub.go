@@ -23,6 +23,7 @@ import (
 	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
+	"github.com/tongfa/tongfa/media"
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/queue"
 	"github.com/tongfa/tongfa/redisconn"
@@ -70,6 +71,8 @@ type Hub struct {
 	Patrol       *registry.Patrol
 	Inbox        *inbox.Service
 	Intake       *inbox.Intake
+	// Media is the library of pictures and attachments items use.
+	Media *media.Service
 
 	lazyPlatforms
 	// Metrics are the process's Prometheus collectors.
@@ -104,11 +107,13 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Clocks = &clocks.Service{DB: db, Calendar: h.Calendar.Current, Notify: h.Notify, Log: log, Tasks: h.Tasks}
 	// Every check of an item, an answer or a text uses its unit's leaders.
 	h.Leaders = &registry.LeaderTables{DB: db, Log: log}
-	itemChecker := items.Checker{C: checker, Leaders: h.Leaders, Now: db.Now}
+	h.Media = media.New(db, checker, media.Limits{}, 2)
+	itemChecker := items.Checker{C: checker, Leaders: h.Leaders, Now: db.Now, Files: h.Media, Allowed: cfg.LinkDomains}
 	h.Review = &review.Service{DB: db, Check: itemChecker, Relay: h.Queue, Notify: h.Notify, Log: log,
 		Calendar: h.Calendar.Current}
 	h.Items = &items.Service{DB: db, HTML: sanitize.New(), Validate: h.Validate, Checker: itemChecker,
 		Revised: h.Review.Revised, Saved: h.Clocks.ItemSaved, Readers: h.Review}
+	h.Media.Items = h.Items // an unpublished file is readable by whoever may read an item using it
 	h.Dictionaries = &registry.Dictionaries{DB: db, Checker: checker, Base: []*sensitive.Dictionary{sensitive.DefaultDictionary()}, Log: log}
 	h.Patrol = &registry.Patrol{DB: db, Checker: checker, Leaders: h.Leaders, Notify: h.Notify, Log: log, Batch: 500, Tasks: h.Tasks}
 	h.Registry = &registry.Service{DB: db, Box: h.Box, Validate: h.Validate, Calendar: h.Calendar.Current, Sessions: h.Sessions,

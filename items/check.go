@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/media"
 	"github.com/tongfa/tongfa/review"
 	"github.com/tongfa/tongfa/sanitize"
 	"github.com/tongfa/tongfa/sensitive"
@@ -16,6 +17,10 @@ import (
 // into that field's checked text (the body's as plain text).
 type FieldFinding struct {
 	Field string `json:"field"`
+	// Location and Media place a finding inside a file the version uses
+	// (an attachment's cell, paragraph or page; a picture's QR code).
+	Location string            `json:"location,omitempty"`
+	Media    *tongfa.MediaHash `json:"media,omitempty"`
 	sensitive.Finding
 }
 
@@ -87,7 +92,11 @@ type LeaderTables interface {
 // Checker checks item versions: the content checker, with the leaders
 // table of the item's unit, each version judged on its own day.
 type Checker struct {
-	C       *sensitive.Checker
+	C *sensitive.Checker
+	// Files, when set, checks the files a version uses: attachments,
+	// pictures' QR codes against Allowed, alt text and captions.
+	Files   Files
+	Allowed media.AllowList
 	Leaders LeaderTables     // nil: leaders are not checked
 	Now     func() time.Time // today, for a version without an event time
 }
@@ -104,7 +113,13 @@ func (k Checker) Version(ctx context.Context, unit int64, c tongfa.Content) (*Ch
 			return nil, fmt.Errorf("items: leaders of unit %d: %w", unit, err)
 		}
 	}
-	return CheckContent(ctx, k.C, c, leaders, CheckDay(c, k.now())), nil
+	on := CheckDay(c, k.now())
+	ch := CheckContent(ctx, k.C, c, leaders, on)
+	opts := sensitive.Options{Exemption: c.Exemption, Leaders: leaders, On: on}
+	if err := k.checkMedia(ctx, unit, c, opts, ch); err != nil {
+		return nil, err
+	}
+	return ch, nil
 }
 
 func (k Checker) now() time.Time {

@@ -2,6 +2,7 @@ package items
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -45,11 +46,18 @@ func (s *Service) Check(ctx context.Context, unit int64, c tongfa.Content) *Chec
 		return ch
 	}
 	ch = CheckContent(ctx, s.Checker.C, c, nil, sensitive.Date{})
-	ch.Reasons = append(ch.Reasons, leadersUnavailable)
+	if errors.Is(err, errFiles) {
+		ch.Reasons = append(ch.Reasons, filesUnavailable)
+	} else {
+		ch.Reasons = append(ch.Reasons, leadersUnavailable)
+	}
 	return ch
 }
 
-const leadersUnavailable = "领导名单暂时无法读取，本次未核对领导姓名和职务"
+const (
+	leadersUnavailable = "领导名单暂时无法读取，本次未核对领导姓名和职务"
+	filesUnavailable   = "稿件使用的文件暂时无法读取，本次未检查附件和图片"
+)
 
 // Principal is the person acting, with the unit tree their rights are
 // judged against.
@@ -76,6 +84,9 @@ func (s *Service) Content(in *Input) (tongfa.Content, error) {
 	}
 	if c.Urgency == "" {
 		c.Urgency = tongfa.UrgencyNormal
+	}
+	if err := setMedia(&c, in); err != nil {
+		return c, err
 	}
 	if c.Title == "" {
 		return c, validate.Invalid("title", "标题不能只包含标记或空白")
@@ -137,6 +148,9 @@ func (s *Service) Create(ctx context.Context, p *Principal, in *Input) (*tongfa.
 		return nil, err
 	}
 	if err := s.checkTargets(ctx, unit, c); err != nil {
+		return nil, err
+	}
+	if err := checkFiles(ctx, s.Checker.Files, unit, c); err != nil {
 		return nil, err
 	}
 	if c.EventTime == nil && c.Urgency == tongfa.UrgencyUrgent {
@@ -234,6 +248,9 @@ func (s *Service) update(ctx context.Context, p *Principal, id int64, in *Input,
 			return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有本单位采编人员可以修改稿件"}
 		}
 		if err := s.checkTargets(ctx, it.UnitID, c); err != nil {
+			return err
+		}
+		if err := checkFiles(ctx, s.Checker.Files, it.UnitID, c); err != nil {
 			return err
 		}
 		if correction != (it.State == tongfa.StatePublished) {

@@ -16,6 +16,7 @@ import (
 	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
+	"github.com/tongfa/tongfa/media"
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/queue"
 	"github.com/tongfa/tongfa/registry"
@@ -59,6 +60,8 @@ type Services struct {
 	Checker      *sensitive.Checker
 	Box          *secret.Box // nil without TONGFA_SECRET_KEY
 	Validate     *validate.Validator
+	// Media is the library of pictures and attachments.
+	Media *media.Service
 }
 
 // Server is the HTTP surface over the services.
@@ -114,6 +117,7 @@ func (s *Server) Routes() *mux.Router {
 		r.Handle("/metrics", s.metricsGuard(s.Metrics.Handler())).Methods(http.MethodGet)
 	}
 	s.routes(r.PathPrefix("/api/v1").Subrouter())
+	r.HandleFunc("/media/{hash}", s.handleServeMedia).Methods(http.MethodGet)
 	s.callbackRoutes(r)
 	s.mountConsole(r)
 	for _, m := range s.Mounts {

@@ -1,0 +1,184 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/media/mediatest"
+)
+
+type itemFinding struct {
+	Field      string `json:"field"`
+	Location   string `json:"location"`
+	Media      string `json:"media"`
+	Kind       string `json:"kind"`
+	Category   string `json:"category"`
+	Level      string `json:"level"`
+	Text       string `json:"text"`
+	Rule       string `json:"rule"`
+	Suggestion string `json:"suggestion"`
+}
+
+type itemChecked struct {
+	ID      int64 `json:"id"`
+	Version struct {
+		Number  int `json:"number"`
+		Content struct {
+			Attachments []string `json:"attachments"`
+			Media       []string `json:"media"`
+		} `json:"content"`
+	} `json:"version"`
+	Check struct {
+		Findings []itemFinding `json:"findings"`
+		Blocked  bool          `json:"blocked"`
+		Reasons  []string      `json:"reasons"`
+	} `json:"check"`
+}
+
+// findingsAt counts the findings of kind located in the file h.
+func findingsAt(fs []itemFinding, h tongfa.MediaHash, kind string) (n int, locs []string) {
+	for _, f := range fs {
+		if f.Media == h.String() && f.Kind == kind {
+			n++
+			locs = append(locs, f.Location)
+		}
+	}
+	return n, locs
+}
+
+// An item with a 公示名单 of 1,000 rows attached: its personal data blocks
+// submission with cell locations; masking makes a new version whose
+// attachment is the masked copy, and that version submits.
+func TestAttachmentBlocksSubmissionUntilMasked(t *testing.T) {
+	h := setup(t)
+	ed := h.script("editor")
+	roster := mustBytes(mediatest.XLSX(mediatest.Roster(1000)))
+	st, x, body := ed.upload("/api/v1/media", "低保公示名单.xlsx", roster)
+	if st != http.StatusCreated || x.Type != tongfa.MediaXLSX {
+		t.Fatalf("upload: %d %s", st, body)
+	}
+	b := itemBody("2024年度城市低保公示")
+	b["attachments"] = []string{x.Hash.String()}
+	var it itemChecked
+	if st := ed.do("POST", "/api/v1/items", b, &it); st != http.StatusCreated {
+		t.Fatalf("create: %d", st)
+	}
+	n, locs := findingsAt(it.Check.Findings, x.Hash, "pii")
+	if !it.Check.Blocked || n < 3000 || !strings.Contains(strings.Join(locs, ","), "低保公示名单.xlsx Sheet1!C3") {
+		t.Fatalf("check: blocked=%v, %d personal-data findings, first at %v", it.Check.Blocked, n, locs[:min(3, len(locs))])
+	}
+	st, raw, _ := ed.raw("POST", "/api/v1/items/"+itoa(it.ID)+"/submit", "", nil)
+	if st != http.StatusUnprocessableEntity || !strings.Contains(string(raw), "Sheet1!D3") {
+		t.Fatalf("submit: %d %.300s", st, raw)
+	}
+
+	// Another unit's editor cannot mask it, nor see it.
+	if st := h.script("editorB").do("POST", "/api/v1/items/"+itoa(it.ID)+"/attachments/"+x.Hash.String()+"/mask", nil, nil); st != 404 {
+		t.Errorf("editorB masks: %d", st)
+	}
+	var masked itemChecked
+	if st := ed.do("POST", "/api/v1/items/"+itoa(it.ID)+"/attachments/"+x.Hash.String()+"/mask", nil, &masked); st != 200 {
+		t.Fatalf("mask: %d", st)
+	}
+	atts := masked.Version.Content.Attachments
+	if masked.Version.Number != 2 || len(atts) != 1 || atts[0] == x.Hash.String() {
+		t.Fatalf("masked version: %+v", masked.Version)
+	}
+	mh, _ := tongfa.ParseMediaHash(atts[0])
+	st, maskedBytes, hdr := ed.raw("GET", "/media/"+atts[0], "", nil)
+	if st != 200 || hdr.Get("Content-Type") != tongfa.MediaXLSX.MIME() || !strings.HasPrefix(hdr.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("masked copy served: %d %v", st, hdr)
+	}
+	compareMaskedRoster(t, roster, maskedBytes)
+	var sub struct {
+		State string `json:"state"`
+	}
+	if st := ed.do("POST", "/api/v1/items/"+itoa(it.ID)+"/submit", nil, &sub); st != 200 {
+		t.Fatalf("submit after masking: %d", st)
+	}
+	// The reviewer reads the masked copy; the original stays the editor's.
+	if st, _, _ := h.script("reviewer").raw("GET", "/media/"+mh.String(), "", nil); st != 200 {
+		t.Errorf("reviewer reads the masked attachment: %d", st)
+	}
+}
+
+// compareMaskedRoster checks cell by cell: the ID, phone and bank card
+// columns are masked in every data row, every other cell is unchanged.
+func compareMaskedRoster(t *testing.T, orig, masked []byte) {
+	t.Helper()
+	read := func(b []byte) [][]string {
+		f, err := excelize.OpenReader(strings.NewReader(string(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		rows, err := f.GetRows("Sheet1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	a, m := read(orig), read(masked)
+	if len(a) != len(m) || len(a) != 1002 {
+		t.Fatalf("rows: %d and %d", len(a), len(m))
+	}
+	pii := map[int]bool{mediatest.ColID: true, mediatest.ColPhone: true, mediatest.ColCard: true}
+	for r := range a {
+		for c := range a[r] {
+			same := a[r][c] == m[r][c]
+			if r >= 2 && pii[c] {
+				if same || !strings.Contains(m[r][c], "*") {
+					t.Fatalf("row %d col %d not masked: %q → %q", r+1, c+1, a[r][c], m[r][c])
+				}
+			} else if !same && !(r >= 2 && c == mediatest.ColName) {
+				t.Fatalf("row %d col %d changed: %q → %q", r+1, c+1, a[r][c], m[r][c])
+			}
+		}
+	}
+}
+
+// A PDF with ID numbers blocks with the reason; a poster whose QR code
+// leads outside the allowed domains is a review finding on that picture.
+func TestPDFAndQRCodeFindings(t *testing.T) {
+	h := setup(t)
+	ed := h.script("editor")
+	pdf := mustBytes(mediatest.PDF([][]string{{"Notice", "ID " + mediatest.IDNumber(1), "ID " + mediatest.IDNumber(2)}}))
+	_, p, body := ed.upload("/api/v1/media", "通知.pdf", pdf)
+	if p.Type != tongfa.MediaPDF {
+		t.Fatalf("pdf upload: %s", body)
+	}
+	poster := mustBytes(mediatest.Poster(600, 800, "https://evil.example/pay"))
+	_, q, body := ed.upload("/api/v1/media", "海报.png", poster)
+	if !q.Type.Image() {
+		t.Fatalf("poster upload: %s", body)
+	}
+	b := itemBody("活动通知")
+	b["body"] = `<p>活动通知。</p><p><img src="` + q.Hash.Ref() + `" alt="活动海报"></p>`
+	b["attachments"] = []string{p.Hash.String()}
+	var it itemChecked
+	if st := ed.do("POST", "/api/v1/items", b, &it); st != http.StatusCreated {
+		t.Fatalf("create: %d", st)
+	}
+	js, _ := json.Marshal(it.Check)
+	if n, _ := findingsAt(it.Check.Findings, q.Hash, "media"); n != 1 || !strings.Contains(string(js), "图片中的二维码指向 evil.example") {
+		t.Errorf("QR finding on the poster: %s", js)
+	}
+	if !it.Check.Blocked || !strings.Contains(string(js), "unmaskable") || !strings.Contains(string(js), "请在原始文档中脱敏后重新导出 PDF") {
+		t.Errorf("PDF check: %s", js)
+	}
+	if st := ed.do("POST", "/api/v1/items/"+itoa(it.ID)+"/attachments/"+p.Hash.String()+"/mask", nil, nil); st != 422 {
+		t.Errorf("masking a PDF: %d", st)
+	}
+	// Another unit's file cannot be used.
+	_, other, _ := h.script("editorB").upload("/api/v1/media", "b.png", mustBytes(mediatest.Poster(200, 200, "https://www.gov.cn/")))
+	b["attachments"] = []string{}
+	b["cover"] = other.Hash.Ref()
+	if st := ed.do("POST", "/api/v1/items", b, nil); st != 422 {
+		t.Errorf("another unit's picture as cover: %d", st)
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/media/picture"
 )
 
 // Lister finds objects across units; the PostgreSQL store implements it.
@@ -163,4 +164,31 @@ func (s *Service) servable(ctx context.Context, p *access.Principal, h Hash) (*O
 		return nil, errNoFile
 	}
 	return objs[0], nil
+}
+
+// ForDelivery returns file h as an approved item delivers it: the copy of
+// a picture fitted to platform, or with platform "" the file as stored,
+// and the object it was uploaded as (its name). Saving the item checked
+// that its unit holds h; the website's copy takes the alt text of an
+// upload that has one.
+func (s *Service) ForDelivery(ctx context.Context, h Hash, platform picture.Platform) (*Object, Blob, []byte, error) {
+	objs, err := s.store.ObjectsOf(ctx, h)
+	if err != nil {
+		return nil, Blob{}, nil, err
+	}
+	o, err := pick(objs, func(*Object) bool { return true }, 0)
+	if err != nil {
+		return nil, Blob{}, nil, err
+	}
+	if described, err := pick(objs, func(o *Object) bool { return o.Alt != "" }, 0); err == nil {
+		o = described
+	}
+	blob := o.Blob
+	if platform != "" {
+		if blob, err = s.Variant(ctx, o.UnitID, h, platform); err != nil {
+			return nil, Blob{}, nil, err
+		}
+	}
+	b, err := s.store.GetBlob(ctx, blob.Hash)
+	return o, blob, b, err
 }

@@ -41,6 +41,12 @@ func New(rdb redis.UniversalClient, timeout time.Duration, mediaHosts ...string)
 		Douyin: douyin.New(hc, rdb, nil, douyin.FetchedImages{Fetcher: images}, douyin.Options{})}
 }
 
+// UseLibrary makes every connector read the media library's files
+// (/media/<hash> in content) from lib instead of fetching anything.
+func (r *Registry) UseLibrary(lib connectors.MediaSource) {
+	r.WeChat.Library = lib
+}
+
 // connector is what every platform's connector does.
 type connector interface {
 	connectors.Publisher

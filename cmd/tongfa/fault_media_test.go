@@ -62,7 +62,8 @@ func mediaItem(t *testing.T, env *queuetest.Env, lib *media.Service, title strin
 // a masked xlsx attachment go to all four simulators under the fault
 // run's faults, with two worker processes killed and restarted: every
 // delivery ends delivered, no platform sees a post twice, WeChat's
-// articles show WeChat's copies of the pictures, and the app and the
+// articles show WeChat's copies of the pictures, Weibo's statuses carry
+// the cover, and the app and the
 // website each receive the masked workbook once per item, byte for byte.
 func TestMediaDeliveredOnceUnderFaults(t *testing.T) {
 	if testing.Short() {
@@ -96,6 +97,9 @@ func TestMediaDeliveredOnceUnderFaults(t *testing.T) {
 	}
 	if dup := s.Duplicates(); dup != 0 {
 		t.Errorf("the simulators saw %d duplicate posts", dup)
+	}
+	if got := s.WeiboPictures(); got != n {
+		t.Errorf("%d Weibo statuses carry the cover picture, want %d", got, n)
 	}
 	for _, p := range []string{"app", "website"} {
 		for name, data := range masked {

@@ -45,6 +45,7 @@ func New(rdb redis.UniversalClient, timeout time.Duration, mediaHosts ...string)
 // (/media/<hash> in content) from lib instead of fetching anything.
 func (r *Registry) UseLibrary(lib connectors.MediaSource) {
 	r.WeChat.Library = lib
+	r.Weibo.Library = lib
 	r.App.Library, r.App.Picture = lib, "app"
 	r.Website.Library, r.Website.Picture = lib, "website"
 }

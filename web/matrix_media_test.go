@@ -94,3 +94,23 @@ func mediaRows() []row {
 		}, readers},
 	}
 }
+
+// media walks the library's routes for TestOpenAPIResponsesMatchSchemas.
+func (s *shapes) media() {
+	h := s.h
+	f := newFixture(s.t, h)
+	pic := f.picture(h.unitA)
+	s.call("editor", "GET", "/api/v1/media", nil, nil, 200)
+	s.call("editor", "GET", "/api/v1/media/{hash}", []any{pic}, nil, 200)
+	s.call("editorB", "GET", "/api/v1/media/{hash}", []any{pic}, nil, 404)
+	s.call("editor", "PUT", "/api/v1/media/{hash}", []any{pic}, map[string]any{"alt": "会场", "caption": "常务会议"}, 200)
+	s.call("editor", "GET", "/api/v1/media/{hash}/check", []any{pic}, nil, 200)
+	it, x := f.attachedItem(h.unitA)
+	s.call("editor", "GET", "/api/v1/media/{hash}/check", []any{x}, nil, 200)
+	s.call("editor", "POST", "/api/v1/items/{id}/attachments/{hash}/mask", []any{it.ID, x}, nil, 200)
+	s.call("editor", "POST", "/api/v1/items/{id}/attachments/{hash}/mask", []any{it.ID, x}, nil, 404)
+	got := s.call("editor", "GET", "/api/v1/items/{id}", []any{it.ID}, nil, 200)
+	if atts := arr(obj(obj(got["version"])["content"])["attachments"]); len(atts) != 1 || atts[0] == x.String() {
+		s.t.Errorf("masked version's attachments: %v", atts)
+	}
+}

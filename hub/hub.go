@@ -19,6 +19,7 @@ import (
 	"github.com/tongfa/tongfa/audit"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/config"
+	connmedia "github.com/tongfa/tongfa/connectors/media"
 	"github.com/tongfa/tongfa/deliveries"
 	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/inbox"
@@ -114,6 +115,8 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Items = &items.Service{DB: db, HTML: sanitize.New(), Validate: h.Validate, Checker: itemChecker,
 		Revised: h.Review.Revised, Saved: h.Clocks.ItemSaved, Readers: h.Review}
 	h.Media.Items = h.Items // an unpublished file is readable by whoever may read an item using it
+	h.Items.Import = &media.Importer{Library: h.Media, Hosts: cfg.ImageImportHosts,
+		Fetch: connmedia.New(connmedia.Options{Allow: cfg.MediaHosts, Timeout: cfg.PlatformTimeout}).Image}
 	h.Dictionaries = &registry.Dictionaries{DB: db, Checker: checker, Base: []*sensitive.Dictionary{sensitive.DefaultDictionary()}, Log: log}
 	h.Patrol = &registry.Patrol{DB: db, Checker: checker, Leaders: h.Leaders, Notify: h.Notify, Log: log, Batch: 500, Tasks: h.Tasks}
 	h.Registry = &registry.Service{DB: db, Box: h.Box, Validate: h.Validate, Calendar: h.Calendar.Current, Sessions: h.Sessions,

@@ -30,6 +30,9 @@ type Service struct {
 	// Readers decides who may see an item (review: its unit's readers,
 	// delegates and co-signers). Nil: the readers of its unit.
 	Readers Readers
+	// Import brings pictures pasted by URL into the unit's media library
+	// (nil: they are refused).
+	Import Importer
 }
 
 // Readers decides who may see an item.
@@ -150,6 +153,9 @@ func (s *Service) Create(ctx context.Context, p *Principal, in *Input) (*tongfa.
 	if err := s.checkTargets(ctx, unit, c); err != nil {
 		return nil, err
 	}
+	if err := s.importImages(ctx, unit, p.User.ID, &c); err != nil {
+		return nil, err
+	}
 	if err := checkFiles(ctx, s.Checker.Files, unit, c); err != nil {
 		return nil, err
 	}
@@ -248,6 +254,9 @@ func (s *Service) update(ctx context.Context, p *Principal, id int64, in *Input,
 			return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有本单位采编人员可以修改稿件"}
 		}
 		if err := s.checkTargets(ctx, it.UnitID, c); err != nil {
+			return err
+		}
+		if err := s.importImages(ctx, it.UnitID, p.User.ID, &c); err != nil {
 			return err
 		}
 		if err := checkFiles(ctx, s.Checker.Files, it.UnitID, c); err != nil {

@@ -22,6 +22,38 @@ type Files interface {
 	MaskAttachment(ctx context.Context, unitID, userID int64, h tongfa.MediaHash) (*tongfa.MediaObject, error)
 }
 
+// Importer brings a remote picture into a unit's library (media.Importer),
+// or refuses it with the field named.
+type Importer interface {
+	Import(ctx context.Context, unit, user int64, ref, field string) (tongfa.MediaHash, error)
+}
+
+// importImages imports the http(s) pictures of c's body and its cover
+// into unit's library and points c at them: delivery only ever sends
+// library files. Without an importer they are refused.
+func (s *Service) importImages(ctx context.Context, unit, user int64, c *tongfa.Content) error {
+	var imp Importer = s.Import
+	if imp == nil {
+		imp = (*media.Importer)(nil) // refuses every host
+	}
+	for _, src := range media.RemoteImages(c.Body) {
+		h, err := imp.Import(ctx, unit, user, media.SrcURL(src), "body")
+		if err != nil {
+			return err
+		}
+		c.Body = media.ReplaceSrc(c.Body, src, h.Ref())
+	}
+	if lower := strings.ToLower(c.Cover); strings.HasPrefix(lower, "http://") || strings.HasPrefix(lower, "https://") {
+		h, err := imp.Import(ctx, unit, user, c.Cover, "cover")
+		if err != nil {
+			return err
+		}
+		c.Cover = h.Ref()
+	}
+	c.Media = c.MediaUses()
+	return nil
+}
+
 // setMedia reads the attachments of in into c and lists every file c
 // uses in c.Media.
 func setMedia(c *tongfa.Content, in *Input) error {

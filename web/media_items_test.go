@@ -1,14 +1,18 @@
 package web_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/tongfa/tongfa"
+	connmedia "github.com/tongfa/tongfa/connectors/media"
+	"github.com/tongfa/tongfa/media"
 	"github.com/tongfa/tongfa/media/mediatest"
 )
 
@@ -181,4 +185,53 @@ func TestPDFAndQRCodeFindings(t *testing.T) {
 	if st := ed.do("POST", "/api/v1/items", b, nil); st != 422 {
 		t.Errorf("another unit's picture as cover: %d", st)
 	}
+}
+
+// A picture pasted by URL is imported into the unit's library when its
+// host is on the administrator's list (cleaned: no GPS), and the body then
+// refers to the library's copy; from any other host it is refused.
+func TestPastedImagesAreImportedOrRefused(t *testing.T) {
+	h := setup(t)
+	photo := mustBytes(mediatest.JPEGWithGPS(40, 30, 1))
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write(photo) }))
+	defer origin.Close()
+	ed := h.script("editor")
+	b := itemBody("转发图片")
+	b["body"] = `<p>图片：</p><p><img src="` + origin.URL + `/a.jpg?x=1&amp;y=2" alt="图"></p>`
+	st, raw, _ := ed.raw("POST", "/api/v1/items", "application/json", mustJSON(b))
+	if st != 422 || !strings.Contains(string(raw), "不在管理员允许导入的主机名单中") {
+		t.Fatalf("an unlisted host: %d %s", st, raw)
+	}
+
+	host := origin.Listener.Addr().String()
+	h.hub.Items.Import = &media.Importer{Library: h.hub.Media, Hosts: media.AllowList{"127.0.0.1"},
+		Fetch: connmedia.New(connmedia.Options{Allow: []string{host}}).Image}
+	b["cover"] = origin.URL + "/cover.jpg"
+	var made created
+	if st := ed.do("POST", "/api/v1/items", b, &made); st != http.StatusCreated {
+		t.Fatalf("an allowed host: %d", st)
+	}
+	var it struct {
+		Version struct {
+			Content tongfa.Content `json:"content"`
+		} `json:"version"`
+	}
+	ed.do("GET", "/api/v1/items/"+itoa(made.ID), nil, &it)
+	c := it.Version.Content
+	pics := tongfa.BodyMedia(c.Body)
+	if len(pics) != 1 || c.Cover != pics[0].Ref() || strings.Contains(c.Body, origin.URL) || len(c.Media) != 1 {
+		t.Fatalf("imported content: cover %q body %q media %v", c.Cover, c.Body, c.Media)
+	}
+	st, served, _ := ed.raw("GET", c.Cover, "", nil)
+	if st != 200 || bytes.Equal(served, photo) {
+		t.Fatalf("the imported picture is served cleaned: %d", st)
+	}
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

@@ -235,3 +235,48 @@ func mustJSON(v any) []byte {
 	}
 	return b
 }
+
+// The same for a Word document: personal data in a paragraph (split over
+// runs) and in the roster table block with their places; the masked
+// version's document holds none and submits.
+func TestWordAttachmentBlocksUntilMasked(t *testing.T) {
+	h := setup(t)
+	ed := h.script("editor")
+	doc := mustBytes(mediatest.DOCX([]mediatest.Para{
+		{"关于2024年度低保对象的公示"},
+		{"联系人身份证号：" + mediatest.IDNumber(7)[:10], mediatest.IDNumber(7)[10:] + "，手机" + mediatest.Mobile(7) + "。"},
+	}, mediatest.Roster(20)))
+	_, d, body := ed.upload("/api/v1/media", "公示.docx", doc)
+	if d.Type != tongfa.MediaDOCX {
+		t.Fatalf("upload: %s", body)
+	}
+	b := itemBody("低保公示")
+	b["attachments"] = []string{d.Hash.String()}
+	var it itemChecked
+	if st := ed.do("POST", "/api/v1/items", b, &it); st != http.StatusCreated {
+		t.Fatalf("create: %d", st)
+	}
+	n, locs := findingsAt(it.Check.Findings, d.Hash, "pii")
+	all := strings.Join(locs, ",")
+	if !it.Check.Blocked || n < 60 || !strings.Contains(all, "公示.docx 第 2 段") || !strings.Contains(all, "公示.docx 表格 1 第 2 行") {
+		t.Fatalf("check: blocked=%v, %d findings at %v", it.Check.Blocked, n, locs[:min(5, len(locs))])
+	}
+	if st := ed.do("POST", "/api/v1/items/"+itoa(it.ID)+"/submit", nil, nil); st != http.StatusUnprocessableEntity {
+		t.Fatalf("submit with personal data: %d", st)
+	}
+	var masked itemChecked
+	if st := ed.do("POST", "/api/v1/items/"+itoa(it.ID)+"/attachments/"+d.Hash.String()+"/mask", nil, &masked); st != 200 {
+		t.Fatalf("mask: %d", st)
+	}
+	mh := masked.Version.Content.Attachments[0]
+	var rep struct {
+		Blocked  bool              `json:"blocked"`
+		Findings []json.RawMessage `json:"findings"`
+	}
+	if st := ed.do("GET", "/api/v1/media/"+mh+"/check", nil, &rep); st != 200 || rep.Blocked {
+		t.Fatalf("the masked document: %d blocked=%v %s", st, rep.Blocked, rep.Findings)
+	}
+	if st := ed.do("POST", "/api/v1/items/"+itoa(it.ID)+"/submit", nil, nil); st != 200 {
+		t.Fatalf("submit after masking: %d", st)
+	}
+}

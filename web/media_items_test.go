@@ -178,6 +178,20 @@ func TestPDFAndQRCodeFindings(t *testing.T) {
 	if st := ed.do("POST", "/api/v1/items/"+itoa(it.ID)+"/attachments/"+p.Hash.String()+"/mask", nil, nil); st != 422 {
 		t.Errorf("masking a PDF: %d", st)
 	}
+	// The caption is checked with the item.
+	if st := ed.do("PUT", "/api/v1/media/"+q.Hash.String(), map[string]string{"alt": "活动海报", "caption": "咨询电话 13812345678"}, nil); st != 200 {
+		t.Fatalf("describe: %d", st)
+	}
+	if st := ed.do("POST", "/api/v1/items", b, &it); st != http.StatusCreated {
+		t.Fatalf("create again: %d", st)
+	}
+	found := false
+	for _, f := range it.Check.Findings {
+		found = found || f.Field == "media.caption" && f.Kind == "pii" && f.Media == q.Hash.String()
+	}
+	if !found {
+		t.Errorf("no finding on the caption: %+v", it.Check.Findings)
+	}
 	// Another unit's file cannot be used.
 	_, other, _ := h.script("editorB").upload("/api/v1/media", "b.png", mustBytes(mediatest.Poster(200, 200, "https://www.gov.cn/")))
 	b["attachments"] = []string{}

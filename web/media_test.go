@@ -118,3 +118,39 @@ func withHTML(b map[string]any, html string) map[string]any {
 	b["body"] = html
 	return b
 }
+
+// A picture of bureau A used by an item published on bureau B's account
+// (by grant) is readable by B's reviewer, who co-signs the item, and by
+// nobody of another city; B's reviewer still cannot list or describe it.
+func TestCoSignerReadsTheItemsPictures(t *testing.T) {
+	h := setup(t)
+	ed := h.script("editor")
+	site := h.account(h.unitB.ID, tongfa.PlatformWebsite, "乙局网站")
+	h.grant("cityadmin", site, h.unitA.ID)
+	_, o, body := ed.upload("/api/v1/media", "会场.jpg", mustBytes(mediatest.JPEGWithGPS(32, 24, 1)))
+	if o.Type != tongfa.MediaJPEG {
+		t.Fatalf("upload: %s", body)
+	}
+	b := withHTML(itemBody("联合发布"), `<p>联合发布。</p><p><img src="`+o.Hash.Ref()+`" alt="会场"></p>`)
+	b["targets"] = []int64{site}
+	var it created
+	if st := ed.do("POST", "/api/v1/items", b, &it); st != http.StatusCreated {
+		t.Fatalf("create: %d", st)
+	}
+	path := "/media/" + o.Hash.String()
+	if st, _, _ := h.script("reviewerB").raw("GET", path, "", nil); st != 404 {
+		t.Errorf("B's reviewer before the item reaches B: %d", st)
+	}
+	if st := ed.do("POST", "/api/v1/items/"+itoa(it.ID)+"/submit", nil, nil); st != 200 {
+		t.Fatalf("submit: %d", st)
+	}
+	if st, _, _ := h.script("reviewerB").raw("GET", path, "", nil); st != 200 {
+		t.Errorf("B's reviewer, co-signing: %d", st)
+	}
+	if st, _, _ := h.script("reviewerC").raw("GET", path, "", nil); st != 404 {
+		t.Errorf("another city's reviewer: %d", st)
+	}
+	if st := h.script("reviewerB").do("GET", "/api/v1/media/"+o.Hash.String(), nil, nil); st != 404 {
+		t.Errorf("B's reviewer reads A's library record: %d", st)
+	}
+}

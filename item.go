@@ -1,6 +1,7 @@
 package tongfa
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -119,6 +120,14 @@ type Content struct {
 	Targets      []int64    `json:"targets"`
 	Cover        string     `json:"cover"`
 	PolicyItemID *int64     `json:"policy_item_id"`
+	// Attachments are stored files (docx, xlsx, pdf, csv, txt) published
+	// with the item, in the order shown.
+	Attachments []MediaHash `json:"attachments,omitempty"`
+	// Media is every stored file the version uses — a /media/ cover,
+	// pictures in the body, attachments — derived from the fields above
+	// (MediaUses), so who may read a file follows who may read an item
+	// using it. Empty, it leaves the hash of older content unchanged.
+	Media []MediaHash `json:"media,omitempty"`
 }
 
 // Canonical returns a copy with order-insensitive and time-zone-dependent
@@ -131,6 +140,9 @@ func (c Content) Canonical() Content {
 		c.Targets = []int64{}
 	}
 	c.EventTime = utcSecond(c.EventTime)
+	c.Media = slices.Clone(c.Media)
+	slices.SortFunc(c.Media, func(a, b MediaHash) int { return bytes.Compare(a[:], b[:]) })
+	c.Media = slices.Compact(c.Media)
 	if c.Source != nil {
 		s := *c.Source
 		s.ReprintedAt = utcSecond(s.ReprintedAt)

@@ -3,6 +3,9 @@ package tongfa
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"regexp"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -23,6 +26,53 @@ func (h *MediaHash) UnmarshalText(b []byte) error {
 	p, err := ParseMediaHash(string(b))
 	*h = p
 	return err
+}
+
+// Ref is how content refers to a stored file: the path it is served at,
+// /media/<hash>, as a cover or an <img src>.
+func (h MediaHash) Ref() string { return MediaPath + h.String() }
+
+// MediaPath is where stored files are served.
+const MediaPath = "/media/"
+
+// ParseMediaRef reads a Ref; ok is false for anything else (a URL).
+func ParseMediaRef(s string) (h MediaHash, ok bool) {
+	rest, found := strings.CutPrefix(s, MediaPath)
+	if !found {
+		return h, false
+	}
+	h, err := ParseMediaHash(rest)
+	return h, err == nil
+}
+
+var mediaSrc = regexp.MustCompile(`<img\b[^>]*\bsrc="/media/([0-9a-f]{64})"`)
+
+// BodyMedia returns the stored pictures a body shows (<img src="/media/…">),
+// each once, in order.
+func BodyMedia(html string) []MediaHash {
+	var out []MediaHash
+	for _, m := range mediaSrc.FindAllStringSubmatch(html, -1) {
+		h, err := ParseMediaHash(m[1])
+		if err == nil && !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// MediaUses returns every stored file c uses: its cover, the pictures in
+// its body and its attachments, each once, in that order.
+func (c Content) MediaUses() []MediaHash {
+	var out []MediaHash
+	if h, ok := ParseMediaRef(c.Cover); ok {
+		out = append(out, h)
+	}
+	for _, h := range append(BodyMedia(c.Body), c.Attachments...) {
+		if !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // ParseMediaHash reads 64 hex digits.

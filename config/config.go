@@ -55,6 +55,14 @@ type Config struct {
 	// may serve the images content refers to from internal addresses,
 	// which are refused for every other host (connectors/media).
 	MediaHosts []string
+	// LinkDomains (TONGFA_LINK_DOMAINS, comma-separated; default gov.cn)
+	// are where a QR code in an item's picture may lead without a review
+	// finding; an entry allows its subdomains.
+	LinkDomains []string
+	// ImageImportHosts (TONGFA_IMAGE_IMPORT_HOSTS, comma-separated; an
+	// entry allows its subdomains) are where pictures pasted into a body
+	// by URL are imported into the media library from; others are refused.
+	ImageImportHosts []string
 	// RobotHosts (TONGFA_ROBOT_HOSTS) may receive group-robot alerts besides
 	// WeCom's and DingTalk's own webhook hosts (an intranet relay).
 	RobotHosts []string
@@ -99,6 +107,7 @@ func Default() Config {
 		SessionIdle:     30 * time.Minute,
 		SessionMax:      8 * time.Hour,
 		Concurrency:     50,
+		LinkDomains:     []string{"gov.cn"},
 		Lease:           45 * time.Second,
 		PlatformTimeout: 15 * time.Second,
 
@@ -157,6 +166,8 @@ func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.BackupWALDir, "backup-wal-dir", c.BackupWALDir, "WAL 归档所在的`目录`（TONGFA_BACKUP_WAL_DIR）")
 	fs.DurationVar(&c.BackupMaxAge, "backup-max-age", c.BackupMaxAge, "最新备份最多可以是多久以前的（TONGFA_BACKUP_MAX_AGE）")
 	fs.StringVar(&c.Crypto, "crypto", c.Crypto, "密码算法`套件`：std（AES、SHA-256）或 sm（SM4、SM3）（TONGFA_CRYPTO）")
+	fs.Var((*hostList)(&c.ImageImportHosts), "image-import-hosts", "正文中粘贴的网络图片可以从哪些`主机`导入媒体库（含子域名），逗号分隔（TONGFA_IMAGE_IMPORT_HOSTS）")
+	fs.Var((*hostList)(&c.LinkDomains), "link-domains", "图片二维码可以指向的`域名`（含子域名），逗号分隔，默认 gov.cn（TONGFA_LINK_DOMAINS）")
 	fs.Var((*hostList)(&c.RobotHosts), "robot-hosts", "除企业微信和钉钉外，允许接收群机器人提醒的`主机`，逗号分隔（TONGFA_ROBOT_HOSTS）")
 }
 
@@ -207,6 +218,12 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 	str("TONGFA_OIDC_USER_CLAIM", &c.OIDCUserClaim)
 	if v := getenv("TONGFA_MEDIA_HOSTS"); v != "" {
 		(*hostList)(&c.MediaHosts).Set(v) //nolint:errcheck // never fails
+	}
+	if v := getenv("TONGFA_IMAGE_IMPORT_HOSTS"); v != "" {
+		(*hostList)(&c.ImageImportHosts).Set(v) //nolint:errcheck // never fails
+	}
+	if v := getenv("TONGFA_LINK_DOMAINS"); v != "" {
+		(*hostList)(&c.LinkDomains).Set(v) //nolint:errcheck // never fails
 	}
 	if v := getenv("TONGFA_ROBOT_HOSTS"); v != "" {
 		(*hostList)(&c.RobotHosts).Set(v) //nolint:errcheck // never fails
@@ -411,6 +428,8 @@ func (c Config) Redacted() [][2]string {
 		{"TONGFA_METRICS_LISTEN", c.MetricsListen},
 		{"TONGFA_METRICS_TOKEN", redact(c.MetricsToken)},
 		{"TONGFA_MEDIA_HOSTS", strings.Join(c.MediaHosts, ",")},
+		{"TONGFA_LINK_DOMAINS", strings.Join(c.LinkDomains, ",")},
+		{"TONGFA_IMAGE_IMPORT_HOSTS", strings.Join(c.ImageImportHosts, ",")},
 		{"TONGFA_ROBOT_HOSTS", strings.Join(c.RobotHosts, ",")},
 		{"TONGFA_AUDIT_RETENTION_DAYS", strconv.Itoa(c.AuditRetentionDays)},
 		{"TONGFA_BACKUP_DIR", c.BackupDir},

@@ -32,6 +32,12 @@ type KeyedAPI struct {
 	// Authorize adds credentials to a request; signed is its body, or for
 	// a request without one its raw query.
 	Authorize func(req *http.Request, acc Account, signed []byte) error
+	// FilesPath uploads pictures and attachments (default "/files").
+	FilesPath string
+	// Library gives the media library's files the content uses; Picture
+	// names the platform copy of pictures (media/picture: app, website).
+	Library MediaSource
+	Picture string
 }
 
 // keyedPost is what both APIs answer.
@@ -54,6 +60,8 @@ type keyedBody struct {
 	Reprint     *Reprint `json:"reprint,omitempty"`
 	Link        string   `json:"link,omitempty"`
 	DeepLink    string   `json:"deep_link,omitempty"`
+	// Attachments were uploaded first (FilesPath).
+	Attachments []keyedAttachment `json:"attachments,omitempty"`
 }
 
 // Publish creates the post. The key makes a repeat harmless, which is why
@@ -65,8 +73,13 @@ func (k *KeyedAPI) Publish(ctx context.Context, p *Post, s Steps) (Receipt, erro
 		return Receipt{PlatformPostID: id, URL: u, DeliveredAt: k.now()}, nil
 	}
 	pl := p.Payload
-	body, _ := json.Marshal(keyedBody{Key: p.Key, SentAt: k.now().Unix(), Title: pl.Title, Summary: pl.Digest, HTML: pl.HTML,
-		Column: pl.Column, Cover: pl.Cover, Attribution: pl.Attribution, Reprint: pl.Reprint, Link: pl.Link, DeepLink: pl.DeepLink})
+	m, err := k.uploadFiles(ctx, p, s)
+	if err != nil {
+		return Receipt{}, err
+	}
+	body, _ := json.Marshal(keyedBody{Key: p.Key, SentAt: k.now().Unix(), Title: pl.Title, Summary: pl.Digest, HTML: m.rewrite(pl.HTML),
+		Column: pl.Column, Cover: m.cover(pl.Cover), Attribution: pl.Attribution, Reprint: pl.Reprint, Link: pl.Link, DeepLink: pl.DeepLink,
+		Attachments: m.attachments})
 	var out keyedPost
 	if err := k.call(ctx, http.MethodPost, p.Account, k.Path, p.Key, body, &out); err != nil {
 		return Receipt{}, err

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"time"
+
+	"github.com/tongfa/tongfa"
 )
 
 // Payload is the channel-specific rendering of one approved version
@@ -33,6 +35,9 @@ type Payload struct {
 	// Empty, they leave the hash of every other payload unchanged.
 	Video  string   `json:"video,omitempty"`
 	Images []string `json:"images,omitempty"`
+	// Attachments are documents of the media library the app and the
+	// website publish with the article (uploaded first).
+	Attachments []tongfa.MediaHash `json:"attachments,omitempty"`
 }
 
 // Reprint attributes reprinted content (R4).

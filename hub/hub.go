@@ -20,10 +20,12 @@ import (
 	"github.com/tongfa/tongfa/audit"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/config"
+	connmedia "github.com/tongfa/tongfa/connectors/media"
 	"github.com/tongfa/tongfa/deliveries"
 	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
+	"github.com/tongfa/tongfa/media"
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/queue"
 	"github.com/tongfa/tongfa/redisconn"
@@ -76,6 +78,8 @@ type Hub struct {
 	Intake       *inbox.Intake
 	Stats        *stats.Service
 	Reposts      *repost.Service
+	// Media is the library of pictures and attachments items use.
+	Media *media.Service
 
 	lazyPlatforms
 	// Metrics are the process's Prometheus collectors.
@@ -114,11 +118,15 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Leaders = &registry.LeaderTables{DB: db, Log: log}
 	h.Words = &registry.UnitWords{DB: db, Log: log}
 	rules := registry.UnitRules{Leaders: h.Leaders, Words: h.Words}
-	itemChecker := items.Checker{C: checker, Rules: rules, Now: db.Now}
+	h.Media = media.New(db, checker, media.Limits{}, 2)
+	itemChecker := items.Checker{C: checker, Rules: rules, Now: db.Now, Files: h.Media, Allowed: cfg.LinkDomains}
 	h.Review = &review.Service{DB: db, Check: itemChecker, Relay: h.Queue, Notify: h.Notify, Log: log,
 		Calendar: h.Calendar.Current}
 	h.Items = &items.Service{DB: db, HTML: sanitize.New(), Validate: h.Validate, Checker: itemChecker,
 		Revised: h.Review.Revised, Saved: h.Clocks.ItemSaved, Readers: h.Review}
+	h.Media.Items = h.Items // an unpublished file is readable by whoever may read an item using it
+	h.Items.Import = &media.Importer{Library: h.Media, Hosts: cfg.ImageImportHosts,
+		Fetch: connmedia.New(connmedia.Options{Allow: cfg.MediaHosts, Timeout: cfg.PlatformTimeout}).Image}
 	h.Dictionaries = &registry.Dictionaries{DB: db, Checker: checker, Base: []*sensitive.Dictionary{sensitive.DefaultDictionary()}, Log: log}
 	h.Patrol = &registry.Patrol{DB: db, Checker: checker, Leaders: h.Leaders, Words: h.Words, Notify: h.Notify, Log: log, Batch: 500, Tasks: h.Tasks}
 	h.Registry = &registry.Service{DB: db, Box: h.Box, Validate: h.Validate, Calendar: h.Calendar.Current, Sessions: h.Sessions,

@@ -10,6 +10,7 @@ import (
 	"github.com/tongfa/tongfa/connectors/all"
 	"github.com/tongfa/tongfa/connectors/render"
 	"github.com/tongfa/tongfa/inbox"
+	"github.com/tongfa/tongfa/media"
 	"github.com/tongfa/tongfa/queue"
 	"github.com/tongfa/tongfa/stats"
 	"github.com/tongfa/tongfa/tasks"
@@ -19,6 +20,7 @@ import (
 func (h *Hub) Platforms() *all.Registry {
 	h.platformsOnce.Do(func() {
 		h.platforms = all.New(h.Redis, h.Config.PlatformTimeout, h.Config.MediaHosts...)
+		h.platforms.UseLibrary(media.Source{Service: h.Media})
 	})
 	return h.platforms
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/media"
 	"github.com/tongfa/tongfa/review"
 	"github.com/tongfa/tongfa/sanitize"
 	"github.com/tongfa/tongfa/sensitive"
@@ -16,6 +17,10 @@ import (
 // into that field's checked text (the body's as plain text).
 type FieldFinding struct {
 	Field string `json:"field"`
+	// Location and Media place a finding inside a file the version uses
+	// (an attachment's cell, paragraph or page; a picture's QR code).
+	Location string            `json:"location,omitempty"`
+	Media    *tongfa.MediaHash `json:"media,omitempty"`
 	sensitive.Finding
 }
 
@@ -90,8 +95,12 @@ type UnitRules interface {
 // table and words of the item's unit, each version judged on its own day.
 type Checker struct {
 	C     *sensitive.Checker
-	Rules UnitRules        // nil: no leaders and no unit words are checked
-	Now   func() time.Time // today, for a version without an event time
+	Rules UnitRules // nil: no leaders and no unit words are checked
+	// Files, when set, checks the files a version uses: attachments,
+	// pictures' QR codes against Allowed, alt text and captions.
+	Files   Files
+	Allowed media.AllowList
+	Now     func() time.Time // today, for a version without an event time
 }
 
 // unitOptions returns the options of unit's rules (none without Rules).
@@ -116,7 +125,12 @@ func (k Checker) Version(ctx context.Context, unit int64, c tongfa.Content) (*Ch
 		return nil, err
 	}
 	opts.On = CheckDay(c, k.now())
-	return CheckContent(ctx, k.C, c, opts), nil
+	ch := CheckContent(ctx, k.C, c, opts)
+	opts.Exemption = c.Exemption
+	if err := k.checkMedia(ctx, unit, c, opts, ch); err != nil {
+		return nil, err
+	}
+	return ch, nil
 }
 
 func (k Checker) now() time.Time {

@@ -11,20 +11,24 @@ import (
 // /api/v1/items). Validation tags carry the limits; labels give the names
 // operators see in error messages.
 type Input struct {
-	UnitID       int64           `json:"unit_id" validate:"omitempty,gt=0"`
-	Title        string          `json:"title" validate:"required,max=200"`
-	Body         string          `json:"body" validate:"required,max=500000"`
-	Summary      string          `json:"summary" validate:"max=500"`
-	Category     string          `json:"category" validate:"required,oneof=news policy interpretation notice service other"`
-	Kind         tongfa.Kind     `json:"kind" validate:"required,oneof=original reprint"`
-	Source       *SourceInput    `json:"source"`
-	Importance   string          `json:"importance" validate:"required,oneof=routine important major"`
-	Urgency      string          `json:"urgency" validate:"omitempty,oneof=normal urgent"`
-	EventTime    *time.Time      `json:"event_time"`
-	Exemption    *ExemptionInput `json:"exemption"`
-	Targets      []int64         `json:"targets" validate:"max=50,dive,gt=0"`
-	Cover        string          `json:"cover" validate:"omitempty,max=2000,http_url"`
-	PolicyItemID *int64          `json:"policy_item_id" validate:"omitempty,gt=0"`
+	UnitID     int64           `json:"unit_id" validate:"omitempty,gt=0"`
+	Title      string          `json:"title" validate:"required,max=200"`
+	Body       string          `json:"body" validate:"required,max=500000"`
+	Summary    string          `json:"summary" validate:"max=500"`
+	Category   string          `json:"category" validate:"required,oneof=news policy interpretation notice service other"`
+	Kind       tongfa.Kind     `json:"kind" validate:"required,oneof=original reprint"`
+	Source     *SourceInput    `json:"source"`
+	Importance string          `json:"importance" validate:"required,oneof=routine important major"`
+	Urgency    string          `json:"urgency" validate:"omitempty,oneof=normal urgent"`
+	EventTime  *time.Time      `json:"event_time"`
+	Exemption  *ExemptionInput `json:"exemption"`
+	Targets    []int64         `json:"targets" validate:"max=50,dive,gt=0"`
+	// Cover is a picture of the unit's media library (/media/<hash>) or,
+	// as before the library, an http(s) URL.
+	Cover string `json:"cover" validate:"omitempty,max=2000,http_url|startswith=/media/"`
+	// Attachments are hashes of documents in the unit's media library.
+	Attachments  []string `json:"attachments" validate:"max=20,dive,len=64,hexadecimal"`
+	PolicyItemID *int64   `json:"policy_item_id" validate:"omitempty,gt=0"`
 	// BaseVersion, on PUT, is the version the editor started from; a save
 	// over a newer version is refused instead of silently overwriting it.
 	BaseVersion int `json:"base_version" validate:"omitempty,gt=0"`
@@ -48,7 +52,7 @@ type ExemptionInput struct {
 var labels = validate.Labels{
 	"unit_id": "发布单位", "title": "标题", "body": "正文", "summary": "摘要", "category": "栏目分类",
 	"kind": "稿件类型", "importance": "重要程度", "urgency": "紧急程度", "event_time": "事件时间",
-	"targets": "发布渠道", "cover": "封面图片", "policy_item_id": "关联政策文件", "base_version": "基准版本",
+	"targets": "发布渠道", "cover": "封面图片", "policy_item_id": "关联政策文件", "attachments": "附件", "base_version": "基准版本",
 	"source.unit": "来源单位", "source.author": "原作者", "source.title": "原标题", "source.url": "原文链接",
 	"source.reprinted_at": "转载时间", "exemption.type": "豁免类型", "exemption.basis": "法定依据",
 }

@@ -2,6 +2,7 @@ package items
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -29,6 +30,9 @@ type Service struct {
 	// Readers decides who may see an item (review: its unit's readers,
 	// delegates and co-signers). Nil: the readers of its unit.
 	Readers Readers
+	// Import brings pictures pasted by URL into the unit's media library
+	// (nil: they are refused).
+	Import Importer
 }
 
 // Readers decides who may see an item.
@@ -45,11 +49,18 @@ func (s *Service) Check(ctx context.Context, unit int64, c tongfa.Content) *Chec
 		return ch
 	}
 	ch = CheckContent(ctx, s.Checker.C, c, sensitive.Options{})
-	ch.Reasons = append(ch.Reasons, leadersUnavailable)
+	if errors.Is(err, errFiles) {
+		ch.Reasons = append(ch.Reasons, filesUnavailable)
+	} else {
+		ch.Reasons = append(ch.Reasons, leadersUnavailable)
+	}
 	return ch
 }
 
-const leadersUnavailable = "领导名单或本单位词库暂时无法读取，本次未核对领导姓名、职务和本单位词库"
+const (
+	leadersUnavailable = "领导名单或本单位词库暂时无法读取，本次未核对领导姓名、职务和本单位词库"
+	filesUnavailable   = "稿件使用的文件暂时无法读取，本次未检查附件和图片"
+)
 
 // Principal is the person acting, with the unit tree their rights are
 // judged against.
@@ -76,6 +87,9 @@ func (s *Service) Content(in *Input) (tongfa.Content, error) {
 	}
 	if c.Urgency == "" {
 		c.Urgency = tongfa.UrgencyNormal
+	}
+	if err := setMedia(&c, in); err != nil {
+		return c, err
 	}
 	if c.Title == "" {
 		return c, validate.Invalid("title", "标题不能只包含标记或空白")
@@ -137,6 +151,12 @@ func (s *Service) Create(ctx context.Context, p *Principal, in *Input) (*tongfa.
 		return nil, err
 	}
 	if err := s.checkTargets(ctx, unit, c); err != nil {
+		return nil, err
+	}
+	if err := s.importImages(ctx, unit, p.User.ID, &c); err != nil {
+		return nil, err
+	}
+	if err := checkFiles(ctx, s.Checker.Files, unit, c); err != nil {
 		return nil, err
 	}
 	if c.EventTime == nil && c.Urgency == tongfa.UrgencyUrgent {
@@ -234,6 +254,12 @@ func (s *Service) update(ctx context.Context, p *Principal, id int64, in *Input,
 			return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有本单位采编人员可以修改稿件"}
 		}
 		if err := s.checkTargets(ctx, it.UnitID, c); err != nil {
+			return err
+		}
+		if err := s.importImages(ctx, it.UnitID, p.User.ID, &c); err != nil {
+			return err
+		}
+		if err := checkFiles(ctx, s.Checker.Files, it.UnitID, c); err != nil {
 			return err
 		}
 		if correction != (it.State == tongfa.StatePublished) {

@@ -56,6 +56,7 @@ type Catalog interface {
 type Store interface {
 	Blobs
 	Catalog
+	Lister
 }
 
 // Finding is a checker finding with its place in a file.

@@ -43,9 +43,13 @@ type Service struct {
 	// slots bounds the pictures decoded and documents read at once: each
 	// may hold a few hundred megabytes.
 	slots chan struct{}
+	// Items tells who may read the items using a file (set by the
+	// composition root; nil: a file is readable in its units only).
+	Items ItemReaders
 }
 
-// New returns a service over store, checking with checker. parallel
+// New returns a service over store (which lists objects too: Lister),
+// checking with checker. parallel
 // bounds concurrent decoding (0: 2).
 func New(store Store, checker *sensitive.Checker, limits Limits, parallel int) *Service {
 	if limits == (Limits{}) {
@@ -156,4 +160,9 @@ func cleanName(name string) string {
 		name = name[:len(name)-size]
 	}
 	return name
+}
+
+// Object returns the unit's object of h, or not_found.
+func (s *Service) Object(ctx context.Context, unitID int64, h Hash) (*Object, error) {
+	return s.store.Object(ctx, unitID, h)
 }

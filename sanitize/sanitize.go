@@ -11,6 +11,11 @@ import (
 	"golang.org/x/net/html"
 )
 
+var (
+	imgSrc   = regexp.MustCompile(`^(?i:https?://|/media/[0-9a-f]{64}$)`)
+	absolute = regexp.MustCompile(`^(?i:https?://|mailto:)`)
+)
+
 // Policy is safe for concurrent use; build it once.
 type Policy struct{ p *bluemonday.Policy }
 
@@ -23,12 +28,14 @@ func New() *Policy {
 	p.AllowAttrs("colspan", "rowspan").Matching(regexp.MustCompile(`^[1-9][0-9]?$`)).OnElements("td", "th")
 	p.AllowElements("td", "th")
 	p.AllowStyles("text-align").MatchingEnum("left", "center", "right", "justify").OnElements("p", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th")
-	p.AllowAttrs("src").OnElements("img")
+	// A picture is a URL or a file of the media library, served at
+	// /media/<hash>; no other relative URL is kept.
+	p.AllowAttrs("src").Matching(imgSrc).OnElements("img")
 	p.AllowAttrs("alt", "title").Matching(bluemonday.Paragraph).OnElements("img", "a")
 	p.AllowAttrs("width", "height").Matching(bluemonday.Number).OnElements("img")
-	p.AllowAttrs("href").OnElements("a")
+	p.AllowAttrs("href").Matching(absolute).OnElements("a")
 	p.AllowURLSchemes("http", "https", "mailto")
-	p.AllowRelativeURLs(false)
+	p.AllowRelativeURLs(true) // only where the patterns above allow them
 	p.RequireParseableURLs(true)
 	p.RequireNoFollowOnLinks(false)
 	p.RequireNoReferrerOnLinks(true)

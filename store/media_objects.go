@@ -8,8 +8,7 @@ import (
 	"github.com/tongfa/tongfa"
 )
 
-const objectSelect = `SELECT b.hash, b.type, b.size, b.width, b.height, b.created_at,
-	o.id, o.unit_id, COALESCE(o.uploaded_by, 0), o.name, o.alt, o.caption, o.published, o.derived_from, o.created_at
+const objectSelect = `SELECT ` + objectColumns + `
 	FROM media_objects o JOIN media_blobs b ON b.hash = o.hash WHERE o.unit_id = $1 AND o.hash = $2`
 
 // Object returns unitID's object of h.

@@ -220,6 +220,7 @@ func TestOpenAPIResponsesMatchSchemas(t *testing.T) {
 	s.items()
 	s.registry()
 	s.inbox()
+	s.media()
 	s.reads()
 	for _, o := range s.d.operations() {
 		if !s.hit[o.String()] {

@@ -32,6 +32,13 @@ func (s *Server) routes(api *mux.Router) {
 	api.Handle("/items/{id}", s.authed(s.handleGetItem, anyRole)).Methods(http.MethodGet)
 	api.Handle("/items/{id}", s.authed(s.handleUpdateItem, perm{tongfa.RoleEditor})).Methods(http.MethodPut)
 
+	api.Handle("/items/{id}/attachments/{hash}/mask", s.authed(s.handleMaskAttachment, perm{tongfa.RoleEditor})).Methods(http.MethodPost)
+	api.Handle("/media", s.authed(s.handleUpload, perm{tongfa.RoleEditor})).Methods(http.MethodPost)
+	api.Handle("/media", s.authed(s.handleListMedia, anyRole)).Methods(http.MethodGet)
+	api.Handle("/media/{hash}", s.authed(s.handleGetMedia, anyRole)).Methods(http.MethodGet)
+	api.Handle("/media/{hash}", s.authed(s.handleDescribeMedia, perm{tongfa.RoleEditor})).Methods(http.MethodPut)
+	api.Handle("/media/{hash}/check", s.authed(s.handleCheckMedia, anyRole)).Methods(http.MethodGet)
+
 	api.Handle("/items/{id}/submit", s.authed(s.handleSubmit, perm{tongfa.RoleEditor})).Methods(http.MethodPost)
 	api.Handle("/items/{id}/submission", s.authed(s.handleWithdrawSubmission, anyRole)).Methods(http.MethodDelete)
 	api.Handle("/items/{id}/signoffs", s.authed(s.handleSign, signers)).Methods(http.MethodPost)

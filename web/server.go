@@ -16,6 +16,7 @@ import (
 	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
+	"github.com/tongfa/tongfa/media"
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/queue"
 	"github.com/tongfa/tongfa/registry"
@@ -65,6 +66,8 @@ type Services struct {
 	Stats *stats.Service
 	// Reposts are the supervising units' repost tasks.
 	Reposts *repost.Service
+	// Media is the library of pictures and attachments.
+	Media *media.Service
 }
 
 // Server is the HTTP surface over the services.
@@ -120,6 +123,7 @@ func (s *Server) Routes() *mux.Router {
 		r.Handle("/metrics", s.metricsGuard(s.Metrics.Handler())).Methods(http.MethodGet)
 	}
 	s.routes(r.PathPrefix("/api/v1").Subrouter())
+	r.HandleFunc("/media/{hash}", s.handleServeMedia).Methods(http.MethodGet)
 	s.callbackRoutes(r)
 	s.mountConsole(r)
 	for _, m := range s.Mounts {

@@ -91,11 +91,7 @@ func testDBRedis(t *testing.T, flush bool) faultRedis {
 // accounts and queues their deliveries on the Redis at redisURL.
 func approveAndQueue(t *testing.T, env *queuetest.Env, redisURL string, n int) []int64 {
 	t.Helper()
-	_, opt, err := redisconn.Open(redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	enq := &queue.Enqueuer{Client: asynq.NewClient(opt), DB: env.DB}
+	enq := enqueuer(t, env, redisURL)
 	defer enq.Client.Close()
 	var items []int64
 	for i := range n {
@@ -108,6 +104,44 @@ func approveAndQueue(t *testing.T, env *queuetest.Env, redisURL string, n int) [
 	return items
 }
 
+// approveContent approves an item of content c and queues its deliveries.
+func approveContent(t *testing.T, env *queuetest.Env, redisURL string, c tongfa.Content) int64 {
+	t.Helper()
+	enq := enqueuer(t, env, redisURL)
+	defer enq.Client.Close()
+	it, ids := env.ApproveContent(t, c)
+	if err := enq.EnqueueIDs(context.Background(), store.QueueFor(it.Version.Content), ids); err != nil {
+		t.Fatal(err)
+	}
+	return it.ID
+}
+
+func enqueuer(t *testing.T, env *queuetest.Env, redisURL string) *queue.Enqueuer {
+	t.Helper()
+	_, opt, err := redisconn.Open(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &queue.Enqueuer{Client: asynq.NewClient(opt), DB: env.DB}
+}
+
+// setFaults gives every platform of s the fault run's faults.
+func setFaults(s *sim.Server) {
+	f := sim.PlatformFaults{Fault: sim.Fault{ErrorRate: 0.2, LostRate: 0.05, RateLimitRate: 0.02}, ExpireTokens: true}
+	s.SetFaults(sim.Faults{WeChat: f, Weibo: f, App: f, Website: f})
+}
+
+// startWorkers starts two worker processes on the database at dbURL and
+// the Redis at redisURL, each sending concurrency deliveries at once.
+func startWorkers(t *testing.T, dbURL, redisURL string, concurrency int) *workers {
+	w := &workers{t: t, cmds: make([]*exec.Cmd, 2), env: []string{"TONGFA_TEST_WORKER=1", "TONGFA_DATABASE_URL=" + dbURL,
+		"TONGFA_REDIS_URL=" + redisURL, "TONGFA_SECRET_KEY=" + queuetest.Key, "TONGFA_NO_MIGRATE=true",
+		"TONGFA_DELIVERY_LEASE=5s", "TONGFA_PLATFORM_TIMEOUT=2s", fmt.Sprintf("TONGFA_WORKER_CONCURRENCY=%d", concurrency), "TONGFA_LOG_LEVEL=error"}}
+	w.start(0)
+	w.start(1)
+	return w
+}
+
 // faultRun approves n items for four accounts each, runs two worker
 // processes that are SIGKILLed and restarted at least kills times, and
 // disrupts Redis halfway. It checks that every delivery ends delivered or
@@ -116,16 +150,11 @@ func faultRun(t *testing.T, n, kills int, r faultRedis) {
 	db, url := storetest.NewWithURL(t)
 	env := queuetest.New(t, db)
 	s := env.Sim
-	f := sim.PlatformFaults{Fault: sim.Fault{ErrorRate: 0.2, LostRate: 0.05, RateLimitRate: 0.02}, ExpireTokens: true}
-	s.SetFaults(sim.Faults{WeChat: f, Weibo: f, App: f, Website: f})
+	setFaults(s)
 
 	items := approveAndQueue(t, env, r.url, n)
 
-	w := &workers{t: t, cmds: make([]*exec.Cmd, 2), env: []string{"TONGFA_TEST_WORKER=1", "TONGFA_DATABASE_URL=" + url,
-		"TONGFA_REDIS_URL=" + r.url, "TONGFA_SECRET_KEY=" + queuetest.Key, "TONGFA_NO_MIGRATE=true",
-		"TONGFA_DELIVERY_LEASE=5s", "TONGFA_PLATFORM_TIMEOUT=2s", "TONGFA_WORKER_CONCURRENCY=25", "TONGFA_LOG_LEVEL=error"}}
-	w.start(0)
-	w.start(1)
+	w := startWorkers(t, url, r.url, 25)
 	defer w.stop()
 	rng := rand.New(rand.NewPCG(1, 2))
 	for k := range kills {

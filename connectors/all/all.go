@@ -41,6 +41,15 @@ func New(rdb redis.UniversalClient, timeout time.Duration, mediaHosts ...string)
 		Douyin: douyin.New(hc, rdb, nil, douyin.FetchedImages{Fetcher: images}, douyin.Options{})}
 }
 
+// UseLibrary makes every connector read the media library's files
+// (/media/<hash> in content) from lib instead of fetching anything.
+func (r *Registry) UseLibrary(lib connectors.MediaSource) {
+	r.WeChat.Library = lib
+	r.Weibo.Library = lib
+	r.App.Library, r.App.Picture = lib, "app"
+	r.Website.Library, r.Website.Picture = lib, "website"
+}
+
 // connector is what every platform's connector does.
 type connector interface {
 	connectors.Publisher

@@ -49,12 +49,14 @@ func For(platform tongfa.Platform, itemID int64, c tongfa.Content, link string, 
 	case tongfa.PlatformApp:
 		p.Digest = Truncate(summary(c), AppDigest)
 		p.HTML = attributionHTML(p.Attribution) + c.Body
+		p.Attachments = c.Attachments
 		pattern := orDefault(settings["deep_link_pattern"], "tongfa://item/{id}")
 		p.DeepLink = strings.ReplaceAll(pattern, "{id}", fmt.Sprint(itemID))
 	case tongfa.PlatformWebsite:
 		p.Digest = summary(c)
 		p.HTML = attributionHTML(p.Attribution) + c.Body
 		p.Column = orDefault(settings["column_"+c.Category], orDefault(settings["column"], c.Category))
+		p.Attachments = c.Attachments
 	default:
 		return p, fmt.Errorf("平台「%s」没有发布接口", platform.Label())
 	}

@@ -23,9 +23,12 @@ var wechatPolicy = func() *bluemonday.Policy {
 		"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption")
 	p.AllowAttrs("colspan", "rowspan").Matching(regexp.MustCompile(`^[1-9][0-9]?$`)).OnElements("td", "th")
 	p.AllowStyles("text-align").MatchingEnum("left", "center", "right", "justify").Globally()
-	p.AllowAttrs("src").Matching(regexp.MustCompile(`^https?://`)).OnElements("img")
+	// A picture of the media library (/media/<hash>) is re-hosted from
+	// the store; no other relative URL is kept.
+	p.AllowAttrs("src").Matching(regexp.MustCompile(`^(https?://|/media/[0-9a-f]{64}$)`)).OnElements("img")
 	p.AllowAttrs("alt").Matching(bluemonday.Paragraph).OnElements("img")
 	p.AllowURLSchemes("http", "https")
+	p.AllowRelativeURLs(true) // only where the pattern above allows them
 	return p
 }()
 

@@ -26,6 +26,9 @@ const (
 type keyedState struct {
 	byKey map[string]*keyedPost
 	byID  map[string]*keyedPost
+	// files are the pictures and attachments uploaded, by key and by id.
+	files     map[string]*keyedFile
+	filesByID map[string]*keyedFile
 }
 
 type keyedPost struct {
@@ -41,7 +44,8 @@ type keyedPost struct {
 }
 
 func newKeyedState() *keyedState {
-	return &keyedState{byKey: map[string]*keyedPost{}, byID: map[string]*keyedPost{}}
+	return &keyedState{byKey: map[string]*keyedPost{}, byID: map[string]*keyedPost{},
+		files: map[string]*keyedFile{}, filesByID: map[string]*keyedFile{}}
 }
 
 // articleIn is what both the app and the website accept.
@@ -75,6 +79,8 @@ func keyedDialect(name string) dialect {
 //	GET    /app/posts?key=K&sent_at=T
 //	DELETE /app/posts/{id}     JSON body {"id", "sent_at"}
 //	GET    /app/p/{id}         the post's share page
+//	POST   /app/files          JSON {key, name, type, data (base64), sent_at}: a picture or attachment → {id, url}
+//	GET    /app/f/{id}         an uploaded file
 //
 // Every API request carries X-Tongfa-Signature: sha256=<hex HMAC-SHA256 of
 // the body (for GET: of the raw query) with the account's secret>; sent_at
@@ -83,6 +89,10 @@ func (s *Server) handleApp(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/app/")
 	if strings.HasPrefix(path, "p/") {
 		s.keyedPage(w, s.app, strings.TrimPrefix(path, "p/"))
+		return
+	}
+	if strings.HasPrefix(path, "f/") {
+		s.keyedFileServe(w, s.app, strings.TrimPrefix(path, "f/"))
 		return
 	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 10<<20))
@@ -96,6 +106,10 @@ func (s *Server) handleApp(w http.ResponseWriter, r *http.Request) {
 	}
 	if path == "stats" {
 		s.keyedStats(w, r, "app", path, s.app)
+		return
+	}
+	if isFiles(path) {
+		s.keyedFiles(w, r, keyedDialect("app"), s.app, path, body)
 		return
 	}
 	s.keyed(w, r, keyedDialect("app"), s.app, path, body, r.Header.Get("Idempotency-Key"))
@@ -129,10 +143,16 @@ func (s *Server) appAuth(r *http.Request, body []byte) string {
 //	GET    /website/api/articles?key=K
 //	DELETE /website/api/articles/{id}
 //	GET    /website/articles/{id}.html   the published page
+//	POST   /website/api/files            {key, name, type, data (base64), sent_at} → {id, url}
+//	GET    /website/f/{id}               an uploaded file
 func (s *Server) handleWebsite(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/website/")
 	if strings.HasPrefix(path, "articles/") {
 		s.keyedPage(w, s.website, strings.TrimSuffix(strings.TrimPrefix(path, "articles/"), ".html"))
+		return
+	}
+	if strings.HasPrefix(path, "f/") {
+		s.keyedFileServe(w, s.website, strings.TrimPrefix(path, "f/"))
 		return
 	}
 	if r.Header.Get("Authorization") != "Bearer "+WebsiteKey {
@@ -148,6 +168,10 @@ func (s *Server) handleWebsite(w http.ResponseWriter, r *http.Request) {
 	}
 	if path == "api/stats" {
 		s.keyedStats(w, r, "website", path, s.website)
+		return
+	}
+	if isFiles(path) {
+		s.keyedFiles(w, r, keyedDialect("website"), s.website, path, body)
 		return
 	}
 	s.keyed(w, r, keyedDialect("website"), s.website, path, body, in.Key)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -36,6 +37,20 @@ type wbStatus struct {
 	created time.Time
 	deleted bool
 	post    *Post
+	picture []byte // the pic of statuses/share, if any
+}
+
+// WeiboPictures returns how many statuses were posted with a picture.
+func (s *Server) WeiboPictures() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, st := range s.weibo.statuses {
+		if st.picture != nil {
+			n++
+		}
+	}
+	return n
 }
 
 func newWeiboState() *weiboState { return &weiboState{issued: map[string]time.Time{}} }
@@ -75,6 +90,9 @@ func (s *Server) handleWeibo(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(endpoint, "status/") {
 		s.weiboPage(w, strings.TrimPrefix(endpoint, "status/"))
 		return
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		r.ParseMultipartForm(10 << 20) //nolint:errcheck // a bad form is a missing parameter
 	}
 	r.ParseForm() //nolint:errcheck
 	s.serve(w, r, weiboDialect, endpoint, func() answer { return s.weiboCall(r, endpoint) })
@@ -156,10 +174,25 @@ func (s *Server) wbShare(r *http.Request, uid int64) answer {
 	}
 	id := s.nextID() * 1000
 	st := &wbStatus{id: id, uid: uid, text: text, created: s.now()}
+	st.picture = formPicture(r)
 	st.post = s.record(&Post{Platform: "weibo", Account: strconv.FormatInt(uid, 10), ID: strconv.FormatInt(id, 10), Text: text,
 		Title: headline(text), URL: fmt.Sprintf("%s/weibo/status/%d", base(r), id), content: text})
 	s.weibo.statuses = append(s.weibo.statuses, st)
 	return answer{200, wbJSON(st)}
+}
+
+// formPicture reads statuses/share's multipart pic, if any.
+func formPicture(r *http.Request) []byte {
+	if r.MultipartForm == nil || len(r.MultipartForm.File["pic"]) != 1 {
+		return nil
+	}
+	f, err := r.MultipartForm.File["pic"][0].Open()
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(f)
+	return b
 }
 
 func (s *Server) wbRepeated(uid int64, text string) bool {

@@ -18,7 +18,7 @@ var _ connectors.Publisher = (*Client)(nil)
 
 // New returns a website connector over hc.
 func New(hc *http.Client) *Client {
-	return &Client{connectors.KeyedAPI{Platform: tongfa.PlatformWebsite, Path: "/api/articles", CommentsPath: "/api/comments", StatsPath: "/api/stats", HTTP: hc, Authorize: bearer}}
+	return &Client{connectors.KeyedAPI{Platform: tongfa.PlatformWebsite, Path: "/api/articles", CommentsPath: "/api/comments", StatsPath: "/api/stats", FilesPath: "/api/files", HTTP: hc, Authorize: bearer}}
 }
 
 func bearer(req *http.Request, acc connectors.Account, _ []byte) error {

@@ -8,11 +8,13 @@ import (
 	"encoding/hex"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/silenceper/wechat/v2/officialaccount/draft"
 	"github.com/silenceper/wechat/v2/officialaccount/material"
 	"github.com/silenceper/wechat/v2/util"
 
+	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/connectors"
 )
 
@@ -38,7 +40,7 @@ type ImageSource interface {
 // uploaded and goes up last, so a refused image leaves nothing of itself
 // on WeChat.
 func (c *Client) article(ctx context.Context, a *account, p connectors.Payload, thumbKey string, s connectors.Steps) (*draft.Article, error) {
-	cover, err := c.cover(ctx, p.Cover, thumbKey, s)
+	uploadCover, err := c.cover(ctx, a, p.Cover, thumbKey, s)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +48,7 @@ func (c *Client) article(ctx context.Context, a *account, p connectors.Payload, 
 	if err != nil {
 		return nil, err
 	}
-	thumb, err := c.thumb(ctx, a, cover, thumbKey, s)
+	thumb, err := uploadCover()
 	if err != nil {
 		return nil, err
 	}
@@ -54,16 +56,58 @@ func (c *Client) article(ctx context.Context, a *account, p connectors.Payload, 
 		ContentSourceURL: p.Link, ThumbMediaID: thumb, ShowCoverPic: 1}, nil
 }
 
-// cover returns the bytes of the cover ref unless an earlier attempt
-// uploaded it under thumbKey.
-func (c *Client) cover(ctx context.Context, ref, thumbKey string, s connectors.Steps) ([]byte, error) {
-	if _, ok := s.Get(thumbKey); ok {
-		return nil, nil
+// cover reads the cover ref unless an earlier attempt uploaded it under
+// thumbKey, and returns how to upload it as thumb material. A library
+// picture is read as WeChat's thumbnail copy, and uploaded once per
+// account.
+func (c *Client) cover(ctx context.Context, a *account, ref, thumbKey string, s connectors.Steps) (func() (string, error), error) {
+	if id, ok := s.Get(thumbKey); ok {
+		return func() (string, error) { return id, nil }, nil
 	}
-	if ref == "" {
-		return defaultCover, nil
+	if h, ok := tongfa.ParseMediaRef(ref); ok && c.Library != nil {
+		if id, ok := c.sent(ctx, a, "thumb", h); ok {
+			return func() (string, error) { return id, connectors.NoteSteps(ctx, s, thumbKey, id) }, nil
+		}
+		f, err := c.Library.Picture(ctx, h, "wechat_thumb")
+		if err != nil {
+			return nil, connectors.MediaError("wechat", h, err)
+		}
+		return func() (string, error) {
+			id, err := c.thumb(ctx, a, f.Data, thumbKey, s)
+			if err == nil {
+				c.remember(ctx, a, "thumb", h, id)
+			}
+			return id, err
+		}, nil
 	}
-	return c.images.Image(ctx, ref)
+	img := defaultCover
+	if ref != "" {
+		var err error
+		if img, err = c.images.Image(ctx, ref); err != nil {
+			return nil, err
+		}
+	}
+	return func() (string, error) { return c.thumb(ctx, a, img, thumbKey, s) }, nil
+}
+
+// sentFor is how long an account's upload of a library file is
+// remembered: WeChat keeps permanent material and uploadimg URLs.
+const sentFor = 30 * 24 * time.Hour
+
+func sentKey(a *account, kind string, h tongfa.MediaHash) string {
+	return "tongfa:wechat:sent:" + kind + ":" + a.token.appID + ":" + h.String()
+}
+
+// sent returns what the account answered for library file h before.
+func (c *Client) sent(ctx context.Context, a *account, kind string, h tongfa.MediaHash) (string, bool) {
+	v, err := c.rdb.Get(ctx, sentKey(a, kind, h)).Result()
+	return v, err == nil && v != ""
+}
+
+// remember keeps what the account answered for library file h; losing it
+// costs only another upload.
+func (c *Client) remember(ctx context.Context, a *account, kind string, h tongfa.MediaHash, v string) {
+	c.rdb.Set(ctx, sentKey(a, kind, h), v, sentFor) //nolint:errcheck // a cache
 }
 
 // thumb uploads the cover as permanent material (once).
@@ -117,17 +161,37 @@ func shortHash(s string) string {
 }
 
 func (c *Client) uploadImage(ctx context.Context, a *account, src string) (string, error) {
-	img, err := c.images.Image(ctx, src)
-	if err != nil {
-		return "", err
+	h, ok := tongfa.ParseMediaRef(src)
+	if !ok || c.Library == nil {
+		img, err := c.images.Image(ctx, src)
+		if err != nil {
+			return "", err
+		}
+		return c.postImage(ctx, a, img, "image.png")
 	}
+	if u, ok := c.sent(ctx, a, "img", h); ok {
+		return u, nil
+	}
+	f, err := c.Library.Picture(ctx, h, "wechat")
+	if err != nil {
+		return "", connectors.MediaError("wechat", h, err)
+	}
+	u, err := c.postImage(ctx, a, f.Data, "image"+f.Type.Ext())
+	if err == nil {
+		c.remember(ctx, a, "img", h, u)
+	}
+	return u, err
+}
+
+// postImage re-hosts img on WeChat (media/uploadimg) and returns its URL.
+func (c *Client) postImage(ctx context.Context, a *account, img []byte, name string) (string, error) {
 	var hosted string
-	err = a.retryToken("uploadimg", func() error {
+	err := a.retryToken("uploadimg", func() error {
 		tok, err := a.token.GetAccessTokenContext(ctx)
 		if err != nil {
 			return err
 		}
-		raw, err := util.PostFileFromReader("media", "image.png", "image.png", uploadImgURL+"?access_token="+tok, bytes.NewReader(img))
+		raw, err := util.PostFileFromReader("media", name, name, uploadImgURL+"?access_token="+tok, bytes.NewReader(img))
 		if err != nil {
 			return err
 		}

@@ -29,6 +29,10 @@ type Client struct {
 	cache  *RedisCache
 	routes *routes
 	images ImageSource // the images an article shows, to re-host on WeChat
+	// Library, when set, gives the media library's files (/media/<hash>):
+	// read from the store, fitted to WeChat's limits, never fetched by URL;
+	// what each account received is remembered per account and hash.
+	Library connectors.MediaSource
 	// PollEvery and PollFor bound how long one attempt waits for WeChat to
 	// finish publishing before handing back to the queue.
 	PollEvery, PollFor time.Duration

@@ -1,9 +1,11 @@
 package weibo
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -21,11 +23,16 @@ type apiError struct {
 // refreshes the token (when the account has a refresh token) and tries
 // once more; without one, nothing but an administrator can help.
 func (c *Client) call(ctx context.Context, acc connectors.Account, method, path string, form url.Values, out any) error {
+	return c.callWith(ctx, acc, method, path, form, nil, out)
+}
+
+// callWith is call with a picture sent as the multipart field pic.
+func (c *Client) callWith(ctx context.Context, acc connectors.Account, method, path string, form url.Values, pic *connectors.MediaFile, out any) error {
 	tok, err := c.token(ctx, acc)
 	if err != nil {
 		return err
 	}
-	err = c.do(ctx, acc, method, path, form, tok, out)
+	err = c.do(ctx, acc, method, path, form, pic, tok, out)
 	if connectors.ClassOf(err) != connectors.Token {
 		return err
 	}
@@ -37,11 +44,11 @@ func (c *Client) call(ctx context.Context, acc connectors.Account, method, path 
 	if tok, err = c.refresh(ctx, acc); err != nil {
 		return err
 	}
-	return c.do(ctx, acc, method, path, form, tok, out)
+	return c.do(ctx, acc, method, path, form, pic, tok, out)
 }
 
-func (c *Client) do(ctx context.Context, acc connectors.Account, method, path string, form url.Values, tok string, out any) error {
-	req, err := request(ctx, acc, method, path, form, tok)
+func (c *Client) do(ctx context.Context, acc connectors.Account, method, path string, form url.Values, pic *connectors.MediaFile, tok string, out any) error {
+	req, err := request(ctx, acc, method, path, form, pic, tok)
 	if err != nil {
 		return &connectors.Error{Class: connectors.Permanent, Platform: "weibo", Message: "接口地址无效", Err: err}
 	}
@@ -67,8 +74,9 @@ func (c *Client) do(ctx context.Context, acc connectors.Account, method, path st
 	return nil
 }
 
-// request builds a form request: GET carries the form in the query.
-func request(ctx context.Context, acc connectors.Account, method, path string, form url.Values, tok string) (*http.Request, error) {
+// request builds a form request: GET carries the form in the query; a
+// picture makes it multipart/form-data (statuses/share's pic).
+func request(ctx context.Context, acc connectors.Account, method, path string, form url.Values, pic *connectors.MediaFile, tok string) (*http.Request, error) {
 	q := url.Values{}
 	for k, vs := range form {
 		q[k] = append([]string(nil), vs...)
@@ -77,6 +85,9 @@ func request(ctx context.Context, acc connectors.Account, method, path string, f
 	base := strings.TrimRight(orDefault(acc.APIBase, DefaultAPI), "/")
 	if method == http.MethodGet {
 		return http.NewRequestWithContext(ctx, method, base+path+"?"+q.Encode(), nil)
+	}
+	if pic != nil {
+		return multipartRequest(ctx, method, base+path, q, pic)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, base+path, strings.NewReader(q.Encode()))
 	if err == nil {
@@ -90,4 +101,29 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+func multipartRequest(ctx context.Context, method, url string, q url.Values, pic *connectors.MediaFile) (*http.Request, error) {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, vs := range q {
+		for _, v := range vs {
+			mw.WriteField(k, v) //nolint:errcheck // a bytes.Buffer
+		}
+	}
+	fw, err := mw.CreateFormFile("pic", "pic"+pic.Type.Ext())
+	if err == nil {
+		_, err = fw.Write(pic.Data)
+	}
+	if err == nil {
+		err = mw.Close()
+	}
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, &buf)
+	if err == nil {
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+	}
+	return req, err
 }

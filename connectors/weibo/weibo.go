@@ -15,6 +15,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/connectors"
 )
 
@@ -26,6 +27,9 @@ const DefaultAPI = "https://api.weibo.com"
 type Client struct {
 	HTTP  *http.Client
 	Redis redis.UniversalClient // optional
+	// Library, when set, gives a library cover (/media/<hash>), posted as
+	// the status's picture in Weibo's copy.
+	Library connectors.MediaSource
 }
 
 var _ connectors.Publisher = (*Client)(nil)
@@ -56,6 +60,10 @@ func (c *Client) Publish(ctx context.Context, p *connectors.Post, s connectors.S
 	if err := checkLink(p); err != nil {
 		return connectors.Receipt{}, err
 	}
+	pic, err := c.picture(ctx, p.Payload.Cover)
+	if err != nil {
+		return connectors.Receipt{}, err
+	}
 	_, resent := s.Get(StepSent)
 	if !resent {
 		if err := s.Save(ctx, StepSent, time.Now().UTC().Format(time.RFC3339)); err != nil {
@@ -67,11 +75,25 @@ func (c *Client) Publish(ctx context.Context, p *connectors.Post, s connectors.S
 		form.Set("rip", ip) // the real client IP Weibo asks for
 	}
 	var st status
-	err := connectors.Ambiguous(c.call(ctx, p.Account, http.MethodPost, "/2/statuses/share.json", form, &st))
+	err = connectors.Ambiguous(c.callWith(ctx, p.Account, http.MethodPost, "/2/statuses/share.json", form, pic, &st))
 	if err != nil {
 		return connectors.Receipt{}, c.repeated(ctx, s, resent, err)
 	}
 	return saved(ctx, p.Account, s, st)
+}
+
+// picture reads a library cover as Weibo's copy; anything else posts no
+// picture (Weibo is never asked to fetch a URL).
+func (c *Client) picture(ctx context.Context, cover string) (*connectors.MediaFile, error) {
+	h, ok := tongfa.ParseMediaRef(cover)
+	if !ok || c.Library == nil {
+		return nil, nil
+	}
+	f, err := c.Library.Picture(ctx, h, "weibo")
+	if err != nil {
+		return nil, connectors.MediaError("weibo", h, err)
+	}
+	return &f, nil
 }
 
 // repeated handles 20019 "repeated text": after an earlier attempt of

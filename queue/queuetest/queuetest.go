@@ -107,13 +107,20 @@ func (e *Env) Targets() []int64 {
 // returns the item and the planned delivery ids.
 func (e *Env) Approve(t testing.TB, title string, urgent bool) (*tongfa.Item, []int64) {
 	t.Helper()
-	ctx := context.Background()
 	c := tongfa.Content{Title: title, Body: "<p>" + title + "。各单位要认真贯彻落实。</p>", Summary: "认真贯彻落实",
 		Category: tongfa.CategoryNotice, Kind: tongfa.KindOriginal, Importance: tongfa.ImportanceRoutine,
 		Urgency: tongfa.UrgencyNormal, Targets: e.Targets()}
 	if urgent {
 		c.Urgency = tongfa.UrgencyUrgent
 	}
+	return e.ApproveContent(t, c)
+}
+
+// ApproveContent stores c as an item of the env's unit, approves it and
+// plans its deliveries (to c.Targets).
+func (e *Env) ApproveContent(t testing.TB, c tongfa.Content) (*tongfa.Item, []int64) {
+	t.Helper()
+	ctx := context.Background()
 	it, err := e.DB.CreateItem(ctx, e.Unit.ID, e.Author.ID, c, store.SystemActor, nil)
 	if err != nil {
 		t.Fatal(err)

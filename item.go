@@ -116,6 +116,10 @@ type Content struct {
 	Targets      []int64    `json:"targets"`
 	Cover        string     `json:"cover"`
 	PolicyItemID *int64     `json:"policy_item_id"`
+	// ArchiveOnly (仅存档) says the item is kept on record and published
+	// nowhere: only such an item may be submitted without targets. Omitted
+	// when false, so the hashes of earlier versions stay as they were.
+	ArchiveOnly bool `json:"archive_only,omitempty"`
 }
 
 // Canonical returns a copy with order-insensitive and time-zone-dependent

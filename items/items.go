@@ -72,7 +72,10 @@ func (s *Service) Content(in *Input) (tongfa.Content, error) {
 		Title: sanitize.Text(in.Title), Body: s.HTML.HTML(in.Body), Summary: sanitize.Text(in.Summary),
 		Category: in.Category, Kind: in.Kind, Importance: tongfa.Importance(in.Importance),
 		Urgency: tongfa.Urgency(in.Urgency), EventTime: in.EventTime, Targets: in.Targets,
-		Cover: in.Cover, PolicyItemID: in.PolicyItemID,
+		Cover: in.Cover, PolicyItemID: in.PolicyItemID, ArchiveOnly: in.ArchiveOnly,
+	}
+	if c.ArchiveOnly && len(c.Targets) > 0 {
+		return c, validate.Invalid("archive_only", "仅存档的稿件不发布到任何渠道，请取消所选渠道或取消仅存档")
 	}
 	if c.Urgency == "" {
 		c.Urgency = tongfa.UrgencyNormal

@@ -22,6 +22,8 @@ var statusOf = map[string]int{
 	tongfa.EStaleVersion:   http.StatusConflict,
 	tongfa.EInvalidState:   http.StatusConflict,
 	tongfa.EBlocked:        http.StatusUnprocessableEntity,
+	tongfa.ENoTargets:      http.StatusUnprocessableEntity,
+	tongfa.EUndeliverable:  http.StatusUnprocessableEntity,
 	tongfa.ETooLarge:       http.StatusRequestEntityTooLarge,
 	tongfa.ELocked:         http.StatusLocked,
 	tongfa.ERateLimited:    http.StatusTooManyRequests,

@@ -231,6 +231,14 @@ func itemBody(title string) map[string]any {
 		"category": "news", "kind": "original", "importance": "routine", "urgency": "normal"}
 }
 
+// archived is itemBody marked archive-only (仅存档): it may go through
+// sign-off without a channel.
+func archived(title string) map[string]any {
+	b := itemBody(title)
+	b["archive_only"] = true
+	return b
+}
+
 type created struct {
 	ID      int64 `json:"id"`
 	Version struct {

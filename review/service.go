@@ -80,7 +80,7 @@ type Assessment struct {
 	Check      any      `json:"check"`
 	blocked    bool
 	// refusal, when set, stops submission: the version cannot be delivered
-	// as it stands (channelsError).
+	// as it stands (deliveryError).
 	refusal error
 }
 
@@ -111,7 +111,7 @@ func (s *Service) Assess(ctx context.Context, unitID int64, c tongfa.Content) (*
 	}
 	tier, reasons := pol.RequiredTier(in)
 	a := &Assessment{Tier: tier, Chain: tier.Chain(), Reasons: append([]Reason{}, reasons...), Check: out.Report, blocked: out.Blocked,
-		refusal: channelsError(c, false)}
+		refusal: deliveryError(c, found)}
 	a.ChainUnits = make([]int64, len(a.Chain))
 	for _, u := range access.CoSigners(unitID, found) {
 		a.Chain, a.ChainUnits = append(a.Chain, tongfa.RoleReviewer), append(a.ChainUnits, u)

@@ -82,3 +82,69 @@ func TestApprovalNeedsAChannel(t *testing.T) {
 		t.Fatalf("state %s after a refused approval", state)
 	}
 }
+
+// accountWith registers an open account of bureau A with settings.
+func (h *harness) accountWith(platform tongfa.Platform, name string, settings map[string]string) int64 {
+	h.t.Helper()
+	a := &tongfa.Account{UnitID: h.unitA.ID, Platform: platform, Name: name, Status: tongfa.AccountActive, Responsible: "值班员", Settings: settings}
+	ctx := context.Background()
+	if err := h.db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateAccount(ctx, a, nil) }); err != nil {
+		h.t.Fatal(err)
+	}
+	return a.ID
+}
+
+// TestPlatformRulesBeforeSignOff: what a channel would certainly refuse
+// — Weibo without the website or a link pattern, a link outside the
+// Weibo app's safe domain, a WeChat article over its length — is shown
+// beside the channel's preview and refuses submission (422 undeliverable),
+// instead of failing after sign-off.
+func TestPlatformRulesBeforeSignOff(t *testing.T) {
+	h := setupConsole(t)
+	weibo := h.accountWith(tongfa.PlatformWeibo, "甲局微博", nil)
+	settle := func(settings string) {
+		if _, err := h.db.Pool.Exec(context.Background(), `UPDATE accounts SET settings = $2 WHERE id = $1`, weibo, settings); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wechat := h.accountWith(tongfa.PlatformWeChat, "甲局微信", nil)
+	site := h.accountWith(tongfa.PlatformWebsite, "甲局网站", nil)
+	preview := h.previewer(t, "editor")
+	submit := func(title string, body string, targets ...int64) (int, apiError) {
+		b := itemBody(title)
+		b["targets"] = targets
+		if body != "" {
+			b["body"] = body
+		}
+		st, page := preview(b)
+		if st != 200 {
+			t.Fatalf("preview %s: %d", title, st)
+		}
+		c := h.createItem("editor", b)
+		var e apiError
+		st = h.script("editor").do("POST", fmt.Sprintf("/api/v1/items/%d/submit", c.ID), nil, &e)
+		if (st == 422) != strings.Contains(page, "无法发布到该渠道") {
+			t.Errorf("%s: submit %d but the preview says %v", title, st, strings.Contains(page, "无法发布到该渠道"))
+		}
+		return st, e
+	}
+	st, e := submit("只发微博", "", weibo)
+	if st != 422 || e.Error.Code != tongfa.EUndeliverable || !strings.Contains(e.Error.Message, "「甲局微博」微博须附带稿件在政府网站上的链接") {
+		t.Errorf("Weibo alone: %d %+v", st, e)
+	}
+	if st, e := submit("微博和网站", "", weibo, site); st != 200 {
+		t.Errorf("Weibo with the website: %d %+v", st, e)
+	}
+	settle(`{"link_pattern": "https://www.jiaju.gov.cn/art/{id}.html", "safe_domain": "jiaju.gov.cn"}`)
+	if st, e := submit("微博配置链接模板", "", weibo); st != 200 {
+		t.Errorf("Weibo with a link pattern: %d %+v", st, e)
+	}
+	settle(`{"link_pattern": "https://other.example.com/{id}", "safe_domain": "jiaju.gov.cn"}`)
+	if st, e := submit("链接不在安全域名", "", weibo); st != 422 || !strings.Contains(e.Error.Message, "安全域名 jiaju.gov.cn") {
+		t.Errorf("link outside the safe domain: %d %+v", st, e)
+	}
+	long := "<p>" + strings.Repeat("长", 20001) + "</p>"
+	if st, e := submit("超长微信图文", long, wechat); st != 422 || !strings.Contains(e.Error.Message, "超过微信图文 20000 字的上限") {
+		t.Errorf("WeChat over its length: %d %+v", st, e)
+	}
+}

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -56,18 +55,7 @@ func TestBrowserSpeaksChinese(t *testing.T) {
 	}
 	tb := newTab(t, h.ts.URL, 1280, 900, false)
 	tb.expect("/items/999999")
-	who := ""
-	for _, v := range visits {
-		if v.who != who {
-			if who != "" {
-				tb.logout()
-			}
-			if who = v.who; who != "" {
-				tb.login(who)
-			}
-		}
-		tb.open(v.path)
-		tb.waitFor(v.path, fmt.Sprintf("document.querySelector(%q)", v.ready))
+	tb.walk(visits, func(i int, v visit) {
 		// Collapsed previews count: 栏目：news hid in one.
 		tb.run(chromedp.Evaluate(`document.querySelectorAll("details").forEach(d => d.open = true)`, nil))
 		words := englishWords(tb.text(pageText))
@@ -77,7 +65,7 @@ func TestBrowserSpeaksChinese(t *testing.T) {
 		if len(words) > 0 {
 			t.Errorf("%s as %q shows English: %s", v.path, v.who, strings.Join(words, ", "))
 		}
-	}
+	})
 }
 
 // englishWords lists, once each, the words of text outside allowedWords

@@ -32,6 +32,8 @@ const (
 	ESeparation     = "separation_of_duties"
 	EBadSignature   = "bad_signature"
 	EMissingHoliday = "calendar_missing"
+	ENoTargets      = "no_targets"    // submitted or approved without a channel, not archive-only
+	EUndeliverable  = "undeliverable" // a channel would certainly refuse the item (data: the problems)
 	// Refused pushes from platforms to the callback URLs.
 	ENotConfigured = "not_configured" // the account has no callback secret
 	EStale         = "stale"          // timestamp outside the freshness window

@@ -75,10 +75,13 @@ const (
 	StatePublished  ItemState = "published"
 	StateRejected   ItemState = "rejected"
 	StateWithdrawn  ItemState = "withdrawn"
+	// StateFailed is settled: every delivery of the approved version ended
+	// and none reached its channel (a retry sends the item publishing again).
+	StateFailed ItemState = "failed"
 )
 
 // ItemStates lists every item state in lifecycle order.
-var ItemStates = []ItemState{StateDraft, StateInReview, StateApproved, StatePublishing, StatePublished, StateRejected, StateWithdrawn}
+var ItemStates = []ItemState{StateDraft, StateInReview, StateApproved, StatePublishing, StatePublished, StateFailed, StateRejected, StateWithdrawn}
 
 // Valid reports whether s is a known state.
 func (s ItemState) Valid() bool { return slices.Contains(ItemStates, s) }
@@ -86,7 +89,18 @@ func (s ItemState) Valid() bool { return slices.Contains(ItemStates, s) }
 // Label is the Chinese name shown to operators.
 func (s ItemState) Label() string {
 	return labelOf(s, map[ItemState]string{StateDraft: "草稿", StateInReview: "审核中", StateApproved: "已审签",
-		StatePublishing: "发布中", StatePublished: "已发布", StateRejected: "已退回", StateWithdrawn: "已撤回"})
+		StatePublishing: "发布中", StatePublished: "已发布", StateRejected: "已退回", StateWithdrawn: "已撤回",
+		StateFailed: "发布失败"})
+}
+
+// Outcome is how an item's publication reads to operators: 部分发布失败
+// when it is published but failing channels did not get it (failing > 0),
+// otherwise its state's label (发布失败 when none got it).
+func (s ItemState) Outcome(failing int) string {
+	if s == StatePublished && failing > 0 {
+		return "部分发布失败"
+	}
+	return s.Label()
 }
 
 // Source attributes a reprint (R4).
@@ -128,6 +142,10 @@ type Content struct {
 	// (MediaUses), so who may read a file follows who may read an item
 	// using it. Empty, it leaves the hash of older content unchanged.
 	Media []MediaHash `json:"media,omitempty"`
+	// ArchiveOnly (仅存档) says the item is kept on record and published
+	// nowhere: only such an item may be submitted without targets. Omitted
+	// when false, so the hashes of earlier versions stay as they were.
+	ArchiveOnly bool `json:"archive_only,omitempty"`
 }
 
 // Canonical returns a copy with order-insensitive and time-zone-dependent

@@ -145,3 +145,21 @@ func (s *Service) act(ctx context.Context, p *access.Principal, id int64, action
 	}
 	return s.DB.Delivery(ctx, id)
 }
+
+// FailedItems lists the settled items p may read that did not reach every
+// channel: 发布失败 and 部分发布失败, with the failing channels.
+func (s *Service) FailedItems(ctx context.Context, p *access.Principal, limit int) ([]store.FailedItem, error) {
+	return s.DB.FailedItems(ctx, p.Tree.Readable(p.User), limit)
+}
+
+// Failing are the rows of it's current version that did not reach their
+// channel (failed or abandoned): what 部分发布失败 and 发布失败 name.
+func Failing(it *tongfa.Item, rows []View) []View {
+	var out []View
+	for _, r := range rows {
+		if r.VersionNumber == it.VersionNumber && (r.State == tongfa.DeliveryFailed || r.State == tongfa.DeliveryAbandoned) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -83,7 +83,10 @@ func (s *Service) Content(in *Input) (tongfa.Content, error) {
 		Title: sanitize.Text(in.Title), Body: s.HTML.HTML(in.Body), Summary: sanitize.Text(in.Summary),
 		Category: in.Category, Kind: in.Kind, Importance: tongfa.Importance(in.Importance),
 		Urgency: tongfa.Urgency(in.Urgency), EventTime: in.EventTime, Targets: in.Targets,
-		Cover: in.Cover, PolicyItemID: in.PolicyItemID,
+		Cover: in.Cover, PolicyItemID: in.PolicyItemID, ArchiveOnly: in.ArchiveOnly,
+	}
+	if c.ArchiveOnly && len(c.Targets) > 0 {
+		return c, validate.Invalid("archive_only", "仅存档的稿件不发布到任何渠道，请取消所选渠道或取消仅存档")
 	}
 	if c.Urgency == "" {
 		c.Urgency = tongfa.UrgencyNormal
@@ -216,7 +219,7 @@ func (s *Service) visible(ctx context.Context, p *Principal, it *tongfa.Item) bo
 // only when sign-off is wired in to void their signatures.
 func (s *Service) editable(st tongfa.ItemState) bool {
 	switch st {
-	case tongfa.StateDraft, tongfa.StateRejected:
+	case tongfa.StateDraft, tongfa.StateRejected, tongfa.StateFailed:
 		return true
 	case tongfa.StateInReview, tongfa.StateApproved, tongfa.StatePublished:
 		return s.Revised != nil
@@ -295,9 +298,9 @@ func (s *Service) revise(ctx context.Context, tx *store.Tx, p *Principal, it *to
 	prev, oldHash := it.State, it.Version.Hash
 	it.Version, it.VersionNumber = v, v.Number
 	switch prev {
-	case tongfa.StateRejected:
+	case tongfa.StateRejected, tongfa.StateFailed: // a failed item reached no one: fixed, it goes through sign-off again
 		it.State = tongfa.StateDraft
-		return tx.UpdateItemState(ctx, it.ID, store.ItemUpdate{From: []tongfa.ItemState{tongfa.StateRejected}, To: tongfa.StateDraft})
+		return tx.UpdateItemState(ctx, it.ID, store.ItemUpdate{From: []tongfa.ItemState{prev}, To: tongfa.StateDraft})
 	case tongfa.StateInReview, tongfa.StateApproved, tongfa.StatePublished:
 		return s.Revised(ctx, tx, p, it, prev, oldHash)
 	}
@@ -331,7 +334,7 @@ type Rights struct{ Edit, Correct, Submit bool }
 func (s *Service) Can(p *Principal, it *tongfa.Item) Rights {
 	editor := p.Tree.Has(p.User, it.UnitID, tongfa.RoleEditor)
 	return Rights{
-		Edit:    editor && (it.State == tongfa.StateDraft || it.State == tongfa.StateRejected || it.State == tongfa.StateInReview),
+		Edit:    editor && (it.State == tongfa.StateDraft || it.State == tongfa.StateRejected || it.State == tongfa.StateInReview || it.State == tongfa.StateFailed),
 		Correct: editor && it.State == tongfa.StatePublished,
 		Submit:  editor && it.State == tongfa.StateDraft,
 	}

@@ -216,7 +216,7 @@ func (a *attempt) run(ctx context.Context) (store.DeliveryOutcome, error) {
 // sendable is the last guard of R1: only the approved version is sent.
 func sendable(it *tongfa.Item, d *tongfa.Delivery) bool {
 	switch it.State {
-	case tongfa.StateApproved, tongfa.StatePublishing, tongfa.StatePublished:
+	case tongfa.StateApproved, tongfa.StatePublishing, tongfa.StatePublished, tongfa.StateFailed:
 		return it.Version.Number == d.VersionNumber && it.Version.Hash == d.VersionHash
 	}
 	return false

@@ -59,6 +59,9 @@ func (s *Service) advance(ctx context.Context, tx *store.Tx, p *access.Principal
 		}
 		return next, err
 	}
+	if err := channelsError(it.Version.Content, true); err != nil {
+		return next, err
+	}
 	if err := tx.EndSubmission(ctx, sub.ID, "approved", ""); err != nil {
 		return next, err
 	}

@@ -15,7 +15,8 @@ import (
 // Revised is called by the items service, inside the saving transaction,
 // after a new version of an item in review or approved was stored: every
 // sign-off of the old version is voided and review restarts at level 1 —
-// or the item returns to draft when the new version has blocking findings.
+// or the item returns to draft when the new version has blocking findings
+// or could not be delivered (no channel).
 // Deliveries of the old version that have not started are abandoned.
 func (s *Service) Revised(ctx context.Context, tx *store.Tx, p *access.Principal, it *tongfa.Item, prev tongfa.ItemState, oldHash string) error {
 	switch prev {
@@ -37,7 +38,7 @@ func (s *Service) Revised(ctx context.Context, tx *store.Tx, p *access.Principal
 		return err
 	}
 	from := []tongfa.ItemState{prev}
-	if a.blocked {
+	if a.blocked || a.refusal != nil {
 		it.State = tongfa.StateDraft
 		return tx.UpdateItemState(ctx, it.ID, store.ItemUpdate{From: from, To: tongfa.StateDraft})
 	}

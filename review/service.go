@@ -79,6 +79,9 @@ type Assessment struct {
 	Reasons    []Reason `json:"reasons"`
 	Check      any      `json:"check"`
 	blocked    bool
+	// refusal, when set, stops submission: the version cannot be delivered
+	// as it stands (deliveryError).
+	refusal error
 }
 
 // Assess checks a version and computes its tier under the unit's policy,
@@ -107,7 +110,8 @@ func (s *Service) Assess(ctx context.Context, unitID int64, c tongfa.Content) (*
 		in.SourceUnit = c.Source.Unit
 	}
 	tier, reasons := pol.RequiredTier(in)
-	a := &Assessment{Tier: tier, Chain: tier.Chain(), Reasons: append([]Reason{}, reasons...), Check: out.Report, blocked: out.Blocked}
+	a := &Assessment{Tier: tier, Chain: tier.Chain(), Reasons: append([]Reason{}, reasons...), Check: out.Report, blocked: out.Blocked,
+		refusal: deliveryError(c, found)}
 	a.ChainUnits = make([]int64, len(a.Chain))
 	for _, u := range access.CoSigners(unitID, found) {
 		a.Chain, a.ChainUnits = append(a.Chain, tongfa.RoleReviewer), append(a.ChainUnits, u)
@@ -139,6 +143,9 @@ func (s *Service) Submit(ctx context.Context, p *access.Principal, itemID int64)
 	}
 	if a.blocked {
 		return nil, &tongfa.Error{Code: tongfa.EBlocked, Message: "稿件含有必须修改的问题，修改后才能送审", Data: a.Check}
+	}
+	if a.refusal != nil {
+		return nil, a.refusal
 	}
 	var signers []int64
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {

@@ -154,7 +154,7 @@ func (tx *Tx) SetDeliveryState(ctx context.Context, id int64, from []tongfa.Deli
 // platforms.
 func (tx *Tx) WithdrawItem(ctx context.Context, itemID int64, reason string) ([]int64, error) {
 	if err := tx.UpdateItemState(ctx, itemID, ItemUpdate{
-		From: []tongfa.ItemState{tongfa.StateApproved, tongfa.StatePublishing, tongfa.StatePublished}, To: tongfa.StateWithdrawn,
+		From: []tongfa.ItemState{tongfa.StateApproved, tongfa.StatePublishing, tongfa.StatePublished, tongfa.StateFailed}, To: tongfa.StateWithdrawn,
 	}); err != nil {
 		return nil, err
 	}

@@ -62,7 +62,7 @@ const claimDelivery = `WITH cur AS (
 		RETURNING d.id),
 	it AS (
 		UPDATE items SET state = 'publishing', updated_at = @now
-		WHERE id = (SELECT item_id FROM cur) AND state = 'approved' AND EXISTS (SELECT 1 FROM won))
+		WHERE id = (SELECT item_id FROM cur) AND state IN ('approved','failed') AND EXISTS (SELECT 1 FROM won))
 	SELECT cur.*, EXISTS (SELECT 1 FROM won) FROM cur`
 
 // ClaimDelivery takes the lease on an open delivery for owner and reads

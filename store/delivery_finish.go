@@ -196,17 +196,21 @@ func (tx *Tx) SettleItem(ctx context.Context, itemID int64) (tongfa.ItemState, e
 	return state, nil
 }
 
-// settleItem moves a locked item ($1) to publishing or published by its
+// settleItem moves a locked item ($1) to publishing, published or failed
+// (every delivery ended, none delivered, some failed or abandoned) by its
 // current version's deliveries ($2: now). It writes only a change: most
 // finishes leave an item publishing, and an unchanged row is not
 // rewritten (nor its indexes).
 const settleItem = `WITH d AS (
 		SELECT count(*) AS total,
 		       count(*) FILTER (WHERE d.state IN ('delivered','failed','abandoned','withdrawn')) AS done,
-		       count(*) FILTER (WHERE d.state = 'delivered') AS delivered
+		       count(*) FILTER (WHERE d.state = 'delivered') AS delivered,
+		       count(*) FILTER (WHERE d.state IN ('failed','abandoned')) AS failed
 		FROM deliveries d JOIN items i ON i.id = d.item_id AND d.version_number = i.version_number
 		WHERE d.item_id = $1),
-	s AS (SELECT CASE WHEN d.total > 0 AND d.done = d.total AND d.delivered > 0 THEN 'published' ELSE 'publishing' END AS state FROM d)
+	s AS (SELECT CASE WHEN d.total > 0 AND d.done = d.total AND d.delivered > 0 THEN 'published'
+	                  WHEN d.total > 0 AND d.done = d.total AND d.failed > 0 THEN 'failed'
+	                  ELSE 'publishing' END AS state FROM d)
 	UPDATE items SET state = s.state, updated_at = $2
-	FROM s WHERE items.id = $1 AND items.state IN ('approved','publishing') AND items.state <> s.state
+	FROM s WHERE items.id = $1 AND items.state IN ('approved','publishing','failed') AND items.state <> s.state
 	RETURNING items.state`

@@ -275,7 +275,7 @@ func (db *DB) ReviewQueue(ctx context.Context, f ReviewQueueFilter) ([]ItemSumma
 	var list []ItemSummary
 	for i := range roles {
 		rows, err := db.Pool.Query(ctx, `SELECT i.id, i.unit_id, i.author_id, i.state, i.version_number,
-			coalesce(i.required_tier, ''), i.level, v.title, v.category, v.urgency, v.hash, i.created_at, s.level_since
+			coalesce(i.required_tier, ''), i.level, v.title, v.category, v.urgency, v.hash, i.created_at, i.updated_at, s.level_since
 			FROM items i JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
 			JOIN submissions s ON s.item_id = i.id AND s.state = 'active'
 			WHERE i.state = 'in_review' AND s.chain[i.level] = $2
@@ -286,7 +286,7 @@ func (db *DB) ReviewQueue(ctx context.Context, f ReviewQueueFilter) ([]ItemSumma
 		part, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ItemSummary, error) {
 			var s ItemSummary
 			return s, r.Scan(&s.ID, &s.UnitID, &s.AuthorID, &s.State, &s.VersionNumber, &s.RequiredTier, &s.Level,
-				&s.Title, &s.Category, &s.Urgency, &s.Hash, &s.CreatedAt, &s.PendingSince)
+				&s.Title, &s.Category, &s.Urgency, &s.Hash, &s.CreatedAt, &s.UpdatedAt, &s.PendingSince)
 		})
 		if err != nil {
 			return nil, fmt.Errorf("store: review queue: %w", err)

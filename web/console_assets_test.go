@@ -91,7 +91,9 @@ func (w *pageRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func TestConsoleScriptsPerPage(t *testing.T) {
 	h := setupConsole(t)
 	targets := registerAccounts(t, h)
-	inReview := h.createItem("editor", itemBody("审核中的稿件"))
+	review := itemBody("审核中的稿件")
+	review["targets"] = targets
+	inReview := h.createItem("editor", review)
 	if st := h.script("editor").do("POST", "/api/v1/items/"+itoa(inReview.ID)+"/submit", nil, nil); st != 200 {
 		t.Fatalf("submit: %d", st)
 	}

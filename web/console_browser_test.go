@@ -16,7 +16,7 @@ func registerAccounts(t *testing.T, h *harness) []int64 {
 		{"platform": "wechat", "name": "示范甲局发布", "api_base": "http://127.0.0.1:9/wechat",
 			"credentials": map[string]string{"app_id": "wx1", "app_secret": "secret-1"}},
 		{"platform": "weibo", "name": "示范甲局微博", "api_base": "http://127.0.0.1:9/weibo",
-			"credentials": map[string]string{"access_token": "token-1"}},
+			"credentials": map[string]string{"access_token": "token-1"}, "settings": map[string]string{"link_pattern": weiboLinkPattern}},
 	} {
 		var out struct {
 			ID int64 `json:"id"`

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/deliveries"
@@ -15,9 +16,13 @@ type dashboardView struct {
 	Pending []store.ItemSummary
 	Urgent  []clocks.Clock
 	Failed  []deliveries.Failed
-	Alerts  []store.Alert
-	Mine    []store.ItemSummary
-	Missing []int
+	// FailedItems are the settled items that missed channels; FailedCount
+	// and PartialCount count 发布失败 and 部分发布失败 among them.
+	FailedItems               []store.FailedItem
+	FailedCount, PartialCount int
+	Alerts                    []store.Alert
+	Mine                      []store.ItemSummary
+	Missing                   []int
 	// Frequency lists accounts behind their update requirement (R6);
 	// Weeks charts each account's posts over the last four weeks.
 	Frequency []clocks.Frequency
@@ -54,6 +59,16 @@ func (s *Server) consoleDashboard(w http.ResponseWriter, r *http.Request, v *vie
 	}
 	if d.Failed, err = s.Deliveries.Failed(ctx, p, failedShown); err != nil {
 		return err
+	}
+	if d.FailedItems, err = s.Deliveries.FailedItems(ctx, p, failedShown); err != nil {
+		return err
+	}
+	for _, f := range d.FailedItems {
+		if f.State == tongfa.StateFailed {
+			d.FailedCount++
+		} else {
+			d.PartialCount++
+		}
 	}
 	if d.Alerts, err = s.Clocks.Alerts(ctx, p, 20); err != nil {
 		return err

@@ -94,7 +94,8 @@ func TestConsoleCorrection(t *testing.T) {
 		`value="关于调整办事时间的通知"`, "保存更正并送审", "更正稿保存后直接送审"}, nil)
 
 	fixed := itemBody("关于调整办事时间的通知（更正）")
-	fixed["base_version"], fixed["targets"] = 1, []int64{}
+	orig, _ := h.db.Item(context.Background(), it.ID)
+	fixed["base_version"], fixed["targets"] = 1, orig.Version.Content.Targets
 	delete(fixed, "title")
 	if e := editor.expect("POST", api, fixed, 422, "validation_failed"); e.Error.Fields["title"] == "" {
 		t.Errorf("no field error for the title: %+v", e)
@@ -149,7 +150,7 @@ func TestConsoleShowsPeople(t *testing.T) {
 		}
 	}
 	var it created
-	if st := h.login("wangbj").do("POST", "/api/v1/items", itemBody("人员显示测试"), &it); st != 201 {
+	if st := h.login("wangbj").do("POST", "/api/v1/items", archived("人员显示测试"), &it); st != 201 {
 		t.Fatalf("create item: %d", st)
 	}
 	if st := h.login("wangbj").do("POST", "/api/v1/items/"+itoa(it.ID)+"/submit", nil, nil); st != 200 {

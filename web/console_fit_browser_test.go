@@ -77,22 +77,31 @@ func TestBrowserPagesFit(t *testing.T) {
 		t.Run(screen.name, func(t *testing.T) {
 			tb := newTab(t, h.ts.URL, screen.width, screen.height, screen.mobile)
 			tb.expect("/items/999999")
-			who := ""
-			for i, v := range visits {
-				if v.who != who {
-					if who != "" {
-						tb.logout()
-					}
-					if who = v.who; who != "" {
-						tb.login(who)
-					}
-				}
-				tb.open(v.path)
-				tb.waitFor(v.path, fmt.Sprintf("document.querySelector(%q)", v.ready))
+			tb.walk(visits, func(i int, v visit) {
 				tb.audit(pageName(i, v))
 				tb.laidOut(v.path)
-			}
+			})
 		})
+	}
+}
+
+// walk opens each visit's page as its user, logging in and out as the
+// user changes, waits until it is ready and calls check.
+func (tb *tab) walk(visits []visit, check func(i int, v visit)) {
+	tb.t.Helper()
+	who := ""
+	for i, v := range visits {
+		if v.who != who {
+			if who != "" {
+				tb.logout()
+			}
+			if who = v.who; who != "" {
+				tb.login(who)
+			}
+		}
+		tb.open(v.path)
+		tb.waitFor(v.path, fmt.Sprintf("document.querySelector(%q)", v.ready))
+		check(i, v)
 	}
 }
 

@@ -27,6 +27,9 @@ type itemView struct {
 	Timeline   []timelineStep
 	Urgent     *clocks.Clock
 	Deliveries deliveriesView
+	// Failing are the current version's channels that did not get it: the
+	// item page names them beside 发布失败 or 部分发布失败.
+	Failing    []deliveries.View
 	Correction *correctionView
 	Previews   previewsView
 	Can        itemRights
@@ -73,6 +76,7 @@ func (s *Server) consoleItem(w http.ResponseWriter, r *http.Request, v *view) er
 	if d.Deliveries, err = s.deliveriesOf(ctx, p, it); err != nil {
 		return err
 	}
+	d.Failing = deliveries.Failing(it, d.Deliveries.Rows)
 	d.Correction = correctionOf(it, d.Deliveries.Rows)
 	d.Reach = s.readsCharts(ctx, p, it.ID)
 	if d.Timeline, err = s.timeline(ctx, it.ID); err != nil {

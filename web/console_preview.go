@@ -21,12 +21,16 @@ const previewLink = "https://www.example.gov.cn/art/preview.html"
 type channelPreview struct {
 	Label       string
 	AccountName string
+	AccountID   int64
 	Platform    tongfa.Platform
 	Payload     connectors.Payload
 	HTML        template.HTML
 	Count       int // Weibo characters
 	Limit       int
 	Error       string
+	// Problem is why this channel would certainly refuse the item
+	// (render.Problems): submission is refused until it is fixed.
+	Problem string
 }
 
 type previewsView struct {
@@ -43,12 +47,21 @@ var previewPlatforms = []tongfa.Platform{tongfa.PlatformWeChat, tongfa.PlatformW
 // default settings, when there are no targets yet).
 func (s *Server) previews(ctx context.Context, p *access.Principal, itemID int64, c tongfa.Content) []channelPreview {
 	var out []channelPreview
+	var accounts []tongfa.Account
 	for _, id := range c.Targets {
 		a, err := s.Registry.Target(ctx, p, id)
 		if err != nil {
 			continue
 		}
+		accounts = append(accounts, *a)
 		out = append(out, s.preview(itemID, c, a))
+	}
+	for _, pr := range render.Problems(itemID, c, accounts) {
+		for i := range out {
+			if out[i].AccountID == pr.AccountID {
+				out[i].Problem = pr.Message
+			}
+		}
 	}
 	if len(out) == 0 {
 		for _, pl := range previewPlatforms {
@@ -59,7 +72,7 @@ func (s *Server) previews(ctx context.Context, p *access.Principal, itemID int64
 }
 
 func (s *Server) preview(itemID int64, c tongfa.Content, a *tongfa.Account) channelPreview {
-	pv := channelPreview{Label: a.Platform.Label(), AccountName: a.Name, Platform: a.Platform}
+	pv := channelPreview{Label: a.Platform.Label(), AccountName: a.Name, AccountID: a.ID, Platform: a.Platform}
 	p, err := render.For(a.Platform, itemID, c, previewLink, a.Settings)
 	if err != nil {
 		pv.Error = err.Error()

@@ -161,8 +161,8 @@ func TestConsolePagesRender(t *testing.T) {
 // inReview is an item with a second version (常务 → 全体), submitted.
 func inReview(t *testing.T, h *harness, title string) created {
 	t.Helper()
-	it := h.createItem("editor", itemBody(title))
-	v2 := itemBody(title)
+	it := h.createItem("editor", archived(title))
+	v2 := archived(title)
 	v2["body"], v2["base_version"] = "<p>市政府召开全体会议，研究部署近期重点工作。</p>", 1
 	if st := h.script("editor").do("PUT", "/api/v1/items/"+itoa(it.ID), v2, &it); st != 200 {
 		t.Fatalf("second version: %d", st)

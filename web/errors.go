@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -22,6 +23,8 @@ var statusOf = map[string]int{
 	tongfa.EStaleVersion:   http.StatusConflict,
 	tongfa.EInvalidState:   http.StatusConflict,
 	tongfa.EBlocked:        http.StatusUnprocessableEntity,
+	tongfa.ENoTargets:      http.StatusUnprocessableEntity,
+	tongfa.EUndeliverable:  http.StatusUnprocessableEntity,
 	tongfa.ETooLarge:       http.StatusRequestEntityTooLarge,
 	tongfa.ELocked:         http.StatusLocked,
 	tongfa.ERateLimited:    http.StatusTooManyRequests,
@@ -91,8 +94,14 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.Encode(v) //nolint:errcheck // the client went away
+	if err := enc.Encode(v); err != nil { // a programming error: say so plainly rather than send half an answer
+		status = http.StatusInternalServerError
+		buf.Reset()
+		enc.Encode(errorBody{Error: errorDetail{Code: tongfa.EInternal, Message: tongfa.ErrorMessage(err)}}) //nolint:errcheck // always encodable
+	}
+	w.WriteHeader(status)
+	w.Write(chinaTimes(buf.Bytes())) //nolint:errcheck // the client went away
 }

@@ -34,7 +34,7 @@ func TestEscalation(t *testing.T) {
 		return tx.CreateRobotWebhook(ctx, &store.RobotWebhook{UnitID: h.unitA.ID, Kind: "wecom", URL: robot.URL}, nil)
 	})
 	h.hub.Review.Notify.Wait = func(f func()) { f() }
-	body := itemBody("关于道路临时封闭的紧急通告")
+	body := archived("关于道路临时封闭的紧急通告")
 	body["urgency"] = "urgent"
 	c := h.createItem("editor", body)
 	h.script("editor").do("POST", "/api/v1/items/"+itoa(c.ID)+"/submit", nil, nil)

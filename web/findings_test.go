@@ -247,12 +247,12 @@ func TestUnitWordsStayInTheSubtree(t *testing.T) {
 			t.Errorf("%s's check finds the bureau's word: %v, want %v (%+v)", who, got, want, rep.Findings)
 		}
 	}
-	body := itemBody("东湖改造进展")
+	body := archived("东湖改造进展")
 	it := h.createItem("editor", body)
 	if st := h.script("editor").do("POST", fmt.Sprintf("/api/v1/items/%d/submit", it.ID), nil, nil); st != 422 {
 		t.Errorf("submitting the bureau's blocked word: %d, want 422", st)
 	}
-	other := h.createItem("editorB", itemBody("东湖改造进展"))
+	other := h.createItem("editorB", archived("东湖改造进展"))
 	if st := h.script("editorB").do("POST", fmt.Sprintf("/api/v1/items/%d/submit", other.ID), nil, nil); st != 200 {
 		t.Errorf("a sibling bureau submits the same title: %d, want 200", st)
 	}

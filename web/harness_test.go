@@ -231,6 +231,14 @@ func itemBody(title string) map[string]any {
 		"category": "news", "kind": "original", "importance": "routine", "urgency": "normal"}
 }
 
+// archived is itemBody marked archive-only (仅存档): it may go through
+// sign-off without a channel.
+func archived(title string) map[string]any {
+	b := itemBody(title)
+	b["archive_only"] = true
+	return b
+}
+
 type created struct {
 	ID      int64 `json:"id"`
 	Version struct {
@@ -248,11 +256,18 @@ func (h *harness) createItem(as string, body map[string]any) created {
 	return out
 }
 
+// weiboLinkPattern gives the tests' Weibo accounts the public link a
+// status must carry, so an item may go to Weibo without the website.
+const weiboLinkPattern = "https://www.example.gov.cn/art/{id}.html"
+
 // account registers an open account of unit directly in the store and
-// returns its id.
+// returns its id (a Weibo account with weiboLinkPattern).
 func (h *harness) account(unit int64, platform tongfa.Platform, name string) int64 {
 	h.t.Helper()
 	a := &tongfa.Account{UnitID: unit, Platform: platform, Name: name, Status: tongfa.AccountActive, Responsible: "值班员"}
+	if platform == tongfa.PlatformWeibo {
+		a.Settings = map[string]string{"link_pattern": weiboLinkPattern}
+	}
 	ctx := context.Background()
 	err := h.db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateAccount(ctx, a, nil) })
 	if err != nil {

@@ -222,7 +222,7 @@ func TestEveryCheckUsesTheUnitsLeaders(t *testing.T) {
 	// An urgent item is judged on its event time: before 李振华 became mayor
 	// the title is wrong, after it is right.
 	for at, blocked := range map[string]bool{"2020-05-01T09:00:00+08:00": true, "2022-05-01T09:00:00+08:00": false} {
-		b := itemBody("市长李振华赴防汛一线检查")
+		b := archived("市长李振华赴防汛一线检查")
 		b["urgency"], b["event_time"] = "urgent", at
 		created := h.createItem("editor", b)
 		st := editor.do("POST", fmt.Sprintf("/api/v1/items/%d/submit", created.ID), nil, &e)

@@ -74,7 +74,7 @@ func (f *fixture) n() int64 { return f.seq.Add(1) }
 func (f *fixture) item(u *tongfa.Unit, st tongfa.ItemState) *tongfa.Item {
 	ctx := context.Background()
 	c := tongfa.Content{Title: fmt.Sprintf("矩阵稿件%d", f.n()), Body: "<p>市政府召开常务会议。</p>", Category: tongfa.CategoryNews,
-		Kind: tongfa.KindOriginal, Importance: tongfa.ImportanceRoutine, Urgency: tongfa.UrgencyNormal, Targets: []int64{}}
+		Kind: tongfa.KindOriginal, Importance: tongfa.ImportanceRoutine, Urgency: tongfa.UrgencyNormal, Targets: []int64{}, ArchiveOnly: true}
 	it, err := f.h.db.CreateItem(ctx, u.ID, f.editorOf(u).ID, c, store.SystemActor, nil)
 	if err != nil {
 		f.t.Fatal(err)

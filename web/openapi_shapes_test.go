@@ -200,6 +200,9 @@ func (s *shapes) check(method, tmpl string, status int, raw []byte) {
 	for _, e := range s.d.shapeErrors(schema, v, "body") {
 		s.t.Errorf("%s %s %d: %s", method, tmpl, status, e)
 	}
+	for _, e := range timeErrors(v, "body") {
+		s.t.Errorf("%s %s %d: %s", method, tmpl, status, e)
+	}
 }
 
 func id(m map[string]any, path ...string) int64 {

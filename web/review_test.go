@@ -15,7 +15,7 @@ import (
 // submits it, returning its id and version hash.
 func (h *harness) submitted(author, importance string) (int64, string) {
 	h.t.Helper()
-	body := itemBody("关于开展城市环境综合整治的通知")
+	body := archived("关于开展城市环境综合整治的通知")
 	body["importance"] = importance
 	c := h.createItem(author, body)
 	var out map[string]any
@@ -47,7 +47,7 @@ func (h *harness) itemState(id int64) (string, int) {
 func TestPrincipalItemFromDraftToApproved(t *testing.T) {
 	h := setup(t)
 	c := h.createItem("editor", map[string]any{"title": "关于应对强降雨的紧急通知", "body": "<p>受强降雨影响，我市部分地区出现灾情。</p>",
-		"category": "notice", "kind": "original", "importance": "routine"})
+		"category": "notice", "kind": "original", "importance": "routine", "archive_only": true})
 	var sub struct {
 		Tier    string   `json:"required_tier"`
 		Chain   []string `json:"chain"`
@@ -129,7 +129,7 @@ func TestStrictThreeLevelReview(t *testing.T) {
 		Tier  string   `json:"required_tier"`
 		Chain []string `json:"chain"`
 	}
-	c := h.createItem("editor", itemBody("例行信息"))
+	c := h.createItem("editor", archived("例行信息"))
 	h.script("editor").do("POST", fmt.Sprintf("/api/v1/items/%d/submit", c.ID), nil, &sub)
 	if sub.Tier != "principal" || len(sub.Chain) != 3 {
 		t.Fatalf("strict unit: %+v", sub)
@@ -161,7 +161,7 @@ func TestEditVoidsSignoffsAndRestarts(t *testing.T) {
 	h := setup(t)
 	id, hash := h.submitted("editor", "important")
 	h.sign("reviewer", id, hash, "approve", "")
-	body := itemBody("关于开展城市环境综合整治的通知（修改）")
+	body := archived("关于开展城市环境综合整治的通知（修改）")
 	body["importance"] = "important"
 	var v2 created
 	if st := h.script("editor").do("PUT", fmt.Sprintf("/api/v1/items/%d", id), body, &v2); st != 200 {
@@ -341,7 +341,7 @@ func TestRejectAndResubmit(t *testing.T) {
 	if state, _ := h.itemState(id); state != "rejected" {
 		t.Fatalf("after reject: %s", state)
 	}
-	h.script("editor").do("PUT", fmt.Sprintf("/api/v1/items/%d", id), itemBody("规范后的标题"), nil)
+	h.script("editor").do("PUT", fmt.Sprintf("/api/v1/items/%d", id), archived("规范后的标题"), nil)
 	if state, _ := h.itemState(id); state != "draft" {
 		t.Fatalf("edit after reject: %s", state)
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
+	"github.com/tongfa/tongfa/manual"
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/queue"
 	"github.com/tongfa/tongfa/redisconn"
@@ -70,6 +71,7 @@ type Hub struct {
 	Patrol       *registry.Patrol
 	Inbox        *inbox.Service
 	Intake       *inbox.Intake
+	Manual       *manual.Service
 
 	lazyPlatforms
 	// Metrics are the process's Prometheus collectors.
@@ -121,6 +123,7 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Inbox = &inbox.Service{DB: db, Calendar: h.Calendar.Current, Checker: checker, Leaders: h.Leaders, Log: log, Notify: h.Notify,
 		AnswerPolicy: h.Review.AnswerPolicy, Tasks: h.Tasks}
 	h.Intake = &inbox.Intake{Inbox: h.Inbox, Box: h.Box, Redis: rdb, Log: log}
+	h.Manual = newManual(cfg, db, log)
 	return h
 }
 

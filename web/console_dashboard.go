@@ -8,6 +8,7 @@ import (
 	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/deliveries"
+	"github.com/tongfa/tongfa/manual"
 	"github.com/tongfa/tongfa/store"
 )
 
@@ -15,6 +16,8 @@ type dashboardView struct {
 	Pending []store.ItemSummary
 	Urgent  []clocks.Clock
 	Failed  []deliveries.Failed
+	// Tasks are the manual channels' publishing tasks the viewer does.
+	Tasks   []manual.Task
 	Alerts  []store.Alert
 	Mine    []store.ItemSummary
 	Missing []int
@@ -51,6 +54,9 @@ func (s *Server) consoleDashboard(w http.ResponseWriter, r *http.Request, v *vie
 		return err
 	}
 	if d.Failed, err = s.Deliveries.Failed(ctx, p, failedShown); err != nil {
+		return err
+	}
+	if d.Tasks, err = s.Manual.List(ctx, p, tasksShown); err != nil {
 		return err
 	}
 	if d.Alerts, err = s.Clocks.Alerts(ctx, p, 20); err != nil {

@@ -14,7 +14,7 @@ const matrixPassword = password
 func matrixRows() []row {
 	inReview := tongfa.StateInReview
 	draft, published := tongfa.StateDraft, tongfa.StatePublished
-	return []row{
+	return append(manualRows(), []row{
 		// Outside the API: operations and the platforms' callbacks.
 		{"GET", "/healthz", fixed("/healthz"), "anon=200"},
 		{"GET", "/readyz", fixed("/readyz"), "anon=200"},
@@ -253,5 +253,5 @@ func matrixRows() []row {
 			return request{path: fmt.Sprintf("/admin/leaders?unit=%d", u.ID)}
 		}, "all=403 ad=200,200,404,404 au=200,200,404,404 sa=404"},
 		{"GET", "/admin/audit", fixed("/admin/audit"), overseers},
-	}
+	}...)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
+	"github.com/tongfa/tongfa/manual"
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/queue"
 	"github.com/tongfa/tongfa/registry"
@@ -59,6 +60,8 @@ type Services struct {
 	Checker      *sensitive.Checker
 	Box          *secret.Box // nil without TONGFA_SECRET_KEY
 	Validate     *validate.Validator
+	// Manual runs the publishing tasks of channels without an API.
+	Manual *manual.Service
 }
 
 // Server is the HTTP surface over the services.

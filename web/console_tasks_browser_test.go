@@ -79,3 +79,33 @@ func TestBrowserManualTask(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserRegisterNewPlatforms: on the accounts page an administrator
+// registers a 视频号 account (no credentials asked) and a Douyin account
+// with its three credentials.
+func TestBrowserRegisterNewPlatforms(t *testing.T) {
+	h := setupConsole(t)
+	tb := newTab(t, h.ts.URL, 390, 844, true)
+	tb.login("cityadmin")
+	tb.open("/admin/accounts")
+	register := func(platform, name string, fill ...chromedp.Action) {
+		tb.run(chromedp.Evaluate(`document.querySelector("details").open = true`, nil),
+			chromedp.SetValue("#account-unit", itoa(h.unitA.ID), chromedp.ByID),
+			chromedp.SetValue("#account-platform", platform, chromedp.ByID),
+			chromedp.Evaluate(`document.getElementById("account-platform").dispatchEvent(new Event("change"))`, nil),
+			chromedp.SetValue("#account-name", name, chromedp.ByID))
+		if shown := tb.text(`String(document.querySelectorAll("fieldset[data-platform]:not([hidden])").length)`); (len(fill) == 0) != (shown == "0") {
+			t.Errorf("%s: %s credential sections shown", platform, shown)
+		}
+		tb.run(fill...)
+		tb.click(`form[data-api="/api/v1/accounts"] button[type=submit]`)
+		tb.waitFor("the registered "+platform, fmt.Sprintf(`!!document.querySelector("table") && document.querySelector("table").innerText.includes(%q)`, name))
+	}
+	register("shipinhao", "示范甲局视频号")
+	register("douyin", "示范甲局抖音号", chromedp.SendKeys("#cred-dy-open", "ou-console", chromedp.ByID),
+		chromedp.SendKeys("#cred-dy-access", "act.ou-console", chromedp.ByID), chromedp.SendKeys("#cred-dy-refresh", "rft.ou-console", chromedp.ByID))
+	if txt := tb.text(`document.querySelector("table").innerText`); !strings.Contains(txt, "视频号") || !strings.Contains(txt, "抖音") {
+		t.Errorf("accounts table: %s", txt)
+	}
+	tb.audit("accounts-new-platforms-phone")
+}

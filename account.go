@@ -12,7 +12,30 @@ const (
 	PlatformWebsite Platform = "website"
 	PlatformDouyin  Platform = "douyin"
 	PlatformOther   Platform = "other"
+
+	// Manual channels: no publishing API, an operator posts by hand
+	// and pastes the published URL (issue 19).
+	PlatformShipinhao   Platform = "shipinhao"
+	PlatformToutiao     Platform = "toutiao"
+	PlatformXiaohongshu Platform = "xiaohongshu"
+	PlatformKuaishou    Platform = "kuaishou"
+	PlatformRenminhao   Platform = "renminhao"
+	PlatformXuexi       Platform = "xuexi"
 )
+
+// Platforms lists every platform an account may be registered on.
+var Platforms = []Platform{PlatformWeChat, PlatformWeibo, PlatformApp, PlatformWebsite, PlatformDouyin,
+	PlatformShipinhao, PlatformToutiao, PlatformXiaohongshu, PlatformKuaishou, PlatformRenminhao, PlatformXuexi, PlatformOther}
+
+// Manual reports whether p has no publishing API: its deliveries are
+// publishing tasks done by hand.
+func (p Platform) Manual() bool {
+	switch p {
+	case PlatformShipinhao, PlatformToutiao, PlatformXiaohongshu, PlatformKuaishou, PlatformRenminhao, PlatformXuexi, PlatformOther:
+		return true
+	}
+	return false
+}
 
 // Label is the Chinese name of the platform.
 func (p Platform) Label() string {
@@ -27,6 +50,18 @@ func (p Platform) Label() string {
 		return "政府网站"
 	case PlatformDouyin:
 		return "抖音"
+	case PlatformShipinhao:
+		return "视频号"
+	case PlatformToutiao:
+		return "今日头条"
+	case PlatformXiaohongshu:
+		return "小红书"
+	case PlatformKuaishou:
+		return "快手"
+	case PlatformRenminhao:
+		return "人民号"
+	case PlatformXuexi:
+		return "学习强国"
 	}
 	return "其他新媒体"
 }

@@ -10,6 +10,7 @@ const (
 	DeliveryQueued      DeliveryState = "queued"      // handed to the queue
 	DeliverySending     DeliveryState = "sending"     // a worker is on it
 	DeliveryUnconfirmed DeliveryState = "unconfirmed" // outcome unknown; verify before any resend
+	DeliveryManual      DeliveryState = "manual"      // a manual channel's publishing task: an operator posts by hand
 	DeliveryDelivered   DeliveryState = "delivered"
 	DeliveryFailed      DeliveryState = "failed"
 	DeliveryAbandoned   DeliveryState = "abandoned"
@@ -18,7 +19,7 @@ const (
 
 // DeliveryStates lists every delivery state in lifecycle order.
 var DeliveryStates = []DeliveryState{DeliveryPending, DeliveryQueued, DeliverySending, DeliveryUnconfirmed,
-	DeliveryDelivered, DeliveryFailed, DeliveryAbandoned, DeliveryWithdrawn}
+	DeliveryManual, DeliveryDelivered, DeliveryFailed, DeliveryAbandoned, DeliveryWithdrawn}
 
 // Done reports whether no more work will happen on a delivery.
 func (s DeliveryState) Done() bool {
@@ -32,7 +33,7 @@ func (s DeliveryState) Done() bool {
 // Label is the Chinese name shown to operators.
 func (s DeliveryState) Label() string {
 	return labelOf(s, map[DeliveryState]string{DeliveryPending: "待投递", DeliveryQueued: "排队中", DeliverySending: "投递中",
-		DeliveryUnconfirmed: "待核实", DeliveryDelivered: "已发布", DeliveryFailed: "失败", DeliveryAbandoned: "已放弃",
+		DeliveryUnconfirmed: "待核实", DeliveryManual: "待人工发布", DeliveryDelivered: "已发布", DeliveryFailed: "失败", DeliveryAbandoned: "已放弃",
 		DeliveryWithdrawn: "已撤回"})
 }
 

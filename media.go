@@ -157,3 +157,18 @@ type MediaObject struct {
 	Published   bool       `json:"published"`
 	DerivedFrom *MediaHash `json:"derived_from,omitempty"` // a masked copy's original
 }
+
+// MediaRef reads a reference to a media library file: its hash alone, or
+// a URL or path whose path is /media/<hash>, with an optional extension
+// (/media/<hash>.mp4 names a video in an item's body). Such references
+// are read from the library by hash, never fetched over the network.
+func MediaRef(ref string) (MediaHash, bool) {
+	m := mediaRefRe.FindStringSubmatch(ref)
+	if m == nil {
+		return MediaHash{}, false
+	}
+	h, err := ParseMediaHash(m[1])
+	return h, err == nil
+}
+
+var mediaRefRe = regexp.MustCompile(`^(?:(?:https?://[^/?#]+)?/media/)?([0-9a-f]{64})(?:\.[a-z0-9]{1,5})?$`)

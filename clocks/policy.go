@@ -117,6 +117,7 @@ type Policy struct {
 	Interpretation Span                     `yaml:"interpretation"`
 	Weekly         map[tongfa.Platform]int  `yaml:"weekly"`
 	Columns        map[string]Span          `yaml:"columns"`
+	Manual         Span                     `yaml:"manual"`
 	WarnAhead      time.Duration            `yaml:"warn_ahead"`
 }
 
@@ -146,6 +147,16 @@ func ParsePolicy(b []byte) (*Policy, error) {
 		}
 	}
 	return p, nil
+}
+
+// UrgentSpan is the urgent first-report window of platform: its own, or
+// the one of "other".
+func (p *Policy) UrgentSpan(platform tongfa.Platform) (Span, bool) {
+	if s, ok := p.Urgent[platform]; ok {
+		return s, true
+	}
+	s, ok := p.Urgent[tongfa.PlatformOther]
+	return s, ok
 }
 
 // thresholds are the alert levels, in order: each at-risk fraction, then 1.

@@ -108,7 +108,7 @@ func (s *Service) Status(ctx context.Context, itemID int64, now time.Time) (*Clo
 		return nil, err
 	}
 	for _, a := range accounts {
-		if span, ok := pol.Urgent[a.Platform]; ok {
+		if span, ok := pol.UrgentSpan(a.Platform); ok {
 			cl.Channels = append(cl.Channels, s.channel(cl, a, span, ds, pol, now))
 		}
 	}
@@ -181,6 +181,8 @@ func waiting(cl *Clock, d *tongfa.Delivery) string {
 		return "正在投递"
 	case tongfa.DeliveryUnconfirmed:
 		return "正在核实是否已发布"
+	case tongfa.DeliveryManual:
+		return "等待运营人员人工发布并提交链接"
 	case tongfa.DeliveryFailed:
 		return "投递失败：" + d.Error
 	}

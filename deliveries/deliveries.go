@@ -113,7 +113,7 @@ func (s *Service) Retry(ctx context.Context, p *access.Principal, id int64, reas
 // Abandon gives up on a delivery that has not reached its channel.
 func (s *Service) Abandon(ctx context.Context, p *access.Principal, id int64, reason string) (*tongfa.Delivery, error) {
 	return s.act(ctx, p, id, "abandon", reason, []tongfa.DeliveryState{tongfa.DeliveryFailed, tongfa.DeliveryPending,
-		tongfa.DeliveryQueued, tongfa.DeliveryUnconfirmed}, tongfa.DeliveryAbandoned)
+		tongfa.DeliveryQueued, tongfa.DeliveryUnconfirmed, tongfa.DeliveryManual}, tongfa.DeliveryAbandoned)
 }
 
 func (s *Service) act(ctx context.Context, p *access.Principal, id int64, action, reason string, from []tongfa.DeliveryState, to tongfa.DeliveryState) (*tongfa.Delivery, error) {

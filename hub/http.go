@@ -16,7 +16,7 @@ func (h *Hub) Server() *web.Server {
 	srv := web.New(h.Config, web.Services{Reports: h.Reports, Identity: h.Identity, Audit: h.Audit, Notify: h.Notify, Deliveries: h.Deliveries, Now: h.Now, Metrics: h.Metrics, Sessions: h.Sessions, Items: h.Items, Registry: h.Registry,
 		Review: h.Review, Queue: h.Queue, Clocks: h.Clocks, Inbox: h.Inbox, Intake: h.Intake,
 		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Calendar: h.Calendar, Checker: h.Checker, Box: h.Box,
-		Validate: h.Validate, Stats: h.Stats, Reposts: h.Reposts, Media: h.Media}, h.Log, h.ready()...)
+		Validate: h.Validate, Stats: h.Stats, Reposts: h.Reposts, Media: h.Media, Manual: h.Manual}, h.Log, h.ready()...)
 	if h.RedisOpt != nil {
 		srv.Mounts = append(srv.Mounts, web.MountQueues(h.RedisOpt))
 	}

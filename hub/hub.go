@@ -25,6 +25,7 @@ import (
 	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
+	"github.com/tongfa/tongfa/manual"
 	"github.com/tongfa/tongfa/media"
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/queue"
@@ -79,7 +80,8 @@ type Hub struct {
 	Stats        *stats.Service
 	Reposts      *repost.Service
 	// Media is the library of pictures and attachments items use.
-	Media *media.Service
+	Media  *media.Service
+	Manual *manual.Service
 
 	lazyPlatforms
 	// Metrics are the process's Prometheus collectors.
@@ -146,6 +148,7 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Inbox = &inbox.Service{DB: db, Calendar: h.Calendar.Current, Checker: checker, Rules: rules, Log: log, Notify: h.Notify,
 		AnswerPolicy: h.Review.AnswerPolicy, Tasks: h.Tasks}
 	h.Intake = &inbox.Intake{Inbox: h.Inbox, Box: h.Box, Redis: rdb, Log: log}
+	h.Manual = newManual(cfg, db, log)
 	return h
 }
 

@@ -19,7 +19,7 @@ import (
 // Platforms are the connectors of every platform, built once per process.
 func (h *Hub) Platforms() *all.Registry {
 	h.platformsOnce.Do(func() {
-		h.platforms = all.New(h.Redis, h.Config.PlatformTimeout, h.Config.MediaHosts...)
+		h.platforms = all.NewWithLibrary(h.Redis, h.Config.PlatformTimeout, h.DB, h.Config.MediaHosts...)
 		h.platforms.UseLibrary(media.Source{Service: h.Media})
 	})
 	return h.platforms
@@ -32,9 +32,10 @@ func (h *Hub) Worker(owner string) (*queue.Runner, error) {
 	p := h.Platforms()
 	inspector := asynq.NewInspectorFromRedisClient(h.Redis)
 	deliveries := &queue.Worker{DB: h.DB, Box: h.Box, Enqueuer: h.Queue, Platforms: p, Inspector: inspector,
-		Render: render.Renderer{}, Limiter: queue.NewLimiter(h.Redis), Log: h.Log, Owner: owner, Lease: h.Config.Lease}
+		Render: render.Renderer{}, Limiter: queue.NewLimiter(h.Redis), Log: h.Log, Owner: owner, Lease: h.Config.Lease,
+		Deadline: h.Clocks.TaskDeadline}
 	reconciler := &queue.Reconciler{DB: h.DB, Enqueuer: h.Queue, Inspector: inspector, Quiet: queue.DefaultQuiet, Log: h.Log}
-	poller := &inbox.Poller{Inbox: h.Inbox, Box: h.Box, Weibo: p.Weibo, WeChat: p.WeChat, App: p.App, Website: p.Website, Log: h.Log}
+	poller := &inbox.Poller{Inbox: h.Inbox, Box: h.Box, Weibo: p.Weibo, WeChat: p.WeChat, Douyin: p.Douyin, App: p.App, Website: p.Website, Log: h.Log}
 	sender := &inbox.Sender{DB: h.DB, Box: h.Box, Repliers: p, Website: p.Website, Owner: owner, Lease: h.Config.Lease,
 		Notify: h.Notify, Log: h.Log}
 	upkeep := &audit.Upkeep{Store: h.DB, Keep: h.Config.AuditRetention(),
@@ -47,8 +48,8 @@ func (h *Hub) Worker(owner string) (*queue.Runner, error) {
 		deliveries.Register, reconciler.Register,
 		poller.Register, sender.Register, func(m tasks.Mux) error { return h.Inbox.Register(m, h.Notify) },
 		h.Review.Register, h.Clocks.Register, h.Patrol.Register,
-		func(m tasks.Mux) error { return h.Registry.Register(m, p.Weibo) },
-		upkeep.Register, collector.Register, h.Reposts.Register,
+		func(m tasks.Mux) error { return h.Registry.Register(m, p) },
+		upkeep.Register, collector.Register, h.Reposts.Register, h.Manual.Register,
 	} {
 		if err := register(r); err != nil {
 			return nil, fmt.Errorf("worker: %w", err)

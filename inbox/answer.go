@@ -31,6 +31,7 @@ const (
 	RouteCommentReply    = "comment_reply"    // WeChat: a reply under the article
 	RouteWeiboReply      = "weibo_reply"      // Weibo: comments/reply
 	RouteKeyedReply      = "keyed_reply"      // app and website: their reply API, idempotent by key
+	RouteDouyinReply     = "douyin_reply"     // Douyin: item/comment/reply, found again before any resend
 )
 
 // MaxAnswer is the longest answer, in characters (WeChat's comment reply
@@ -46,6 +47,8 @@ func route(m *tongfa.Message) string {
 		return RouteCommentReply
 	case m.Platform == string(tongfa.PlatformWeibo):
 		return RouteWeiboReply
+	case m.Platform == string(tongfa.PlatformDouyin):
+		return RouteDouyinReply
 	}
 	return RouteKeyedReply
 }

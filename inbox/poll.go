@@ -37,6 +37,7 @@ type Poller struct {
 	Box     *secret.Box
 	Weibo   *weibo.Client
 	WeChat  ArticleComments
+	Douyin  ArticleComments // a Douyin post's comments, listed per post like an article's
 	App     Lister
 	Website Lister
 	Log     *slog.Logger
@@ -44,7 +45,7 @@ type Poller struct {
 
 // polled are the platforms whose comments are polled.
 var polled = map[tongfa.Platform]bool{tongfa.PlatformWeibo: true, tongfa.PlatformApp: true, tongfa.PlatformWebsite: true,
-	tongfa.PlatformWeChat: true}
+	tongfa.PlatformWeChat: true, tongfa.PlatformDouyin: true}
 
 // pageSize is how many items one app or website poll asks for.
 const pageSize = 200
@@ -78,7 +79,7 @@ func (p *Poller) PollAccount(ctx context.Context, acc *tongfa.Account) (int, err
 	if err != nil {
 		return 0, err
 	}
-	if acc.Platform == tongfa.PlatformWeChat {
+	if acc.Platform == tongfa.PlatformWeChat || acc.Platform == tongfa.PlatformDouyin {
 		return p.pollArticles(ctx, acc, cacc)
 	}
 	source := string(acc.Platform) + ":comments"
@@ -121,26 +122,30 @@ func (p *Poller) list(ctx context.Context, acc connectors.Account, cursor string
 	return nil, cursor, nil
 }
 
-// pollArticles reads the new comments of every article the account
-// published in the last CommentWindow; each article has its own cursor
-// (the position in its comment list).
+// pollArticles reads the new comments of every article (WeChat) or post
+// (Douyin) the account published in the last CommentWindow; each has its
+// own cursor (the position in its comment list).
 func (p *Poller) pollArticles(ctx context.Context, acc *tongfa.Account, cacc connectors.Account) (int, error) {
-	if p.WeChat == nil {
+	lister, published := p.WeChat, p.Inbox.DB.PublishedArticles
+	if acc.Platform == tongfa.PlatformDouyin {
+		lister, published = p.Douyin, p.Inbox.DB.PublishedPosts
+	}
+	if lister == nil {
 		return 0, nil
 	}
-	ids, err := p.Inbox.DB.PublishedArticles(ctx, acc.ID, p.Inbox.DB.Now().Add(-CommentWindow))
+	ids, err := published(ctx, acc.ID, p.Inbox.DB.Now().Add(-CommentWindow))
 	if err != nil {
 		return 0, err
 	}
 	total := 0
 	for _, id := range ids {
-		source := "wechat:comments:" + id
+		source := string(acc.Platform) + ":comments:" + id
 		cursor, err := p.Inbox.DB.Cursor(ctx, acc.ID, source)
 		if err != nil {
 			return total, err
 		}
 		begin, _ := strconv.Atoi(cursor)
-		list, next, err := p.WeChat.Comments(ctx, cacc, id, begin)
+		list, next, err := lister.Comments(ctx, cacc, id, begin)
 		if err != nil {
 			return total, err
 		}

@@ -2,8 +2,11 @@ package queue
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"html"
 	"maps"
+	"regexp"
 	"strings"
 	"time"
 
@@ -35,11 +38,17 @@ func (a *attempt) prepare(ctx context.Context, dc *store.DeliveryContext) (*conn
 	if err != nil {
 		return nil, nil, &tongfa.Error{Code: tongfa.EInvalid, Message: "内容无法按该平台要求生成：" + err.Error(), Err: err}
 	}
+	if err := a.ownMedia(ctx, it.UnitID, payload); err != nil {
+		return nil, nil, err
+	}
+	post := &connectors.Post{DeliveryID: a.d.ID, Key: fmt.Sprintf("tongfa-d%d", a.d.ID), Account: cacc, Payload: payload}
+	if acc.Platform.Manual() {
+		return post, nil, nil // a publishing task: no publisher
+	}
 	pub, err := a.w.Platforms.Publisher(cacc)
 	if err != nil {
 		return nil, nil, &tongfa.Error{Code: tongfa.EInvalid, Message: "无法连接该平台账号：" + err.Error(), Err: err}
 	}
-	post := &connectors.Post{DeliveryID: a.d.ID, Key: fmt.Sprintf("tongfa-d%d", a.d.ID), Account: cacc, Payload: payload}
 	return post, pub, nil
 }
 
@@ -56,6 +65,33 @@ func (a *attempt) publishable(ctx context.Context, it *tongfa.Item, acc *tongfa.
 	}
 	return nil
 }
+
+// ownMedia checks that every media library file the payload names (its
+// cover, images, video, and the pictures of its HTML) is the item's own
+// unit's: a hash copied from another unit's item must not carry that
+// unit's file out.
+func (a *attempt) ownMedia(ctx context.Context, unit int64, p connectors.Payload) error {
+	refs := append([]string{p.Cover, p.Video}, p.Images...)
+	for _, m := range htmlImgRe.FindAllStringSubmatch(p.HTML, -1) {
+		refs = append(refs, html.UnescapeString(m[1]))
+	}
+	for _, ref := range refs {
+		h, ok := tongfa.MediaRef(ref)
+		if !ok {
+			continue
+		}
+		_, err := a.w.DB.Object(ctx, unit, h)
+		switch {
+		case errors.Is(err, tongfa.ErrNotFound):
+			return tongfa.Errorf(tongfa.ENotFound, "稿件引用的文件 %s… 不在本单位的媒体库中，已拒绝发送", h.String()[:12])
+		case err != nil:
+			return wait(5*time.Second, "暂时无法读取媒体库")
+		}
+	}
+	return nil
+}
+
+var htmlImgRe = regexp.MustCompile(`<img\b[^>]*\bsrc="([^"]+)"`)
 
 // link is the public URL Weibo and WeChat point to: the item's article on
 // the government website once it is published there, else the account's

@@ -19,6 +19,7 @@ var defaultPerMinute = map[tongfa.Platform]int{
 	tongfa.PlatformWeChat:  20,
 	tongfa.PlatformApp:     600,
 	tongfa.PlatformWebsite: 600,
+	tongfa.PlatformDouyin:  10, // a video post is minutes of upload; Douyin throttles creates per app and user
 }
 
 // Limiter shares per-account send rates across every worker through Redis.

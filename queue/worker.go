@@ -42,8 +42,11 @@ type Worker struct {
 	// article link as soon as the website delivery is done, instead of
 	// leaving them to their next scheduled try.
 	Inspector *asynq.Inspector
-	Owner     string        // lease owner: unique per process
-	Lease     time.Duration // how long a silent worker keeps a delivery
+	// Deadline is when the publishing task of a manual channel is due
+	// (clocks.Service.TaskDeadline); nil: a day after it was set.
+	Deadline func(ctx context.Context, it *tongfa.Item, acc *tongfa.Account, now time.Time) (time.Time, error)
+	Owner    string        // lease owner: unique per process
+	Lease    time.Duration // how long a silent worker keeps a delivery
 
 	// Claims and finishes that come together are written together
 	// (package group): one round trip and one commit for all of them.
@@ -194,6 +197,9 @@ func (a *attempt) run(ctx context.Context) (store.DeliveryOutcome, error) {
 	}
 	steps := &dbSteps{db: a.w.DB, id: a.d.ID, owner: a.w.Owner, lease: a.w.Lease, m: a.d.Steps}
 	a.steps = steps
+	if pub == nil {
+		return a.task(ctx, post)
+	}
 	if a.takeOver {
 		r, found, err := pub.Verify(ctx, post, steps)
 		if err != nil {

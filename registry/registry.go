@@ -43,7 +43,7 @@ type Service struct {
 // AccountInput is POST /api/v1/accounts and the proposal of a request.
 type AccountInput struct {
 	UnitID      int64             `json:"unit_id" validate:"omitempty,gt=0"`
-	Platform    string            `json:"platform" validate:"required,oneof=wechat weibo app website other"`
+	Platform    string            `json:"platform" validate:"required,oneof=wechat weibo app website douyin shipinhao toutiao xiaohongshu kuaishou renminhao xuexi other"`
 	Name        string            `json:"name" validate:"required,max=100"`
 	PlatformRef string            `json:"platform_ref" validate:"max=500"`
 	Responsible string            `json:"responsible" validate:"max=100"`
@@ -74,6 +74,7 @@ var requiredCredentials = map[tongfa.Platform][]string{
 	tongfa.PlatformWeibo:   {"access_token"},
 	tongfa.PlatformApp:     {"hmac_secret"},
 	tongfa.PlatformWebsite: {"api_key"},
+	tongfa.PlatformDouyin:  {"access_token", "refresh_token", "open_id"},
 }
 
 // AccountView is what the API shows: never a credential, only their names.

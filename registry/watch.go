@@ -59,30 +59,36 @@ type TokenExpiry interface {
 	TokenExpiry(ctx context.Context, acc connectors.Account) (time.Time, error)
 }
 
-// TokenWarning is how long before a Weibo token expires it is announced.
+// TokenWarning is how long before a Weibo or Douyin authorisation expires
+// it is announced.
 const TokenWarning = 7 * 24 * time.Hour
 
-// TokenSweep asks Weibo when each account's token expires and announces
-// the ones expiring within seven days to the unit's administrators.
-func (s *Service) TokenSweep(ctx context.Context, weibo TokenExpiry, now time.Time) (int, error) {
+// expiring are the platforms whose authorisation by the account's owner
+// lapses: Weibo's access token, Douyin's refresh token.
+var expiring = map[tongfa.Platform]bool{tongfa.PlatformWeibo: true, tongfa.PlatformDouyin: true}
+
+// TokenSweep asks the platforms when each account's authorisation expires
+// and announces the ones expiring within seven days to the unit's
+// administrators. tokens answers for every platform in expiring.
+func (s *Service) TokenSweep(ctx context.Context, tokens TokenExpiry, now time.Time) (int, error) {
 	accounts, err := s.DB.ActiveAccounts(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, a := range accounts {
-		if a.Platform != tongfa.PlatformWeibo {
+		if !expiring[a.Platform] {
 			continue
 		}
 		cacc, err := connectors.Connect(s.Box, &a)
 		if err != nil {
 			continue // reported when a delivery needs them
 		}
-		at, err := weibo.TokenExpiry(ctx, cacc)
+		at, err := tokens.TokenExpiry(ctx, cacc)
 		if err != nil || at.Sub(now) > TokenWarning {
 			continue
 		}
-		msg := fmt.Sprintf("【微博授权即将到期】账号「%s」的授权将于 %s 到期，请管理员重新授权", a.Name, at.Format("2006-01-02 15:04"))
+		msg := fmt.Sprintf("【%s授权即将到期】账号「%s」的授权将于 %s 到期，请管理员重新授权", a.Platform.Label(), a.Name, at.Format("2006-01-02 15:04"))
 		year, week := now.ISOWeek()
 		fired, err := s.alert(ctx, fmt.Sprintf("account:%d", a.ID), "token_expiry", fmt.Sprintf("%d-W%02d", year, week), a.UnitID, tongfa.RoleAdmin, msg)
 		if err != nil {

@@ -77,7 +77,7 @@ func (b *builder) urgent(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		span, ok := pol.Urgent[c.Platform]
+		span, ok := pol.UrgentSpan(c.Platform)
 		if !ok {
 			continue // no first-report clock on this kind of channel
 		}

@@ -77,7 +77,7 @@ func (c *Collector) Sweep(ctx context.Context) error {
 	}
 	var errs []error
 	for _, a := range accounts {
-		if a.Platform == tongfa.PlatformOther {
+		if a.Platform.Manual() {
 			continue // a manual channel: an operator types its figures
 		}
 		if c.Queue != nil {
@@ -150,7 +150,7 @@ func (c *Collector) open(ctx context.Context, id int64) (*account, error) {
 	if err != nil {
 		return nil, err
 	}
-	if row.Status != tongfa.AccountActive || row.Platform == tongfa.PlatformOther {
+	if row.Status != tongfa.AccountActive || row.Platform.Manual() {
 		return nil, nil
 	}
 	acc, err := connectors.Connect(c.Box, row)

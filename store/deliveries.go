@@ -27,7 +27,7 @@ func (tx *Tx) PlanDeliveries(ctx context.Context, it *tongfa.Item) ([]int64, err
 	v := it.Version
 	rows, err := tx.Query(ctx, `INSERT INTO deliveries (item_id, version_number, version_hash, account_id, platform, queue, created_at, updated_at)
 		SELECT $1, $2, $3, a.id, a.platform, $4, $5, $5 FROM accounts a
-		WHERE a.id = ANY($6) AND a.platform <> 'other' AND a.status = 'active'
+		WHERE a.id = ANY($6) AND a.status = 'active'
 		  AND (a.unit_id = $7 OR EXISTS (SELECT 1 FROM publish_grants g
 		       WHERE g.account_id = a.id AND g.unit_id = $7 AND g.revoked_at IS NULL))
 		ON CONFLICT (item_id, version_number, account_id) DO NOTHING
@@ -95,7 +95,7 @@ func (db *DB) Delivery(ctx context.Context, id int64) (*tongfa.Delivery, error) 
 // no longer the approved one.
 func (tx *Tx) AbandonOpenDeliveries(ctx context.Context, itemID int64, keepVersion int, reason string) (int64, error) {
 	tag, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'abandoned', error = $3, updated_at = $4
-		WHERE item_id = $1 AND version_number <> $2 AND state IN ('pending','queued')`, itemID, keepVersion, reason, tx.now)
+		WHERE item_id = $1 AND version_number <> $2 AND state IN ('pending','queued','manual')`, itemID, keepVersion, reason, tx.now)
 	if err != nil {
 		return 0, fmt.Errorf("store: abandon deliveries of item %d: %w", itemID, err)
 	}
@@ -159,7 +159,7 @@ func (tx *Tx) WithdrawItem(ctx context.Context, itemID int64, reason string) ([]
 		return nil, err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE deliveries SET state = 'abandoned', error = $2, updated_at = $3
-		WHERE item_id = $1 AND state IN ('pending','queued','failed')`, itemID, "稿件已撤回："+reason, tx.now); err != nil {
+		WHERE item_id = $1 AND state IN ('pending','queued','manual','failed')`, itemID, "稿件已撤回："+reason, tx.now); err != nil {
 		return nil, fmt.Errorf("store: abandon deliveries of withdrawn item %d: %w", itemID, err)
 	}
 	rows, err := tx.Query(ctx, `SELECT id FROM deliveries WHERE item_id = $1 AND state = 'delivered' ORDER BY id`, itemID)

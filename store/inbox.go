@@ -215,6 +215,18 @@ func (db *DB) MessagesAtRisk(ctx context.Context, now time.Time, share float64) 
 	return pgx.CollectRows(rows, scanMessage)
 }
 
+// PublishedPosts returns the platform ids of an account's posts delivered
+// since (Douyin's item_id): the posts whose comments are polled.
+func (db *DB) PublishedPosts(ctx context.Context, accountID int64, since time.Time) ([]string, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT platform_post_id FROM deliveries
+		WHERE account_id = $1 AND state = 'delivered' AND delivered_at >= $2 AND coalesce(platform_post_id, '') <> ''
+		ORDER BY id`, accountID, since)
+	if err != nil {
+		return nil, fmt.Errorf("store: published posts: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
 // PublishedArticles returns the WeChat publish ids (the msg_data_id of
 // comment/list) of an account's articles delivered since.
 func (db *DB) PublishedArticles(ctx context.Context, accountID int64, since time.Time) ([]string, error) {

@@ -171,7 +171,7 @@ func (db *DB) ReportDeliveries(ctx context.Context, sc ReportScope, from, to tim
 			count(*) FILTER (WHERE d.state = 'delivered'),
 			count(*) FILTER (WHERE d.state IN ('failed','abandoned')),
 			count(*) FILTER (WHERE d.state = 'withdrawn'),
-			count(*) FILTER (WHERE d.state IN ('pending','queued','sending','unconfirmed'))
+			count(*) FILTER (WHERE d.state IN ('pending','queued','sending','unconfirmed','manual'))
 		FROM deliveries d JOIN accounts a ON a.id = d.account_id
 		WHERE d.created_at >= $3 AND d.created_at < $4 AND `+accountInScope+` GROUP BY d.account_id`, sc.Units, sc.AccountID, from, to)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 )
 
 var answerRoutes = map[string]string{inbox.RouteCustomerService: "公众号客服消息（48小时内）", inbox.RouteCommentReply: "文章留言回复",
-	inbox.RouteWeiboReply: "微博评论回复", inbox.RouteKeyedReply: "客户端/网站答复接口"}
+	inbox.RouteWeiboReply: "微博评论回复", inbox.RouteDouyinReply: "抖音评论回复", inbox.RouteKeyedReply: "客户端/网站答复接口"}
 
 // weiboAnswerLimit is the length of a Weibo comment reply, in characters;
 // inbox refuses longer ones, the composer's counter shows the limit.

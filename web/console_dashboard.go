@@ -9,6 +9,7 @@ import (
 	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/deliveries"
+	"github.com/tongfa/tongfa/manual"
 	"github.com/tongfa/tongfa/store"
 )
 
@@ -20,9 +21,11 @@ type dashboardView struct {
 	// and PartialCount count 发布失败 and 部分发布失败 among them.
 	FailedItems               []store.FailedItem
 	FailedCount, PartialCount int
-	Alerts                    []store.Alert
-	Mine                      []store.ItemSummary
-	Missing                   []int
+	// Tasks are the manual channels' publishing tasks the viewer does.
+	Tasks   []manual.Task
+	Alerts  []store.Alert
+	Mine    []store.ItemSummary
+	Missing []int
 	// Frequency lists accounts behind their update requirement (R6);
 	// Weeks charts each account's posts over the last four weeks.
 	Frequency []clocks.Frequency
@@ -69,6 +72,9 @@ func (s *Server) consoleDashboard(w http.ResponseWriter, r *http.Request, v *vie
 		} else {
 			d.PartialCount++
 		}
+	}
+	if d.Tasks, err = s.Manual.List(ctx, p, tasksShown); err != nil {
+		return err
 	}
 	if d.Alerts, err = s.Clocks.Alerts(ctx, p, 20); err != nil {
 		return err

@@ -51,6 +51,7 @@ func (s *Server) mountConsole(r *mux.Router) {
 	r.Handle("/repost-tasks", s.page(s.consoleRepostTasks, anyRole)).Methods(http.MethodGet)
 	r.Handle("/repost-tasks/{id:[0-9]+}", s.page(s.consoleRepostTask, anyRole)).Methods(http.MethodGet)
 	r.Handle("/inbox/{id:[0-9]+}", s.page(s.consoleMessage, anyRole)).Methods(http.MethodGet)
+	r.Handle("/tasks/{id:[0-9]+}", s.page(s.consoleTask, anyRole)).Methods(http.MethodGet)
 	r.Handle("/admin/accounts", s.page(s.consoleAccounts, perm{tongfa.RoleAdmin})).Methods(http.MethodGet)
 	r.Handle("/admin/accounts/{id:[0-9]+}/change", s.page(s.consoleAccountChange, perm{tongfa.RoleAdmin})).Methods(http.MethodGet)
 	r.Handle("/admin/requests", s.page(s.consoleRequests, overseers)).Methods(http.MethodGet)

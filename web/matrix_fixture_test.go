@@ -24,6 +24,8 @@ type fixture struct {
 	god  *access.Principal
 	seq  atomic.Int64
 	apps map[int64]*tongfa.Account
+	// manual are units' 视频号 accounts (one per unit and platform, R9).
+	manual map[int64]int64
 }
 
 func newFixture(t *testing.T, h *harness) *fixture {
@@ -45,7 +47,7 @@ func newFixture(t *testing.T, h *harness) *fixture {
 		t.Fatal(err)
 	}
 	god, _ = h.db.User(ctx, god.ID)
-	return &fixture{t: t, h: h, god: h.as(god), apps: map[int64]*tongfa.Account{}}
+	return &fixture{t: t, h: h, god: h.as(god), apps: map[int64]*tongfa.Account{}, manual: map[int64]int64{}}
 }
 
 // as is the principal of u, with its grants and the unit tree as stored.
@@ -112,9 +114,17 @@ func (f *fixture) app(u *tongfa.Unit) *tongfa.Account {
 
 // failedDelivery is a failed delivery of an approved item of unit u.
 func (f *fixture) failedDelivery(u *tongfa.Unit) int64 {
+	return f.approvedDelivery(u, f.app(u).ID, func(tx *store.Tx, id int64, _ *tongfa.Item) error {
+		return tx.SetDeliveryState(context.Background(), id, []tongfa.DeliveryState{tongfa.DeliveryPending}, tongfa.DeliveryFailed, "平台拒绝")
+	})
+}
+
+// approvedDelivery approves a new item of unit u for account and plans
+// its one delivery, which then changes in the same transaction.
+func (f *fixture) approvedDelivery(u *tongfa.Unit, account int64, then func(tx *store.Tx, id int64, it *tongfa.Item) error) int64 {
 	ctx := context.Background()
 	it := f.item(u, tongfa.StateDraft)
-	it.Version.Content.Targets = []int64{f.app(u).ID}
+	it.Version.Content.Targets = []int64{account}
 	var ids []int64
 	err := f.h.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.UpdateItemState(ctx, it.ID, store.ItemUpdate{From: []tongfa.ItemState{tongfa.StateDraft}, To: tongfa.StateApproved}); err != nil {
@@ -124,7 +134,7 @@ func (f *fixture) failedDelivery(u *tongfa.Unit) int64 {
 		if ids, err = tx.PlanDeliveries(ctx, it); err != nil || len(ids) != 1 {
 			return fmt.Errorf("planned %v: %w", ids, err)
 		}
-		return tx.SetDeliveryState(ctx, ids[0], []tongfa.DeliveryState{tongfa.DeliveryPending}, tongfa.DeliveryFailed, "平台拒绝")
+		return then(tx, ids[0], it)
 	})
 	if err != nil {
 		f.t.Fatal(err)

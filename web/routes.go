@@ -51,6 +51,10 @@ func (s *Server) routes(api *mux.Router) {
 	api.Handle("/items/{id}/deliveries", s.authed(s.handleDeliveries, anyRole)).Methods(http.MethodGet)
 	api.Handle("/items/{id}/withdraw", s.authed(s.handleWithdraw, perm{tongfa.RoleDeputy, tongfa.RolePrincipal, tongfa.RoleAdmin})).Methods(http.MethodPost)
 	api.Handle("/deliveries/{id}/{action:retry|abandon}", s.authed(s.handleDeliveryAction, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
+	api.Handle("/manual-tasks", s.authed(s.handleManualTasks, anyRole)).Methods(http.MethodGet)
+	api.Handle("/manual-tasks/{id}", s.authed(s.handleManualTask, anyRole)).Methods(http.MethodGet)
+	api.Handle("/manual-tasks/{id}/download", s.authed(s.handleManualDownload, anyRole)).Methods(http.MethodGet)
+	api.Handle("/manual-tasks/{id}/confirm", s.authed(s.handleManualConfirm, perm{tongfa.RoleEditor, tongfa.RoleAdmin})).Methods(http.MethodPost)
 
 	api.Handle("/items/{id}/stats", s.authed(s.handleItemStats, anyRole)).Methods(http.MethodGet)
 	api.Handle("/accounts/{id}/stats", s.authed(s.handleAccountStats, anyRole)).Methods(http.MethodGet)

@@ -16,6 +16,7 @@ import (
 	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
+	"github.com/tongfa/tongfa/manual"
 	"github.com/tongfa/tongfa/media"
 	"github.com/tongfa/tongfa/notify"
 	"github.com/tongfa/tongfa/queue"
@@ -68,6 +69,8 @@ type Services struct {
 	Reposts *repost.Service
 	// Media is the library of pictures and attachments.
 	Media *media.Service
+	// Manual runs the publishing tasks of channels without an API.
+	Manual *manual.Service
 }
 
 // Server is the HTTP surface over the services.

@@ -87,7 +87,7 @@ func testDBRedis(t *testing.T, flush bool) faultRedis {
 	return r
 }
 
-// approveAndQueue approves n items (every tenth urgent) for env's four
+// approveAndQueue approves n items (every tenth urgent) for env's
 // accounts and queues their deliveries on the Redis at redisURL.
 func approveAndQueue(t *testing.T, env *queuetest.Env, redisURL string, n int) []int64 {
 	t.Helper()
@@ -128,7 +128,11 @@ func enqueuer(t *testing.T, env *queuetest.Env, redisURL string) *queue.Enqueuer
 // setFaults gives every platform of s the fault run's faults.
 func setFaults(s *sim.Server) {
 	f := sim.PlatformFaults{Fault: sim.Fault{ErrorRate: 0.2, LostRate: 0.05, RateLimitRate: 0.02}, ExpireTokens: true}
-	s.SetFaults(sim.Faults{WeChat: f, Weibo: f, App: f, Website: f})
+	// Douyin's rate limit is its per-second throttle (2118110); its
+	// default, the exhausted quota, keeps an account away for half an hour.
+	dy := f
+	dy.RateLimitCode = 2118110
+	s.SetFaults(sim.Faults{WeChat: f, Weibo: f, App: f, Website: f, Douyin: dy})
 }
 
 // startWorkers starts two worker processes on the database at dbURL and
@@ -142,13 +146,16 @@ func startWorkers(t *testing.T, dbURL, redisURL string, concurrency int) *worker
 	return w
 }
 
-// faultRun approves n items for four accounts each, runs two worker
+// faultRun approves n items for four accounts each, and every fifth for a
+// Douyin account too (a video post from the media library), runs two worker
 // processes that are SIGKILLed and restarted at least kills times, and
 // disrupts Redis halfway. It checks that every delivery ends delivered or
 // failed with a reason, and that no platform saw a post twice.
 func faultRun(t *testing.T, n, kills int, r faultRedis) {
 	db, url := storetest.NewWithURL(t)
 	env := queuetest.New(t, db)
+	env.AddDouyin(t)
+	env.DouyinEvery = 5
 	s := env.Sim
 	setFaults(s)
 
@@ -180,22 +187,36 @@ func faultRun(t *testing.T, n, kills int, r faultRedis) {
 		}
 	}
 	if dup := s.Duplicates(); dup != 0 {
+		for _, p := range s.Posts() {
+			if p.Duplicates > 0 {
+				t.Errorf("%s post %q received %d times", p.Platform, p.Title, p.Received)
+			}
+		}
 		t.Fatalf("the simulators saw %d duplicate posts", dup)
 	}
-	t.Logf("%d deliveries: %d delivered, %d failed with a reason; %d posts on the simulators, 0 duplicates",
-		len(ds), len(ds)-failed, failed, len(s.Posts()))
+	douyin := 0
+	for _, p := range s.Posts() {
+		if p.Platform == "douyin" {
+			douyin++
+		}
+	}
+	if douyin == 0 {
+		t.Fatal("nothing reached Douyin")
+	}
+	t.Logf("%d deliveries: %d delivered, %d failed with a reason; %d posts on the simulators (%d on Douyin), 0 duplicates",
+		len(ds), len(ds)-failed, failed, len(s.Posts()), douyin)
 }
 
 func TestFaultsWithKilledWorkers(t *testing.T) {
 	if testing.Short() {
-		t.Skip("long: 2,000 deliveries under faults")
+		t.Skip("long: 2,100 deliveries under faults")
 	}
 	faultRun(t, 500, 12, testDBRedis(t, false))
 }
 
 func TestFaultsWithKilledWorkersAndRedisFlush(t *testing.T) {
 	if testing.Short() {
-		t.Skip("long: 2,000 deliveries under faults")
+		t.Skip("long: 2,100 deliveries under faults")
 	}
 	faultRun(t, 500, 12, testDBRedis(t, true))
 }
@@ -213,7 +234,7 @@ const (
 // replica had not yet received is lost, and the reconciler re-creates it.
 func TestFaultsOnClusterWithFailover(t *testing.T) {
 	if testing.Short() {
-		t.Skip("long: 600 deliveries under faults and a failover")
+		t.Skip("long: 630 deliveries under faults and a failover")
 	}
 	l := redistest.Cluster(t, faultClusterPort)
 	faultRun(t, 150, 8, faultRedis{url: l.URL, disrupt: func(t *testing.T) {
@@ -227,7 +248,7 @@ func TestFaultsOnClusterWithFailover(t *testing.T) {
 // the replica.
 func TestFaultsOnSentinelWithFailover(t *testing.T) {
 	if testing.Short() {
-		t.Skip("long: 600 deliveries under faults and a failover")
+		t.Skip("long: 630 deliveries under faults and a failover")
 	}
 	l := redistest.Sentinel(t, faultSentinelPort)
 	faultRun(t, 150, 8, faultRedis{url: l.URL, disrupt: func(t *testing.T) {

@@ -3,6 +3,7 @@
 package all
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -32,13 +33,23 @@ type Registry struct {
 // so does reading one image an article refers to. mediaHosts are the hosts
 // (or host:port) whose images may be read although they resolve to
 // internal addresses (TONGFA_MEDIA_HOSTS); no others are. Douyin reads
-// its images the same way; it has no video source until a media library
-// is plugged in (Douyin.Videos).
+// its images the same way; it has no video source (see NewWithLibrary).
 func New(rdb redis.UniversalClient, timeout time.Duration, mediaHosts ...string) *Registry {
+	return NewWithLibrary(rdb, timeout, nil, mediaHosts...)
+}
+
+// NewWithLibrary is New whose connectors read media library references
+// (tongfa.MediaRef: covers, body images, Douyin videos) from blobs by
+// hash instead of fetching them.
+func NewWithLibrary(rdb redis.UniversalClient, timeout time.Duration, blobs Blobs, mediaHosts ...string) *Registry {
 	hc := connectors.NewHTTPClient(timeout)
-	images := media.New(media.Options{Allow: mediaHosts, Timeout: timeout})
+	images := Library{Blobs: blobs, Web: media.New(media.Options{Allow: mediaHosts, Timeout: timeout})}
+	var videos douyin.MediaSource
+	if blobs != nil {
+		videos = Library{Blobs: blobs}
+	}
 	return &Registry{WeChat: wechat.New(rdb, hc, images), Weibo: weibo.New(hc, rdb), App: app.New(hc), Website: website.New(hc),
-		Douyin: douyin.New(hc, rdb, nil, douyin.FetchedImages{Fetcher: images}, douyin.Options{})}
+		Douyin: douyin.New(hc, rdb, videos, images, douyin.Options{})}
 }
 
 // UseLibrary makes every connector read the media library's files
@@ -81,6 +92,18 @@ func (r *Registry) Publisher(acc connectors.Account) (connectors.Publisher, erro
 // Replier returns the connector that answers the public on acc's platform.
 func (r *Registry) Replier(acc connectors.Account) (connectors.Replier, error) {
 	return r.connector(acc, "答复")
+}
+
+// TokenExpiry says when acc's authorisation lapses, on the platforms where
+// it does (Weibo, Douyin): the registry's daily sweep announces it.
+func (r *Registry) TokenExpiry(ctx context.Context, acc connectors.Account) (time.Time, error) {
+	switch acc.Platform {
+	case tongfa.PlatformWeibo:
+		return r.Weibo.TokenExpiry(ctx, acc)
+	case tongfa.PlatformDouyin:
+		return r.Douyin.TokenExpiry(ctx, acc)
+	}
+	return time.Time{}, fmt.Errorf("all: %s authorisations do not expire", acc.Platform)
 }
 
 // HTTPClient is the client every connector here uses.

@@ -2,6 +2,7 @@ package douyin
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -37,7 +38,10 @@ const (
 // item_id it is there; without one (the answer was lost) Verify pages
 // through the account's items, newest first, back to the first create,
 // for one of the same kind whose text equals ours. Douyin has no
-// idempotency key; a video, though, makes one post at most.
+// idempotency key; a video, though, makes one post at most. When more
+// posts than Verify reads (listPages) came after the first create, it
+// cannot say the post is not there: it answers Unconfirmed, never "not
+// found", so nothing is posted twice.
 func (c *Client) Verify(ctx context.Context, p *connectors.Post, s connectors.Steps) (connectors.Receipt, bool, error) {
 	if id := step(s, StepItemID); id != "" {
 		r, err := c.receipt(ctx, p, s, id)
@@ -73,11 +77,12 @@ func (c *Client) Verify(ctx context.Context, p *connectors.Post, s connectors.St
 			}
 		}
 		if older || !page.HasMore || page.Cursor <= cursor {
-			break
+			return connectors.Receipt{}, false, nil
 		}
 		cursor = page.Cursor
 	}
-	return connectors.Receipt{}, false, nil
+	return connectors.Receipt{}, false, &connectors.Error{Class: connectors.Unconfirmed, Platform: platform,
+		Message: fmt.Sprintf("抖音账号在本次发布后又有超过 %d 条作品，无法核实是否已发布，请到抖音后台核实", listPage*listPages)}
 }
 
 // normal sets whitespace aside: Douyin may trim or fold it.

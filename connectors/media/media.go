@@ -94,17 +94,37 @@ func (f *Fetcher) Image(ctx context.Context, ref string) ([]byte, error) {
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, f.timeout, errSlow)
 	defer cancel()
-	b, redirected, err := f.get(ctx, u)
+	b, redirected, err := f.get(ctx, u, f.maxBytes, isImage)
 	if err != nil {
 		return nil, f.explain(ctx, u.Host, redirected, err)
 	}
 	return b, nil
 }
 
+// Page downloads the page a URL an operator reports points at (a post on
+// a channel without an API), under the same rules as images: public
+// addresses only, unless allowed, bounded in time, size and redirects.
+// Refusals are permanent *connectors.Error naming the reason.
+func (f *Fetcher) Page(ctx context.Context, ref string) ([]byte, error) {
+	u, err := url.Parse(ref)
+	if err != nil || u.Hostname() == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, refuse(CodeBadURL, "链接无效（只接受 http 或 https 地址）：%s", clip(ref))
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, f.timeout, errSlow)
+	defer cancel()
+	b, redirected, err := f.get(ctx, u, f.maxBytes, func([]byte) bool { return true })
+	if err != nil {
+		return nil, f.explainAs(ctx, "页面", u.Host, redirected, err)
+	}
+	return b, nil
+}
+
+func isImage(b []byte) bool { return strings.HasPrefix(http.DetectContentType(b), "image/") }
+
 // get reads at most maxBytes and accepts only what looks like an image by
 // its first bytes: a Content-Type header proves nothing. redirected tells
 // the message whether a refused host is the URL's own.
-func (f *Fetcher) get(ctx context.Context, u *url.URL) (b []byte, redirected bool, err error) {
+func (f *Fetcher) get(ctx context.Context, u *url.URL, maxBytes int64, accept func([]byte) bool) (b []byte, redirected bool, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, false, err
@@ -121,16 +141,16 @@ func (f *Fetcher) get(ctx context.Context, u *url.URL) (b []byte, redirected boo
 	if resp.StatusCode != http.StatusOK {
 		return nil, redirected, &statusError{resp.StatusCode}
 	}
-	if resp.ContentLength > f.maxBytes {
+	if resp.ContentLength > maxBytes {
 		return nil, redirected, errTooLarge
 	}
-	b, err = io.ReadAll(io.LimitReader(resp.Body, f.maxBytes+1))
+	b, err = io.ReadAll(io.LimitReader(resp.Body, maxBytes+1))
 	switch {
 	case err != nil:
 		return nil, redirected, err
-	case int64(len(b)) > f.maxBytes:
+	case int64(len(b)) > maxBytes:
 		return nil, redirected, errTooLarge
-	case !strings.HasPrefix(http.DetectContentType(b), "image/"):
+	case !accept(b):
 		return nil, redirected, errNotImage
 	}
 	return b, redirected, nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/tongfa/tongfa"
@@ -21,14 +22,24 @@ const (
 
 // douyin renders a Douyin post: 【title】summary（attribution） as its
 // text, without the item's link (Douyin shows links as plain text and
-// treats them as diverting traffic). Items carry no video yet, so the
-// post is an image post of the body's images, or of the cover alone; a
-// Payload given a Video by the media library becomes a video post with
-// the cover as its cover.
+// treats them as diverting traffic). An item whose body links to a video
+// of the media library (…/media/<hash>.mp4) becomes a video post, its
+// cover the item's cover or else its first picture; any other item is an
+// image post of the body's images, or of the cover alone.
 func douyin(p connectors.Payload, c tongfa.Content) (connectors.Payload, error) {
 	p.Link = ""
 	p.Text = fitText(c, "", DouyinLength, utf8.RuneCountInString, Truncate)
 	p.Images = bodyImages(c.Body)
+	if v := bodyVideo(c.Body); v != "" {
+		p.Video, p.Images = v, nil
+		if p.Cover == "" {
+			p.Cover = first(bodyImages(c.Body))
+		}
+		if p.Cover == "" {
+			return p, renderError("抖音视频须有封面：请为稿件设置封面图，或在正文中放一张图片")
+		}
+		return p, nil
+	}
 	if len(p.Images) == 0 && c.Cover != "" {
 		p.Images = []string{c.Cover}
 	}
@@ -41,7 +52,29 @@ func douyin(p connectors.Payload, c tongfa.Content) (connectors.Payload, error) 
 	return p, nil
 }
 
-var imgSrcRe = regexp.MustCompile(`<img\b[^>]*\bsrc="([^"]+)"`)
+var (
+	imgSrcRe = regexp.MustCompile(`<img\b[^>]*\bsrc="([^"]+)"`)
+	hrefRe   = regexp.MustCompile(`<a\b[^>]*\bhref="([^"]+)"`)
+)
+
+// bodyVideo is the first link of a sanitized body to a video of the media
+// library, or "".
+func bodyVideo(body string) string {
+	for _, m := range hrefRe.FindAllStringSubmatch(body, -1) {
+		ref := html.UnescapeString(m[1])
+		if _, ok := tongfa.MediaRef(ref); ok && strings.HasSuffix(ref, ".mp4") {
+			return ref
+		}
+	}
+	return ""
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
 
 // bodyImages lists the images of a sanitized body in order.
 func bodyImages(body string) []string {

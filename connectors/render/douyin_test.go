@@ -62,3 +62,47 @@ func TestDouyinImageEntities(t *testing.T) {
 		t.Fatalf("%q", got)
 	}
 }
+
+// TestDouyinVideoFromLibrary: a body linking to a library video becomes a
+// video post with the item's cover, or its first picture; without any
+// picture it is refused with the reason.
+func TestDouyinVideoFromLibrary(t *testing.T) {
+	h := strings.Repeat("ab", 32)
+	c := reprinted()
+	c.Body = `<p><img src="https://hub.example.gov.cn/media/` + strings.Repeat("cd", 32) + `"></p>` +
+		`<p><a href="https://www.example.gov.cn/other.mp4">外链</a><a href="https://hub.example.gov.cn/media/` + h + `.mp4">视频</a></p>`
+	p, err := For(tongfa.PlatformDouyin, 1, c, link, nil)
+	if err != nil || p.Video != "https://hub.example.gov.cn/media/"+h+".mp4" || p.Images != nil ||
+		p.Cover != "https://hub.example.gov.cn/media/"+strings.Repeat("cd", 32) {
+		t.Fatalf("%+v %v", p, err)
+	}
+	c.Cover = "/media/" + strings.Repeat("ef", 32)
+	if p, _ := For(tongfa.PlatformDouyin, 1, c, link, nil); p.Cover != c.Cover {
+		t.Fatalf("cover %q", p.Cover)
+	}
+	c.Cover, c.Body = "", `<p><a href="/media/`+h+`.mp4">视频</a></p>`
+	if _, err := For(tongfa.PlatformDouyin, 1, c, link, nil); err == nil || !strings.Contains(err.Error(), "须有封面") {
+		t.Fatalf("no cover: %v", err)
+	}
+}
+
+// TestManual: a manual channel's task text starts with the title and the
+// attribution, then the body's paragraphs; the cover comes first among
+// the pictures to post.
+func TestManual(t *testing.T) {
+	c := reprinted()
+	c.Cover = "https://www.example.gov.cn/cover.png"
+	for _, pl := range []tongfa.Platform{tongfa.PlatformShipinhao, tongfa.PlatformXuexi, tongfa.PlatformOther} {
+		p, err := For(pl, 1, c, link, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := c.Title + "\n\n来源：省统计局"
+		if !strings.HasPrefix(p.Text, want) || strings.Contains(p.Text, "<") || p.Link != "" {
+			t.Fatalf("%s text %q", pl, p.Text)
+		}
+		if len(p.Images) != 2 || p.Images[0] != c.Cover {
+			t.Fatalf("%s images %q", pl, p.Images)
+		}
+	}
+}

@@ -58,6 +58,9 @@ func For(platform tongfa.Platform, itemID int64, c tongfa.Content, link string, 
 		p.Column = orDefault(settings["column_"+c.Category], orDefault(settings["column"], c.Category))
 		p.Attachments = c.Attachments
 	default:
+		if platform.Manual() {
+			return manual(p, c), nil
+		}
 		return p, fmt.Errorf("平台「%s」没有发布接口", platform.Label())
 	}
 	return p, nil

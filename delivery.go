@@ -56,6 +56,8 @@ type Delivery struct {
 	CreatedAt      time.Time         `json:"created_at"`
 	UpdatedAt      time.Time         `json:"updated_at"`
 	DeliveredAt    *time.Time        `json:"delivered_at,omitempty"`
+	// NotBefore holds a scheduled delivery back until its item's publish_at.
+	NotBefore *time.Time `json:"not_before,omitempty"`
 }
 
 // labelOf looks a value up in a label table; an unknown value shows as

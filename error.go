@@ -32,6 +32,8 @@ const (
 	ESeparation     = "separation_of_duties"
 	EBadSignature   = "bad_signature"
 	EMissingHoliday = "calendar_missing"
+	ESchedule       = "schedule_refused" // a publishing time past an urgent deadline, or moved earlier without the right
+	EQuota          = "quota_exhausted"  // no WeChat mass send left for the planned day
 	// Refused pushes from platforms to the callback URLs.
 	ENotConfigured = "not_configured" // the account has no callback secret
 	EStale         = "stale"          // timestamp outside the freshness window

@@ -26,7 +26,7 @@ func CanWithdraw(p *access.Principal, it *tongfa.Item) bool {
 }
 
 func withdrawable(st tongfa.ItemState) bool {
-	return st == tongfa.StateApproved || st == tongfa.StatePublishing || st == tongfa.StatePublished
+	return st == tongfa.StateApproved || st == tongfa.StateScheduled || st == tongfa.StatePublishing || st == tongfa.StatePublished
 }
 
 func mayWithdraw(p *access.Principal, unit int64) bool {

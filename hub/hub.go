@@ -99,7 +99,7 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Calendar = &clocks.Calendars{DB: db}
 	h.Sessions = session.New(rdb, cfg.SessionIdle, cfg.SessionMax)
 	h.Notify = &notify.Notifier{DB: db, Robots: notify.NewSender(), Box: h.Box, Log: log}
-	h.Queue = &queue.Enqueuer{Client: h.Tasks, DB: db}
+	h.Queue = &queue.Enqueuer{Client: h.Tasks, DB: db, Inspector: asynq.NewInspectorFromRedisClient(rdb)}
 
 	h.Clocks = &clocks.Service{DB: db, Calendar: h.Calendar.Current, Notify: h.Notify, Log: log, Tasks: h.Tasks}
 	// Every check of an item, an answer or a text uses its unit's leaders.
@@ -108,7 +108,8 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Review = &review.Service{DB: db, Check: itemChecker, Relay: h.Queue, Notify: h.Notify, Log: log,
 		Calendar: h.Calendar.Current}
 	h.Items = &items.Service{DB: db, HTML: sanitize.New(), Validate: h.Validate, Checker: itemChecker,
-		Revised: h.Review.Revised, Saved: h.Clocks.ItemSaved, Readers: h.Review}
+		Revised: h.Review.Revised, Saved: h.Clocks.ItemSaved, Readers: h.Review,
+		Deadlines: h.Clocks, Scheduler: h.Queue, Log: log}
 	h.Dictionaries = &registry.Dictionaries{DB: db, Checker: checker, Base: []*sensitive.Dictionary{sensitive.DefaultDictionary()}, Log: log}
 	h.Patrol = &registry.Patrol{DB: db, Checker: checker, Leaders: h.Leaders, Notify: h.Notify, Log: log, Batch: 500, Tasks: h.Tasks}
 	h.Registry = &registry.Service{DB: db, Box: h.Box, Validate: h.Validate, Calendar: h.Calendar.Current, Sessions: h.Sessions,

@@ -208,5 +208,5 @@ const settleItem = `WITH d AS (
 		WHERE d.item_id = $1),
 	s AS (SELECT CASE WHEN d.total > 0 AND d.done = d.total AND d.delivered > 0 THEN 'published' ELSE 'publishing' END AS state FROM d)
 	UPDATE items SET state = s.state, updated_at = $2
-	FROM s WHERE items.id = $1 AND items.state IN ('approved','publishing') AND items.state <> s.state
+	FROM s WHERE items.id = $1 AND items.state IN ('approved','scheduled','publishing') AND items.state <> s.state
 	RETURNING items.state`

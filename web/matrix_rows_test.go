@@ -67,6 +67,8 @@ func matrixRows() []row {
 		{"GET", "/api/v1/items/{id}/signoffs", itemPath(draft, "/signoffs", nil), readers},
 		{"GET", "/api/v1/items/{id}/deliveries", itemPath(draft, "/deliveries", nil), readers},
 		{"GET", "/api/v1/items/{id}/timeline", itemPath(draft, "/timeline", nil), readers},
+		{"POST", "/api/v1/items/{id}/schedule", itemPath(draft, "/schedule", map[string]any{"publish_at": time.Now().Add(24 * time.Hour), "reason": "矩阵"}),
+			"ed=200,404,404,404 rv=403,403,404,404 dp=403,403,404,404 pr=403,403,404,404 ad=403,403,404,404 au=403,403,404,404 sa=404"},
 		{"POST", "/api/v1/items/{id}/withdraw", itemPath(published, "/withdraw", map[string]string{"reason": "矩阵撤回", "password": matrixPassword}),
 			"all=403 dp=200,403,404,404 pr=200,403,404,404 ad=200,200,404,404"},
 		{"POST", "/api/v1/items/{id}/correct", itemPath(published, "/correct", itemBody("矩阵更正")), editorOnly},

@@ -46,6 +46,7 @@ func (s *Server) routes(api *mux.Router) {
 	api.Handle("/deliveries/{id}/{action:retry|abandon}", s.authed(s.handleDeliveryAction, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
 
 	api.Handle("/items/{id}/timeline", s.authed(s.handleTimeline, anyRole)).Methods(http.MethodGet)
+	api.Handle("/items/{id}/schedule", s.authed(s.handleSchedule, anyRole)).Methods(http.MethodPost)
 	api.Handle("/urgent", s.authed(s.handleUrgent, anyRole)).Methods(http.MethodGet)
 	api.Handle("/frequency", s.authed(s.handleFrequency, anyRole)).Methods(http.MethodGet)
 	api.Handle("/frequency/weekly", s.authed(s.handleWeekly, anyRole)).Methods(http.MethodGet)

@@ -20,6 +20,7 @@ import (
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/config"
 	"github.com/tongfa/tongfa/deliveries"
+	"github.com/tongfa/tongfa/editions"
 	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
@@ -105,15 +106,16 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	// Every check of an item, an answer or a text uses its unit's leaders.
 	h.Leaders = &registry.LeaderTables{DB: db, Log: log}
 	itemChecker := items.Checker{C: checker, Leaders: h.Leaders, Now: db.Now}
+	quotas := &editions.Quotas{DB: db}
 	h.Review = &review.Service{DB: db, Check: itemChecker, Relay: h.Queue, Notify: h.Notify, Log: log,
-		Calendar: h.Calendar.Current}
+		Calendar: h.Calendar.Current, Quota: quotas}
 	h.Items = &items.Service{DB: db, HTML: sanitize.New(), Validate: h.Validate, Checker: itemChecker,
 		Revised: h.Review.Revised, Saved: h.Clocks.ItemSaved, Readers: h.Review,
 		Deadlines: h.Clocks, Scheduler: h.Queue, Log: log}
 	h.Dictionaries = &registry.Dictionaries{DB: db, Checker: checker, Base: []*sensitive.Dictionary{sensitive.DefaultDictionary()}, Log: log}
 	h.Patrol = &registry.Patrol{DB: db, Checker: checker, Leaders: h.Leaders, Notify: h.Notify, Log: log, Batch: 500, Tasks: h.Tasks}
 	h.Registry = &registry.Service{DB: db, Box: h.Box, Validate: h.Validate, Calendar: h.Calendar.Current, Sessions: h.Sessions,
-		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Leaders: h.Leaders, Log: log, RobotHosts: cfg.RobotHosts}
+		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Leaders: h.Leaders, Log: log, RobotHosts: cfg.RobotHosts, Quota: quotas}
 	h.Identity = identity.New(db, h.Sessions, rdb, log)
 	h.Identity.Box, h.Identity.TOTPRequired = h.Box, h.Review.RequiresTOTP
 	h.Audit = &audit.Service{DB: db}

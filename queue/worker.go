@@ -220,6 +220,12 @@ func (a *attempt) run(ctx context.Context) (store.DeliveryOutcome, error) {
 	}
 	steps := &dbSteps{db: a.w.DB, id: a.d.ID, owner: a.w.Owner, lease: a.w.Lease, m: a.d.Steps}
 	a.steps = steps
+	if dc.Account.MassMode() {
+		if err := a.w.Limiter.Wait(ctx, post.Account); err != nil {
+			return store.DeliveryOutcome{State: a.openState()}, err
+		}
+		return a.massSend(ctx, post, pub)
+	}
 	if a.takeOver {
 		r, found, err := pub.Verify(ctx, post, steps)
 		if err != nil {

@@ -83,6 +83,9 @@ func (s *Service) advance(ctx context.Context, tx *store.Tx, p *access.Principal
 	if err != nil {
 		return next, err
 	}
+	if err := s.checkQuota(ctx, it); err != nil {
+		return next, err
+	}
 	ids, err := tx.PlanDeliveries(ctx, it)
 	if err != nil {
 		return next, err
@@ -145,4 +148,11 @@ func pendingMessage(it *tongfa.Item, role tongfa.Role) string {
 		prefix = "【紧急】"
 	}
 	return prefix + "稿件「" + it.Version.Content.Title + "」待" + role.Label() + "审签"
+}
+
+func (s *Service) checkQuota(ctx context.Context, it *tongfa.Item) error {
+	if s.Quota == nil {
+		return nil
+	}
+	return s.Quota.CheckItem(ctx, it)
 }

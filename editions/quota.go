@@ -3,6 +3,7 @@ package editions
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tongfa/tongfa"
@@ -26,7 +27,7 @@ func monthOf(t time.Time) (time.Time, time.Time) {
 // months), counting the sends made and planned this month.
 func (q *Quotas) Left(ctx context.Context, acc *tongfa.Account, now time.Time) (wechat.Quota, error) {
 	from, to := monthOf(now)
-	sends, err := q.DB.MassSends(ctx, acc.ID, 0, from, to)
+	sends, err := q.DB.MassSends(ctx, acc.ID, nil, 0, from, to)
 	if err != nil {
 		return wechat.Quota{}, err
 	}
@@ -47,7 +48,7 @@ func (q *Quotas) CheckItem(ctx context.Context, it *tongfa.Item) error {
 	}
 	for i := range accounts {
 		if acc := &accounts[i]; acc.MassMode() {
-			if err := q.check(ctx, acc, it.ID, at); err != nil {
+			if err := q.check(ctx, acc, []int64{it.ID}, 0, at, true); err != nil {
 				return err
 			}
 		}
@@ -55,12 +56,19 @@ func (q *Quotas) CheckItem(ctx context.Context, it *tongfa.Item) error {
 	return nil
 }
 
-func (q *Quotas) check(ctx context.Context, acc *tongfa.Account, except int64, at time.Time) error {
+// check refuses a send at at on acc when the day (subscription) or month
+// (service) has no mass send left; a send planned for the very same time
+// is one an item can join (as one edition), not another (join).
+func (q *Quotas) check(ctx context.Context, acc *tongfa.Account, exceptItems []int64, exceptEdition int64, at time.Time, join bool) error {
 	from, to := monthOf(at)
-	sends, err := q.DB.MassSends(ctx, acc.ID, except, from, to)
+	all, err := q.DB.MassSends(ctx, acc.ID, exceptItems, exceptEdition, from, to)
 	if err != nil {
 		return err
 	}
+	if join && slices.ContainsFunc(all, at.Equal) {
+		return nil
+	}
+	sends := all
 	day := at.In(tongfa.China).Format("2006-01-02")
 	sameDay := 0
 	for _, t := range sends {

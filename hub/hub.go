@@ -63,6 +63,7 @@ type Hub struct {
 	Deliveries   *deliveries.Service
 	Reports      *reports.Service
 	Items        *items.Service
+	Editions     *editions.Service
 	Review       *review.Service
 	Clocks       *clocks.Service
 	Registry     *registry.Service
@@ -120,6 +121,7 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Identity.Box, h.Identity.TOTPRequired = h.Box, h.Review.RequiresTOTP
 	h.Audit = &audit.Service{DB: db}
 	h.Reports = &reports.Service{DB: db, Clocks: h.Clocks} // deadlines judged as the dashboard judges them
+	h.Editions = &editions.Service{DB: db, Validate: h.Validate, Quotas: quotas, Sender: h.Queue, Log: log}
 	h.Deliveries = &deliveries.Service{DB: db, Items: h.Items, Queue: h.Queue, Identity: h.Identity, Log: log}
 	h.Inbox = &inbox.Service{DB: db, Calendar: h.Calendar.Current, Checker: checker, Leaders: h.Leaders, Log: log, Notify: h.Notify,
 		AnswerPolicy: h.Review.AnswerPolicy, Tasks: h.Tasks}

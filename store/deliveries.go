@@ -40,7 +40,7 @@ func (tx *Tx) PlanDeliveries(ctx context.Context, it *tongfa.Item) ([]int64, err
 
 const deliveryColumns = `id, item_id, version_number, version_hash, account_id, platform, queue, state, attempts, steps,
 	coalesce(payload_hash, ''), coalesce(platform_post_id, ''), coalesce(url, ''), coalesce(error_code, ''), coalesce(error, ''),
-	created_at, updated_at, delivered_at, not_before`
+	created_at, updated_at, delivered_at, not_before, edition_id`
 
 func scanDelivery(row pgx.CollectableRow) (tongfa.Delivery, error) {
 	var d tongfa.Delivery
@@ -52,7 +52,7 @@ func scanDelivery(row pgx.CollectableRow) (tongfa.Delivery, error) {
 func deliveryDest(d *tongfa.Delivery, extra ...any) []any {
 	return append([]any{&d.ID, &d.ItemID, &d.VersionNumber, &d.VersionHash, &d.AccountID, &d.Platform, &d.Queue, &d.State,
 		&d.Attempts, &d.Steps, &d.PayloadHash, &d.PlatformPostID, &d.URL, &d.ErrorCode, &d.Error,
-		&d.CreatedAt, &d.UpdatedAt, &d.DeliveredAt, &d.NotBefore}, extra...)
+		&d.CreatedAt, &d.UpdatedAt, &d.DeliveredAt, &d.NotBefore, &d.EditionID}, extra...)
 }
 
 // ItemDeliveries lists every delivery of an item, oldest first.

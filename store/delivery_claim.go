@@ -67,7 +67,7 @@ const claimDelivery = `WITH cur AS (
 		FROM cur WHERE d.id = cur.id
 		  AND cur.state NOT IN ('delivered','failed','abandoned','withdrawn')
 		  AND NOT (cur.state = 'sending' AND cur.lease_until IS NOT NULL AND cur.lease_until > @now)
-		  AND (cur.not_before IS NULL OR cur.not_before <= @now)
+		  AND (cur.not_before IS NULL OR cur.not_before <= @now) AND cur.edition_id IS NULL
 		RETURNING d.id),
 	it AS (
 		UPDATE items SET state = 'publishing', updated_at = @now
@@ -188,7 +188,7 @@ func (s *claimScan) result() (*Claim, error) {
 	switch {
 	case !s.found:
 		return nil, fmt.Errorf("store: claim delivery %d: %w", id, notFound("delivery", id))
-	case d.State.Done():
+	case d.State.Done() || d.EditionID != nil:
 		return nil, fmt.Errorf("store: claim delivery %d: %w", id, &tongfa.Error{Code: tongfa.EInvalidState, Message: "投递已结束"})
 	case !s.won && d.NotBefore != nil && d.NotBefore.After(s.now):
 		return nil, fmt.Errorf("store: claim delivery %d: %w", id, &ErrNotYet{At: *d.NotBefore})

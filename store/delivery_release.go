@@ -123,6 +123,7 @@ func (db *DB) OpenDeliveries(ctx context.Context, quiet time.Duration, after int
 	now := db.now()
 	rows, err := db.Pool.Query(ctx, `SELECT d.id, d.queue, d.state, d.updated_at, d.not_before FROM deliveries d
 		WHERE d.state IN ('pending','queued','sending','unconfirmed') AND (d.updated_at < $1 OR d.not_before > $4) AND d.id > $2
+		  AND d.edition_id IS NULL
 		  AND NOT (d.state = 'pending' AND `+heldForWebsite+`)
 		ORDER BY d.id LIMIT $3`, now.Add(-quiet), after, limit, now)
 	if err != nil {

@@ -47,6 +47,9 @@ func (s *Server) routes(api *mux.Router) {
 
 	api.Handle("/items/{id}/timeline", s.authed(s.handleTimeline, anyRole)).Methods(http.MethodGet)
 	api.Handle("/items/{id}/schedule", s.authed(s.handleSchedule, anyRole)).Methods(http.MethodPost)
+	api.Handle("/editions", s.authed(s.handleCreateEdition, perm{tongfa.RoleEditor})).Methods(http.MethodPost)
+	api.Handle("/editions/{id}", s.authed(s.handleGetEdition, anyRole)).Methods(http.MethodGet)
+	api.Handle("/editions/{id}/confirm", s.authed(s.handleConfirmEdition, signers)).Methods(http.MethodPost)
 	api.Handle("/urgent", s.authed(s.handleUrgent, anyRole)).Methods(http.MethodGet)
 	api.Handle("/frequency", s.authed(s.handleFrequency, anyRole)).Methods(http.MethodGet)
 	api.Handle("/frequency/weekly", s.authed(s.handleWeekly, anyRole)).Methods(http.MethodGet)

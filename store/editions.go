@@ -25,9 +25,12 @@ type Edition struct {
 	MsgID       string            `json:"msg_id,omitempty"`
 	Error       string            `json:"error,omitempty"`
 	Result      json.RawMessage   `json:"result,omitempty"`
-	CreatedAt   time.Time         `json:"created_at"`
-	UpdatedAt   time.Time         `json:"updated_at"`
-	Items       []EditionItem     `json:"items"`
+	// MassResult is WeChat's MASSSENDJOBFINISH push once it came: counts,
+	// the original-content check, the articles' URLs.
+	MassResult json.RawMessage `json:"mass_result,omitempty"`
+	CreatedAt  time.Time       `json:"created_at"`
+	UpdatedAt  time.Time       `json:"updated_at"`
+	Items      []EditionItem   `json:"items"`
 }
 
 // EditionItem is one article of an edition: the version it was
@@ -83,6 +86,9 @@ func (db *DB) Edition(ctx context.Context, id int64) (*Edition, error) {
 	})
 	if err == pgx.ErrNoRows {
 		return nil, notFound("edition", id)
+	}
+	if r, ok := e.Steps["mass_result"]; ok {
+		e.MassResult = json.RawMessage(r)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: edition %d: %w", id, err)

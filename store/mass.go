@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -28,4 +29,22 @@ func (db *DB) MassSends(ctx context.Context, accountID int64, exceptItems []int6
 		return nil, fmt.Errorf("store: mass sends of account %d: %w", accountID, err)
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[time.Time])
+}
+
+// SaveMassSteps records checkpoints on whatever sent an account's mass
+// send msgID — a delivery (a one-article send) or an edition — and
+// reports whether one did. A push about a send may come after the worker
+// finished with it, so no lease is asked for.
+func (db *DB) SaveMassSteps(ctx context.Context, accountID int64, msgID string, kv map[string]string) (bool, error) {
+	b, _ := json.Marshal(kv)
+	var n int
+	err := db.Pool.QueryRow(ctx, `WITH d AS (
+			UPDATE deliveries SET steps = steps || $3::jsonb WHERE account_id = $1 AND steps->>'msg_id' = $2 RETURNING 1),
+		e AS (
+			UPDATE editions SET steps = steps || $3::jsonb, updated_at = $4 WHERE account_id = $1 AND steps->>'msg_id' = $2 RETURNING 1)
+		SELECT (SELECT count(*) FROM d) + (SELECT count(*) FROM e)`, accountID, msgID, b, db.now()).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: mass send %s of account %d: %w", msgID, accountID, err)
+	}
+	return n > 0, nil
 }

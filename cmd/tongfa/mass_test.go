@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/connectors"
 	"github.com/tongfa/tongfa/connectors/sim"
 	"github.com/tongfa/tongfa/queue/queuetest"
 	"github.com/tongfa/tongfa/store"
@@ -100,6 +102,7 @@ func TestMassModeItemAndQuota(t *testing.T) {
 // anything is signed, with the quota reason.
 func TestEditionMassSentOnceInOrder(t *testing.T) {
 	env, acc, tokens, m := massHub(t, "e")
+	pushTo(t, env, acc, m)
 
 	at := time.Now().Add(8 * time.Second).Truncate(time.Second)
 	if at.In(tongfa.China).Day() != at.Add(2*time.Minute).In(tongfa.China).Day() {
@@ -144,6 +147,23 @@ func TestEditionMassSentOnceInOrder(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	var counts struct {
+		SentCount   int64    `json:"sent_count"`
+		ArticleURLs []string `json:"article_urls"`
+	}
+	for deadline := time.Now().Add(10 * time.Second); counts.SentCount == 0; time.Sleep(100 * time.Millisecond) {
+		_, got := request(t, "GET", path, tokens["editor"], nil)
+		if r, ok := got["mass_result"]; ok {
+			b, _ := json.Marshal(r)
+			json.Unmarshal(b, &counts) //nolint:errcheck // checked below
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no MASSSENDJOBFINISH counts on the edition: %v", got)
+		}
+	}
+	if len(counts.ArticleURLs) != 3 {
+		t.Errorf("pushed article URLs %q", counts.ArticleURLs)
+	}
 	var mass []sim.Post
 	for _, p := range env.Sim.Posts() {
 		if p.Platform == "wechat" {
@@ -167,4 +187,21 @@ func TestEditionMassSentOnceInOrder(t *testing.T) {
 			t.Errorf("delivery %d on %s: %s %q %s", d.ID, d.Platform, d.State, d.PlatformPostID, d.Error)
 		}
 	}
+}
+
+// pushTo gives acc a callback token and has the simulator push its
+// messages and events (MASSSENDJOBFINISH) to the hub.
+func pushTo(t *testing.T, env *queuetest.Env, acc *tongfa.Account, m *Main) {
+	t.Helper()
+	ctx := context.Background()
+	appID := fmt.Sprintf("wx%d", env.Unit.ID)
+	creds, _ := json.Marshal(map[string]string{"app_id": appID, "app_secret": "sim-secret", "callback_token": "edition-token"})
+	err := env.DB.InTx(ctx, func(tx *store.Tx) error {
+		return tx.SetAccountCredentials(ctx, acc.ID, env.Box.Seal(creds, connectors.AccountAAD(acc.ID)))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Sim.SetCallbacks(sim.Callbacks{WeChat: map[string]sim.WeChatCallback{
+		appID: {URL: fmt.Sprintf("%s/callback/wechat/%d", m.URL(), acc.ID), Token: "edition-token"}}})
 }

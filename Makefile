@@ -4,7 +4,7 @@ BIN       := bin/tongfa
 DEMO_DB   ?= postgres://127.0.0.1:5432/tongfa?sslmode=disable
 REDIS_CLUSTER_PORT ?= 7000
 
-.PHONY: all build services demo demo-cluster test test-short lint bench bench-logins fuzz clean
+.PHONY: all build services demo demo-cluster test test-short lint bench bench-logins bench-schedule fuzz clean
 
 all: build
 
@@ -65,6 +65,11 @@ bench-logins: build services bin/demo.key
 	psql -h 127.0.0.1 -d test -qc "DROP DATABASE IF EXISTS loginstorm" -c "CREATE DATABASE loginstorm"
 	TONGFA_DATABASE_URL=postgres://127.0.0.1:5432/loginstorm TONGFA_REDIS_URL=redis://127.0.0.1:6379/9 \
 		TONGFA_SECRET_KEY=$$(cat bin/demo.key) $(GO) run ./scripts/loginstorm -bin $(BIN) -clients 64 -duration 60s
+
+# Delay from publish_at to the post on the simulators, 50 items × 4
+# platforms (docs/benchmarks.md).
+bench-schedule: services
+	TONGFA_BENCH_SCHEDULE=1 $(GO) test ./cmd/tongfa -run TestScheduledDelayFigures -count=1 -v
 
 clean:
 	rm -rf bin

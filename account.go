@@ -120,3 +120,11 @@ type Target struct {
 	Account
 	Granted bool
 }
+
+// MassMode reports whether approved items reach a WeChat account's
+// followers by a mass send (群发; setting wechat_mode mass) rather than a
+// freepublish that notifies nobody (wechat_mode publish, or unset on
+// accounts registered before mass sends).
+func (a *Account) MassMode() bool {
+	return a.Platform == PlatformWeChat && a.Settings["wechat_mode"] == "mass"
+}

@@ -57,6 +57,11 @@ type Delivery struct {
 	CreatedAt      time.Time         `json:"created_at"`
 	UpdatedAt      time.Time         `json:"updated_at"`
 	DeliveredAt    *time.Time        `json:"delivered_at,omitempty"`
+	// NotBefore holds a scheduled delivery back until its item's publish_at.
+	NotBefore *time.Time `json:"not_before,omitempty"`
+	// EditionID: the delivery goes out in that WeChat edition's mass
+	// send, not on its own.
+	EditionID *int64 `json:"edition_id,omitempty"`
 }
 
 // labelOf looks a value up in a label table; an unknown value shows as

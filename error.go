@@ -32,8 +32,10 @@ const (
 	ESeparation     = "separation_of_duties"
 	EBadSignature   = "bad_signature"
 	EMissingHoliday = "calendar_missing"
-	ENoTargets      = "no_targets"    // submitted or approved without a channel, not archive-only
-	EUndeliverable  = "undeliverable" // a channel would certainly refuse the item (data: the problems)
+	ENoTargets      = "no_targets"       // submitted or approved without a channel, not archive-only
+	EUndeliverable  = "undeliverable"    // a channel would certainly refuse the item (data: the problems)
+	ESchedule       = "schedule_refused" // a publishing time past an urgent deadline, or moved earlier without the right
+	EQuota          = "quota_exhausted"  // no WeChat mass send left for the planned day
 	// Refused pushes from platforms to the callback URLs.
 	ENotConfigured = "not_configured" // the account has no callback secret
 	EStale         = "stale"          // timestamp outside the freshness window

@@ -71,6 +71,7 @@ const (
 	StateDraft      ItemState = "draft"
 	StateInReview   ItemState = "in_review"
 	StateApproved   ItemState = "approved"
+	StateScheduled  ItemState = "scheduled" // approved, waiting for its publish_at
 	StatePublishing ItemState = "publishing"
 	StatePublished  ItemState = "published"
 	StateRejected   ItemState = "rejected"
@@ -81,14 +82,14 @@ const (
 )
 
 // ItemStates lists every item state in lifecycle order.
-var ItemStates = []ItemState{StateDraft, StateInReview, StateApproved, StatePublishing, StatePublished, StateFailed, StateRejected, StateWithdrawn}
+var ItemStates = []ItemState{StateDraft, StateInReview, StateApproved, StateScheduled, StatePublishing, StatePublished, StateFailed, StateRejected, StateWithdrawn}
 
 // Valid reports whether s is a known state.
 func (s ItemState) Valid() bool { return slices.Contains(ItemStates, s) }
 
 // Label is the Chinese name shown to operators.
 func (s ItemState) Label() string {
-	return labelOf(s, map[ItemState]string{StateDraft: "草稿", StateInReview: "审核中", StateApproved: "已审签",
+	return labelOf(s, map[ItemState]string{StateDraft: "草稿", StateInReview: "审核中", StateApproved: "已审签", StateScheduled: "定时待发",
 		StatePublishing: "发布中", StatePublished: "已发布", StateRejected: "已退回", StateWithdrawn: "已撤回",
 		StateFailed: "发布失败"})
 }
@@ -215,9 +216,15 @@ type Item struct {
 	VersionNumber int       `json:"version_number"`
 	RequiredTier  Tier      `json:"required_tier,omitempty"`
 	Level         int       `json:"level"` // 1-based index into the chain while in review
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
-	Version       *Version  `json:"version,omitempty"`
+	// PublishAt is when the item goes out (nil: as soon as it is
+	// approved). It is not part of the signed content: rescheduling
+	// makes no new version (see items.Service.Reschedule).
+	PublishAt *time.Time `json:"publish_at,omitempty"`
+	// SignedPublishAt is PublishAt as the final sign-off saw it.
+	SignedPublishAt *time.Time `json:"signed_publish_at,omitempty"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
+	Version         *Version   `json:"version,omitempty"`
 }
 
 // Version is one immutable revision of an item.

@@ -25,6 +25,7 @@ var stepLabels = map[string]string{
 	"item.create": "创建稿件", "item.version": "保存新版本", "item.submit": "送审", "item.signoff": "审签",
 	"item.approve": "审签通过", "item.reject": "退回", "item.void": "修改后原审签作废", "item.withdraw": "撤回",
 	"item.submission_withdrawn": "撤回送审", "item.escalate": "审签超时提醒", "clock.alert": "时限提醒",
+	"item.reschedule": "调整定时发布",
 }
 
 // Timeline lists every step of an item with timestamps and durations:
@@ -74,6 +75,11 @@ func detail(r tongfa.AuditEntry) string {
 		Decision string      `json:"decision"`
 		Level    int         `json:"level"`
 		Platform string      `json:"platform"`
+		From     *time.Time  `json:"from"`
+		To       *time.Time  `json:"to"`
+		Reason   string      `json:"reason"`
+		// PublishAt is the time an approval scheduled the item for.
+		PublishAt *time.Time `json:"publish_at"`
 	}
 	json.Unmarshal([]byte(r.Details), &d) //nolint:errcheck // best effort
 	switch r.Action {
@@ -88,6 +94,26 @@ func detail(r tongfa.AuditEntry) string {
 		return fmt.Sprintf("：第 %d 级%s同意", d.Level, d.Role.Label())
 	case "clock.alert":
 		return "：" + tongfa.Platform(d.Platform).Label()
+	case "item.approve":
+		if d.PublishAt != nil {
+			return "，定时于 " + tongfa.ChinaTime(*d.PublishAt) + " 发布"
+		}
+	case "item.reschedule":
+		return "：" + scheduleText(d.From) + " → " + scheduleText(d.To) + reasonText(d.Reason)
 	}
 	return ""
+}
+
+func scheduleText(t *time.Time) string {
+	if t == nil {
+		return "审签后立即发布"
+	}
+	return tongfa.ChinaTime(*t)
+}
+
+func reasonText(r string) string {
+	if r == "" {
+		return ""
+	}
+	return "（" + r + "）"
 }

@@ -26,7 +26,7 @@ func CanWithdraw(p *access.Principal, it *tongfa.Item) bool {
 }
 
 func withdrawable(st tongfa.ItemState) bool {
-	return st == tongfa.StateApproved || st == tongfa.StatePublishing || st == tongfa.StatePublished || st == tongfa.StateFailed
+	return st == tongfa.StateApproved || st == tongfa.StateScheduled || st == tongfa.StatePublishing || st == tongfa.StatePublished || st == tongfa.StateFailed
 }
 
 func mayWithdraw(p *access.Principal, unit int64) bool {

@@ -13,7 +13,7 @@ func (h *Hub) Handler() http.Handler { return h.Server().Handler() }
 
 // Server is the HTTP surface before it is wrapped (tests walk its routes).
 func (h *Hub) Server() *web.Server {
-	srv := web.New(h.Config, web.Services{Reports: h.Reports, Identity: h.Identity, Audit: h.Audit, Notify: h.Notify, Deliveries: h.Deliveries, Now: h.Now, Metrics: h.Metrics, Sessions: h.Sessions, Items: h.Items, Registry: h.Registry,
+	srv := web.New(h.Config, web.Services{Reports: h.Reports, Identity: h.Identity, Audit: h.Audit, Notify: h.Notify, Deliveries: h.Deliveries, Now: h.Now, Metrics: h.Metrics, Sessions: h.Sessions, Items: h.Items, Editions: h.Editions, Registry: h.Registry,
 		Review: h.Review, Queue: h.Queue, Clocks: h.Clocks, Inbox: h.Inbox, Intake: h.Intake,
 		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Calendar: h.Calendar, Checker: h.Checker, Box: h.Box,
 		Validate: h.Validate, Stats: h.Stats, Reposts: h.Reposts, Media: h.Media, Manual: h.Manual}, h.Log, h.ready()...)

@@ -22,6 +22,7 @@ import (
 	"github.com/tongfa/tongfa/config"
 	connmedia "github.com/tongfa/tongfa/connectors/media"
 	"github.com/tongfa/tongfa/deliveries"
+	"github.com/tongfa/tongfa/editions"
 	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
@@ -68,6 +69,7 @@ type Hub struct {
 	Deliveries   *deliveries.Service
 	Reports      *reports.Service
 	Items        *items.Service
+	Editions     *editions.Service
 	Review       *review.Service
 	Clocks       *clocks.Service
 	Registry     *registry.Service
@@ -112,7 +114,7 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Calendar = &clocks.Calendars{DB: db}
 	h.Sessions = session.New(rdb, cfg.SessionIdle, cfg.SessionMax)
 	h.Notify = &notify.Notifier{DB: db, Robots: notify.NewSender(), Box: h.Box, Log: log}
-	h.Queue = &queue.Enqueuer{Client: h.Tasks, DB: db}
+	h.Queue = &queue.Enqueuer{Client: h.Tasks, DB: db, Inspector: asynq.NewInspectorFromRedisClient(rdb)}
 
 	h.Clocks = &clocks.Service{DB: db, Calendar: h.Calendar.Current, Notify: h.Notify, Log: log, Tasks: h.Tasks}
 	// Every check of an item, an answer or a text uses its unit's leaders
@@ -122,17 +124,19 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	rules := registry.UnitRules{Leaders: h.Leaders, Words: h.Words}
 	h.Media = media.New(db, checker, media.Limits{}, 2)
 	itemChecker := items.Checker{C: checker, Rules: rules, Now: db.Now, Files: h.Media, Allowed: cfg.LinkDomains}
+	quotas := &editions.Quotas{DB: db}
 	h.Review = &review.Service{DB: db, Check: itemChecker, Relay: h.Queue, Notify: h.Notify, Log: log,
-		Calendar: h.Calendar.Current}
+		Calendar: h.Calendar.Current, Quota: quotas}
 	h.Items = &items.Service{DB: db, HTML: sanitize.New(), Validate: h.Validate, Checker: itemChecker,
-		Revised: h.Review.Revised, Saved: h.Clocks.ItemSaved, Readers: h.Review}
+		Revised: h.Review.Revised, Saved: h.Clocks.ItemSaved, Readers: h.Review,
+		Deadlines: h.Clocks, Scheduler: h.Queue, Log: log}
 	h.Media.Items = h.Items // an unpublished file is readable by whoever may read an item using it
 	h.Items.Import = &media.Importer{Library: h.Media, Hosts: cfg.ImageImportHosts,
 		Fetch: connmedia.New(connmedia.Options{Allow: cfg.MediaHosts, Timeout: cfg.PlatformTimeout}).Image}
 	h.Dictionaries = &registry.Dictionaries{DB: db, Checker: checker, Base: []*sensitive.Dictionary{sensitive.DefaultDictionary()}, Log: log}
 	h.Patrol = &registry.Patrol{DB: db, Checker: checker, Leaders: h.Leaders, Words: h.Words, Notify: h.Notify, Log: log, Batch: 500, Tasks: h.Tasks}
 	h.Registry = &registry.Service{DB: db, Box: h.Box, Validate: h.Validate, Calendar: h.Calendar.Current, Sessions: h.Sessions,
-		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Leaders: h.Leaders, Words: h.Words, Log: log, RobotHosts: cfg.RobotHosts}
+		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Leaders: h.Leaders, Words: h.Words, Log: log, RobotHosts: cfg.RobotHosts, Quota: quotas}
 	h.Identity = identity.New(db, h.Sessions, rdb, log)
 	h.Identity.Box, h.Identity.TOTPRequired = h.Box, h.Review.RequiresTOTP
 	if cfg.OIDCIssuer != "" {
@@ -144,6 +148,7 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Reposts = &repost.Service{DB: db, Items: h.Items, Notify: h.Notify, Log: log}
 	// Deadlines judged as the dashboard judges them; the indices from the stored statistics.
 	h.Reports = &reports.Service{DB: db, Clocks: h.Clocks, Indices: h.Stats}
+	h.Editions = &editions.Service{DB: db, Validate: h.Validate, Quotas: quotas, Sender: h.Queue, Log: log}
 	h.Deliveries = &deliveries.Service{DB: db, Items: h.Items, Queue: h.Queue, Identity: h.Identity, Log: log}
 	h.Inbox = &inbox.Service{DB: db, Calendar: h.Calendar.Current, Checker: checker, Rules: rules, Log: log, Notify: h.Notify,
 		AnswerPolicy: h.Review.AnswerPolicy, Tasks: h.Tasks}

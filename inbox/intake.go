@@ -132,6 +132,11 @@ func (in *Intake) WeChat(ctx context.Context, r *http.Request, accountID int64) 
 	if err := in.fresh(ctx, acc.ID, p.At, p.ReplayKey); err != nil {
 		return "", err
 	}
+	if p.MassJob != nil {
+		if err := in.massJob(ctx, acc.ID, p.MassJob); err != nil {
+			return "", err
+		}
+	}
 	for _, m := range incoming(acc, p.Messages) {
 		if err := in.ingest(ctx, m); err != nil {
 			return "", err

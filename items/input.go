@@ -30,6 +30,10 @@ type Input struct {
 	Attachments  []string `json:"attachments" validate:"max=20,dive,len=64,hexadecimal"`
 	PolicyItemID *int64   `json:"policy_item_id" validate:"omitempty,gt=0"`
 	ArchiveOnly  bool     `json:"archive_only"`
+	// PublishAt schedules the item (RFC 3339; China time as operators
+	// enter it). Nil: it goes out as soon as it is approved. Not part of
+	// the signed content: see Service.Reschedule.
+	PublishAt *time.Time `json:"publish_at"`
 	// BaseVersion, on PUT, is the version the editor started from; a save
 	// over a newer version is refused instead of silently overwriting it.
 	BaseVersion int `json:"base_version" validate:"omitempty,gt=0"`
@@ -53,7 +57,7 @@ type ExemptionInput struct {
 var labels = validate.Labels{
 	"unit_id": "发布单位", "title": "标题", "body": "正文", "summary": "摘要", "category": "栏目分类",
 	"kind": "稿件类型", "importance": "重要程度", "urgency": "紧急程度", "event_time": "事件时间",
-	"targets": "发布渠道", "cover": "封面图片", "policy_item_id": "关联政策文件", "attachments": "附件", "base_version": "基准版本", "archive_only": "仅存档",
+	"targets": "发布渠道", "cover": "封面图片", "policy_item_id": "关联政策文件", "attachments": "附件", "base_version": "基准版本", "archive_only": "仅存档", "publish_at": "定时发布时间",
 	"source.unit": "来源单位", "source.author": "原作者", "source.title": "原标题", "source.url": "原文链接",
 	"source.reprinted_at": "转载时间", "exemption.type": "豁免类型", "exemption.basis": "法定依据",
 }

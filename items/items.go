@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
+
+	"time"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
@@ -33,6 +36,12 @@ type Service struct {
 	// Import brings pictures pasted by URL into the unit's media library
 	// (nil: they are refused).
 	Import Importer
+	// Deadlines refuses a publishing time after an urgent item's deadline
+	// (nil: not checked); Scheduler requeues a rescheduled item's
+	// deliveries (nil: the reconciler does).
+	Deadlines Deadlines
+	Scheduler Scheduler
+	Log       *slog.Logger
 }
 
 // Readers decides who may see an item.
@@ -166,8 +175,11 @@ func (s *Service) Create(ctx context.Context, p *Principal, in *Input) (*tongfa.
 		now := s.DB.Now()
 		c.EventTime = &now // R5: the clock runs from creation unless told otherwise
 	}
-	it, err := s.DB.CreateItem(ctx, unit, p.User.ID, c, store.UserActor(p.User, p.IP),
-		map[string]any{"version": 1, "hash": s.DB.VersionHash(c), "title": c.Title})
+	if err := s.checkPublishAt(ctx, unit, c, in.PublishAt); err != nil {
+		return nil, err
+	}
+	it, err := s.DB.CreateItemAt(ctx, unit, p.User.ID, c, in.PublishAt, store.UserActor(p.User, p.IP),
+		map[string]any{"version": 1, "hash": s.DB.VersionHash(c), "title": c.Title, "publish_at": in.PublishAt})
 	if err != nil {
 		return nil, fmt.Errorf("items: create: %w", err)
 	}
@@ -221,7 +233,7 @@ func (s *Service) editable(st tongfa.ItemState) bool {
 	switch st {
 	case tongfa.StateDraft, tongfa.StateRejected, tongfa.StateFailed:
 		return true
-	case tongfa.StateInReview, tongfa.StateApproved, tongfa.StatePublished:
+	case tongfa.StateInReview, tongfa.StateApproved, tongfa.StateScheduled, tongfa.StatePublished:
 		return s.Revised != nil
 	}
 	return false
@@ -269,13 +281,32 @@ func (s *Service) update(ctx context.Context, p *Principal, id int64, in *Input,
 			return &tongfa.Error{Code: tongfa.EInvalidState, Message: map[bool]string{
 				true: "只有已发布的稿件需要更正", false: "稿件已发布，请使用更正流程"}[correction]}
 		}
-		return s.revise(ctx, tx, p, it, c, in.BaseVersion)
+		if err := s.revise(ctx, tx, p, it, c, in.BaseVersion); err != nil {
+			return err
+		}
+		return s.keepPublishAt(ctx, tx, it, in.PublishAt)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("items: update %d: %w", id, err)
 	}
 	s.saved(ctx, it)
 	return it, nil
+}
+
+// keepPublishAt stores the publishing time a new version was saved with.
+func (s *Service) keepPublishAt(ctx context.Context, tx *store.Tx, it *tongfa.Item, at *time.Time) error {
+	if timeEqual(it.PublishAt, at) {
+		return nil
+	}
+	if err := s.checkPublishAt(ctx, it.UnitID, it.Version.Content, at); err != nil {
+		return err
+	}
+	it.PublishAt = at
+	return tx.SetPublishAt(ctx, it.ID, at, false)
+}
+
+func timeEqual(a, b *time.Time) bool {
+	return a == nil && b == nil || a != nil && b != nil && a.Equal(*b)
 }
 
 func (s *Service) revise(ctx context.Context, tx *store.Tx, p *Principal, it *tongfa.Item, c tongfa.Content, base int) error {
@@ -301,7 +332,7 @@ func (s *Service) revise(ctx context.Context, tx *store.Tx, p *Principal, it *to
 	case tongfa.StateRejected, tongfa.StateFailed: // a failed item reached no one: fixed, it goes through sign-off again
 		it.State = tongfa.StateDraft
 		return tx.UpdateItemState(ctx, it.ID, store.ItemUpdate{From: []tongfa.ItemState{prev}, To: tongfa.StateDraft})
-	case tongfa.StateInReview, tongfa.StateApproved, tongfa.StatePublished:
+	case tongfa.StateInReview, tongfa.StateApproved, tongfa.StateScheduled, tongfa.StatePublished:
 		return s.Revised(ctx, tx, p, it, prev, oldHash)
 	}
 	return nil

@@ -44,6 +44,9 @@ func (r *Reconciler) HandleReconcile(ctx context.Context, _ *asynq.Task) error {
 func (r *Reconciler) Run(ctx context.Context) (int, error) {
 	var after int64
 	total := 0
+	if err := r.editions(ctx); err != nil {
+		return 0, err
+	}
 	archived := r.archived(ctx)
 	for {
 		open, err := r.DB.OpenDeliveries(ctx, r.Quiet, after, 500)
@@ -95,4 +98,21 @@ func (r *Reconciler) unarchive(ctx context.Context, open []store.OpenDelivery, a
 			r.Log.Warn("reconciler: delete archived task", slog.Int64("delivery_id", d.ID), slog.Any("error", err))
 		}
 	}
+}
+
+// editions queues every confirmed edition not yet ended again: one whose
+// task still exists is left as it is (its TaskID), a lost one is
+// recreated for its time. Archived edition tasks are not revived: an
+// edition that failed its retries is ended by an operator.
+func (r *Reconciler) editions(ctx context.Context) error {
+	open, err := r.DB.OpenEditions(ctx)
+	if err != nil {
+		return err
+	}
+	for _, e := range open {
+		if err := r.Enqueuer.EnqueueEdition(ctx, e.ID, e.PublishAt); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -113,6 +113,7 @@ func (r *Runner) Shutdown() {
 func (w *Worker) Register(m tasks.Mux) error {
 	m.Handle(TypeDeliver, w.HandleDeliver)
 	m.Handle(TypeWithdraw, w.HandleWithdraw)
+	m.Handle(TypeEdition, w.HandleEdition)
 	return nil
 }
 

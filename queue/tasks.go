@@ -40,6 +40,9 @@ const maxRetry = 12
 type Enqueuer struct {
 	Client *asynq.Client
 	DB     *store.DB
+	// Inspector removes the waiting task of a rescheduled delivery (nil:
+	// the old task runs at its time and waits again; see Reschedule).
+	Inspector *asynq.Inspector
 }
 
 // Enqueue queues deliveries; one already queued counts as done. Pending
@@ -60,8 +63,11 @@ func (e *Enqueuer) tasks(ctx context.Context, ds []store.OpenDelivery) (int, []i
 	var errs []error
 	for _, d := range ds {
 		payload, _ := json.Marshal(deliverPayload{DeliveryID: d.ID})
-		_, err := e.Client.EnqueueContext(ctx, asynq.NewTask(TypeDeliver, payload),
-			asynq.TaskID(TaskID(d.ID)), asynq.Queue(d.Queue), asynq.MaxRetry(maxRetry), asynq.Timeout(2*time.Minute))
+		opts := []asynq.Option{asynq.TaskID(TaskID(d.ID)), asynq.Queue(d.Queue), asynq.MaxRetry(maxRetry), asynq.Timeout(2 * time.Minute)}
+		if d.NotBefore != nil && d.NotBefore.After(time.Now()) {
+			opts = append(opts, asynq.ProcessAt(*d.NotBefore)) // scheduled publishing
+		}
+		_, err := e.Client.EnqueueContext(ctx, asynq.NewTask(TypeDeliver, payload), opts...)
 		switch {
 		case err == nil:
 			created++
@@ -82,14 +88,37 @@ func (e *Enqueuer) tasks(ctx context.Context, ds []store.OpenDelivery) (int, []i
 // picks up any it missed. The rows are marked queued before their tasks
 // exist; should the process stop in between, the reconciler creates them.
 func (e *Enqueuer) EnqueueIDs(ctx context.Context, queue string, ids []int64) error {
-	free, err := e.DB.Release(ctx, ids)
+	ds, err := e.DB.ReleaseOpen(ctx, ids)
 	if err != nil {
-		free = ids // enqueue everything: the deliveries wait for the link themselves
+		// Enqueue everything: the deliveries wait for the link, and for
+		// their time, themselves (the claim refuses them before it).
+		ds = make([]store.OpenDelivery, len(ids))
+		for i, id := range ids {
+			ds[i] = store.OpenDelivery{ID: id}
+		}
 	}
-	ds := make([]store.OpenDelivery, len(free))
-	for i, id := range free {
-		ds[i] = store.OpenDelivery{ID: id, Queue: queue}
+	for i := range ds {
+		ds[i].Queue = queue
 	}
 	_, _, err = e.tasks(ctx, ds)
 	return err
+}
+
+// Reschedule replaces the tasks of deliveries whose time changed: the
+// waiting task is deleted and one for the new time created. Should the
+// deletion fail, the old task runs at its time and waits for the new one
+// (the claim refuses a delivery before its not_before); a task moved
+// earlier then runs late, so the error is returned.
+func (e *Enqueuer) Reschedule(ctx context.Context, ds []store.OpenDelivery) error {
+	var errs []error
+	if e.Inspector != nil {
+		for _, d := range ds {
+			err := e.Inspector.DeleteTask(d.Queue, TaskID(d.ID))
+			if err != nil && !errors.Is(err, asynq.ErrTaskNotFound) && !errors.Is(err, asynq.ErrQueueNotFound) {
+				errs = append(errs, fmt.Errorf("queue: delete task of delivery %d: %w", d.ID, err))
+			}
+		}
+	}
+	_, _, err := e.tasks(ctx, ds)
+	return errors.Join(append(errs, err)...)
 }

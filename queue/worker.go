@@ -81,17 +81,43 @@ func (w *Worker) claim(ctx context.Context, id int64) (*store.Claim, error) {
 	return r.Claim, r.Err
 }
 
+// nearTime is how early a scheduled task may find its delivery and still
+// wait for the time in the handler: asynq keeps a task's time in whole
+// seconds and looks for due tasks once a second, so a task runs up to a
+// second before its time; waiting here is exact, a retry would not be.
+const nearTime = 2 * time.Second
+
+// claimOnTime is claim, waiting for a delivery scheduled within nearTime.
+func (w *Worker) claimOnTime(ctx context.Context, id int64) (*store.Claim, error) {
+	claim, err := w.claim(ctx, id)
+	var notYet *store.ErrNotYet
+	if !errors.As(err, &notYet) || time.Until(notYet.At) > nearTime {
+		return claim, err
+	}
+	t := time.NewTimer(time.Until(notYet.At))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-t.C:
+	}
+	return w.claim(ctx, id)
+}
+
 // HandleDeliver is the asynq handler of TypeDeliver.
 func (w *Worker) HandleDeliver(ctx context.Context, t *asynq.Task) error {
 	var p deliverPayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.DeliveryID <= 0 {
 		return fmt.Errorf("queue: bad payload %q: %w", t.Payload(), asynq.SkipRetry)
 	}
-	claim, err := w.claim(ctx, p.DeliveryID)
+	claim, err := w.claimOnTime(ctx, p.DeliveryID)
 	var held *store.ErrLeaseHeld
+	var notYet *store.ErrNotYet
 	switch {
 	case errors.As(err, &held):
 		return wait(time.Until(held.Until)+time.Second, "另一进程正在投递")
+	case errors.As(err, &notYet):
+		return wait(max(time.Until(notYet.At), 10*time.Millisecond), "定时发布时间未到")
 	case tongfa.ErrorCode(err) == tongfa.EInvalidState, errors.Is(err, tongfa.ErrNotFound):
 		return nil // already done, or gone: nothing to do
 	case err != nil:
@@ -200,6 +226,12 @@ func (a *attempt) run(ctx context.Context) (store.DeliveryOutcome, error) {
 	if pub == nil {
 		return a.task(ctx, post)
 	}
+	if dc.Account.MassMode() {
+		if err := a.w.Limiter.Wait(ctx, post.Account); err != nil {
+			return store.DeliveryOutcome{State: a.openState()}, err
+		}
+		return a.massSend(ctx, post, pub)
+	}
 	if a.takeOver {
 		r, found, err := pub.Verify(ctx, post, steps)
 		if err != nil {
@@ -222,7 +254,7 @@ func (a *attempt) run(ctx context.Context) (store.DeliveryOutcome, error) {
 // sendable is the last guard of R1: only the approved version is sent.
 func sendable(it *tongfa.Item, d *tongfa.Delivery) bool {
 	switch it.State {
-	case tongfa.StateApproved, tongfa.StatePublishing, tongfa.StatePublished, tongfa.StateFailed:
+	case tongfa.StateApproved, tongfa.StateScheduled, tongfa.StatePublishing, tongfa.StatePublished, tongfa.StateFailed:
 		return it.Version.Number == d.VersionNumber && it.Version.Hash == d.VersionHash
 	}
 	return false

@@ -8,10 +8,12 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/connectors"
+	"github.com/tongfa/tongfa/connectors/wechat"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/validate"
@@ -35,6 +37,7 @@ type Service struct {
 	Leaders *LeaderTables
 	Words   *UnitWords
 	Log     *slog.Logger
+	Quota   Quota // nil: quotas are not shown
 	// RobotHosts may receive robot alerts besides WeCom's and DingTalk's
 	// own hosts (TONGFA_ROBOT_HOSTS).
 	RobotHosts []string
@@ -83,6 +86,22 @@ type AccountView struct {
 	UnitName       string   `json:"unit_name"`
 	PlatformLabel  string   `json:"platform_label"`
 	CredentialKeys []string `json:"credential_keys"`
+	// MassQuota is what a mass-mode WeChat account has left, counting the
+	// sends made and planned (GET /accounts).
+	MassQuota *MassQuota `json:"mass_quota,omitempty"`
+}
+
+// MassQuota is a mass-mode account's quota as the console shows it.
+type MassQuota struct {
+	Today     int        `json:"today"`      // still possible today (China time)
+	ThisMonth int        `json:"this_month"` // in the rest of this month, today included
+	Next      *time.Time `json:"next,omitempty"`
+	Text      string     `json:"text"` // e.g. 今日还可群发 1 次
+}
+
+// Quota reads a mass-mode account's quota (editions.Quotas).
+type Quota interface {
+	Left(ctx context.Context, acc *tongfa.Account, now time.Time) (wechat.Quota, error)
 }
 
 // Create registers an account (R9). An administrator of the supervising
@@ -90,6 +109,7 @@ type AccountView struct {
 // starts); an administrator of the host unit files an opening request
 // instead, and gets the pending request back.
 func (s *Service) Create(ctx context.Context, p *access.Principal, in *AccountInput) (*AccountView, *store.AccountRequest, error) {
+	wechatDefaults(in)
 	if err := s.check(p, in); err != nil {
 		return nil, nil, err
 	}
@@ -122,6 +142,9 @@ func (s *Service) check(p *access.Principal, in *AccountInput) error {
 		return &tongfa.Error{Code: tongfa.EForbidden, Message: "只有该单位的管理员可以登记账号"}
 	}
 	if err := checkCredentials(tongfa.Platform(in.Platform), in.Credentials); err != nil {
+		return err
+	}
+	if err := checkWechatSettings(in); err != nil {
 		return err
 	}
 	if len(in.Credentials) > 0 && s.Box == nil {
@@ -170,7 +193,9 @@ func (s *Service) List(ctx context.Context, p *access.Principal) ([]AccountView,
 	}
 	out := make([]AccountView, 0, len(list))
 	for _, a := range list {
-		out = append(out, *s.view(p, a, nil))
+		v := s.view(p, a, nil)
+		v.MassQuota = s.massQuota(ctx, &a)
+		out = append(out, *v)
 	}
 	return out, nil
 }

@@ -65,7 +65,16 @@ func (s *Service) advance(ctx context.Context, tx *store.Tx, p *access.Principal
 	if err := tx.EndSubmission(ctx, sub.ID, "approved", ""); err != nil {
 		return next, err
 	}
-	if err := tx.UpdateItemState(ctx, it.ID, store.ItemUpdate{From: from, FromLevel: &level, To: tongfa.StateApproved, Tier: it.RequiredTier}); err != nil {
+	// An item whose time has not come waits, scheduled; the time signed
+	// is kept, since moving it earlier needs this level (items.Reschedule).
+	approved := tongfa.StateApproved
+	if it.PublishAt != nil && it.PublishAt.After(tx.Now()) {
+		approved = tongfa.StateScheduled
+	}
+	if err := tx.UpdateItemState(ctx, it.ID, store.ItemUpdate{From: from, FromLevel: &level, To: approved, Tier: it.RequiredTier}); err != nil {
+		return next, err
+	}
+	if err := tx.SetPublishAt(ctx, it.ID, it.PublishAt, true); err != nil {
 		return next, err
 	}
 	// The targets are checked again as the deliveries are planned: a grant
@@ -77,6 +86,9 @@ func (s *Service) advance(ctx context.Context, tx *store.Tx, p *access.Principal
 	if err != nil {
 		return next, err
 	}
+	if err := s.checkQuota(ctx, it); err != nil {
+		return next, err
+	}
 	ids, err := tx.PlanDeliveries(ctx, it)
 	if err != nil {
 		return next, err
@@ -84,9 +96,10 @@ func (s *Service) advance(ctx context.Context, tx *store.Tx, p *access.Principal
 	if next.replaced, err = tx.SupersededPosts(ctx, it.ID, it.Version.Number); err != nil {
 		return next, err
 	}
-	next.state, next.planned, next.queue = tongfa.StateApproved, ids, store.QueueFor(it.Version.Content)
+	next.state, next.planned, next.queue = approved, ids, store.QueueFor(it.Version.Content)
 	tx.Audit(actor, "item.approve", itemTarget(it.ID), &it.UnitID, map[string]any{
-		"version": it.Version.Number, "version_hash": it.Version.Hash, "tier": sub.Tier, "deliveries": ids})
+		"version": it.Version.Number, "version_hash": it.Version.Hash, "tier": sub.Tier, "deliveries": ids,
+		"publish_at": it.PublishAt})
 	return next, nil
 }
 
@@ -109,6 +122,9 @@ func (s *Service) after(ctx context.Context, n nextStep) {
 		s.Notify.Author(ctx, n.item, "item.rejected", "稿件「"+n.item.Version.Content.Title+"」被退回，请查看意见后修改")
 	case n.state == tongfa.StateApproved:
 		s.Notify.Author(ctx, n.item, "item.approved", "稿件「"+n.item.Version.Content.Title+"」已审签通过，正在发布")
+	case n.state == tongfa.StateScheduled:
+		s.Notify.Author(ctx, n.item, "item.approved", "稿件「"+n.item.Version.Content.Title+"」已审签通过，将于"+
+			tongfa.ChinaTime(*n.item.PublishAt)+"定时发布")
 	case n.role != "":
 		s.Notify.Pending(ctx, n.item, n.unit, n.level, n.role, n.signers)
 	}
@@ -135,4 +151,11 @@ func pendingMessage(it *tongfa.Item, role tongfa.Role) string {
 		prefix = "【紧急】"
 	}
 	return prefix + "稿件「" + it.Version.Content.Title + "」待" + role.Label() + "审签"
+}
+
+func (s *Service) checkQuota(ctx context.Context, it *tongfa.Item) error {
+	if s.Quota == nil {
+		return nil
+	}
+	return s.Quota.CheckItem(ctx, it)
 }

@@ -20,7 +20,7 @@ import (
 // Deliveries of the old version that have not started are abandoned.
 func (s *Service) Revised(ctx context.Context, tx *store.Tx, p *access.Principal, it *tongfa.Item, prev tongfa.ItemState, oldHash string) error {
 	switch prev {
-	case tongfa.StateInReview, tongfa.StateApproved, tongfa.StatePublished:
+	case tongfa.StateInReview, tongfa.StateApproved, tongfa.StateScheduled, tongfa.StatePublished:
 	default:
 		return nil
 	}

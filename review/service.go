@@ -47,6 +47,12 @@ type Service struct {
 	Notify   *notify.Notifier
 	Log      *slog.Logger
 	Calendar func() *workday.Calendar // working time for reminders (nil: clock time)
+	// Quota refuses an item that would mass-send on a WeChat account
+	// without quota left for its day, at submission and again at the
+	// final sign-off (nil: not checked).
+	Quota interface {
+		CheckItem(ctx context.Context, it *tongfa.Item) error
+	}
 }
 
 // PolicyFor returns a unit's policy: its override or the default.
@@ -146,6 +152,9 @@ func (s *Service) Submit(ctx context.Context, p *access.Principal, itemID int64)
 	}
 	if a.refusal != nil {
 		return nil, a.refusal
+	}
+	if err := s.checkQuota(ctx, it); err != nil {
+		return nil, err
 	}
 	var signers []int64
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {

@@ -25,13 +25,13 @@ func QueueFor(c tongfa.Content) string {
 // version names (the callers refuse the others with a reason first).
 func (tx *Tx) PlanDeliveries(ctx context.Context, it *tongfa.Item) ([]int64, error) {
 	v := it.Version
-	rows, err := tx.Query(ctx, `INSERT INTO deliveries (item_id, version_number, version_hash, account_id, platform, queue, created_at, updated_at)
-		SELECT $1, $2, $3, a.id, a.platform, $4, $5, $5 FROM accounts a
+	rows, err := tx.Query(ctx, `INSERT INTO deliveries (item_id, version_number, version_hash, account_id, platform, queue, created_at, updated_at, not_before)
+		SELECT $1, $2, $3, a.id, a.platform, $4, $5, $5, $8 FROM accounts a
 		WHERE a.id = ANY($6) AND a.status = 'active'
 		  AND (a.unit_id = $7 OR EXISTS (SELECT 1 FROM publish_grants g
 		       WHERE g.account_id = a.id AND g.unit_id = $7 AND g.revoked_at IS NULL))
 		ON CONFLICT (item_id, version_number, account_id) DO NOTHING
-		RETURNING id`, it.ID, v.Number, v.Hash, QueueFor(v.Content), tx.now, v.Content.Targets, it.UnitID)
+		RETURNING id`, it.ID, v.Number, v.Hash, QueueFor(v.Content), tx.now, v.Content.Targets, it.UnitID, it.PublishAt)
 	if err != nil {
 		return nil, fmt.Errorf("store: plan deliveries of item %d: %w", it.ID, err)
 	}
@@ -40,7 +40,7 @@ func (tx *Tx) PlanDeliveries(ctx context.Context, it *tongfa.Item) ([]int64, err
 
 const deliveryColumns = `id, item_id, version_number, version_hash, account_id, platform, queue, state, attempts, steps,
 	coalesce(payload_hash, ''), coalesce(platform_post_id, ''), coalesce(url, ''), coalesce(error_code, ''), coalesce(error, ''),
-	created_at, updated_at, delivered_at`
+	created_at, updated_at, delivered_at, not_before, edition_id`
 
 func scanDelivery(row pgx.CollectableRow) (tongfa.Delivery, error) {
 	var d tongfa.Delivery
@@ -52,7 +52,7 @@ func scanDelivery(row pgx.CollectableRow) (tongfa.Delivery, error) {
 func deliveryDest(d *tongfa.Delivery, extra ...any) []any {
 	return append([]any{&d.ID, &d.ItemID, &d.VersionNumber, &d.VersionHash, &d.AccountID, &d.Platform, &d.Queue, &d.State,
 		&d.Attempts, &d.Steps, &d.PayloadHash, &d.PlatformPostID, &d.URL, &d.ErrorCode, &d.Error,
-		&d.CreatedAt, &d.UpdatedAt, &d.DeliveredAt}, extra...)
+		&d.CreatedAt, &d.UpdatedAt, &d.DeliveredAt, &d.NotBefore, &d.EditionID}, extra...)
 }
 
 // ItemDeliveries lists every delivery of an item, oldest first.
@@ -154,7 +154,7 @@ func (tx *Tx) SetDeliveryState(ctx context.Context, id int64, from []tongfa.Deli
 // platforms.
 func (tx *Tx) WithdrawItem(ctx context.Context, itemID int64, reason string) ([]int64, error) {
 	if err := tx.UpdateItemState(ctx, itemID, ItemUpdate{
-		From: []tongfa.ItemState{tongfa.StateApproved, tongfa.StatePublishing, tongfa.StatePublished, tongfa.StateFailed}, To: tongfa.StateWithdrawn,
+		From: []tongfa.ItemState{tongfa.StateApproved, tongfa.StateScheduled, tongfa.StatePublishing, tongfa.StatePublished, tongfa.StateFailed}, To: tongfa.StateWithdrawn,
 	}); err != nil {
 		return nil, err
 	}

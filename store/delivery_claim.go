@@ -48,6 +48,14 @@ func (e *ErrLeaseHeld) Error() string {
 	return "store: delivery lease held until " + e.Until.Format(time.RFC3339)
 }
 
+// ErrNotYet means the delivery is scheduled for later: its item's
+// publish_at has not come (a task that fired early, or a rescheduled item).
+type ErrNotYet struct{ At time.Time }
+
+func (e *ErrNotYet) Error() string {
+	return "store: delivery scheduled for " + e.At.Format(time.RFC3339)
+}
+
 // claimDelivery reads a delivery under lock, takes the lease for owner
 // until the given time if it is free, and marks the item as publishing
 // (from the first send on, the approved version can no longer be edited
@@ -59,10 +67,11 @@ const claimDelivery = `WITH cur AS (
 		FROM cur WHERE d.id = cur.id
 		  AND cur.state NOT IN ('delivered','failed','abandoned','withdrawn')
 		  AND NOT (cur.state = 'sending' AND cur.lease_until IS NOT NULL AND cur.lease_until > @now)
+		  AND (cur.not_before IS NULL OR cur.not_before <= @now) AND cur.edition_id IS NULL
 		RETURNING d.id),
 	it AS (
 		UPDATE items SET state = 'publishing', updated_at = @now
-		WHERE id = (SELECT item_id FROM cur) AND state IN ('approved','failed') AND EXISTS (SELECT 1 FROM won))
+		WHERE id = (SELECT item_id FROM cur) AND state IN ('approved','scheduled','failed') AND EXISTS (SELECT 1 FROM won))
 	SELECT cur.*, EXISTS (SELECT 1 FROM won) FROM cur`
 
 // ClaimDelivery takes the lease on an open delivery for owner and reads
@@ -132,13 +141,14 @@ type claimScan struct {
 	d          tongfa.Delivery
 	until      *time.Time
 	won, found bool
+	now        time.Time
 	dc         DeliveryContext
 	errs       [3]error
 }
 
 // queueClaim adds the claim of r.ID and the reads of its context to b.
 func queueClaim(b *pgx.Batch, r ClaimRequest, now time.Time) *claimScan {
-	s := &claimScan{id: r.ID}
+	s := &claimScan{id: r.ID, now: now}
 	b.Queue(claimDelivery, pgx.NamedArgs{"id": r.ID, "owner": r.Owner, "until": now.Add(r.Lease), "now": now}).Query(func(rows pgx.Rows) error {
 		var err error
 		s.d, err = pgx.CollectExactlyOneRow(rows, func(row pgx.CollectableRow) (tongfa.Delivery, error) {
@@ -178,8 +188,10 @@ func (s *claimScan) result() (*Claim, error) {
 	switch {
 	case !s.found:
 		return nil, fmt.Errorf("store: claim delivery %d: %w", id, notFound("delivery", id))
-	case d.State.Done():
+	case d.State.Done() || d.EditionID != nil:
 		return nil, fmt.Errorf("store: claim delivery %d: %w", id, &tongfa.Error{Code: tongfa.EInvalidState, Message: "投递已结束"})
+	case !s.won && d.NotBefore != nil && d.NotBefore.After(s.now):
+		return nil, fmt.Errorf("store: claim delivery %d: %w", id, &ErrNotYet{At: *d.NotBefore})
 	case !s.won && s.until != nil:
 		return nil, fmt.Errorf("store: claim delivery %d: %w", id, &ErrLeaseHeld{Until: *s.until})
 	case !s.won:

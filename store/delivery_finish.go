@@ -212,5 +212,5 @@ const settleItem = `WITH d AS (
 	                  WHEN d.total > 0 AND d.done = d.total AND d.failed > 0 THEN 'failed'
 	                  ELSE 'publishing' END AS state FROM d)
 	UPDATE items SET state = s.state, updated_at = $2
-	FROM s WHERE items.id = $1 AND items.state IN ('approved','publishing','failed') AND items.state <> s.state
+	FROM s WHERE items.id = $1 AND items.state IN ('approved','scheduled','publishing','failed') AND items.state <> s.state
 	RETURNING items.state`

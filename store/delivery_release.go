@@ -19,10 +19,10 @@ const releaseHeld = `WITH r AS (
 		UPDATE deliveries d SET state = 'queued', enqueued_at = $4, updated_at = $4
 		WHERE d.item_id = $1 AND d.version_number = $2 AND d.state = 'pending' AND d.platform <> 'website'
 		  AND EXISTS (SELECT 1 FROM deliveries w WHERE w.id = $3 AND w.state IN ('delivered','failed','abandoned','withdrawn'))
-		RETURNING d.id, d.queue, true AS released)
-	SELECT id, queue, released FROM r
+		RETURNING d.id, d.queue, d.not_before, true AS released)
+	SELECT id, queue, not_before, released FROM r
 	UNION ALL
-	SELECT id, queue, false FROM deliveries
+	SELECT id, queue, not_before, false FROM deliveries
 	WHERE item_id = $1 AND version_number = $2 AND id <> $3 AND state IN ('queued','unconfirmed')`
 
 // queueRelease adds to b the release of what waits for website delivery d.
@@ -30,7 +30,7 @@ func queueRelease(b *pgx.Batch, d *tongfa.Delivery, now time.Time, res *Finished
 	b.Queue(releaseHeld, d.ItemID, d.VersionNumber, d.ID, now).Query(func(rows pgx.Rows) error {
 		var o OpenDelivery
 		var released bool
-		_, err := pgx.ForEachRow(rows, []any{&o.ID, &o.Queue, &released}, func() error {
+		_, err := pgx.ForEachRow(rows, []any{&o.ID, &o.Queue, &o.NotBefore, &released}, func() error {
 			if released {
 				res.Released = append(res.Released, o)
 			} else {
@@ -68,7 +68,18 @@ const heldForWebsite = `d.platform <> 'website' AND EXISTS (
 // the batch asks for the generic plan. Losing the release in a crash
 // leaves the deliveries pending, for the reconciler.
 func (db *DB) Release(ctx context.Context, ids []int64) ([]int64, error) {
-	var free []int64
+	free, err := db.ReleaseOpen(ctx, ids)
+	out := make([]int64, len(free))
+	for i, d := range free {
+		out[i] = d.ID
+	}
+	return out, err
+}
+
+// ReleaseOpen is Release returning each free delivery with its queue and
+// the time it is scheduled for.
+func (db *DB) ReleaseOpen(ctx context.Context, ids []int64) ([]OpenDelivery, error) {
+	var free []OpenDelivery
 	b := lazyCommit()
 	b.Queue(`SELECT set_config('plan_cache_mode', 'force_generic_plan', true)`)
 	b.Queue(`WITH r AS (
@@ -76,9 +87,12 @@ func (db *DB) Release(ctx context.Context, ids []int64) ([]int64, error) {
 		q AS (
 			UPDATE deliveries d SET state = 'queued', enqueued_at = $2, updated_at = $2
 			FROM r WHERE d.id = r.id AND d.state = 'pending')
-		SELECT id FROM r ORDER BY id`, ids, db.now()).Query(func(rows pgx.Rows) error {
+		SELECT d.id, d.queue, d.not_before FROM r JOIN deliveries d ON d.id = r.id ORDER BY d.id`, ids, db.now()).Query(func(rows pgx.Rows) error {
 		var err error
-		free, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+		free, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (OpenDelivery, error) {
+			var o OpenDelivery
+			return o, r.Scan(&o.ID, &o.Queue, &o.NotBefore)
+		})
 		return err
 	})
 	if err := db.Pool.SendBatch(ctx, b).Close(); err != nil {
@@ -93,24 +107,30 @@ type OpenDelivery struct {
 	Queue     string
 	State     tongfa.DeliveryState
 	UpdatedAt time.Time
+	NotBefore *time.Time // scheduled: the task runs then
 }
 
 // OpenDeliveries lists deliveries still to be worked on, untouched for at
 // least quiet (so freshly planned rows are left to the relay), with ids
-// above after, in id order.
+// above after, in id order. Deliveries scheduled for later are listed
+// however recently touched: their tasks wait in Redis for a long time, and
+// recreating one that exists is a no-op, so a lost one is back within one
+// pass rather than after the quiet period.
 func (db *DB) OpenDeliveries(ctx context.Context, quiet time.Duration, after int64, limit int) ([]OpenDelivery, error) {
 	// A pending delivery held for its website link is the website
 	// delivery's to wake (and the website delivery itself is reconciled
 	// like any other): releasing it early only makes it wait.
-	rows, err := db.Pool.Query(ctx, `SELECT d.id, d.queue, d.state, d.updated_at FROM deliveries d
-		WHERE d.state IN ('pending','queued','sending','unconfirmed') AND d.updated_at < $1 AND d.id > $2
+	now := db.now()
+	rows, err := db.Pool.Query(ctx, `SELECT d.id, d.queue, d.state, d.updated_at, d.not_before FROM deliveries d
+		WHERE d.state IN ('pending','queued','sending','unconfirmed') AND (d.updated_at < $1 OR d.not_before > $4) AND d.id > $2
+		  AND d.edition_id IS NULL
 		  AND NOT (d.state = 'pending' AND `+heldForWebsite+`)
-		ORDER BY d.id LIMIT $3`, db.now().Add(-quiet), after, limit)
+		ORDER BY d.id LIMIT $3`, now.Add(-quiet), after, limit, now)
 	if err != nil {
 		return nil, fmt.Errorf("store: open deliveries: %w", err)
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (OpenDelivery, error) {
 		var o OpenDelivery
-		return o, r.Scan(&o.ID, &o.Queue, &o.State, &o.UpdatedAt)
+		return o, r.Scan(&o.ID, &o.Queue, &o.State, &o.UpdatedAt, &o.NotBefore)
 	})
 }

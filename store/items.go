@@ -15,6 +15,12 @@ import (
 // recording it, as one statement: atomic without an explicit transaction,
 // and one round trip on the hottest write path.
 func (db *DB) CreateItem(ctx context.Context, unitID, authorID int64, c tongfa.Content, a Actor, details any) (*tongfa.Item, error) {
+	return db.CreateItemAt(ctx, unitID, authorID, c, nil, a, details)
+}
+
+// CreateItemAt is CreateItem for an item scheduled for publishAt (nil: as
+// soon as it is approved).
+func (db *DB) CreateItemAt(ctx context.Context, unitID, authorID int64, c tongfa.Content, publishAt *time.Time, a Actor, details any) (*tongfa.Item, error) {
 	now := db.now()
 	c = c.Canonical()
 	v := &tongfa.Version{Number: 1, Hash: db.VersionHash(c), AuthorID: authorID, CreatedAt: now, Content: c}
@@ -24,17 +30,17 @@ func (db *DB) CreateItem(ctx context.Context, unitID, authorID int64, c tongfa.C
 	}
 	e := newAuditEntry(now, a, "item.create", "", &unitID, details)
 	it := &tongfa.Item{UnitID: unitID, AuthorID: authorID, State: tongfa.StateDraft, VersionNumber: 1,
-		CreatedAt: now, UpdatedAt: now, Version: v}
+		CreatedAt: now, UpdatedAt: now, Version: v, PublishAt: publishAt}
 	err = db.Pool.QueryRow(ctx, `WITH i AS (
-			INSERT INTO items (unit_id, author_id, state, version_number, created_at, updated_at)
-			VALUES ($1, $2, 'draft', 1, $3, $3) RETURNING id),
+			INSERT INTO items (unit_id, author_id, state, version_number, created_at, updated_at, publish_at)
+			VALUES ($1, $2, 'draft', 1, $3, $3, $14) RETURNING id),
 		v AS (INSERT INTO item_versions (item_id, number, hash, author_id, created_at, title, category, urgency, content)
 			SELECT i.id, 1, $4, $2, $3, $5, $6, $7, $8 FROM i),
 		a AS (INSERT INTO audit_log (at, actor_id, actor, action, target, unit_id, ip, details)
 			SELECT $3, $9, $10, $11, 'item:' || i.id, $1, $12, $13 FROM i)
 		SELECT id FROM i`,
 		unitID, authorID, now, v.Hash, c.Title, c.Category, string(c.Urgency), body,
-		e.ActorID, e.Actor, e.Action, e.IP, e.Details).Scan(&it.ID)
+		e.ActorID, e.Actor, e.Action, e.IP, e.Details, publishAt).Scan(&it.ID)
 	if err != nil {
 		return nil, fmt.Errorf("store: create item: %w", translate(err))
 	}
@@ -68,11 +74,13 @@ func (tx *Tx) AddVersion(ctx context.Context, itemID int64, prev int, authorID i
 	return v, nil
 }
 
-const itemColumns = `i.id, i.unit_id, i.author_id, i.state, i.version_number, coalesce(i.required_tier, ''), i.level, i.created_at, i.updated_at`
+const itemColumns = `i.id, i.unit_id, i.author_id, i.state, i.version_number, coalesce(i.required_tier, ''), i.level, i.created_at, i.updated_at,
+	i.publish_at, i.signed_publish_at`
 
 func scanItem(row pgx.Row, extra ...any) (*tongfa.Item, error) {
 	var it tongfa.Item
-	dst := append([]any{&it.ID, &it.UnitID, &it.AuthorID, &it.State, &it.VersionNumber, &it.RequiredTier, &it.Level, &it.CreatedAt, &it.UpdatedAt}, extra...)
+	dst := append([]any{&it.ID, &it.UnitID, &it.AuthorID, &it.State, &it.VersionNumber, &it.RequiredTier, &it.Level, &it.CreatedAt, &it.UpdatedAt,
+		&it.PublishAt, &it.SignedPublishAt}, extra...)
 	if err := row.Scan(dst...); err != nil {
 		return nil, err
 	}
@@ -151,6 +159,7 @@ type ItemSummary struct {
 	CreatedAt     time.Time        `json:"created_at"`
 	UpdatedAt     time.Time        `json:"updated_at"`
 	PendingSince  *time.Time       `json:"pending_since,omitempty"` // review queue: when the level became pending
+	PublishAt     *time.Time       `json:"publish_at,omitempty"`
 }
 
 // ItemFilter selects items. UnitIDs is mandatory: callers pass the units the
@@ -176,7 +185,7 @@ func (db *DB) ListItems(ctx context.Context, f ItemFilter) ([]ItemSummary, int, 
 	}
 	rows, err := db.Pool.Query(ctx, `SELECT i.id, i.unit_id, i.author_id, i.state, i.version_number,
 		coalesce(i.required_tier, ''), i.level, v.title, v.category, v.urgency, v.hash, i.created_at, i.updated_at,
-		count(*) OVER ()
+		i.publish_at, count(*) OVER ()
 		FROM items i JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
 		WHERE i.unit_id = ANY($1) AND ($2 = '' OR i.state = $2) AND ($3 = '' OR v.category = $3)
 		  AND ($4 = '' OR v.urgency = $4) AND ($5 = 0 OR i.author_id = $5)
@@ -190,7 +199,7 @@ func (db *DB) ListItems(ctx context.Context, f ItemFilter) ([]ItemSummary, int, 
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ItemSummary, error) {
 		var s ItemSummary
 		return s, r.Scan(&s.ID, &s.UnitID, &s.AuthorID, &s.State, &s.VersionNumber, &s.RequiredTier, &s.Level,
-			&s.Title, &s.Category, &s.Urgency, &s.Hash, &s.CreatedAt, &s.UpdatedAt, &total)
+			&s.Title, &s.Category, &s.Urgency, &s.Hash, &s.CreatedAt, &s.UpdatedAt, &s.PublishAt, &total)
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list items: %w", err)

@@ -42,6 +42,8 @@ var statusOf = map[string]int{
 	tongfa.EPlatform:       http.StatusBadGateway,
 	tongfa.EUnavailable:    http.StatusServiceUnavailable,
 	tongfa.EMissingHoliday: http.StatusServiceUnavailable,
+	tongfa.ESchedule:       http.StatusUnprocessableEntity,
+	tongfa.EQuota:          http.StatusUnprocessableEntity,
 	tongfa.EInternal:       http.StatusInternalServerError,
 }
 

@@ -124,3 +124,23 @@ func itemFilter(r *http.Request) (store.ItemFilter, error) {
 	}
 	return f, nil
 }
+
+// handleSchedule moves an item's publishing time (items.Reschedule).
+func (s *Server) handleSchedule(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var in items.ScheduleInput
+	if err := s.decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	it, err := s.Items.Reschedule(r.Context(), principal(r), id, in)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, it)
+}

@@ -76,6 +76,17 @@ func matrixRows() []row {
 			return request{path: fmt.Sprintf("/api/v1/repost-tasks/%d", f.repostTask(u))}
 		}, readers},
 		{"GET", "/api/v1/items/{id}/timeline", itemPath(draft, "/timeline", nil), readers},
+		// Editions: assembling needs a mass-mode account (the fixture's is
+		// an app, so its own editor gets 422); the full flow is
+		// cmd/tongfa's TestEditionMassSentOnceInOrder.
+		{"POST", "/api/v1/editions", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: "/api/v1/editions", body: map[string]any{"account_id": f.app(u).ID,
+				"publish_at": time.Now().Add(24 * time.Hour), "items": []int64{f.item(u, draft).ID}}}
+		}, "all=403 ed=422,404,404,404"},
+		{"GET", "/api/v1/editions/{id}", fixed("/api/v1/editions/999999"), "all=404"},
+		{"POST", "/api/v1/editions/{id}/confirm", fixed("/api/v1/editions/999999/confirm"), "all=403 rv=404 dp=404 pr=404"},
+		{"POST", "/api/v1/items/{id}/schedule", itemPath(draft, "/schedule", map[string]any{"publish_at": time.Now().Add(24 * time.Hour), "reason": "矩阵"}),
+			"ed=200,404,404,404 rv=403,403,404,404 dp=403,403,404,404 pr=403,403,404,404 ad=403,403,404,404 au=403,403,404,404 sa=404"},
 		{"POST", "/api/v1/items/{id}/withdraw", itemPath(published, "/withdraw", map[string]string{"reason": "矩阵撤回", "password": matrixPassword}),
 			"all=403 dp=200,403,404,404 pr=200,403,404,404 ad=200,200,404,404"},
 		{"POST", "/api/v1/items/{id}/correct", itemPath(published, "/correct", itemBody("矩阵更正")), editorOnly},

@@ -13,6 +13,7 @@ import (
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/config"
 	"github.com/tongfa/tongfa/deliveries"
+	"github.com/tongfa/tongfa/editions"
 	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/inbox"
 	"github.com/tongfa/tongfa/items"
@@ -47,6 +48,7 @@ type Services struct {
 	Metrics  *Metrics
 	Sessions *session.Store
 	Items    *items.Service
+	Editions *editions.Service
 	Registry *registry.Service
 	Review   *review.Service
 	Queue    *queue.Enqueuer

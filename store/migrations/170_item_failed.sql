@@ -2,4 +2,4 @@
 -- as failed (发布失败) instead of staying publishing for ever (issue 22).
 ALTER TABLE items DROP CONSTRAINT items_state_check;
 ALTER TABLE items ADD CONSTRAINT items_state_check
-    CHECK (state IN ('draft','in_review','approved','publishing','published','failed','rejected','withdrawn'));
+    CHECK (state IN ('draft','in_review','approved','scheduled','publishing','published','failed','rejected','withdrawn'));

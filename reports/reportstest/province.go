@@ -57,7 +57,8 @@ func (l Loaded) Total() int {
 // Unit 1 is the province's office; units 2..1+Units/15 are cities, the
 // others departments below them round-robin. Users and accounts are
 // spread round-robin over the units; each unit's first four users are its
-// editor, reviewer, deputy and principal. Audit rows are sealed into a
+// editor, reviewer, deputy and principal, its first four accounts are on
+// WeChat, Weibo, its app and its website, later ones on "other". Audit rows are sealed into a
 // valid chain under db.AuditMAC (the legacy hash when nil).
 func Province(ctx context.Context, db *store.DB, sc Scale) (Loaded, error) {
 	if sc.Users < 4*sc.Units || sc.Accounts < sc.Units || sc.Units < 2 {
@@ -153,7 +154,10 @@ func (g *gen) people(ctx context.Context, db *store.DB) error {
 	}
 	for id := 1; id <= sc.Accounts; id++ {
 		u := (id - 1) % sc.Units
-		p := genPlatforms[(id-1)/sc.Units%len(genPlatforms)]
+		p := "other" // a unit's fifth and later accounts (Douyin, video accounts...): one per platform otherwise (R9)
+		if k := (id - 1) / sc.Units; k < len(genPlatforms) {
+			p = genPlatforms[k]
+		}
 		g.unitAccounts[u] = append(g.unitAccounts[u], int64(id))
 		g.platform = append(g.platform, p)
 		accounts = append(accounts, []any{int64(id), int64(u + 1), p, fmt.Sprintf("账号%d", id), "active", created, created})

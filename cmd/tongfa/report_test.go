@@ -125,4 +125,17 @@ func TestReportCLIReadsTheReplica(t *testing.T) {
 	if code == 0 || !strings.Contains(out, "TONGFA_DATABASE_REPLICA_URL") {
 		t.Fatalf("unreachable replica: exit %d: %s", code, out)
 	}
+
+	// serve: the API's report reads the replica too; the caller and the
+	// scope are checked on the primary.
+	cliOK(t, primary, "", "unit", "add", "--name", "省政府办公厅")
+	cliOK(t, primary, "Report-Passw0rd\n", "user", "add", "--username", "assessor", "--display-name", "吴考核", "--unit", "省政府办公厅", "--role", "auditor", "--password-stdin")
+	token := strings.TrimSpace(cliOK(t, primary, "", "token", "create", "--user", "assessor"))
+	cfg := testConfig(t, primary, reportsRedisDB)
+	cfg.DatabaseReplicaURL = replica
+	m := runProcess(t, cfg, quietLogger(), true, false)
+	status, body := request(t, "GET", m.URL()+"/api/v1/reports/quarter?from=2026-01-01", token, nil)
+	if summary, _ := body["summary"].(map[string]any); status != 200 || summary["posts"] != float64(140) {
+		t.Fatalf("API report with a replica: %d %v", status, body)
+	}
 }

@@ -65,6 +65,9 @@ func TestProvinceGenerator(t *testing.T) {
 			t.Errorf("%s: %d rows, then %d", table, n, loadedAgain[table])
 		}
 	}
+	if loaded["stats_post_days"] != loaded["stats_posts"]*tinyProvince.StatsDays {
+		t.Errorf("%d post days for %d posts", loaded["stats_post_days"], loaded["stats_posts"])
+	}
 	var head, headAgain string
 	if err := db.Pool.QueryRow(ctx, `SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&head); err != nil {
 		t.Fatal(err)

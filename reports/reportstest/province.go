@@ -61,8 +61,8 @@ func (l Loaded) Total() int {
 // WeChat, Weibo, its app and its website, later ones on "other". Audit rows are sealed into a
 // valid chain under db.AuditMAC (the legacy hash when nil).
 func Province(ctx context.Context, db *store.DB, sc Scale) (Loaded, error) {
-	if sc.Users < 4*sc.Units || sc.Accounts < sc.Units || sc.Units < 2 {
-		return nil, fmt.Errorf("reportstest: scale %+v: need at least 2 units, an account and 4 users per unit", sc)
+	if sc.Users < 4*sc.Units || sc.Accounts < sc.Units || sc.Units < 2 || sc.StatsDays < 1 || sc.ItemsPerUnitWeek < 1 {
+		return nil, fmt.Errorf("reportstest: scale %+v: need at least 2 units, an account and 4 users per unit, an item a week and a day of figures", sc)
 	}
 	g := &gen{sc: sc, rnd: rand.New(rand.NewPCG(sc.Seed, 0x70f)), loaded: Loaded{},
 		start: time.Date(sc.Year, 1, 1, 0, 0, 0, 0, workday.Location())}
@@ -107,7 +107,12 @@ var genPlatforms = []string{"wechat", "weibo", "app", "website"}
 
 // copyRows loads rows into table with COPY.
 func (g *gen) copyRows(ctx context.Context, db *store.DB, table string, cols []string, rows [][]any) error {
-	n, err := db.Pool.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+	return g.copyFrom(ctx, db, table, cols, pgx.CopyFromRows(rows))
+}
+
+// copyFrom loads what src yields into table with COPY.
+func (g *gen) copyFrom(ctx context.Context, db *store.DB, table string, cols []string, src pgx.CopyFromSource) error {
+	n, err := db.Pool.CopyFrom(ctx, pgx.Identifier{table}, cols, src)
 	if err != nil {
 		return fmt.Errorf("reportstest: copy %s: %w", table, err)
 	}
@@ -342,25 +347,42 @@ func (g *gen) messages(ctx context.Context, db *store.DB) error {
 // day of account figures for every account and day.
 func (g *gen) stats(ctx context.Context, db *store.DB) error {
 	collected := g.end.AddDate(0, 0, 7)
-	var posts, postDays, accountDays [][]any
+	var posts, accountDays [][]any
 	for i, p := range g.posts {
-		id := int64(i + 1)
-		plat := g.platform[p.account-1]
-		posts = append(posts, []any{id, p.account, fmt.Sprint("p", p.delivery), p.delivery, p.item, 1, p.day})
-		base := int64(200 + g.rnd.IntN(4000))
-		for k := range int64(g.sc.StatsDays) {
-			var reads, likes *int64
-			if plat != "weibo" {
-				r := base / (k + 1)
-				reads = &r
-			}
-			if plat != "wechat" {
-				l := base / 40 / (k + 1)
-				likes = &l
-			}
-			postDays = append(postDays, []any{p.day.AddDate(0, 0, int(k)), id, p.account, reads, likes, base / 70 / (k + 1), base / 200 / (k + 1), "platform", collected})
-		}
+		posts = append(posts, []any{int64(i + 1), p.account, fmt.Sprint("p", p.delivery), p.delivery, p.item, 1, p.day})
 	}
+	if err := g.copyRows(ctx, db, "stats_posts", []string{"id", "account_id", "platform_post_id", "delivery_id", "item_id", "position", "published_on"}, posts); err != nil {
+		return err
+	}
+	// The post days (the biggest table) are made as COPY reads them.
+	i, k, base := 0, int64(0), int64(0)
+	postDay := func() ([]any, error) {
+		if i == len(g.posts) {
+			return nil, nil
+		}
+		if k == 0 {
+			base = int64(200 + g.rnd.IntN(4000))
+		}
+		p, plat := g.posts[i], g.platform[g.posts[i].account-1]
+		var reads, likes *int64
+		if plat != "weibo" {
+			r := base / (k + 1)
+			reads = &r
+		}
+		if plat != "wechat" {
+			l := base / 40 / (k + 1)
+			likes = &l
+		}
+		row := []any{p.day.AddDate(0, 0, int(k)), int64(i + 1), p.account, reads, likes, base / 70 / (k + 1), base / 200 / (k + 1), "platform", collected}
+		if k++; k == int64(g.sc.StatsDays) {
+			i, k = i+1, 0
+		}
+		return row, nil
+	}
+	if err := g.copyFrom(ctx, db, "stats_post_days", []string{"day", "post_id", "account_id", "reads", "likes", "shares", "comments", "source", "collected_at"}, pgx.CopyFromFunc(postDay)); err != nil {
+		return err
+	}
+	g.posts = nil
 	for a := 1; a <= g.sc.Accounts; a++ {
 		followers := int64(2000 + g.rnd.IntN(200000))
 		for d := time.Date(g.sc.Year, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() == g.sc.Year; d = d.AddDate(0, 0, 1) {
@@ -368,12 +390,6 @@ func (g *gen) stats(ctx context.Context, db *store.DB) error {
 			followers += gained - lost
 			accountDays = append(accountDays, []any{d, int64(a), followers, gained, lost, followers / 20, "platform", collected})
 		}
-	}
-	if err := g.copyRows(ctx, db, "stats_posts", []string{"id", "account_id", "platform_post_id", "delivery_id", "item_id", "position", "published_on"}, posts); err != nil {
-		return err
-	}
-	if err := g.copyRows(ctx, db, "stats_post_days", []string{"day", "post_id", "account_id", "reads", "likes", "shares", "comments", "source", "collected_at"}, postDays); err != nil {
-		return err
 	}
 	if err := g.copyRows(ctx, db, "stats_account_days", []string{"day", "account_id", "followers", "new_followers", "lost_followers", "reads", "source", "collected_at"}, accountDays); err != nil {
 		return err

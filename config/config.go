@@ -28,9 +28,12 @@ import (
 // globals.
 type Config struct {
 	DatabaseURL string // TONGFA_DATABASE_URL
-	RedisURL    string // TONGFA_REDIS_URL (redis://, rediss://, redis-sentinel://, redis-cluster://, rediss-cluster://)
-	Listen      string // TONGFA_LISTEN
-	PublicURL   string // TONGFA_PUBLIC_URL: how people reach the console
+	// DatabaseReplicaURL (TONGFA_DATABASE_REPLICA_URL) is a streaming
+	// replica that report generation reads from; empty: the primary.
+	DatabaseReplicaURL string
+	RedisURL           string // TONGFA_REDIS_URL (redis://, rediss://, redis-sentinel://, redis-cluster://, rediss-cluster://)
+	Listen             string // TONGFA_LISTEN
+	PublicURL          string // TONGFA_PUBLIC_URL: how people reach the console
 	// MetricsListen (TONGFA_METRICS_LISTEN) serves /metrics on an address
 	// of its own (e.g. 127.0.0.1:9090), off the public listener.
 	MetricsListen string
@@ -145,6 +148,7 @@ func Load(name string, getenv func(string) string, args []string, extra ...func(
 // local user.
 func (c *Config) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "PostgreSQL 数据库`地址`（TONGFA_DATABASE_URL）")
+	fs.StringVar(&c.DatabaseReplicaURL, "database-replica-url", c.DatabaseReplicaURL, "生成报表时读取的 PostgreSQL 只读副本`地址`，不设则读主库（TONGFA_DATABASE_REPLICA_URL）")
 	fs.StringVar(&c.RedisURL, "redis-url", c.RedisURL, "Redis `地址`（TONGFA_REDIS_URL）")
 	fs.StringVar(&c.Listen, "listen", c.Listen, "接口和控制台监听的`地址`，主机:端口（TONGFA_LISTEN）")
 	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "用户访问控制台的`网址`（TONGFA_PUBLIC_URL）")
@@ -198,6 +202,7 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 		}
 	}
 	str("TONGFA_DATABASE_URL", &c.DatabaseURL)
+	str("TONGFA_DATABASE_REPLICA_URL", &c.DatabaseReplicaURL)
 	str("TONGFA_REDIS_URL", &c.RedisURL)
 	str("TONGFA_LISTEN", &c.Listen)
 	str("TONGFA_PUBLIC_URL", &c.PublicURL)
@@ -264,6 +269,10 @@ func (c Config) Validate() error {
 	}
 	u, err := url.Parse(c.DatabaseURL)
 	check(err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql"), "数据库地址 TONGFA_DATABASE_URL 须以 postgres:// 开头，现为「%s」", redactURL(c.DatabaseURL))
+	if c.DatabaseReplicaURL != "" {
+		r, err := url.Parse(c.DatabaseReplicaURL)
+		check(err == nil && (r.Scheme == "postgres" || r.Scheme == "postgresql"), "只读副本地址 TONGFA_DATABASE_REPLICA_URL 须以 postgres:// 开头，现为「%s」", redactURL(c.DatabaseReplicaURL))
+	}
 	scheme, _, _ := strings.Cut(c.RedisURL, "://")
 	check(slices.Contains(redisSchemes, scheme),
 		"Redis 地址 TONGFA_REDIS_URL 须以 redis://、rediss://、redis-sentinel://、redis-cluster:// 或 rediss-cluster:// 开头，现为「%s」", redactURL(c.RedisURL))
@@ -409,6 +418,7 @@ func (c Config) Redacted() [][2]string {
 	}
 	return [][2]string{
 		{"TONGFA_DATABASE_URL", redactURL(c.DatabaseURL)},
+		{"TONGFA_DATABASE_REPLICA_URL", redactOptionalURL(c.DatabaseReplicaURL)},
 		{"TONGFA_REDIS_URL", redactURL(c.RedisURL)},
 		{"TONGFA_LISTEN", c.Listen},
 		{"TONGFA_PUBLIC_URL", c.BaseURL()},
@@ -441,6 +451,14 @@ func (c Config) Redacted() [][2]string {
 		{"TONGFA_OIDC_CLIENT_SECRET", redact(c.OIDCClientSecret)},
 		{"TONGFA_OIDC_USER_CLAIM", c.OIDCUserClaim},
 	}
+}
+
+// redactOptionalURL is redactURL, or says the URL is not set.
+func redactOptionalURL(s string) string {
+	if s == "" {
+		return "（未设置）"
+	}
+	return redactURL(s)
 }
 
 // redactURL hides a password in a URL.

@@ -174,3 +174,28 @@ func TestCryptoSuite(t *testing.T) {
 		t.Fatalf("crypto sm: %+v", c.Crypto)
 	}
 }
+
+func TestDatabaseReplicaURL(t *testing.T) {
+	c, _, err := Load("t", env(map[string]string{"TONGFA_DATABASE_REPLICA_URL": "postgres://report:s3cret@replica:5432/tongfa"}), nil)
+	if err != nil || c.Validate() != nil {
+		t.Fatalf("load %v, validate %v", err, c.Validate())
+	}
+	var line string
+	for _, kv := range c.Redacted() {
+		if kv[0] == "TONGFA_DATABASE_REPLICA_URL" {
+			line = kv[1]
+		}
+	}
+	if line != "postgres://report:xxxxx@replica:5432/tongfa" {
+		t.Fatalf("tongfa config prints %q", line)
+	}
+	c, _, _ = Load("t", env(map[string]string{"TONGFA_DATABASE_REPLICA_URL": "postgres://a/b"}), []string{"--database-replica-url", "mysql://r/x"})
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "TONGFA_DATABASE_REPLICA_URL") {
+		t.Fatalf("the flag must win and a bad scheme be refused: %v", err)
+	}
+	for _, kv := range Default().Redacted() {
+		if kv[0] == "TONGFA_DATABASE_REPLICA_URL" && kv[1] != "（未设置）" {
+			t.Fatalf("unset replica printed as %q", kv[1])
+		}
+	}
+}

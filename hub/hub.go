@@ -94,7 +94,10 @@ type Hub struct {
 
 // Conns are the connections a hub runs on.
 type Conns struct {
-	DB       *store.DB
+	DB *store.DB
+	// Replica (optional) is a pool on a streaming replica that reports
+	// read from (TONGFA_DATABASE_REPLICA_URL).
+	Replica  *store.DB
 	Redis    redis.UniversalClient
 	RedisOpt asynq.RedisConnOpt
 }
@@ -147,7 +150,7 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Stats = &stats.Service{DB: db, Items: h.Items}
 	h.Reposts = &repost.Service{DB: db, Items: h.Items, Notify: h.Notify, Log: log}
 	// Deadlines judged as the dashboard judges them; the indices from the stored statistics.
-	h.Reports = &reports.Service{DB: db, Clocks: h.Clocks, Indices: h.Stats}
+	h.Reports = &reports.Service{DB: db, Clocks: h.Clocks, Indices: h.Stats, Replica: conns.Replica}
 	h.Editions = &editions.Service{DB: db, Validate: h.Validate, Quotas: quotas, Sender: h.Queue, Log: log}
 	h.Deliveries = &deliveries.Service{DB: db, Items: h.Items, Queue: h.Queue, Identity: h.Identity, Log: log}
 	h.Inbox = &inbox.Service{DB: db, Calendar: h.Calendar.Current, Checker: checker, Rules: rules, Log: log, Notify: h.Notify,
@@ -203,14 +206,39 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*Hub, error
 		rdb.Close()
 		return nil, err
 	}
-	h := New(cfg, log, Conns{DB: db, Redis: rdb, RedisOpt: opt}, checker)
+	replica, err := OpenReplica(ctx, cfg.DatabaseReplicaURL, db)
+	if err != nil {
+		db.Close()
+		rdb.Close()
+		return nil, err
+	}
+	h := New(cfg, log, Conns{DB: db, Replica: replica, Redis: rdb, RedisOpt: opt}, checker)
 	h.Dictionaries.Base = base
 	h.closers = append(h.closers, rdb.Close, func() error { db.Close(); return nil })
+	if replica != nil {
+		h.closers = append(h.closers, func() error { replica.Close(); return nil })
+	}
 	if err := h.Load(ctx); err != nil {
 		h.Close()
 		return nil, err
 	}
 	return h, nil
+}
+
+// OpenReplica connects to the streaming replica at url (nil when url is
+// empty). It keeps primary's clock, so a report's "now" is the
+// installation's wherever its rows come from.
+func OpenReplica(ctx context.Context, url string, primary *store.DB) (*store.DB, error) {
+	if url == "" {
+		return nil, nil
+	}
+	replica, err := store.Open(ctx, url)
+	if err != nil {
+		return nil, &tongfa.Error{Code: tongfa.ErrorCode(err), Err: err,
+			Message: "无法连接数据库只读副本，请检查 TONGFA_DATABASE_REPLICA_URL，并确认该 PostgreSQL 正在运行"}
+	}
+	replica.Now = func() time.Time { return primary.Now() }
+	return replica, nil
 }
 
 // Load reads what the services keep in memory: the stored dictionaries,

@@ -82,7 +82,7 @@ func (t *messageTally) done() MessageRow {
 
 // messages judges the messages received in the period, as of now.
 func (b *builder) messages(ctx context.Context) error {
-	list, err := b.s.DB.ReportMessages(ctx, b.sc, b.p.From, b.until)
+	list, err := b.db.ReportMessages(ctx, b.sc, b.p.From, b.until)
 	if err != nil {
 		return err
 	}

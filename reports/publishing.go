@@ -21,7 +21,7 @@ type ChannelRow struct {
 
 // loadAccounts starts one row per opened account in scope.
 func (b *builder) loadAccounts(ctx context.Context) error {
-	list, err := b.s.DB.ReportAccounts(ctx, b.sc)
+	list, err := b.db.ReportAccounts(ctx, b.sc)
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (b *builder) loadAccounts(ctx context.Context) error {
 
 // posts counts what each account published, and the distinct items.
 func (b *builder) posts(ctx context.Context) error {
-	counts, err := b.s.DB.ReportPosts(ctx, b.sc, b.p.From, b.until)
+	counts, err := b.db.ReportPosts(ctx, b.sc, b.p.From, b.until)
 	if err != nil {
 		return err
 	}
@@ -64,7 +64,7 @@ func (b *builder) weekly(ctx context.Context) error {
 	}
 	b.r.WeeksEnded = weeksEnded(from, to, b.now)
 	monday, running := b.currentWeek(from, to)
-	rows, err := b.s.Clocks.WeeklyAt(ctx, b.sc.Units, from, to, b.now)
+	rows, err := b.clocks.WeeklyAt(ctx, b.sc.Units, from, to, b.now)
 	if err != nil {
 		return err
 	}

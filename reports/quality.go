@@ -18,7 +18,7 @@ type DeliveryRow struct {
 
 // deliveries counts the deliveries created in the period per channel.
 func (b *builder) deliveries(ctx context.Context) error {
-	counts, err := b.s.DB.ReportDeliveries(ctx, b.sc, b.p.From, b.until)
+	counts, err := b.db.ReportDeliveries(ctx, b.sc, b.p.From, b.until)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ var findingKinds = []struct{ Key, Label string }{
 
 // patrol counts the findings of the patrol runs started in the period.
 func (b *builder) patrol(ctx context.Context) error {
-	counts, err := b.s.DB.ReportPatrol(ctx, b.sc, b.p.From, b.until)
+	counts, err := b.db.ReportPatrol(ctx, b.sc, b.p.From, b.until)
 	if err != nil {
 		return err
 	}

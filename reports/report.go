@@ -17,6 +17,11 @@ import (
 type Service struct {
 	DB     *store.DB
 	Clocks *clocks.Service
+	// Replica (optional) is a pool on a streaming replica of DB
+	// (TONGFA_DATABASE_REPLICA_URL): Build reads every record from it, so
+	// a province's reports do not load the primary. Scope and the clock
+	// stay on DB: who may read what is decided on current data.
+	Replica *store.DB
 	// Indices (optional) adds the table of ranking indices.
 	Indices IndexSource
 }
@@ -98,7 +103,12 @@ func (s *Service) Build(ctx context.Context, p Period, sc Scope) (*Report, error
 	r := &Report{Kind: p.Kind, Period: p.Label(), From: p.From.Format(dateLayout), To: p.To.Format(dateLayout),
 		Scope: sc, GeneratedAt: now.In(workday.Location()).Truncate(time.Second),
 		MissingCalendarYears: nonNilInts(s.calendar().MissingYears(p.From, p.Last()))}
-	b := &builder{s: s, r: r, p: p, sc: sc.store(), now: now, accounts: map[int64]*AccountRow{}, policies: map[int64]*clocks.Policy{}}
+	b := &builder{s: s, db: s.DB, clocks: s.Clocks, r: r, p: p, sc: sc.store(), now: now, accounts: map[int64]*AccountRow{}, policies: map[int64]*clocks.Policy{}}
+	if s.Replica != nil {
+		onReplica := *s.Clocks // weekly rows and policies too
+		onReplica.DB = s.Replica
+		b.db, b.clocks = s.Replica, &onReplica
+	}
 	b.until = b.asOf()
 	for _, step := range []func(context.Context) error{b.loadAccounts, b.posts, b.weekly, b.urgent, b.messages, b.signoffs, b.deliveries, b.patrol, b.indices, b.reposts} {
 		if err := step(ctx); err != nil {
@@ -113,11 +123,14 @@ func (s *Service) Build(ctx context.Context, p Period, sc Scope) (*Report, error
 
 // builder carries one report's state between its steps.
 type builder struct {
-	s   *Service
-	r   *Report
-	p   Period
-	sc  store.ReportScope
-	now time.Time
+	s *Service
+	// db and clocks read the records: the replica's when there is one.
+	db     *store.DB
+	clocks *clocks.Service
+	r      *Report
+	p      Period
+	sc     store.ReportScope
+	now    time.Time
 	// until ends what the report counts: records after it, and weeks
 	// after now, have not happened yet.
 	until time.Time
@@ -133,7 +146,7 @@ func (b *builder) policy(ctx context.Context, unit int64) (*clocks.Policy, error
 	if p, ok := b.policies[unit]; ok {
 		return p, nil
 	}
-	p, err := b.s.Clocks.PolicyFor(ctx, unit)
+	p, err := b.clocks.PolicyFor(ctx, unit)
 	if err != nil {
 		return nil, err
 	}

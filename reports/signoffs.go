@@ -58,7 +58,7 @@ func (t *signoffTally) done() SignoffRow {
 
 // signoffs measures the submissions made in the period.
 func (b *builder) signoffs(ctx context.Context) error {
-	list, err := b.s.DB.ReportSubmissions(ctx, b.sc, b.p.From, b.until)
+	list, err := b.db.ReportSubmissions(ctx, b.sc, b.p.From, b.until)
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,7 @@ func (t *urgentTally) done() UrgentRow {
 // urgent judges every channel of the urgent items whose event time lies in
 // the period, with the deadline of its unit's clock policy, as of now.
 func (b *builder) urgent(ctx context.Context) error {
-	chans, err := b.s.DB.ReportUrgent(ctx, b.sc, b.p.From, b.until)
+	chans, err := b.db.ReportUrgent(ctx, b.sc, b.p.From, b.until)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/clocks"
+	"github.com/tongfa/tongfa/hub"
 	"github.com/tongfa/tongfa/reports"
 	"github.com/tongfa/tongfa/stats"
 	"github.com/tongfa/tongfa/store"
@@ -61,7 +62,14 @@ func runReport(ctx context.Context, st Stdio, args []string) error {
 		return err
 	}
 	defer db.Close()
-	rep, err := buildReport(ctx, db, f.Params)
+	replica, err := hub.OpenReplica(ctx, cfg.DatabaseReplicaURL, db)
+	if err != nil {
+		return err
+	}
+	if replica != nil {
+		defer replica.Close()
+	}
+	rep, err := buildReport(ctx, db, replica, f.Params)
 	if err != nil {
 		return err
 	}
@@ -69,8 +77,8 @@ func runReport(ctx context.Context, st Stdio, args []string) error {
 }
 
 // buildReport builds the report with the calendar and clock policies the
-// hub uses.
-func buildReport(ctx context.Context, db *store.DB, p reports.Params) (*reports.Report, error) {
+// hub uses, reading the records from replica when there is one.
+func buildReport(ctx context.Context, db, replica *store.DB, p reports.Params) (*reports.Report, error) {
 	unit, err := unitID(ctx, db, p.Unit)
 	if err != nil {
 		return nil, err
@@ -88,8 +96,9 @@ func buildReport(ctx context.Context, db *store.DB, p reports.Params) (*reports.
 	if err := cals.Load(ctx); err != nil {
 		return nil, err
 	}
-	// The same report the hub makes: its clocks and its ranking indices.
-	svc := &reports.Service{DB: db, Clocks: &clocks.Service{DB: db, Calendar: cals.Current}, Indices: &stats.Service{DB: db}}
+	// The same report the hub makes: its clocks and its ranking indices,
+	// its records read from the replica when one is configured.
+	svc := &reports.Service{DB: db, Clocks: &clocks.Service{DB: db, Calendar: cals.Current}, Indices: &stats.Service{DB: db}, Replica: replica}
 	return svc.Make(ctx, req, nil)
 }
 

@@ -107,3 +107,35 @@ func withoutGeneratedAt(t *testing.T, js string) string {
 var generatedRow = regexp.MustCompile(`(?m)^生成时间,.*\r\n`)
 
 func withoutGeneratedRow(csv string) string { return generatedRow.ReplaceAllString(csv, "") }
+
+// TestReportCLIReadsTheReplica: with --database-replica-url (or
+// TONGFA_DATABASE_REPLICA_URL) the report's records come from the
+// replica; here it holds the known quarter and the primary nothing.
+func TestReportCLIReadsTheReplica(t *testing.T) {
+	_, primary := storetest.NewWithURL(t)
+	replicaDB, replica := storetest.NewWithURL(t)
+	reportstest.SeedQuarter(t, replicaDB, nil)
+	if out := cliOK(t, primary, "", "report", "quarter", "--from", "2026-01-01"); !strings.Contains(out, `"posts":0`) {
+		t.Fatalf("the primary holds no posts: %.300s", out)
+	}
+	if out := cliOK(t, primary, "", "report", "quarter", "--from", "2026-01-01", "--database-replica-url", replica); !strings.Contains(out, `"posts":140`) {
+		t.Fatalf("report from the replica: %.300s", out)
+	}
+	code, out := cli(t, primary, "", "report", "quarter", "--database-replica-url", "postgres://127.0.0.1:1/none?connect_timeout=2")
+	if code == 0 || !strings.Contains(out, "TONGFA_DATABASE_REPLICA_URL") {
+		t.Fatalf("unreachable replica: exit %d: %s", code, out)
+	}
+
+	// serve: the API's report reads the replica too; the caller and the
+	// scope are checked on the primary.
+	cliOK(t, primary, "", "unit", "add", "--name", "省政府办公厅")
+	cliOK(t, primary, "Report-Passw0rd\n", "user", "add", "--username", "assessor", "--display-name", "吴考核", "--unit", "省政府办公厅", "--role", "auditor", "--password-stdin")
+	token := strings.TrimSpace(cliOK(t, primary, "", "token", "create", "--user", "assessor"))
+	cfg := testConfig(t, primary, reportsRedisDB)
+	cfg.DatabaseReplicaURL = replica
+	m := runProcess(t, cfg, quietLogger(), true, false)
+	status, body := request(t, "GET", m.URL()+"/api/v1/reports/quarter?from=2026-01-01", token, nil)
+	if summary, _ := body["summary"].(map[string]any); status != 200 || summary["posts"] != float64(140) {
+		t.Fatalf("API report with a replica: %d %v", status, body)
+	}
+}

@@ -111,9 +111,11 @@ func (t *Tree) Has(u *tongfa.User, unit int64, role tongfa.Role) bool {
 	return false
 }
 
-// Readable returns every unit u may see, sorted.
+// Readable returns every unit u may see, sorted; never nil, so that a
+// store query taking nil for "every unit" cannot widen an empty scope (a
+// system administrator's, or a user's without grants) to everything.
 func (t *Tree) Readable(u *tongfa.User) []int64 {
-	var out []int64
+	out := []int64{}
 	for _, g := range u.Grants {
 		switch g.Role {
 		case tongfa.RoleSysAdmin:

@@ -237,6 +237,13 @@ func TestClockListsShowOnlyReadableUnits(t *testing.T) {
 			}
 		}
 	}
+	// The system administrator reads no unit's content: an empty scope is
+	// not "every unit".
+	for _, l := range []struct{ path, key string }{{"/api/v1/frequency", "accounts"}, {"/api/v1/frequency/weekly", "weeks"}, {"/api/v1/urgent", "items"}} {
+		if ids := seen("sysadmin", l.path, l.key); len(ids) != 0 {
+			t.Errorf("sysadmin %s: %v, want nothing", l.path, ids)
+		}
+	}
 	if ids := seen("editor", "/api/v1/urgent", "items"); !ids[it.ID] {
 		t.Errorf("editor does not see their urgent item: %v", ids)
 	}

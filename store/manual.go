@@ -47,7 +47,7 @@ const manualTasks = `SELECT ` + prefixedDeliveryColumns + `, v.title, i.unit_id,
 
 const prefixedDeliveryColumns = `d.id, d.item_id, d.version_number, d.version_hash, d.account_id, d.platform, d.queue, d.state, d.attempts, d.steps,
 	coalesce(d.payload_hash, ''), coalesce(d.platform_post_id, ''), coalesce(d.url, ''), coalesce(d.error_code, ''), coalesce(d.error, ''),
-	d.created_at, d.updated_at, d.delivered_at`
+	d.created_at, d.updated_at, d.delivered_at, d.not_before, d.edition_id`
 
 const prefixedAccountColumns = `a.id, a.unit_id, a.platform, a.name, a.status, a.api_base, a.settings, NULL::bytea, a.platform_ref, a.responsible, a.managers,
 	a.exception_reason, a.created_at, a.updated_at`

@@ -148,8 +148,23 @@ func (s *Server) wxMassEnd(job *wxMassJob, state, status string) {
 	}
 	body, _ := xml.Marshal(s.wxMassEvent(job))
 	nonce := strconv.FormatInt(job.id, 36)
-	go pushWechatXML(context.Background(), cb, job.appID, nonce, "mphelper", body) //nolint:errcheck
+	go func() {
+		// WeChat pushes a job's result some time after sendall answered,
+		// and tries again when the callback fails or does not answer.
+		time.Sleep(massPushDelay)
+		for try := 0; try < 3; try++ {
+			if st, err := pushWechatXML(context.Background(), cb, job.appID, nonce, "mphelper", body); err == nil && st < 300 {
+				return
+			}
+			time.Sleep(time.Second)
+		}
+	}()
 }
+
+// massPushDelay is how long after a mass send ends its MASSSENDJOBFINISH
+// push leaves: never at once, as on the platform, where a job takes
+// seconds at least.
+const massPushDelay = time.Second
 
 // ConfirmMass is the administrator answering a protected send on their
 // phone: confirm sends it, otherwise it fails with err(40001). msgID 0

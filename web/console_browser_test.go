@@ -14,7 +14,8 @@ func registerAccounts(t *testing.T, h *harness) []int64 {
 	var ids []int64
 	for _, a := range []map[string]any{
 		{"platform": "wechat", "name": "示范甲局发布", "api_base": "http://127.0.0.1:9/wechat",
-			"credentials": map[string]string{"app_id": "wx1", "app_secret": "secret-1"}},
+			"credentials": map[string]string{"app_id": "wx1", "app_secret": "secret-1"},
+			"settings":    map[string]string{"wechat_mode": "publish"}}, // mass mode would allow one send a day
 		{"platform": "weibo", "name": "示范甲局微博", "api_base": "http://127.0.0.1:9/weibo",
 			"credentials": map[string]string{"access_token": "token-1"}, "settings": map[string]string{"link_pattern": weiboLinkPattern}},
 	} {

@@ -66,7 +66,7 @@ func TestAttachmentBlocksSubmissionUntilMasked(t *testing.T) {
 	if st != http.StatusCreated || x.Type != tongfa.MediaXLSX {
 		t.Fatalf("upload: %d %s", st, body)
 	}
-	b := itemBody("2024年度城市低保公示")
+	b := archived("2024年度城市低保公示")
 	b["attachments"] = []string{x.Hash.String()}
 	var it itemChecked
 	if st := ed.do("POST", "/api/v1/items", b, &it); st != http.StatusCreated {
@@ -264,7 +264,7 @@ func TestWordAttachmentBlocksUntilMasked(t *testing.T) {
 	if d.Type != tongfa.MediaDOCX {
 		t.Fatalf("upload: %s", body)
 	}
-	b := itemBody("低保公示")
+	b := archived("低保公示")
 	b["attachments"] = []string{d.Hash.String()}
 	var it itemChecked
 	if st := ed.do("POST", "/api/v1/items", b, &it); st != http.StatusCreated {

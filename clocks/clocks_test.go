@@ -306,5 +306,8 @@ func (f *fixture) reader(t *testing.T) *access.Principal {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The fixture's author holds no grant in the store; as the unit's
+	// editor they read it (an empty scope reads nothing).
+	u.Grants = append(u.Grants, tongfa.Grant{UnitID: f.Unit.ID, Role: tongfa.RoleEditor})
 	return &access.Principal{User: u, Tree: access.NewTree(units)}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -38,9 +39,16 @@ func (tx *Tx) PlanDeliveries(ctx context.Context, it *tongfa.Item) ([]int64, err
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
-const deliveryColumns = `id, item_id, version_number, version_hash, account_id, platform, queue, state, attempts, steps,
-	coalesce(payload_hash, ''), coalesce(platform_post_id, ''), coalesce(url, ''), coalesce(error_code, ''), coalesce(error, ''),
-	created_at, updated_at, delivered_at, not_before, edition_id`
+var deliveryColumns = deliveryColumnsOf("")
+
+// deliveryColumnsOf lists the columns deliveryDest scans, each read
+// through the table alias prefix ("d." in a join): one list, so a query
+// that joins cannot fall behind a column added here.
+func deliveryColumnsOf(prefix string) string {
+	return strings.ReplaceAll(`@id, @item_id, @version_number, @version_hash, @account_id, @platform, @queue, @state, @attempts, @steps,
+	coalesce(@payload_hash, ''), coalesce(@platform_post_id, ''), coalesce(@url, ''), coalesce(@error_code, ''), coalesce(@error, ''),
+	@created_at, @updated_at, @delivered_at, @not_before, @edition_id`, "@", prefix)
+}
 
 func scanDelivery(row pgx.CollectableRow) (tongfa.Delivery, error) {
 	var d tongfa.Delivery

@@ -60,7 +60,7 @@ func (e *ErrNotYet) Error() string {
 // until the given time if it is free, and marks the item as publishing
 // (from the first send on, the approved version can no longer be edited
 // in place).
-const claimDelivery = `WITH cur AS (
+var claimDelivery = `WITH cur AS (
 		SELECT ` + deliveryColumns + `, lease_until FROM deliveries WHERE id = @id FOR UPDATE),
 	won AS (
 		UPDATE deliveries d SET state = 'sending', attempts = d.attempts + 1, lease_owner = @owner, lease_until = @until, updated_at = @now

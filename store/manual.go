@@ -38,16 +38,12 @@ func (t *ManualTask) Deadline() time.Time {
 // manualTasks selects the tasks (deliveries d with their version v, item
 // i and account a): waiting, or failed past their deadline and not
 // retried, of the item's current version.
-const manualTasks = `SELECT ` + prefixedDeliveryColumns + `, v.title, i.unit_id, ` + prefixedAccountColumns + `
+var manualTasks = `SELECT ` + deliveryColumnsOf("d.") + `, v.title, i.unit_id, ` + prefixedAccountColumns + `
 	FROM deliveries d
 	JOIN items i ON i.id = d.item_id AND i.version_number = d.version_number
 	JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
 	JOIN accounts a ON a.id = d.account_id
 	WHERE d.steps ? 'task_text' `
-
-const prefixedDeliveryColumns = `d.id, d.item_id, d.version_number, d.version_hash, d.account_id, d.platform, d.queue, d.state, d.attempts, d.steps,
-	coalesce(d.payload_hash, ''), coalesce(d.platform_post_id, ''), coalesce(d.url, ''), coalesce(d.error_code, ''), coalesce(d.error, ''),
-	d.created_at, d.updated_at, d.delivered_at, d.not_before, d.edition_id`
 
 const prefixedAccountColumns = `a.id, a.unit_id, a.platform, a.name, a.status, a.api_base, a.settings, NULL::bytea, a.platform_ref, a.responsible, a.managers,
 	a.exception_reason, a.created_at, a.updated_at`

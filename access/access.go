@@ -130,9 +130,9 @@ func (t *Tree) Readable(u *tongfa.User) []int64 {
 }
 
 // WithRole returns every unit where u holds role (overseeing roles reach the
-// units below), sorted.
+// units below), sorted; never nil, like Readable.
 func (t *Tree) WithRole(u *tongfa.User, role tongfa.Role) []int64 {
-	var out []int64
+	out := []int64{}
 	for _, g := range u.Grants {
 		if g.Role != role {
 			continue
@@ -163,7 +163,7 @@ func (t *Tree) IsSysAdmin(u *tongfa.User) bool {
 func (t *Tree) Administers(u *tongfa.User, unit int64) bool { return t.Has(u, unit, tongfa.RoleAdmin) }
 
 // AuditUnits are the units whose audit rows u reads: where u administers
-// or audits, and the units below.
+// or audits, and the units below; never nil.
 func (t *Tree) AuditUnits(u *tongfa.User) []int64 {
 	out := append(t.WithRole(u, tongfa.RoleAdmin), t.WithRole(u, tongfa.RoleAuditor)...)
 	slices.Sort(out)

@@ -50,4 +50,9 @@ func TestWithRole(t *testing.T) {
 	if got := tr.WithRole(u, tongfa.RoleReviewer); !slices.Equal(got, []int64{1, 2, 3}) {
 		t.Fatalf("reviewer units %v", got)
 	}
+	// An empty scope is empty, never nil (which store queries read as
+	// every unit).
+	if tr.WithRole(u, tongfa.RoleAdmin) == nil || tr.AuditUnits(u) == nil {
+		t.Fatal("a role held nowhere gives a nil scope")
+	}
 }

@@ -18,10 +18,7 @@ type Service struct {
 // below; system administrators also the installation-wide rows. Nobody
 // reads another unit tree's rows.
 func (s *Service) List(ctx context.Context, p *access.Principal, f store.AuditFilter) ([]tongfa.AuditEntry, error) {
-	f.UnitIDs, f.Installation = p.Tree.AuditUnits(p.User), p.Tree.IsSysAdmin(p.User)
-	if f.UnitIDs == nil {
-		f.UnitIDs = []int64{} // nil would mean every unit
-	}
+	f.UnitIDs, f.Installation = p.Tree.AuditUnits(p.User), p.Tree.IsSysAdmin(p.User) // never nil: nil would mean every unit
 	if len(f.UnitIDs) == 0 && !f.Installation {
 		return nil, &tongfa.Error{Code: tongfa.EForbidden, Message: "只有管理员、审计员和系统管理员可以查看审计日志"}
 	}

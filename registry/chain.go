@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/store"
 )
 
@@ -217,5 +219,31 @@ func (c *chain[T]) loadUnits(ctx context.Context, db *store.DB) error {
 		}
 	}
 	c.parent = parent
+	return nil
+}
+
+// eachActive calls fn, from the top unit above unit down to unit, for
+// each unit that keeps an active version of kind, with that version
+// parsed: what the console and the API show of a chain.
+func eachActive[T any](ctx context.Context, db *store.DB, tree *access.Tree, kind string, unit int64,
+	parse func(version int, content string) (T, error), fn func(u int64, v *store.ConfigVersion, t T)) error {
+	var ups []int64
+	for u := unit; u != 0; u = tree.Parent(u) {
+		ups = append([]int64{u}, ups...)
+	}
+	for _, u := range ups {
+		v, err := db.ActiveConfig(ctx, kind, strconv.FormatInt(u, 10))
+		if errors.Is(err, tongfa.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		t, err := parse(v.Version, v.Content)
+		if err != nil {
+			return err
+		}
+		fn(u, v, t)
+	}
 	return nil
 }

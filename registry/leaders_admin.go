@@ -60,28 +60,16 @@ func (s *Service) LeaderTable(ctx context.Context, p *access.Principal, unit int
 		return nil, fmt.Errorf("registry: leaders of unit %d: %w", unit, tongfa.ErrNotFound)
 	}
 	out := &LeaderTable{UnitID: unit, UnitName: p.Tree.Name(unit), Leaders: &sensitive.Leaders{Persons: []sensitive.Leader{}}}
-	var ups []int64
-	for u := unit; u != 0; u = p.Tree.Parent(u) {
-		ups = append([]int64{u}, ups...)
-	}
 	var tables []*sensitive.Leaders
-	for _, u := range ups {
-		v, err := s.DB.ActiveConfig(ctx, KindLeaders, strconv.FormatInt(u, 10))
-		if errors.Is(err, tongfa.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		t, err := parseLeaders(v.Version, v.Content)
-		if err != nil {
-			return nil, err
-		}
+	err := eachActive(ctx, s.DB, p.Tree, KindLeaders, unit, parseLeaders, func(u int64, v *store.ConfigVersion, t *sensitive.Leaders) {
 		out.Chain = append(out.Chain, ChainTable{UnitID: u, UnitName: p.Tree.Name(u), Version: v.Version, Leaders: t})
 		tables = append(tables, t)
 		if u == unit {
 			out.Version, out.Content, out.Leaders = v.Version, v.Content, t
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	out.Chain, out.Effective = nonNil(out.Chain), sensitive.Merge(tables...)
 	versions, err := s.DB.ConfigVersions(ctx, KindLeaders, strconv.FormatInt(unit, 10))

@@ -2,14 +2,13 @@ package registry
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strconv"
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/store"
 )
 
@@ -67,25 +66,16 @@ func (s *Service) UnitWords(ctx context.Context, p *access.Principal, unit int64
 		return nil, err
 	}
 	out := &UnitWordsView{UnitID: unit, UnitName: p.Tree.Name(unit), Above: []UnitWordsCount{}}
-	for u := unit; u != 0; u = p.Tree.Parent(u) {
-		v, err := s.DB.ActiveConfig(ctx, KindUnitWords, strconv.FormatInt(u, 10))
-		if errors.Is(err, tongfa.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		d, err := parseUnitWords(v.Version, v.Content)
-		if err != nil {
-			return nil, err
-		}
+	err := eachActive(ctx, s.DB, p.Tree, KindUnitWords, unit, parseUnitWords, func(u int64, v *store.ConfigVersion, d *sensitive.Dictionary) {
 		if u == unit {
 			out.Version, out.Content, out.Words, out.Allowed = v.Version, v.Content, len(d.Entries), len(d.Allow)
-			continue
+			return
 		}
 		out.Above = append(out.Above, UnitWordsCount{UnitID: u, UnitName: p.Tree.Name(u), Version: v.Version, Words: len(d.Entries)})
+	})
+	if err != nil {
+		return nil, err
 	}
-	slices.Reverse(out.Above)
 	versions, err := s.DB.ConfigVersions(ctx, KindUnitWords, strconv.FormatInt(unit, 10))
 	out.Versions = nonNil(versions)
 	return out, err

@@ -46,18 +46,12 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 	res, err := s.Identity.LoginWith(r.Context(), identity.LoginInput{Username: in.Username, Password: password,
 		OTP: strings.TrimSpace(r.PostFormValue("otp")), Ticket: ticket, IP: clientIP(r)})
 	if err != nil {
-		in = loginStep(in, ticket, err)
-		status := HTTPStatus(in.Code)
-		if in.Prompt != "" {
-			status = http.StatusOK // the next step, not a failure
-		}
-		s.renderLogin(w, status, in)
+		s.renderLoginStep(w, in, ticket, err)
 		return
 	}
 	u := res.User
 	if _, err := s.startSession(w, r, u.ID); err != nil {
-		in.Error, in.Code = tongfa.ErrorMessage(err), tongfa.ErrorCode(err)
-		s.renderLogin(w, HTTPStatus(in.Code), in)
+		s.renderLoginStep(w, in, "", err)
 		return
 	}
 	if len(res.RecoveryCodes) > 0 { // shown once, before going on
@@ -84,6 +78,18 @@ func loginStep(in loginView, ticket string, err error) loginView {
 		in.Ticket = ticket // a wrong code: try again within the ticket's time
 	}
 	return in
+}
+
+// renderLoginStep renders the login page after err: the second step
+// (200: the next step, not a failure) when the first factor passed, else
+// the error with its status.
+func (s *Server) renderLoginStep(w http.ResponseWriter, in loginView, ticket string, err error) {
+	in = loginStep(in, ticket, err)
+	status := HTTPStatus(in.Code)
+	if in.Prompt != "" {
+		status = http.StatusOK
+	}
+	s.renderLogin(w, status, in)
 }
 
 func (s *Server) renderLogin(w http.ResponseWriter, status int, in loginView) {

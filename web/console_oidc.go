@@ -31,7 +31,7 @@ func (s *Server) consoleOIDCStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.renderLogin(w, HTTPStatus(tongfa.ErrorCode(err)), loginView{Next: next, Error: tongfa.ErrorMessage(err), Code: tongfa.ErrorCode(err), OIDC: true})
+		s.renderLoginStep(w, loginView{Next: next, OIDC: true}, "", err)
 		return
 	}
 	state, nonce := rand.Text(), rand.Text()
@@ -70,7 +70,7 @@ func (s *Server) consoleOIDCCallback(w http.ResponseWriter, r *http.Request) {
 			http.NotFound(w, r)
 			return
 		}
-		refuse(HTTPStatus(tongfa.ErrorCode(err)), tongfa.ErrorMessage(err), tongfa.ErrorCode(err))
+		s.renderLoginStep(w, loginView{Next: "/", OIDC: true}, "", err)
 		return
 	}
 	id, err := p.Exchange(r.Context(), q.Get("code"), nonce)
@@ -82,16 +82,11 @@ func (s *Server) consoleOIDCCallback(w http.ResponseWriter, r *http.Request) {
 	in := loginView{Next: safeNext(next), OIDC: true}
 	res, err := s.Identity.LoginExternal(r.Context(), id, "", clientIP(r))
 	if err != nil {
-		in = loginStep(in, "", err) // the unit's second factor still applies
-		status := HTTPStatus(in.Code)
-		if in.Prompt != "" {
-			status = http.StatusOK
-		}
-		s.renderLogin(w, status, in)
+		s.renderLoginStep(w, in, "", err) // the unit's second factor still applies
 		return
 	}
 	if _, err := s.startSession(w, r, res.User.ID); err != nil {
-		refuse(HTTPStatus(tongfa.ErrorCode(err)), tongfa.ErrorMessage(err), tongfa.ErrorCode(err))
+		s.renderLoginStep(w, in, "", err)
 		return
 	}
 	// The provider's redirect is a cross-site navigation, on which the

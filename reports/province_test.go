@@ -15,8 +15,7 @@ import (
 )
 
 // tinyProvince is the generator at a size make test affords.
-var tinyProvince = reportstest.Scale{Units: 4, Accounts: 8, Users: 16, Year: 2025, ItemsPerUnitWeek: 1,
-	MessagesPerAccountWeek: 1, StatsDays: 2, LoginsPerUserWeek: 1, Seed: 23}
+var tinyProvince = reportstest.TinyProvince
 
 // provinceReport builds the fourth quarter of the generated year, as of
 // 5 January of the next, over the province (unit 0) or one unit's subtree.
@@ -107,8 +106,13 @@ func TestProvinceYearFigures(t *testing.T) {
 		t.Skip("set TONGFA_PROVINCE_BENCH=1 to load a province's year and measure it")
 	}
 	ctx := context.Background()
-	db, loaded, took := newProvince(t, reportstest.FullProvince)
-	t.Logf("loaded %d rows in %s: %v", loaded.Total(), took.Round(time.Millisecond), loaded)
+	p := reportstest.OpenProvince(t, reportstest.BenchScale())
+	db := p.DB
+	if p.Reused {
+		t.Logf("reused the kept schema %s", os.Getenv("TONGFA_PROVINCE_SCHEMA"))
+	} else {
+		t.Logf("loaded %d rows in %s: %v", p.Loaded.Total(), p.Took.Round(time.Millisecond), p.Loaded)
+	}
 	for _, unit := range []int64{0, 2, 300} {
 		var best, worst time.Duration
 		var r *reports.Report

@@ -209,7 +209,8 @@ func (g *gen) items(ctx context.Context, db *store.DB) error {
 				state = "rejected"
 			}
 			targets := g.unitAccounts[u]
-			content := map[string]any{"title": fmt.Sprintf("稿件%d", itemID), "category": "news", "urgency": urgency, "kind": kind, "targets": targets}
+			content := map[string]any{"title": fmt.Sprintf("稿件%d", itemID), "summary": genSentences[int(itemID)%len(genSentences)],
+				"body": genBody(itemID), "category": "news", "urgency": urgency, "kind": kind, "targets": targets}
 			if urgent {
 				content["event_time"] = created.Add(-30 * time.Minute)
 			}
@@ -296,6 +297,52 @@ func (g *gen) items(ctx context.Context, db *store.DB) error {
 		return err
 	}
 	return setSequences(ctx, db, "items", "submissions", "signoffs", "deliveries")
+}
+
+// PatrolWord is the word the items generated with an id divisible by
+// PatrolEvery carry in their body: a dictionary change adding it makes
+// the patrol find exactly those (the ones still published).
+const (
+	PatrolWord  = "巡查新词甲"
+	PatrolEvery = 97
+)
+
+// genSentences are what generated bodies are made of: the prose of a
+// government office's news.
+var genSentences = []string{
+	"近日，我市召开专题会议，研究部署下一阶段重点工作。",
+	"会议强调，要坚持以人民为中心的发展思想，切实解决群众急难愁盼问题。",
+	"各级各部门要提高政治站位，压实工作责任，确保各项任务落地见效。",
+	"今年以来，全市累计新增就业岗位一万二千余个，城镇调查失业率保持稳定。",
+	"下一步，将持续优化营商环境，深化“放管服”改革，提升政务服务便利度。",
+	"据了解，该项目总投资约三点五亿元，建成后将惠及周边五万余名居民。",
+	"市民可通过政务服务网或移动客户端在线办理相关业务，实现“一网通办”。",
+	"活动现场，工作人员向群众发放宣传资料，耐心解答政策咨询。",
+	"要加强安全生产隐患排查整治，严防各类事故发生，确保人民群众生命财产安全。",
+	"此次检查共发现问题四十二处，已全部建立台账，限期整改到位。",
+	"相关负责人表示，将进一步完善制度机制，推动工作常态化、长效化。",
+	"会上通报了上半年重点项目推进情况，并对下半年工作作出具体安排。",
+	"据统计，全年共受理群众来信来访一千三百余件，按期办结率达百分之九十八。",
+	"各乡镇（街道）要结合实际，细化工作方案，明确时间节点和责任人。",
+	"本次培训采取专题讲座与现场教学相结合的方式，参训人员达二百余人。",
+	"下阶段，我们将继续加大投入力度，补齐基础设施短板，提升公共服务水平。",
+}
+
+// genBody is item id's body: twelve to twenty-three paragraphs of stock
+// sentences (about 500 to 900 characters), with PatrolWord in every
+// PatrolEvery-th item. It draws nothing from the generator's random source.
+func genBody(id int64) string {
+	var b []byte
+	n := 12 + int(id%12)
+	for j := range n {
+		b = append(b, "<p>"...)
+		b = append(b, genSentences[(int(id)*7+j*3)%len(genSentences)]...)
+		if j == n/2 && id%PatrolEvery == 0 {
+			b = append(b, "其中涉及"+PatrolWord+"的相关内容。"...)
+		}
+		b = append(b, "</p>"...)
+	}
+	return string(b)
 }
 
 // messageClasses are the classes of messages with their answer limits in

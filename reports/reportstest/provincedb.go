@@ -104,7 +104,7 @@ func OpenProvince(t testing.TB, sc Scale) *ProvinceDB {
 			t.Fatal(err)
 		}
 	}
-	url := storetest.WithSchema(storetest.URL(), schema)
+	url := slow(storetest.WithSchema(storetest.URL(), schema))
 	db, err := store.Open(ctx, url)
 	if err != nil {
 		t.Fatal(err)
@@ -145,7 +145,7 @@ func OpenProvince(t testing.TB, sc Scale) *ProvinceDB {
 	// The copies first on the search path, every other table from the
 	// province's schema; no migration runs there (it would create the
 	// migrations table in the first schema of the path).
-	url = storetest.WithSchema(storetest.URL(), part+","+schema)
+	url = slow(storetest.WithSchema(storetest.URL(), part+","+schema))
 	pdb, err := store.Open(ctx, url)
 	if err != nil {
 		t.Fatal(err)
@@ -154,6 +154,17 @@ func OpenProvince(t testing.TB, sc Scale) *ProvinceDB {
 	pdb.AuditMAC, pdb.ContentHash, pdb.Now = db.AuditMAC, db.ContentHash, db.Now
 	p.DB, p.URL = pdb, url
 	return p
+}
+
+// slow adds TONGFA_PROVINCE_LOG_SLOW (milliseconds) to url as the
+// connections' log_min_duration_statement: PostgreSQL's log then names
+// the statements slower than that (the connecting role must be allowed to
+// set it, as a superuser is).
+func slow(url string) string {
+	if ms := os.Getenv("TONGFA_PROVINCE_LOG_SLOW"); ms != "" {
+		return url + "&log_min_duration_statement=" + ms
+	}
+	return url
 }
 
 // PartitionedTables are the big tables the partitioning figures compare,

@@ -74,10 +74,13 @@ func (db *DB) ItemDeliveries(ctx context.Context, itemID int64) ([]tongfa.Delive
 
 // DeliveryContext is what an attempt at a delivery reads before it sends:
 // the item with its current version, the account, and the item's
-// deliveries (where the website article's link comes from).
+// deliveries to websites (where the website article's link comes from).
 type DeliveryContext struct {
-	Item     *tongfa.Item
-	Account  *tongfa.Account
+	Item    *tongfa.Item
+	Account *tongfa.Account
+	// Siblings are the item's website deliveries (of every version), by
+	// id; only those: an item sent to every account of a province has
+	// 2,000 deliveries, and each claim read them all (docs/benchmarks.md).
 	Siblings []tongfa.Delivery
 }
 

@@ -175,7 +175,7 @@ func queueClaim(b *pgx.Batch, r ClaimRequest, now time.Time) *claimScan {
 		s.dc.Account, s.errs[1] = &a, err
 		return nil
 	})
-	b.Queue(`SELECT `+deliveryColumns+` FROM deliveries WHERE item_id = (SELECT item_id FROM deliveries WHERE id = $1) ORDER BY id`, r.ID).Query(func(rows pgx.Rows) error {
+	b.Queue(`SELECT `+deliveryColumns+` FROM deliveries WHERE item_id = (SELECT item_id FROM deliveries WHERE id = $1) AND platform = 'website' ORDER BY id`, r.ID).Query(func(rows pgx.Rows) error {
 		s.dc.Siblings, s.errs[2] = pgx.CollectRows(rows, scanDelivery)
 		return nil
 	})

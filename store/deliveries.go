@@ -128,8 +128,14 @@ func (db *DB) FailedDeliveries(ctx context.Context, units []int64, limit int) ([
 			JOIN items i ON i.id = d.item_id AND i.version_number = d.version_number
 			JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
 			JOIN accounts a ON a.id = d.account_id
-			WHERE d.state = 'failed' AND i.unit_id = ANY($1)) AS failed
-		ORDER BY updated_at DESC LIMIT $2`, units, limit)
+			WHERE d.id IN (
+				-- The newest first from deliveries_failed alone (an
+				-- index-only scan), then only those rows are read.
+				SELECT f.id FROM deliveries f
+				JOIN items fi ON fi.id = f.item_id AND fi.version_number = f.version_number
+				WHERE f.state = 'failed' AND fi.unit_id = ANY($1)
+				ORDER BY f.updated_at DESC LIMIT $2)) AS failed
+		ORDER BY updated_at DESC`, units, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: failed deliveries: %w", err)
 	}

@@ -189,6 +189,12 @@ func matrixRows() []row {
 		{"POST", "/api/v1/units/{id}/words/rollback", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/api/v1/units/%d/words/rollback", u.ID), body: map[string]int{"version": f.unitWords(u)}}
 		}, "all=403 ad=200,200,404,404"},
+		{"GET", "/api/v1/units/{id}/contacts", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/api/v1/units/%d/contacts", u.ID)}
+		}, readers},
+		{"PUT", "/api/v1/units/{id}/contacts", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/api/v1/units/%d/contacts", u.ID), body: map[string]string{"content": "13800000000 值班手机\n"}}
+		}, "all=403 ad=200,200,404,404"},
 		{"GET", "/api/v1/units/{id}/policies/{kind:tier|clock}", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/api/v1/units/%d/policies/tier", u.ID)}
 		}, readers},
@@ -293,6 +299,9 @@ func matrixRows() []row {
 		}, "all=403 ad=200,200,404,404 au=200,200,404,404 sa=404"},
 		{"GET", "/admin/words", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/admin/words?unit=%d", u.ID)}
+		}, "all=403 ad=200,200,404,404 au=200,200,404,404 sa=404"},
+		{"GET", "/admin/contacts", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/admin/contacts?unit=%d", u.ID)}
 		}, "all=403 ad=200,200,404,404 au=200,200,404,404 sa=404"},
 		{"GET", "/admin/audit", fixed("/admin/audit"), overseers},
 	}...)

@@ -107,6 +107,8 @@ func (s *Server) routes(api *mux.Router) {
 	api.Handle("/units/{id}/leaders/rollback", s.authed(s.handleRollbackLeaders, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
 	api.Handle("/units/{id}/words", s.authed(s.handleUnitWords, anyRole)).Methods(http.MethodGet)
 	api.Handle("/units/{id}/words", s.authed(s.handleSetUnitWords, perm{tongfa.RoleAdmin})).Methods(http.MethodPut)
+	api.Handle("/units/{id}/contacts", s.authed(s.handleUnitContacts, anyRole)).Methods(http.MethodGet)
+	api.Handle("/units/{id}/contacts", s.authed(s.handleSetUnitContacts, perm{tongfa.RoleAdmin})).Methods(http.MethodPut)
 	api.Handle("/units/{id}/words/rollback", s.authed(s.handleRollbackUnitWords, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
 
 	api.Handle("/inbox", s.authed(s.handleInbox, anyRole)).Methods(http.MethodGet)

@@ -161,6 +161,9 @@ func matrixRows() []row {
 		{"DELETE", "/api/v1/users/{id}/totp", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/api/v1/users/%d/totp", f.totpUser(u))}
 		}, "all=403 ad=204,204,404,404"},
+		{"POST", "/api/v1/users/{id}/password-reset", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/api/v1/users/%d/password-reset", f.user(u))}
+		}, "all=403 ad=200,200,404,404"},
 		{"POST", "/api/v1/users/{id}/roles", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/api/v1/users/%d/roles", f.user(u)), body: map[string]any{"unit_id": u.ID, "role": "reviewer", "grant": true}}
 		}, "all=403 ad=204,204,404,404 sa=404"},

@@ -25,6 +25,7 @@ func (s *Server) routes(api *mux.Router) {
 	api.Handle("/me/totp", s.authed(s.handleTOTPStart, anyRole)).Methods(http.MethodPost)
 	api.Handle("/me/totp/confirm", s.authed(s.handleTOTPConfirm, anyRole)).Methods(http.MethodPost)
 	api.Handle("/users/{id}/totp", s.authed(s.handleTOTPReset, perm{tongfa.RoleAdmin})).Methods(http.MethodDelete)
+	api.Handle("/users/{id}/password-reset", s.authed(s.handlePasswordReset, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
 
 	api.Handle("/check", s.authed(s.handleCheck, anyRole)).Methods(http.MethodPost)
 	api.Handle("/items", s.authed(s.handleCreateItem, perm{tongfa.RoleEditor})).Methods(http.MethodPost)

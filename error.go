@@ -20,8 +20,9 @@ const (
 	ERateLimited    = "rate_limited"
 	ECSRF           = "csrf_failed"
 	EStepUp         = "step_up_required"
-	EOTPRequired    = "otp_required"            // the password was right; send it again with "otp"
-	EOTPEnroll      = "otp_enrollment_required" // the unit requires a second factor: enrol with the secret in data
+	EOTPRequired    = "otp_required"             // the password was right; send it again with "otp"
+	EOTPEnroll      = "otp_enrollment_required"  // the unit requires a second factor: enrol with the secret in data
+	EPasswordChange = "password_change_required" // the password was a temporary one: send a new_password with the ticket in data
 	EBadJSON        = "malformed_json"
 	EBadQuery       = "invalid_query" // a malformed query parameter or command-line argument
 	EUnsupported    = "unsupported_media_type"

@@ -76,6 +76,7 @@ type Hub struct {
 	Dictionaries *registry.Dictionaries
 	Leaders      *registry.LeaderTables
 	Words        *registry.UnitWords
+	Contacts     *registry.UnitContacts
 	Patrol       *registry.Patrol
 	Inbox        *inbox.Service
 	Intake       *inbox.Intake
@@ -124,7 +125,8 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	// and its unit's own words beside the installation's dictionaries.
 	h.Leaders = &registry.LeaderTables{DB: db, Log: log}
 	h.Words = &registry.UnitWords{DB: db, Log: log}
-	rules := registry.UnitRules{Leaders: h.Leaders, Words: h.Words}
+	h.Contacts = &registry.UnitContacts{DB: db, Log: log}
+	rules := registry.UnitRules{Leaders: h.Leaders, Words: h.Words, Contacts: h.Contacts}
 	h.Media = media.New(db, checker, media.Limits{}, 2)
 	itemChecker := items.Checker{C: checker, Rules: rules, Now: db.Now, Files: h.Media, Allowed: cfg.LinkDomains}
 	quotas := &editions.Quotas{DB: db}
@@ -137,9 +139,9 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Items.Import = &media.Importer{Library: h.Media, Hosts: cfg.ImageImportHosts,
 		Fetch: connmedia.New(connmedia.Options{Allow: cfg.MediaHosts, Timeout: cfg.PlatformTimeout}).Image}
 	h.Dictionaries = &registry.Dictionaries{DB: db, Checker: checker, Base: []*sensitive.Dictionary{sensitive.DefaultDictionary()}, Log: log}
-	h.Patrol = &registry.Patrol{DB: db, Checker: checker, Leaders: h.Leaders, Words: h.Words, Notify: h.Notify, Log: log, Batch: 500, Tasks: h.Tasks}
+	h.Patrol = &registry.Patrol{DB: db, Checker: checker, Leaders: h.Leaders, Words: h.Words, Contacts: h.Contacts, Notify: h.Notify, Log: log, Batch: 500, Tasks: h.Tasks}
 	h.Registry = &registry.Service{DB: db, Box: h.Box, Validate: h.Validate, Calendar: h.Calendar.Current, Sessions: h.Sessions,
-		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Leaders: h.Leaders, Words: h.Words, Log: log, RobotHosts: cfg.RobotHosts, Quota: quotas}
+		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Leaders: h.Leaders, Words: h.Words, Contacts: h.Contacts, Log: log, RobotHosts: cfg.RobotHosts, Quota: quotas}
 	h.Identity = identity.New(db, h.Sessions, rdb, log)
 	h.Identity.Box, h.Identity.TOTPRequired = h.Box, h.Review.RequiresTOTP
 	if cfg.OIDCIssuer != "" {
@@ -253,6 +255,9 @@ func (h *Hub) Load(ctx context.Context) error {
 	if _, err := h.Words.Reload(ctx); err != nil {
 		return fmt.Errorf("unit words: %w", err)
 	}
+	if _, err := h.Contacts.Reload(ctx); err != nil {
+		return fmt.Errorf("unit contacts: %w", err)
+	}
 	return h.Calendar.Load(ctx)
 }
 
@@ -264,6 +269,7 @@ func (h *Hub) Background(ctx context.Context) {
 	wg.Go(func() { h.DB.RunAuditSealer(ctx, 200*time.Millisecond, h.Log) })
 	wg.Go(func() { h.Leaders.Watch(ctx, 10*time.Second) })
 	wg.Go(func() { h.Words.Watch(ctx, 10*time.Second) })
+	wg.Go(func() { h.Contacts.Watch(ctx, 10*time.Second) })
 	h.Dictionaries.Watch(ctx, 10*time.Second)
 	wg.Wait()
 }

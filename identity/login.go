@@ -23,9 +23,12 @@ func lockedError(d time.Duration) error {
 // (a TOTP code or a recovery code) when the user has one or must enrol.
 type LoginInput struct {
 	Username, Password, OTP, IP string
-	// Ticket, from the EOTPRequired or EOTPEnroll answer, stands for the
-	// password in the second step (the console does not send it twice).
+	// Ticket, from the EOTPRequired, EOTPEnroll or EPasswordChange
+	// answer, stands for the password in the next step (the console does
+	// not send it twice).
 	Ticket string
+	// NewPassword replaces a temporary password (EPasswordChange).
+	NewPassword string
 }
 
 // LoginResult is who signed in, how, and the recovery codes of an
@@ -92,6 +95,11 @@ func (s *Service) LoginWith(ctx context.Context, in LoginInput) (*LoginResult, e
 	if u.Disabled {
 		s.DB.Audit(ctx, actor, "login.refused", userTarget(u.ID), &u.UnitID, map[string]string{"reason": "disabled"}) //nolint:errcheck
 		return nil, &tongfa.Error{Code: tongfa.EUnauthorized, Message: "账号已停用，请联系管理员"}
+	}
+	if c.MustChange {
+		if err := s.changeOnSignIn(ctx, c, in, actor); err != nil {
+			return nil, err
+		}
 	}
 	res, err := s.passSecondFactor(ctx, u, in.OTP, actor)
 	if err != nil {

@@ -90,12 +90,12 @@ func (s *Service) checkAnswer(ctx context.Context, m *tongfa.Message, text strin
 		}
 	}
 	opts.On = sensitive.DateOf(s.DB.Now())
+	// Personal data does not stop an answer: it is masked (R3), and the
+	// findings say so at a level that does not block; the unit's own
+	// public numbers stay as written.
+	opts.MaskPersonalData = true
 	rep := s.Checker.Check(ctx, text, opts)
-	c := &AnswerCheck{Masked: rep.MaskedText, Findings: rep.Findings, Problems: []string{}}
-	for _, f := range rep.Findings {
-		// Personal data does not stop an answer: it is masked (R3).
-		c.Blocked = c.Blocked || f.Level == sensitive.LevelBlock && f.Kind != "pii"
-	}
+	c := &AnswerCheck{Masked: rep.MaskedText, Findings: rep.Findings, Problems: []string{}, Blocked: rep.Blocked}
 	n := utf8.RuneCountInString(c.Masked)
 	switch {
 	case n == 0:
@@ -193,7 +193,7 @@ func excerpt(s string, n int) string {
 func maskedFindings(fs []sensitive.Finding) []sensitive.Finding {
 	out := make([]sensitive.Finding, len(fs))
 	for i, f := range fs {
-		if f.Kind == "pii" {
+		if f.Kind == "pii" && !strings.HasPrefix(f.Category, "public_") && f.Category != sensitive.PIIUnitContact {
 			f.Text = f.Replacement
 		}
 		out[i] = f

@@ -27,12 +27,13 @@ type Patrol struct {
 	DB      *store.DB
 	Checker *sensitive.Checker
 	// Leaders gives a leaders run each unit's current table; Words gives
-	// every run each unit's own words.
-	Leaders *LeaderTables
-	Words   *UnitWords
-	Notify  *notify.Notifier
-	Log     *slog.Logger
-	Batch   int // items per progress update
+	// every run each unit's own words, Contacts its public numbers.
+	Leaders  *LeaderTables
+	Words    *UnitWords
+	Contacts *UnitContacts
+	Notify   *notify.Notifier
+	Log      *slog.Logger
+	Batch    int // items per progress update
 	// Tasks runs the patrols Start records (nil: they wait for a worker
 	// that is given them).
 	Tasks tasks.Client
@@ -128,7 +129,7 @@ func (p *Patrol) check(ctx context.Context, run *store.PatrolRun, it store.ItemC
 		return 0, err
 	}
 	isNew := newByDictionary
-	opts, err := UnitRules{Words: p.Words}.Options(ctx, it.UnitID)
+	opts, err := UnitRules{Words: p.Words, Contacts: p.Contacts}.Options(ctx, it.UnitID)
 	if err != nil {
 		return 0, err
 	}

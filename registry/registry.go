@@ -34,10 +34,11 @@ type Service struct {
 	Patrol       *Patrol
 	// Leaders and Words are reloaded after a leaders table or a unit's
 	// words changed (nil: the watchers pick the change up).
-	Leaders *LeaderTables
-	Words   *UnitWords
-	Log     *slog.Logger
-	Quota   Quota // nil: quotas are not shown
+	Leaders  *LeaderTables
+	Words    *UnitWords
+	Contacts *UnitContacts
+	Log      *slog.Logger
+	Quota    Quota // nil: quotas are not shown
 	// RobotHosts may receive robot alerts besides WeCom's and DingTalk's
 	// own hosts (TONGFA_ROBOT_HOSTS).
 	RobotHosts []string

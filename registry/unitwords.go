@@ -31,11 +31,13 @@ func parseUnitWords(version int, content string) (*sensitive.Dictionary, error) 
 	return parseDictionary("本单位词库", version, content)
 }
 
-// UnitRules gives the checker what a unit adds to it: the leaders table
-// and the words that apply to the unit's content. Either may be nil.
+// UnitRules gives the checker what a unit adds to it: the leaders table,
+// the words and the public contact numbers that apply to the unit's
+// content. Any may be nil.
 type UnitRules struct {
-	Leaders *LeaderTables
-	Words   *UnitWords
+	Leaders  *LeaderTables
+	Words    *UnitWords
+	Contacts *UnitContacts
 }
 
 // Options returns the checker options for content of unit (the day is
@@ -49,7 +51,12 @@ func (r UnitRules) Options(ctx context.Context, unit int64) (sensitive.Options, 
 		}
 	}
 	if r.Words != nil {
-		opts.Words, err = r.Words.Effective(ctx, unit)
+		if opts.Words, err = r.Words.Effective(ctx, unit); err != nil {
+			return opts, err
+		}
+	}
+	if r.Contacts != nil {
+		opts.Contacts, err = r.Contacts.Effective(ctx, unit)
 	}
 	return opts, err
 }

@@ -18,7 +18,10 @@ type IndexSource interface {
 // IndexRow is one account's ranking index in the period: WCI for WeChat,
 // BCI for Weibo (docs/reports.md, 传播力指数).
 type IndexRow struct {
-	Rank          int          `json:"rank"` // among the accounts with the same index, highest first
+	// Rank is among the accounts with the same index, highest first; 0
+	// for an account without statistics (index.no_data), listed last as
+	// 无数据 rather than ranked last with a value of 0.
+	Rank          int          `json:"rank"`
 	AccountID     int64        `json:"account_id"`
 	Name          string       `json:"name"`
 	PlatformLabel string       `json:"platform_label"`
@@ -47,11 +50,14 @@ func (b *builder) indices(ctx context.Context) error {
 		}
 	}
 	slices.SortStableFunc(rows, func(x, y IndexRow) int {
-		return cmp.Or(cmp.Compare(x.Index.Name, y.Index.Name), cmp.Compare(y.Index.Value, x.Index.Value))
+		return cmp.Or(cmp.Compare(x.Index.Name, y.Index.Name), compareBool(x.Index.NoData, y.Index.NoData),
+			cmp.Compare(y.Index.Value, x.Index.Value))
 	})
 	group := 0 // where the rows of the current index begin
 	for i := range rows {
 		switch {
+		case rows[i].Index.NoData:
+			rows[i].Rank = 0
 		case i == 0 || rows[i].Index.Name != rows[i-1].Index.Name:
 			group, rows[i].Rank = i, 1
 		case rows[i].Index.Value == rows[i-1].Index.Value:
@@ -62,4 +68,29 @@ func (b *builder) indices(ctx context.Context) error {
 	}
 	b.r.Indices = rows
 	return nil
+}
+
+// compareBool puts false first.
+func compareBool(x, y bool) int {
+	switch {
+	case x == y:
+		return 0
+	case x:
+		return 1
+	}
+	return -1
+}
+
+// indexTable is the 传播力 table: each index ranked, the accounts without
+// statistics after them as 无数据.
+func (r *Report) indexTable() Table {
+	rows := make([][]any, 0, len(r.Indices))
+	for _, x := range r.Indices {
+		rank, value, posts := any(x.Rank), any(Dec{V: &x.Index.Value, Places: 2}), any(x.Index.Posts)
+		if x.Index.NoData {
+			rank, value, posts = "", "无数据", "无数据"
+		}
+		rows = append(rows, []any{rank, x.Name, x.PlatformLabel, x.UnitName, x.Index.Name, value, posts})
+	}
+	return Table{Key: "indices", Title: "传播力指数", Header: []string{"排名", "账号", "平台", "单位", "指数", "数值", "发布条数"}, Rows: rows}
 }

@@ -48,6 +48,9 @@ func Text(cell any) string {
 func (r *Report) Tables() []Table {
 	ts := []Table{r.overview(), r.channelTable(), r.urgentTable(), r.messageTable(), r.signoffTable(),
 		r.deliveryTable(), r.patrolTable(), r.unitTable(), r.accountTable(), r.listTable()}
+	if len(r.Indices) > 0 {
+		ts = append(ts, r.indexTable())
+	}
 	if len(r.Reposts) > 0 {
 		ts = append(ts, r.repostTable())
 	}

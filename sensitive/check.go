@@ -53,6 +53,14 @@ type Options struct {
 	// for that unit only. nil adds none. Like Leaders, keep one *Dictionary
 	// per version: it is compiled once per pointer.
 	Words *Dictionary
+	// Contacts are the unit's own public contact numbers (Merge a unit's
+	// with its ancestors'): reported as notices, left as written.
+	Contacts *Contacts
+	// MaskPersonalData says the text is sent masked rather than refused
+	// (an answer to the public): personal data that will be masked is
+	// then reported at review level, saying what it becomes, and does not
+	// block — the level says what happens.
+	MaskPersonalData bool
 }
 
 // Checker checks texts against the current dictionary. Reload swaps the
@@ -108,7 +116,7 @@ func (c *Checker) Generation() uint64 { return c.cur.Load().generation }
 func (c *Checker) Check(ctx context.Context, text string, opts Options) Report {
 	rep := Report{RequiredTier: tongfa.TierRoutine, Reasons: []string{}}
 	fs := c.scan(text, opts, &rep)
-	fs = append(fs, detectPII(text)...)
+	fs = append(fs, detectPII(text, opts.Contacts)...)
 	sortFindings(fs)
 	rep.Findings = fs
 	keep := opts.Exemption != nil
@@ -116,6 +124,9 @@ func (c *Checker) Check(ctx context.Context, text string, opts Options) Report {
 		keep = keepPII(&rep, opts.Exemption)
 	}
 	rep.MaskedText = applyMasks(text, rep.Findings, keep)
+	if opts.MaskPersonalData && !keep {
+		willMask(rep.Findings)
+	}
 	for _, f := range rep.Findings {
 		rep.Blocked = rep.Blocked || f.Level == LevelBlock
 	}
@@ -186,7 +197,7 @@ func (c *Checker) Mask(text string) string { return Mask(text) }
 // numbers keep only their ends, names become 王某某, an address keeps its
 // road. Office telephones and hotlines are public and stay.
 func Mask(text string) string {
-	fs := detectPII(text)
+	fs := detectPII(text, nil)
 	sortFindings(fs)
 	return applyMasks(text, fs, false)
 }
@@ -216,6 +227,18 @@ func keepPII(rep *Report, ex *tongfa.Exemption) bool {
 		rep.Reasons = append(rep.Reasons, fmt.Sprintf("依据「%s」（%s）保留 %d 处个人信息，需至少分管领导审签", name, basis, kept))
 	}
 	return true
+}
+
+// willMask reports personal data that will be masked as what it is: a
+// review-level finding saying what it becomes.
+func willMask(fs []Finding) {
+	for i := range fs {
+		f := &fs[i]
+		if f.Kind == KindPII && f.Replacement != "" {
+			f.Level = LevelReview
+			f.Suggestion = "将被遮盖为「" + f.Replacement + "」"
+		}
+	}
 }
 
 // tier applies what the findings demand: a sensitive topic needs the

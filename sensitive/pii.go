@@ -26,14 +26,16 @@ const (
 type piiScan struct {
 	text string
 	out  []Finding
+	// contacts are the unit's own public numbers: notices, not masked.
+	contacts *Contacts
 	// taken marks the bytes already reported, so a number is one thing;
 	// a bit set keeps the overlap test linear in the text however many
 	// findings there are.
 	taken []uint64
 }
 
-func detectPII(text string) []Finding {
-	p := &piiScan{text: text}
+func detectPII(text string, contacts *Contacts) []Finding {
+	p := &piiScan{text: text, contacts: contacts}
 	p.names()
 	for i := 0; i < len(text); {
 		c := text[i]

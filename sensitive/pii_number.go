@@ -173,12 +173,14 @@ func (p *piiScan) classify(t numToken) bool {
 		return true // organisation codes may look like IDs or cards but are public
 	}
 	switch {
+	case p.contacts.has(d, t.plus):
+		p.add(t.start, t.end, PIIUnitContact, LevelNotice, RuleUnitContact, "")
 	case len(d) == 18 && validID(d):
 		p.add(t.start, t.end, PIIIDCard, LevelBlock, "18 位居民身份证号（GB 11643 校验位、出生日期、地区码均有效）", maskDigits(p.text[t.start:t.end], 6, 4))
 	case len(d) == 15 && containsAny(ctx, "身份证", "公民身份号码") && validOldID(d):
 		p.add(t.start, t.end, PIIIDCardOld, LevelBlock, "标注为身份证的 15 位旧身份证号", maskDigits(p.text[t.start:t.end], 6, 3))
 	case isMobile(d, t.plus):
-		p.add(t.start, t.end, PIIMobile, LevelBlock, "手机号码（号段有效）", maskMobile(p.text[t.start:t.end]))
+		p.add(t.start, t.end, PIIMobile, LevelBlock, "手机号码（号段有效）；本单位对外公开的号码由单位管理员加入「本单位公开电话」后不再报告", maskMobile(p.text[t.start:t.end]))
 	case len(d) >= 16 && len(d) <= 19 && luhn(d) && (cardPrefix(d) || containsAny(ctx, "卡号", "银行卡", "账号", "帐号", "开户")):
 		p.add(t.start, t.end, PIIBankCard, LevelBlock, "银行卡号（Luhn 校验有效）", maskDigits(p.text[t.start:t.end], 4, 4))
 	case isPublicPhone(d, ctx) && !countedAfter(p.text, t.end):

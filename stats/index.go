@@ -37,6 +37,10 @@ type Index struct {
 	// Missing names the figures the formula uses that the platform does
 	// not report (WeChat's datacube: likes, wows); they count as 0.
 	Missing []string `json:"missing,omitempty"`
+	// NoData: no statistics were collected for the account on any day of
+	// the period (the collector never reached it). Value is then 0 but
+	// means nothing: show 无数据, rank it nowhere (docs/reports.md).
+	NoData bool `json:"no_data,omitempty"`
 }
 
 // Aggregate is what the posts of a period earned, as the formulas take

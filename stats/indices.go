@@ -50,10 +50,15 @@ func (s *Service) Indices(ctx context.Context, accountIDs []int64, from, to time
 	for _, a := range sums {
 		byAccount[a.AccountID] = Aggregate{Posts: a.Posts, All: fromStore(a.All), Headline: fromStore(a.Headline), Peak: fromStore(a.Peak)}
 	}
+	with, err := s.DB.StatsAccountsWithData(ctx, ranked, from, to)
+	if err != nil {
+		return nil, err
+	}
 	days := daysBetween(from, to)
 	out := make(map[int64]*Index, len(ranked))
 	for _, id := range ranked {
 		out[id] = IndexFor(platforms[id], days, byAccount[id])
+		out[id].NoData = !with[id]
 	}
 	return out, nil
 }

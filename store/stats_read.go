@@ -304,3 +304,25 @@ func (db *DB) StatsTopPosts(ctx context.Context, accounts []int64, from, to time
 			&t.Reads, &t.Likes, &t.Wows, &t.Shares, &t.Comments)
 	})
 }
+
+// StatsAccountsWithData returns which of accounts have any statistics
+// collected for a day of [from, to): an account day or a post day. An
+// account without is one the collector never reached (no credentials, a
+// platform without statistics), not one that earned nothing.
+func (db *DB) StatsAccountsWithData(ctx context.Context, accounts []int64, from, to time.Time) (map[int64]bool, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT a FROM unnest($1::bigint[]) a
+		WHERE EXISTS (SELECT 1 FROM stats_account_days d WHERE d.account_id = a AND d.day >= $2 AND d.day < $3)
+		   OR EXISTS (SELECT 1 FROM stats_post_days d WHERE d.account_id = a AND d.day >= $2 AND d.day < $3)`, accounts, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("store: accounts with statistics: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("store: accounts with statistics: %w", err)
+	}
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}

@@ -99,6 +99,9 @@ type Credentials struct {
 	User         *tongfa.User
 	PasswordHash string
 	LockedUntil  *time.Time
+	// MustChange: an administrator reset the password; the next sign-in
+	// replaces it before anything else.
+	MustChange bool
 }
 
 const userColumns = `id, username, display_name, unit_id, disabled, last_login_at, created_at`
@@ -150,8 +153,8 @@ func (db *DB) User(ctx context.Context, id int64) (*tongfa.User, error) {
 // CredentialsByUsername returns what login needs.
 func (db *DB) CredentialsByUsername(ctx context.Context, username string) (*Credentials, error) {
 	var c Credentials
-	u, err := scanUser(db.Pool.QueryRow(ctx, `SELECT `+userColumns+`, password_hash, locked_until FROM users WHERE username = $1`, username),
-		&c.PasswordHash, &c.LockedUntil)
+	u, err := scanUser(db.Pool.QueryRow(ctx, `SELECT `+userColumns+`, password_hash, locked_until, must_change_password FROM users WHERE username = $1`, username),
+		&c.PasswordHash, &c.LockedUntil, &c.MustChange)
 	if err == pgx.ErrNoRows {
 		return nil, notFound("user", username)
 	}
@@ -229,9 +232,10 @@ func (tx *Tx) RecordLogin(ctx context.Context, userID int64) error {
 	return nil
 }
 
-// SetPassword replaces a user's password hash.
+// SetPassword replaces a user's password hash with one the user chose,
+// which lifts a pending forced change.
 func (tx *Tx) SetPassword(ctx context.Context, userID int64, hash string) error {
-	_, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, userID, hash)
+	_, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2, must_change_password = false WHERE id = $1`, userID, hash)
 	if err != nil {
 		return fmt.Errorf("store: set password of user %d: %w", userID, err)
 	}
@@ -239,9 +243,12 @@ func (tx *Tx) SetPassword(ctx context.Context, userID int64, hash string) error 
 }
 
 // ResetPassword replaces a forgotten password and clears the lockout and
-// the failed attempts that forgetting it may have left.
-func (tx *Tx) ResetPassword(ctx context.Context, userID int64, hash string) error {
-	tag, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2, locked_until = NULL WHERE id = $1`, userID, hash)
+// the failed attempts that forgetting it may have left. mustChange makes
+// the next sign-in replace it (a temporary password an administrator
+// handed over).
+func (tx *Tx) ResetPassword(ctx context.Context, userID int64, hash string, mustChange bool) error {
+	tag, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2, locked_until = NULL, must_change_password = $3 WHERE id = $1`,
+		userID, hash, mustChange)
 	if err == nil && tag.RowsAffected() == 0 {
 		return notFound("user", userID)
 	}

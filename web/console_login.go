@@ -17,6 +17,9 @@ type loginView struct {
 	Enrol  *enrolView
 	Prompt string // what the second step asks for (not an error)
 	OIDC   bool   // the unified identity login is offered
+	// Change asks for a new password in place of a temporary one, before
+	// anything else (Ticket stands for the temporary password).
+	Change bool
 }
 
 func (s *Server) consoleLoginPage(w http.ResponseWriter, r *http.Request) {
@@ -43,8 +46,14 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 		s.renderLogin(w, http.StatusUnprocessableEntity, in)
 		return
 	}
+	newPassword := r.PostFormValue("new_password")
+	if newPassword != r.PostFormValue("new_password2") {
+		in.Ticket, in.Change, in.Prompt, in.Error, in.Code = ticket, true, passwordChangePrompt, "两次输入的新密码不一致", tongfa.EInvalid
+		s.renderLogin(w, http.StatusUnprocessableEntity, in)
+		return
+	}
 	res, err := s.Identity.LoginWith(r.Context(), identity.LoginInput{Username: in.Username, Password: password,
-		OTP: strings.TrimSpace(r.PostFormValue("otp")), Ticket: ticket, IP: clientIP(r)})
+		OTP: strings.TrimSpace(r.PostFormValue("otp")), Ticket: ticket, NewPassword: newPassword, IP: clientIP(r)})
 	if err != nil {
 		s.renderLoginStep(w, in, ticket, err)
 		return
@@ -61,6 +70,9 @@ func (s *Server) consoleLogin(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, in.Next, http.StatusSeeOther)
 }
 
+// passwordChangePrompt is what the step after a temporary password asks.
+const passwordChangePrompt = identity.PasswordChangePrompt
+
 // loginStep is the login page after a refused attempt: the second step
 // (code field, and the QR code to enrol) when the password was right.
 func loginStep(in loginView, ticket string, err error) loginView {
@@ -72,6 +84,11 @@ func loginStep(in loginView, ticket string, err error) loginView {
 			in.Ticket, in.Prompt, in.Error = d.Ticket, in.Error, ""
 		case *identity.Enrolment:
 			in.Ticket, in.Enrol, in.Prompt, in.Error = d.Ticket, enrolViewOf(d), in.Error, ""
+		case identity.PasswordChallenge:
+			in.Ticket, in.Change, in.Prompt = d.Ticket, true, passwordChangePrompt
+			if in.Error == passwordChangePrompt {
+				in.Error = "" // the first ask, not a refusal
+			}
 		}
 	}
 	if in.Ticket == "" && in.Code == tongfa.EUnauthorized && ticket != "" && e != nil && e.Fields["otp"] != "" {

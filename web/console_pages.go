@@ -61,6 +61,7 @@ func (s *Server) mountConsole(r *mux.Router) {
 	r.Handle("/admin/policies", s.page(s.consolePolicies, overseers)).Methods(http.MethodGet)
 	r.Handle("/admin/leaders", s.page(s.consoleLeaders, overseers)).Methods(http.MethodGet)
 	r.Handle("/admin/words", s.page(s.consoleWords, overseers)).Methods(http.MethodGet)
+	r.Handle("/admin/contacts", s.page(s.consoleContacts, overseers)).Methods(http.MethodGet)
 	r.Handle("/admin/holidays", s.page(s.consoleHolidays, overseers)).Methods(http.MethodGet)
 	r.Handle("/admin/audit", s.page(s.consoleAudit, overseers)).Methods(http.MethodGet)
 }

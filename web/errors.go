@@ -32,6 +32,7 @@ var statusOf = map[string]int{
 	tongfa.EStepUp:         http.StatusForbidden,
 	tongfa.EOTPRequired:    http.StatusUnauthorized,
 	tongfa.EOTPEnroll:      http.StatusUnauthorized,
+	tongfa.EPasswordChange: http.StatusUnauthorized,
 	tongfa.ESeparation:     http.StatusForbidden,
 	tongfa.EUnsupported:    http.StatusUnsupportedMediaType,
 	tongfa.EBadSignature:   http.StatusForbidden,

@@ -161,6 +161,9 @@ func matrixRows() []row {
 		{"DELETE", "/api/v1/users/{id}/totp", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/api/v1/users/%d/totp", f.totpUser(u))}
 		}, "all=403 ad=204,204,404,404"},
+		{"POST", "/api/v1/users/{id}/password-reset", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/api/v1/users/%d/password-reset", f.user(u))}
+		}, "all=403 ad=200,200,404,404"},
 		{"POST", "/api/v1/users/{id}/roles", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/api/v1/users/%d/roles", f.user(u)), body: map[string]any{"unit_id": u.ID, "role": "reviewer", "grant": true}}
 		}, "all=403 ad=204,204,404,404 sa=404"},
@@ -188,6 +191,12 @@ func matrixRows() []row {
 		}, "all=403 ad=200,200,404,404"},
 		{"POST", "/api/v1/units/{id}/words/rollback", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/api/v1/units/%d/words/rollback", u.ID), body: map[string]int{"version": f.unitWords(u)}}
+		}, "all=403 ad=200,200,404,404"},
+		{"GET", "/api/v1/units/{id}/contacts", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/api/v1/units/%d/contacts", u.ID)}
+		}, readers},
+		{"PUT", "/api/v1/units/{id}/contacts", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/api/v1/units/%d/contacts", u.ID), body: map[string]string{"content": "13800000000 值班手机\n"}}
 		}, "all=403 ad=200,200,404,404"},
 		{"GET", "/api/v1/units/{id}/policies/{kind:tier|clock}", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/api/v1/units/%d/policies/tier", u.ID)}
@@ -293,6 +302,9 @@ func matrixRows() []row {
 		}, "all=403 ad=200,200,404,404 au=200,200,404,404 sa=404"},
 		{"GET", "/admin/words", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/admin/words?unit=%d", u.ID)}
+		}, "all=403 ad=200,200,404,404 au=200,200,404,404 sa=404"},
+		{"GET", "/admin/contacts", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/admin/contacts?unit=%d", u.ID)}
 		}, "all=403 ad=200,200,404,404 au=200,200,404,404 sa=404"},
 		{"GET", "/admin/audit", fixed("/admin/audit"), overseers},
 	}...)

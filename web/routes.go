@@ -25,6 +25,7 @@ func (s *Server) routes(api *mux.Router) {
 	api.Handle("/me/totp", s.authed(s.handleTOTPStart, anyRole)).Methods(http.MethodPost)
 	api.Handle("/me/totp/confirm", s.authed(s.handleTOTPConfirm, anyRole)).Methods(http.MethodPost)
 	api.Handle("/users/{id}/totp", s.authed(s.handleTOTPReset, perm{tongfa.RoleAdmin})).Methods(http.MethodDelete)
+	api.Handle("/users/{id}/password-reset", s.authed(s.handlePasswordReset, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
 
 	api.Handle("/check", s.authed(s.handleCheck, anyRole)).Methods(http.MethodPost)
 	api.Handle("/items", s.authed(s.handleCreateItem, perm{tongfa.RoleEditor})).Methods(http.MethodPost)
@@ -107,6 +108,8 @@ func (s *Server) routes(api *mux.Router) {
 	api.Handle("/units/{id}/leaders/rollback", s.authed(s.handleRollbackLeaders, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
 	api.Handle("/units/{id}/words", s.authed(s.handleUnitWords, anyRole)).Methods(http.MethodGet)
 	api.Handle("/units/{id}/words", s.authed(s.handleSetUnitWords, perm{tongfa.RoleAdmin})).Methods(http.MethodPut)
+	api.Handle("/units/{id}/contacts", s.authed(s.handleUnitContacts, anyRole)).Methods(http.MethodGet)
+	api.Handle("/units/{id}/contacts", s.authed(s.handleSetUnitContacts, perm{tongfa.RoleAdmin})).Methods(http.MethodPut)
 	api.Handle("/units/{id}/words/rollback", s.authed(s.handleRollbackUnitWords, perm{tongfa.RoleAdmin})).Methods(http.MethodPost)
 
 	api.Handle("/inbox", s.authed(s.handleInbox, anyRole)).Methods(http.MethodGet)

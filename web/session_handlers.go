@@ -12,7 +12,9 @@ type loginRequest struct {
 	Username string `json:"username" validate:"required_without=Ticket,max=64"`
 	Password string `json:"password" validate:"required_without=Ticket,max=256"`
 	OTP      string `json:"otp" validate:"max=16"`    // the second factor: a TOTP code or a recovery code
-	Ticket   string `json:"ticket" validate:"max=64"` // from otp_required or otp_enrollment_required, instead of the password
+	Ticket   string `json:"ticket" validate:"max=64"` // from otp_required, otp_enrollment_required or password_change_required, instead of the password
+	// NewPassword replaces a temporary password (password_change_required).
+	NewPassword string `json:"new_password" validate:"max=256"`
 }
 
 type loginResponse struct {
@@ -27,12 +29,12 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.Validate.Struct(&req, map[string]string{"username": "用户名", "password": "密码", "otp": "动态口令", "ticket": "登录凭证"}); err != nil {
+	if err := s.Validate.Struct(&req, map[string]string{"username": "用户名", "password": "密码", "otp": "动态口令", "ticket": "登录凭证", "new_password": "新密码"}); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	res, err := s.Identity.LoginWith(r.Context(), identity.LoginInput{Username: strings.TrimSpace(req.Username), Password: req.Password,
-		OTP: strings.TrimSpace(req.OTP), Ticket: req.Ticket, IP: clientIP(r)})
+		OTP: strings.TrimSpace(req.OTP), Ticket: req.Ticket, NewPassword: req.NewPassword, IP: clientIP(r)})
 	if err != nil {
 		s.writeError(w, r, err)
 		return

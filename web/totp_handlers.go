@@ -61,6 +61,23 @@ func (s *Server) handleTOTPConfirm(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"recovery_codes": codes})
 }
 
+// handlePasswordReset is POST /api/v1/users/{id}/password-reset: an
+// administrator gives a user a temporary password, shown once, to be
+// changed at the next sign-in.
+func (s *Server) handlePasswordReset(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	var out *identity.PasswordReset
+	if err == nil {
+		out, err = s.Identity.AdminResetPassword(r.Context(), principal(r), id)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, out)
+}
+
 // handleTOTPReset is DELETE /api/v1/users/{id}/totp: an administrator
 // removes a lost second factor.
 func (s *Server) handleTOTPReset(w http.ResponseWriter, r *http.Request) {

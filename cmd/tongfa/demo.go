@@ -16,7 +16,6 @@ import (
 	"github.com/tongfa/tongfa/auth"
 	"github.com/tongfa/tongfa/config"
 	"github.com/tongfa/tongfa/connectors/sim"
-	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/store"
 )
 
@@ -206,7 +205,7 @@ func createDemoUser(ctx context.Context, tx *store.Tx, du demoUser, unit int64) 
 // resetDemoPasswords gives every demo user a new password, as tongfa user
 // passwd would: audited, their sessions ended, any lockout lifted.
 func resetDemoPasswords(ctx context.Context, m *Main, st Stdio) error {
-	r := passwordReset{db: m.DB, sessions: m.Hub.Sessions, throttle: identity.NewThrottle(m.Hub.Redis)}
+	r := passwordReset{id: m.Hub.Identity}
 	passwords := map[string]string{}
 	for _, du := range demoUsers {
 		u, err := userNamed(ctx, m.DB, du.username)

@@ -6,41 +6,24 @@ import (
 	"fmt"
 
 	"github.com/tongfa/tongfa"
-	"github.com/tongfa/tongfa/auth"
 	"github.com/tongfa/tongfa/identity"
 	"github.com/tongfa/tongfa/redisconn"
 	"github.com/tongfa/tongfa/session"
-	"github.com/tongfa/tongfa/store"
 )
 
-// passwordReset replaces a forgotten password and ends what the old one
-// left behind: the user's sessions and any lockout from guessing it.
-type passwordReset struct {
-	db       *store.DB
-	sessions *session.Store
-	throttle *identity.Throttle
-}
+// passwordReset replaces a forgotten password through the identity
+// service the console's reset uses: audited, the user's sessions and any
+// lockout from guessing it ended.
+type passwordReset struct{ id *identity.Service }
 
-// reset sets u's password to pw (already checked for strength), audited,
-// and reports how many sessions it ended.
+// reset sets u's password to pw (already checked for strength) and
+// reports how many sessions it ended.
 func (r passwordReset) reset(ctx context.Context, u *tongfa.User, pw string) (int, error) {
-	hash, err := auth.HashPassword(pw, auth.DefaultParams)
-	if err != nil {
-		return 0, err
-	}
-	err = r.db.InTx(ctx, func(tx *store.Tx) error {
-		tx.Audit(cliActor, "user.password_reset", fmt.Sprintf("user:%d", u.ID), &u.UnitID, map[string]any{"username": u.Username})
-		return tx.ResetPassword(ctx, u.ID, hash)
-	})
-	if err != nil {
-		return 0, err
-	}
-	r.throttle.Clear(ctx, u.Username)
-	n, err := r.sessions.DeleteUser(ctx, u.ID)
-	if err != nil {
+	n, err := r.id.ResetPassword(ctx, cliActor, u, pw, false)
+	if tongfa.ErrorCode(err) == tongfa.EUnavailable {
 		return 0, failure(err, "密码已重设，但无法结束%s的登录会话，请检查 Redis 后再运行一次", person(u))
 	}
-	return n, nil
+	return n, err
 }
 
 func runUserPasswd(ctx context.Context, st Stdio, args []string) error {
@@ -77,7 +60,7 @@ func runUserPasswd(ctx context.Context, st Stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	r := passwordReset{db: db, sessions: session.New(rdb, cfg.SessionIdle, cfg.SessionMax), throttle: identity.NewThrottle(rdb)}
+	r := passwordReset{id: identity.New(db, session.New(rdb, cfg.SessionIdle, cfg.SessionMax), rdb, nil)}
 	n, err := r.reset(ctx, u, pw)
 	if err != nil {
 		return err

@@ -33,7 +33,7 @@ func mustSub(f fs.FS, dir string) fs.FS {
 
 // Pages are the page names; each is parsed with the layout and partials.
 var Pages = []string{"login", "dashboard", "compose", "item", "reviews", "items", "accounts", "users", "dictionaries", "audit", "error", "inbox", "inbox_message",
-	"policies", "holidays", "requests", "account_change", "user", "delegations", "reports", "leaders", "words", "totp",
+	"policies", "holidays", "requests", "account_change", "user", "delegations", "reports", "leaders", "words", "contacts", "totp",
 	"repost_tasks", "repost_task", "task"}
 
 // Templates maps a page name to its parsed template; execute "layout" (or

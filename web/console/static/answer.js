@@ -12,8 +12,9 @@
   var form, text, submit, status;
   var timer = null, seq = 0, blocked = false;
 
-  // blocks mirrors inbox.checkAnswer: personal data is masked, not refused.
-  function blocks(f) { return f.level === "block" && f.kind !== "pii"; }
+  // blocks mirrors inbox.checkAnswer: personal data is masked, not
+  // refused, and the server reports it below the block level.
+  function blocks(f) { return f.level === "block"; }
 
   // chars counts what the server counts: code points of the trimmed text.
   function chars(s) { return Array.from(s.trim()).length; }
@@ -85,7 +86,7 @@
   // findingItem lists a finding; personal data is not a fault here, it is
   // masked in what is sent.
   function findingItem(f) {
-    var pii = f.kind === "pii";
+    var pii = f.kind === "pii" && !!f.replacement; // the unit's public numbers stay
     var li = T.findingItem(f, { badge: pii ? "将自动脱敏" : "", badgeLevel: pii ? "notice" : "",
       locateLabel: "在答复内容中选中「" + f.text + "」", locate: function () { locate(f); },
       fix: f.replacement && !pii && function () { replace(f); }, fixLabel: "改为「" + f.replacement + "」" });

@@ -181,6 +181,15 @@
     api(form.dataset.method || "POST", url, requestBody(form, ev.submitter)).then(function (res) {
       buttons.forEach(function (b) { b.disabled = false; });
       if (!res.ok) { showError(form, res); return; }
+      // data-show: a value shown once in place (a temporary password),
+      // not kept anywhere a reload could bring back.
+      if (form.dataset.show) {
+        var out = document.getElementById(form.dataset.showIn);
+        out.querySelector("[data-value]").textContent = res.data[form.dataset.show];
+        out.hidden = false;
+        out.focus();
+        return;
+      }
       var next = form.dataset.next;
       if (next) {
         var id = res.data && (res.data.id || res.data.item_id);

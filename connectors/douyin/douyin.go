@@ -50,7 +50,7 @@ type Client struct {
 	// (/media/<hash>) as their copies fitted to Douyin (media/picture's
 	// "douyin"), read from the store: covers and image posts' images.
 	Library connectors.MediaSource
-	opts   Options
+	opts    Options
 }
 
 var (

@@ -18,6 +18,7 @@ var pageScripts = []struct {
 }{
 	{"/static/vendor/htmx/htmx.min.js", regexp.MustCompile(`<[a-z][^>]*\s(data-)?hx-[a-z-]+=`), "hx-* attributes"},
 	{"/static/compose.js", regexp.MustCompile(`<form[^>]*\sid="compose"`), "the compose form"},
+	{"/static/vendor/quill/2.0.3/quill.js", regexp.MustCompile(`<form[^>]*\sid="compose"`), "the compose form (its body editor)"},
 	{"/static/answer.js", regexp.MustCompile(`<form[^>]*\sid="answer-form"`), "the answer composer"},
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -65,10 +66,19 @@ func (s *Server) mountConsole(r *mux.Router) {
 	r.Handle("/admin/audit", s.page(s.consoleAudit, overseers)).Methods(http.MethodGet)
 }
 
+// versioned are the static paths whose name carries their version.
+var versioned = regexp.MustCompile(`^vendor/[a-z0-9.-]+/\d+\.\d+\.\d+/`)
+
 func staticFiles() http.Handler {
 	fs := http.FileServerFS(noDirs{console.Static})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=300")
+		// A vendored file's path names its version (vendor/quill/2.0.3/):
+		// a new version is a new path, so browsers keep it for good.
+		if versioned.MatchString(r.URL.Path) {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "public, max-age=300")
+		}
 		fs.ServeHTTP(w, r)
 	})
 }

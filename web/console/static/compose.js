@@ -1,6 +1,8 @@
-// 写稿页脚本：a small rich-text toolbar, the check as the editor types
-// (findings highlighted in place with the CSS Custom Highlight API, listed
-// with one-click fixes) and per-channel previews rendered by the server.
+// 写稿页脚本：the body in the vendored Quill editor (static/vendor/quill,
+// served from the binary), the check as the editor types (findings
+// highlighted in place with the CSS Custom Highlight API, listed with
+// one-click fixes), per-channel previews rendered by the server, and
+// pictures and attachments uploaded to the media library.
 (function () {
   "use strict";
 
@@ -8,11 +10,59 @@
   if (!T) return;
   var api = T.api, csrf = T.csrf, formJSON = T.formJSON, FIELD = T.FIELD;
 
-  var editor = null;
+  var editor = null, quill = null;
+
+  // FORMATS are what the editor keeps, of pasted Word documents too: the
+  // structure the sanitizer lets through, no colours, fonts or sizes.
+  var FORMATS = ["bold", "italic", "header", "list", "blockquote", "link", "image"];
+
+  // bodyHTML is the body as the server receives it (and sanitizes again).
+  function bodyHTML() {
+    if (!quill) return editor ? editor.innerHTML : "";
+    if (quill.getText().trim() === "" && !editor.querySelector("img")) return "";
+    // Quill 2.0.3 writes every space as &nbsp;.
+    return quill.getSemanticHTML().replace(/&nbsp;/g, " ");
+  }
 
   function syncBody() {
     var ta = document.getElementById("body");
-    if (editor && ta) ta.value = editor.innerHTML;
+    if (editor && ta) ta.value = bodyHTML();
+  }
+
+  // initEditor mounts Quill on the body; without it (the script failed to
+  // load) the box is a plain contenteditable.
+  function initEditor() {
+    var box = document.getElementById("editor-box");
+    if (!box) return null;
+    var root = box;
+    if (window.Quill) {
+      quill = new window.Quill(box, {
+        theme: "snow", formats: FORMATS, placeholder: "在此输入正文",
+        modules: {
+          toolbar: { container: "#toolbar", handlers: { image: chooseImages } },
+          uploader: { handler: function (range, files) { uploadAll(files, range ? range.index : null); } }
+        }
+      });
+      root = quill.root;
+    } else {
+      box.contentEditable = "true";
+    }
+    root.id = "editor";
+    root.classList.add("rich");
+    root.setAttribute("role", "textbox");
+    root.setAttribute("aria-multiline", "true");
+    root.setAttribute("aria-labelledby", "body-label");
+    root.dataset.field = "body";
+    return root;
+  }
+
+  // chooseImages is the toolbar's picture button: the files chosen go to
+  // the media library and the pictures into the body at the caret.
+  var insertChosen = null;
+  function chooseImages() {
+    var sel = quill && quill.getSelection();
+    insertChosen = sel ? sel.index : (quill ? quill.getLength() - 1 : 0);
+    document.getElementById("media-file").click();
   }
 
   function toggle(sectionId, on) {
@@ -24,29 +74,10 @@
   }
 
   function initCompose() {
-    editor = document.getElementById("editor");
     var form = document.getElementById("compose");
-    if (!editor || !form) return;
-    document.querySelectorAll(".toolbar [data-cmd]").forEach(function (b) {
-      b.addEventListener("click", function () {
-        editor.focus();
-        var arg = b.dataset.arg ? "<" + b.dataset.arg + ">" : null;
-        document.execCommand(b.dataset.cmd, false, arg);
-        scheduleCheck();
-      });
-    });
-    editor.addEventListener("keydown", function (ev) {
-      if ((ev.ctrlKey || ev.metaKey) && (ev.key === "b" || ev.key === "i")) {
-        ev.preventDefault();
-        document.execCommand(ev.key === "b" ? "bold" : "italic");
-      }
-    });
-    editor.addEventListener("paste", function (ev) {
-      // Paste as plain text: office documents bring styles the sanitizer drops anyway.
-      ev.preventDefault();
-      var text = (ev.clipboardData || window.clipboardData).getData("text/plain");
-      document.execCommand("insertText", false, text);
-    });
+    if (!form) return;
+    editor = initEditor();
+    if (!editor) return;
     form.querySelectorAll('input[name="kind"]').forEach(function (r) {
       r.addEventListener("change", function () { toggle("reprint", form.querySelector('input[name="kind"]:checked').value === "reprint"); });
     });
@@ -58,7 +89,8 @@
       var el = document.getElementById(id);
       if (el) el.addEventListener("input", scheduleCheck);
     });
-    editor.addEventListener("input", scheduleCheck);
+    if (quill) quill.on("text-change", scheduleCheck);
+    else editor.addEventListener("input", scheduleCheck);
     form.addEventListener("change", scheduleCheck);
     form.addEventListener("submit", syncBody); // before console.js posts it
     if (editor.textContent.trim() || document.getElementById("title").value) scheduleCheck();
@@ -259,14 +291,28 @@
     if (pos) { el.focus(); el.setSelectionRange(pos[0], pos[1]); }
   }
 
+  // quillIndex is the editor's index of a text position (a text node and
+  // an offset in it), or null.
+  function quillIndex(node, offset) {
+    if (node.nodeType !== 3) return null;
+    var blot = window.Quill.find(node);
+    return blot && blot.offset ? blot.offset(quill.scroll) + offset : null;
+  }
+
   // applyFix replaces the finding's text with the checker's drop-in form.
   function applyFix(f) {
     if (f.field === "body") {
       var r = findingRange(f);
       if (!r) return false;
-      r.deleteContents();
-      r.insertNode(document.createTextNode(f.replacement));
-      editor.normalize();
+      var from = quill && quillIndex(r.startContainer, r.startOffset), to = quill && quillIndex(r.endContainer, r.endOffset);
+      if (quill && from !== null && to !== null) {
+        quill.deleteText(from, to - from, "user");
+        quill.insertText(from, f.replacement, "user");
+      } else {
+        r.deleteContents();
+        r.insertNode(document.createTextNode(f.replacement));
+        editor.normalize();
+      }
     } else {
       var el = document.getElementById(f.field);
       var pos = el && inputRange(el, f);
@@ -323,7 +369,8 @@
     var list = document.getElementById("media-list");
     if (!zone || !input || !list) return;
     input.addEventListener("change", function () {
-      uploadAll(input.files);
+      uploadAll(input.files, insertChosen);
+      insertChosen = null;
       input.value = "";
     });
     ["dragenter", "dragover"].forEach(function (t) {
@@ -333,7 +380,7 @@
     zone.addEventListener("drop", function (ev) {
       ev.preventDefault();
       zone.classList.remove("over");
-      if (ev.dataTransfer && ev.dataTransfer.files.length) uploadAll(ev.dataTransfer.files);
+      if (ev.dataTransfer && ev.dataTransfer.files.length) uploadAll(ev.dataTransfer.files, null);
     });
     var files = [];
     try { files = JSON.parse(list.dataset.files || "[]"); } catch (e) { files = []; }
@@ -344,8 +391,10 @@
     });
   }
 
-  function uploadAll(files) {
-    Array.prototype.forEach.call(files, upload);
+  // uploadAll uploads files; at is where their pictures go into the body
+  // (null: they are only listed).
+  function uploadAll(files, at) {
+    Array.prototype.forEach.call(files, function (f) { upload(f, at); });
   }
 
   function fileEntry(name) {
@@ -359,7 +408,7 @@
   }
 
   // upload sends one file with a progress bar; errors are shown on its entry.
-  function upload(file) {
+  function upload(file, at) {
     var list = document.getElementById("media-list");
     var li = fileEntry(file.name);
     var info = li.querySelector(".file-info");
@@ -402,6 +451,7 @@
       var role = IMAGE[data.type] ? "" : "attachments";
       if (role) setAttachment(data.hash, true);
       showFile(li, data, role);
+      if (!role && at !== null && at !== undefined) insertPicture(data, at);
       mediaStatus("「" + file.name + "」已上传" + (role ? "，作为附件" : "") + "，正在检查……");
     });
     xhr.addEventListener("error", function () {
@@ -449,7 +499,7 @@
       tools.appendChild(cover);
       var ins = el("button", "insert", "插入正文");
       ins.type = "button";
-      ins.addEventListener("click", function () { insertPicture(o); });
+      ins.addEventListener("click", function () { insertPicture(o, null); });
       tools.appendChild(ins);
       tools.appendChild(altForm(li, o));
     } else {
@@ -507,29 +557,27 @@
     return box;
   }
 
-  // insertPicture puts the picture in a paragraph of its own after the
-  // block holding the caret (at the end without one). DOM calls, not
-  // execCommand("insertHTML"), which may add style attributes the page's
-  // Content-Security-Policy refuses.
-  function insertPicture(o) {
-    var img = document.createElement("img");
-    img.src = "/media/" + o.hash;
-    img.alt = o.alt || "";
-    var p = document.createElement("p");
-    p.appendChild(img);
-    var sel = window.getSelection(), block = null;
-    if (sel && sel.rangeCount && editor.contains(sel.getRangeAt(0).endContainer)) {
-      block = sel.getRangeAt(0).endContainer;
-      while (block && block.parentNode !== editor) block = block.parentNode;
+  // insertPicture puts the picture into the body at index (the caret,
+  // else the end), with its alternative text.
+  function insertPicture(o, index) {
+    var src = "/media/" + o.hash;
+    if (!quill) {
+      var img = document.createElement("img");
+      img.src = src;
+      img.alt = o.alt || "";
+      var p = document.createElement("p");
+      p.appendChild(img);
+      editor.appendChild(p);
+      scheduleCheck();
+      return;
     }
-    if (block && block !== editor) editor.insertBefore(p, block.nextSibling);
-    else editor.appendChild(p);
-    var r = document.createRange();
-    r.setStartAfter(p);
-    r.collapse(true);
-    sel.removeAllRanges();
-    sel.addRange(r);
-    scheduleCheck();
+    if (index === null || index === undefined) {
+      var sel = quill.getSelection();
+      index = sel ? sel.index : quill.getLength() - 1;
+    }
+    quill.insertEmbed(index, "image", src, "user");
+    quill.setSelection(index + 1, 0, "silent");
+    editor.querySelectorAll('img[src="' + src + '"]').forEach(function (i) { i.alt = o.alt || ""; });
   }
 
   // checkFile lists the file's findings, located inside it.

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/tongfa/tongfa/media/mediatest"
+	"github.com/tongfa/tongfa/sanitize"
 )
 
 // offsite records every request a tab makes to a host other than
@@ -79,6 +80,11 @@ func TestBrowserComposeMedia(t *testing.T) {
 			tb.login("editor")
 			tb.open("/compose")
 			tb.waitFor("the drop zone", `!!document.getElementById("dropzone")`)
+			// The editor comes from the binary, under its versioned path.
+			tb.waitFor("the editor", `!!document.querySelector("#editor.ql-editor")`)
+			if src := tb.text(`performance.getEntriesByType("resource").map(e => e.name).filter(n => n.includes("quill")).join(" ")`); !strings.Contains(src, h.ts.URL+"/static/vendor/quill/2.0.3/quill.js") {
+				t.Errorf("quill loaded from %q", src)
+			}
 
 			// The poster is dropped on the drop zone.
 			tb.run(chromedp.Evaluate(fmt.Sprintf(`(() => {
@@ -119,7 +125,25 @@ func TestBrowserComposeMedia(t *testing.T) {
 			tb.click(`#media-list li[data-type="png"] .alt-text button`)
 			tb.waitFor("the alt text saved", png+`.querySelector(".alt-state").textContent === "已保存" && !`+png+`.querySelector('[data-kind="alt"]')`)
 			tb.typeInto("#title", "城市低保公示（"+sc.name+"）")
-			tb.typeInto("#editor", "现将本月城市低保名单公示如下。")
+			tb.typeInto("#editor", "现将本月城市低保名单公示如下。请群众监督。")
+			// The last sentence made bold with the toolbar's button.
+			tb.run(chromedp.Evaluate(`(() => {
+				const q = Quill.find(document.getElementById("editor-box"));
+				const text = q.getText(), at = text.indexOf("请群众监督。");
+				q.setSelection(at, "请群众监督。".length, "user");
+			})()`, nil))
+			tb.click(`#toolbar button.ql-bold`)
+			tb.waitFor("the bold text", `!!document.querySelector("#editor strong")`)
+			// Word's HTML pasted: its styles and fonts go, its words stay.
+			tb.run(chromedp.Evaluate(`(() => {
+				const q = Quill.find(document.getElementById("editor-box"));
+				q.setSelection(q.getLength() - 1, 0, "user");
+				const dt = new DataTransfer();
+				dt.setData("text/html", '<p class="MsoNormal"><span style="font-family:宋体;color:red">监督电话：0392-3311234</span><o:p></o:p></p>');
+				dt.setData("text/plain", "监督电话：0392-3311234");
+				document.getElementById("editor").dispatchEvent(new ClipboardEvent("paste", {clipboardData: dt, bubbles: true, cancelable: true}));
+			})()`, nil))
+			tb.waitFor("the pasted text", `document.getElementById("editor").textContent.includes("监督电话")`)
 			tb.click(`#media-list li[data-type="png"] button.insert`)
 			tb.waitFor("the poster in the body", `!!document.querySelector('#editor img[src^="/media/"]')`)
 			tb.click(`#media-list li[data-type="png"] input.as-cover`)
@@ -153,6 +177,19 @@ func TestBrowserComposeMedia(t *testing.T) {
 			if n := len(it.Version.Content.Attachments); n != 1 || len(it.Version.Content.Media) != 2 {
 				t.Errorf("the saved version's files: %+v", it.Version.Content)
 			}
+			// The editor's HTML, as saved: through the sanitizer, bold kept,
+			// the picture a library reference, nothing of Quill's or Word's.
+			body := it.Version.Content.Body
+			if !strings.Contains(body, "<strong>请群众监督。</strong>") || !strings.Contains(body, `<img src="/media/`) ||
+				!strings.Contains(body, "监督电话") || sanitize.New().HTML(body) != body {
+				t.Errorf("saved body: %s", body)
+			}
+			for _, bad := range []string{"ql-", "data-list", "style=", "宋体", "&nbsp;", "MsoNormal", "<span"} {
+				if strings.Contains(body, bad) {
+					t.Errorf("saved body holds %q: %s", bad, body)
+				}
+			}
+
 			off.none(t)
 		})
 	}

@@ -48,11 +48,13 @@ func (c *Client) images(ctx context.Context, p *connectors.Post, s connectors.St
 }
 
 // uploadImage reads ref and uploads it: a media library picture
-// (/media/<hash>) as its copy fitted to Douyin, read from the store like
-// every other connector's; anything else from the image source.
+// (/media/<hash>, what saved content refers to) as its copy fitted to
+// Douyin, read from the store like every other connector's; anything else
+// from the image source (all.Library: a URL naming a library file is read
+// from the store as it is, another URL fetched under media.Fetcher's rules).
 func (c *Client) uploadImage(ctx context.Context, acc connectors.Account, ref string) (string, error) {
 	var m Media
-	if h, ok := tongfa.MediaRef(ref); ok && c.Library != nil {
+	if h, ok := tongfa.ParseMediaRef(ref); ok && c.Library != nil {
 		f, err := c.Library.Picture(ctx, h, "douyin")
 		if err != nil {
 			return "", connectors.MediaError(platform, h, err)

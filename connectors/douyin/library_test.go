@@ -65,7 +65,7 @@ func TestLibraryPicturesToDouyin(t *testing.T) {
 
 	p := b.Post("图文")
 	p.Payload.Video, p.Payload.Cover = "", ""
-	p.Payload.Images = []string{hs[0].Ref(), "https://hub.example.gov.cn" + hs[1].Ref()}
+	p.Payload.Images = []string{hs[0].Ref(), hs[1].Ref()}
 	r, err := b.Client.Publish(ctx, p, connectortest.NewSteps())
 	if err != nil || r.URL == "" {
 		t.Fatalf("%+v %v", r, err)

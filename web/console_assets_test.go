@@ -114,7 +114,7 @@ func TestConsoleScriptsPerPage(t *testing.T) {
 	const (
 		base    = "/static/console.js"
 		htmx    = base + " /static/vendor/htmx/htmx.min.js"
-		compose = base + " /static/compose.js"
+		compose = base + " /static/vendor/quill/2.0.3/quill.js /static/compose.js"
 		answer  = base + " /static/answer.js"
 	)
 	anon := h.visitor(t)

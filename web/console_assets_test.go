@@ -18,6 +18,7 @@ var pageScripts = []struct {
 }{
 	{"/static/vendor/htmx/htmx.min.js", regexp.MustCompile(`<[a-z][^>]*\s(data-)?hx-[a-z-]+=`), "hx-* attributes"},
 	{"/static/compose.js", regexp.MustCompile(`<form[^>]*\sid="compose"`), "the compose form"},
+	{"/static/vendor/quill/2.0.3/quill.js", regexp.MustCompile(`<form[^>]*\sid="compose"`), "the compose form (its body editor)"},
 	{"/static/answer.js", regexp.MustCompile(`<form[^>]*\sid="answer-form"`), "the answer composer"},
 }
 
@@ -113,7 +114,7 @@ func TestConsoleScriptsPerPage(t *testing.T) {
 	const (
 		base    = "/static/console.js"
 		htmx    = base + " /static/vendor/htmx/htmx.min.js"
-		compose = base + " /static/compose.js"
+		compose = base + " /static/vendor/quill/2.0.3/quill.js /static/compose.js"
 		answer  = base + " /static/answer.js"
 	)
 	anon := h.visitor(t)

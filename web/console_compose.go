@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"html/template"
 	"net/http"
 
@@ -19,6 +20,16 @@ type composeView struct {
 	Body     template.HTML
 	Accounts []registry.AccountView
 	Targets  map[int64]bool
+	// Files are the files the version uses, for compose.js to list and
+	// check (JSON: the library records with their role).
+	Files       string
+	Attachments string // the attachments' hashes as JSON, sent as they are
+}
+
+// composeFile is a file of the compose page's list.
+type composeFile struct {
+	*tongfa.MediaObject
+	Role string `json:"role"`
 }
 
 // consoleCompose is the empty compose form; it saves through POST
@@ -76,6 +87,27 @@ func (s *Server) renderCompose(w http.ResponseWriter, r *http.Request, v *view, 
 		return err
 	}
 	d.Accounts = list
+	files, err := s.filesOf(r.Context(), principal(r), d.Content, nil)
+	if err != nil {
+		return err
+	}
+	cf := make([]composeFile, 0, len(files))
+	for _, f := range files {
+		cf = append(cf, composeFile{MediaObject: f.Object, Role: f.Role})
+	}
+	att := d.Content.Attachments
+	if att == nil {
+		att = []tongfa.MediaHash{}
+	}
+	fb, err := json.Marshal(cf)
+	if err != nil {
+		return err
+	}
+	ab, err := json.Marshal(att)
+	if err != nil {
+		return err
+	}
+	d.Files, d.Attachments = string(fb), string(ab)
 	v.Title, v.Nav, v.Data = title, "compose", d
 	return s.render(w, http.StatusOK, "compose", "layout", v)
 }

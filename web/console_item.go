@@ -34,6 +34,7 @@ type itemView struct {
 	Previews   previewsView
 	Can        itemRights
 	Reach      []readsChart // per channel, the first days' reads
+	Files      []fileView   // the cover, body pictures and attachments, with their findings
 }
 
 type itemRights struct{ Edit, Correct, Submit, Withdraw, Sign bool }
@@ -74,6 +75,9 @@ func (s *Server) consoleItem(w http.ResponseWriter, r *http.Request, v *view) er
 		Check: s.Items.Check(ctx, it.UnitID, it.Version.Content), Can: s.itemRights(ctx, p, it),
 		Previews: previewsView{Previews: s.previews(ctx, p, it.ID, it.Version.Content)}}
 	if d.Deliveries, err = s.deliveriesOf(ctx, p, it); err != nil {
+		return err
+	}
+	if d.Files, err = s.filesOf(ctx, p, it.Version.Content, d.Check); err != nil {
 		return err
 	}
 	d.Failing = deliveries.Failing(it, d.Deliveries.Rows)

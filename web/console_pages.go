@@ -2,12 +2,17 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
+	pathpkg "path"
+	"regexp"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -66,12 +71,72 @@ func (s *Server) mountConsole(r *mux.Router) {
 	r.Handle("/admin/audit", s.page(s.consoleAudit, overseers)).Methods(http.MethodGet)
 }
 
+// versioned are the static paths whose name carries their version.
+var versioned = regexp.MustCompile(`^vendor/[a-z0-9.-]+/\d+\.\d+\.\d+/`)
+
 func staticFiles() http.Handler {
 	fs := http.FileServerFS(noDirs{console.Static})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=300")
+		// A vendored file's path names its version (vendor/quill/2.0.3/):
+		// a new version is a new path, so browsers keep it for good.
+		if versioned.MatchString(r.URL.Path) {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "public, max-age=300")
+		}
+		if gz, typ := gzipped(r.URL.Path); gz != nil {
+			w.Header().Add("Vary", "Accept-Encoding")
+			if acceptsGzip(r) {
+				w.Header().Set("Content-Type", typ)
+				w.Header().Set("Content-Encoding", "gzip")
+				http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(gz))
+				return
+			}
+		}
 		fs.ServeHTTP(w, r)
 	})
+}
+
+// gzipOver: a script or stylesheet larger than this is sent compressed to
+// browsers that take gzip (the editor's 209 KB are 59 KB).
+const gzipOver = 16 << 10
+
+var gzipCache sync.Map // path → []byte (nil: not worth compressing)
+
+// gzipped returns the static file at path compressed, made once, and its
+// type; nil when it is not a large enough script or stylesheet.
+func gzipped(path string) ([]byte, string) {
+	typ := map[string]string{".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}[pathpkg.Ext(path)]
+	if typ == "" {
+		return nil, ""
+	}
+	if v, ok := gzipCache.Load(path); ok {
+		return v.([]byte), typ
+	}
+	b, err := fs.ReadFile(console.Static, path)
+	var out []byte
+	if err == nil && len(b) > gzipOver {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(b) //nolint:errcheck // into memory
+		zw.Close()  //nolint:errcheck // into memory
+		out = buf.Bytes()
+	}
+	if err == nil {
+		gzipCache.Store(path, out)
+	}
+	return out, typ
+}
+
+// acceptsGzip reports whether the request's Accept-Encoding takes gzip.
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		name, q, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") && strings.ReplaceAll(strings.TrimSpace(q), " ", "") != "q=0" {
+			return true
+		}
+	}
+	return false
 }
 
 // overseers read the administration pages; administrators act on them.

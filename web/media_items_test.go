@@ -33,6 +33,7 @@ type itemChecked struct {
 	Version struct {
 		Number  int `json:"number"`
 		Content struct {
+			Body        string   `json:"body"`
 			Attachments []string `json:"attachments"`
 			Media       []string `json:"media"`
 		} `json:"content"`

@@ -59,6 +59,7 @@ func (r *Registry) UseLibrary(lib connectors.MediaSource) {
 	r.Weibo.Library = lib
 	r.App.Library, r.App.Picture = lib, "app"
 	r.Website.Library, r.Website.Picture = lib, "website"
+	r.Douyin.Library = lib
 }
 
 // connector is what every platform's connector does.

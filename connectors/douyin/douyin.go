@@ -43,9 +43,14 @@ type Client struct {
 	// Videos gives the bytes of Payload.Video; nil until a media library
 	// is plugged in, and video posts are refused meanwhile.
 	Videos MediaSource
-	// Images gives the bytes of covers and of image posts' images.
+	// Images gives the bytes of covers and of image posts' images that
+	// are not in the media library (references of older content).
 	Images MediaSource
-	opts   Options
+	// Library, when set, gives the media library's pictures
+	// (/media/<hash>) as their copies fitted to Douyin (media/picture's
+	// "douyin"), read from the store: covers and image posts' images.
+	Library connectors.MediaSource
+	opts    Options
 }
 
 var (

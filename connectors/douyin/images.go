@@ -1,10 +1,12 @@
 package douyin
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"strconv"
 
+	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/connectors"
 )
 
@@ -45,14 +47,27 @@ func (c *Client) images(ctx context.Context, p *connectors.Post, s connectors.St
 	return ids, nil
 }
 
-// uploadImage reads ref from the image source and uploads it.
+// uploadImage reads ref and uploads it: a media library picture
+// (/media/<hash>, what saved content refers to) as its copy fitted to
+// Douyin, read from the store like every other connector's; anything else
+// from the image source (all.Library: a URL naming a library file is read
+// from the store as it is, another URL fetched under media.Fetcher's rules).
 func (c *Client) uploadImage(ctx context.Context, acc connectors.Account, ref string) (string, error) {
-	if c.Images == nil {
-		return "", permanent("没有可用的图片来源，无法上传抖音图片")
-	}
-	m, err := c.Images.Open(ctx, ref)
-	if err != nil {
-		return "", err
+	var m Media
+	if h, ok := tongfa.ParseMediaRef(ref); ok && c.Library != nil {
+		f, err := c.Library.Picture(ctx, h, "douyin")
+		if err != nil {
+			return "", connectors.MediaError(platform, h, err)
+		}
+		m = memory{bytes.NewReader(f.Data)}
+	} else {
+		if c.Images == nil {
+			return "", permanent("没有可用的图片来源，无法上传抖音图片")
+		}
+		var err error
+		if m, err = c.Images.Open(ctx, ref); err != nil {
+			return "", err
+		}
 	}
 	defer m.Close()
 	kind := sniff(m, "image")
@@ -64,7 +79,7 @@ func (c *Client) uploadImage(ctx context.Context, acc connectors.Account, ref st
 			ImageID string `json:"image_id"`
 		} `json:"image"`
 	}
-	err = c.call(ctx, acc, fileRequest(pathUploadImage, nil, "image", kind, io.NewSectionReader(m, 0, m.Size())), &out)
+	err := c.call(ctx, acc, fileRequest(pathUploadImage, nil, "image", kind, io.NewSectionReader(m, 0, m.Size())), &out)
 	if err == nil && out.Image.ImageID == "" {
 		err = &connectors.Error{Class: connectors.Retryable, Platform: platform, Message: "抖音应答缺少图片编号，将重新上传"}
 	}

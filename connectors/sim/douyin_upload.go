@@ -221,6 +221,12 @@ func (s *Server) dyUploadImage(_ *http.Request, openID string, in *dyRequest) an
 	if refused != nil {
 		return *refused
 	}
+	switch {
+	case f.contentType != "image/jpeg" && f.contentType != "image/png":
+		return dyErr(2100005, "参数不合法：图片仅支持 jpg、png 格式")
+	case f.size >= DouyinImageMax:
+		return dyErr(2100005, fmt.Sprintf("参数不合法：图片大小须小于 %d 字节", DouyinImageMax))
+	}
 	id := fmt.Sprintf("@img%013d", s.nextID())
 	s.douyin.images[id] = &dyImage{openID: openID, digest: hex.EncodeToString(f.sum[:])}
 	return dyOK(map[string]any{"image": map[string]any{"image_id": id, "width": 1080, "height": 1440}})
@@ -233,4 +239,21 @@ func (in *dyRequest) decode(v any) *answer {
 		return &a
 	}
 	return nil
+}
+
+// DouyinImageMax is the size an uploaded image must stay under: the
+// limit of Douyin's image uploads (5 MB), which the media library's
+// "douyin" copy keeps.
+const DouyinImageMax = 5_000_000
+
+// DouyinImages counts the images uploaded to Douyin by the SHA-256 (hex)
+// of their bytes.
+func (s *Server) DouyinImages() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]int{}
+	for _, img := range s.douyin.images {
+		out[img.digest]++
+	}
+	return out
 }

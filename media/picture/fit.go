@@ -25,6 +25,7 @@ const (
 	Weibo       Platform = "weibo"
 	App         Platform = "app"
 	Website     Platform = "website"
+	Douyin      Platform = "douyin" // covers and the pictures of Douyin image posts (video/upload_image)
 )
 
 // Spec is what a platform accepts.
@@ -50,6 +51,7 @@ var Specs = map[Platform]Spec{
 	Weibo:       {Name: "微博配图", MaxSide: 2048, MaxBytes: 5_000_000, Formats: []sniff.Type{sniff.JPEG, sniff.PNG, sniff.GIF}},
 	App:         {Name: "客户端图片", MaxSide: 1920, MaxBytes: 2_000_000, Formats: []sniff.Type{sniff.JPEG, sniff.PNG, sniff.GIF}},
 	Website:     {Name: "网站图片", MaxSide: 1920, MaxBytes: 2_000_000, Formats: []sniff.Type{sniff.JPEG, sniff.PNG, sniff.GIF}, NeedsAlt: true},
+	Douyin:      {Name: "抖音图文图片", MaxSide: 1920, MaxBytes: 5_000_000, Formats: []sniff.Type{sniff.JPEG, sniff.PNG}},
 }
 
 // qualities are tried in turn until a JPEG fits; then the picture shrinks.

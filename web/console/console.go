@@ -168,9 +168,10 @@ func remaining(seconds int64) string {
 var findingLevels = map[string]string{"block": "必须修改", "review": "需审核关注", "notice": "提示"}
 
 var findingKinds = map[string]string{"word": "敏感词", "expression": "表述错误", "secret": "涉密标识", "ad": "商业广告", "pii": "个人信息",
-	"leader": "领导职务核对"}
+	"leader": "领导职务核对", "media": "文件"}
 
 var fieldNames = map[string]string{"title": "标题", "summary": "摘要", "body": "正文", "source.unit": "来源单位",
-	"source.author": "原作者", "source.title": "原标题"}
+	"source.author": "原作者", "source.title": "原标题", "attachments": "附件", "cover": "封面", "media.alt": "替代文字",
+	"media.caption": "图片说明"}
 
 var clockStates = map[string]string{"on_track": "正常", "at_risk": "临近时限", "breached": "已超时", "met": "按时首发", "missed": "超时首发"}

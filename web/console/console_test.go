@@ -42,7 +42,9 @@ func TestPalette(t *testing.T) {
 	palette := map[string]bool{}
 	used := map[string]bool{}
 	err := fs.WalkDir(Static, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".css") {
+		// Vendored stylesheets keep their own colours; console.css
+		// overrides the ones that show (the editor's frame and toolbar).
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".css") || strings.HasPrefix(path, "vendor/") {
 			return err
 		}
 		b, err := fs.ReadFile(Static, path)

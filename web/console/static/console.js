@@ -7,7 +7,7 @@
 (function () {
   "use strict";
 
-  var KIND = { word: "敏感词", expression: "表述错误", secret: "涉密标识", ad: "商业广告", pii: "个人信息", leader: "领导职务核对" };
+  var KIND = { word: "敏感词", expression: "表述错误", secret: "涉密标识", ad: "商业广告", pii: "个人信息", leader: "领导职务核对", media: "文件" };
   var LEVEL = { block: "必须修改", review: "需审核关注", notice: "提示" };
   var FIELD = { title: "标题", summary: "摘要", body: "正文", "source.unit": "来源单位", "source.author": "原作者", "source.title": "原标题",
     "source.url": "原文链接", "source.reprinted_at": "转载时间", category: "栏目分类", kind: "稿件类型", importance: "重要程度",
@@ -15,7 +15,7 @@
     comment: "审签意见", password: "密码", reason: "原因", version_hash: "版本", delegate_id: "受托人", starts_at: "开始时间",
     ends_at: "结束时间", unit_id: "单位", role: "角色", content: "内容", note: "说明", days: "延期工作日", user_id: "处理人",
     text: "答复内容", private_reason: "不公开理由", body_hash: "答复版本", decision: "审签决定", delivered: "是否已送达",
-    "account.name": "账号名称", "account.api_base": "接口地址", "account.platform_ref": "平台账号或链接", "account.responsible": "责任领导" };
+    "account.name": "账号名称", "account.api_base": "接口地址", "account.platform_ref": "平台账号或链接", "account.responsible": "责任领导", attachments: "附件", cover: "封面", "media.alt": "替代文字", "media.caption": "图片说明" };
 
   function csrf() {
     var m = document.querySelector('meta[name="csrf-token"]');

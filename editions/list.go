@@ -6,6 +6,7 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
+	"github.com/tongfa/tongfa/connectors/wechat"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/validate"
 )
@@ -85,4 +86,70 @@ func RightsOn(p *access.Principal, e *store.Edition) Rights {
 		Cancel:  mayCancel(p, e) == nil,
 		Preview: worksOn(p, e.UnitID) && e.State != "cancelled",
 	}
+}
+
+// Calendar is what the content calendar shows of a span: the accounts in
+// scope, their items' deliveries (from 7 days before the span, for the
+// update-frequency windows), the editions, and each mass-mode account's
+// quota left at now.
+type Calendar struct {
+	Accounts []tongfa.Account
+	Entries  []store.CalendarEntry
+	Editions []store.EditionSummary
+	Quotas   map[int64]wechat.Quota
+}
+
+// CalendarOf reads the calendar of f for p.
+func (s *Service) CalendarOf(ctx context.Context, p *access.Principal, f Filter, now time.Time) (*Calendar, error) {
+	sf, err := s.scope(ctx, p, f)
+	if err != nil {
+		return nil, err
+	}
+	c := &Calendar{Quotas: map[int64]wechat.Quota{}}
+	accounts, err := s.DB.ActiveAccounts(ctx, sf.Units)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range accounts {
+		if f.AccountID != 0 && a.ID != f.AccountID {
+			continue
+		}
+		c.Accounts = append(c.Accounts, a)
+		if a.MassMode() {
+			if q, err := s.Quotas.Left(ctx, &a, now); err == nil {
+				c.Quotas[a.ID] = q
+			}
+		}
+	}
+	if c.Editions, err = s.DB.Editions(ctx, sf); err != nil {
+		return nil, err
+	}
+	sf.From = sf.From.AddDate(0, 0, -7)
+	if c.Entries, err = s.DB.CalendarEntries(ctx, sf); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Candidate is an approved item that may join an edition of an account.
+type Candidate = store.EditionCandidate
+
+// Candidates lists the items whose delivery to acc waits, outside any
+// edition: what an editor may assemble.
+func (s *Service) Candidates(ctx context.Context, p *access.Principal, accountID int64) ([]Candidate, error) {
+	acc, err := s.DB.Account(ctx, accountID)
+	if err != nil || !p.Tree.CanRead(p.User, acc.UnitID) {
+		return nil, notFound("account", accountID, err)
+	}
+	all, err := s.DB.EditionCandidates(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, c := range all {
+		if p.Tree.CanRead(p.User, c.UnitID) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }

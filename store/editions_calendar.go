@@ -123,3 +123,28 @@ func (tx *Tx) SetWeChatID(ctx context.Context, userID int64, id string) error {
 	}
 	return nil
 }
+
+// EditionCandidate is an item whose delivery to an account waits outside
+// any edition.
+type EditionCandidate struct {
+	ItemID    int64      `json:"item_id"`
+	UnitID    int64      `json:"unit_id"`
+	Title     string     `json:"title"`
+	State     string     `json:"state"`
+	PublishAt *time.Time `json:"publish_at,omitempty"`
+}
+
+// EditionCandidates lists the approved or scheduled items with a pending
+// delivery to account outside any edition, by publishing time.
+func (db *DB) EditionCandidates(ctx context.Context, accountID int64) ([]EditionCandidate, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT i.id, i.unit_id, v.title, i.state, i.publish_at
+		FROM deliveries d JOIN items i ON i.id = d.item_id
+		JOIN item_versions v ON v.item_id = d.item_id AND v.number = d.version_number
+		WHERE d.account_id = $1 AND d.edition_id IS NULL AND d.state IN ('pending','queued')
+		  AND i.state IN ('approved','scheduled') AND d.version_number = i.version_number
+		ORDER BY i.publish_at NULLS FIRST, i.id LIMIT 200`, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("store: edition candidates of account %d: %w", accountID, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[EditionCandidate])
+}

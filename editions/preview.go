@@ -106,3 +106,9 @@ func (s *Service) preview(ctx context.Context, p *access.Principal, acc *tongfa.
 func worksOn(p *access.Principal, unit int64) bool {
 	return signer(p, unit) || p.Tree.Has(p.User, unit, tongfa.RoleEditor)
 }
+
+// MayPreviewItem reports whether p may have an item of unit previewed
+// for acc (the item page's button; PreviewItem decides again).
+func MayPreviewItem(p *access.Principal, unit int64, acc *tongfa.Account) bool {
+	return acc.Platform == tongfa.PlatformWeChat && (worksOn(p, unit) || signer(p, acc.UnitID))
+}

@@ -116,6 +116,7 @@ type editionView struct {
 	Confirmer  *tongfa.User
 	Result     *wechat.MassJobFinished
 	Copyright  map[int]string // article position → WeChat's original-content finding
+	Previewed  bool           // back from 发送预览到我的微信
 }
 
 func (s *Server) consoleEdition(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -133,7 +134,7 @@ func (s *Server) consoleEdition(w http.ResponseWriter, r *http.Request, v *view)
 		return err
 	}
 	ev := &editionView{E: e, Account: acc, StateLabel: editions.StateLabel(e.State), CSS: editionCSS(e.State),
-		Can: editions.RightsOn(p, e), Creator: s.Registry.Person(ctx, e.CreatedBy)}
+		Can: editions.RightsOn(p, e), Creator: s.Registry.Person(ctx, e.CreatedBy), Previewed: r.URL.Query().Get("previewed") != ""}
 	if e.ConfirmedBy != nil {
 		ev.Confirmer = s.Registry.Person(ctx, *e.ConfirmedBy)
 	}

@@ -78,7 +78,8 @@ type quotaRow struct {
 
 type riskRow struct {
 	Account string
-	Day     string
+	Day     string // the first day it would miss
+	Days    int    // how many days shown it would
 	Message string
 }
 
@@ -239,6 +240,7 @@ func (s *Server) consoleCalendar(w http.ResponseWriter, r *http.Request, v *view
 			continue
 		}
 		var posts []time.Time
+		var row *riskRow // the first day the account would miss, and how many
 		for _, en := range cal.Entries {
 			if en.AccountID == a.ID && (en.State == "delivered" || en.State == "pending" || en.State == "queued" || en.State == "sending") {
 				posts = append(posts, en.At)
@@ -258,9 +260,15 @@ func (s *Server) consoleCalendar(w http.ResponseWriter, r *http.Request, v *view
 			if n < req {
 				cd := days[d.Format(time.DateOnly)]
 				cd.Risks = append(cd.Risks, a.Name)
-				cv.Risks = append(cv.Risks, riskRow{Account: a.Platform.Label() + " · " + a.Name, Day: cd.Label,
-					Message: fmt.Sprintf("截至当日的 7 天内已发布和已安排共 %d 条，低于每周 %d 条的要求；请在此前安排发布", n, req)})
+				if row == nil {
+					row = &riskRow{Account: a.Platform.Label() + " · " + a.Name, Day: cd.Label,
+						Message: fmt.Sprintf("截至当日的 7 天内已发布和已安排共 %d 条，低于每周 %d 条的要求；请在此前安排发布", n, req)}
+				}
+				row.Days++
 			}
+		}
+		if row != nil {
+			cv.Risks = append(cv.Risks, *row)
 		}
 	}
 	v.Title, v.Nav, v.Data = "内容日历", "calendar", cv

@@ -200,6 +200,9 @@ func (s *Server) consoleCalendar(w http.ResponseWriter, r *http.Request, v *view
 			ev.State, ev.StateLabel = "failed", "发布失败"
 		case tongfa.DeliveryPending, tongfa.DeliveryQueued:
 			ev.State, ev.StateLabel = "scheduled", "定时待发"
+			if !en.At.After(now) {
+				ev.State, ev.StateLabel = "queued", "待发送"
+			}
 			ev.Movable = en.ItemState == string(tongfa.StateScheduled) && en.At.After(now)
 			ev.Joinable = ev.Movable && mass[en.AccountID]
 		default:

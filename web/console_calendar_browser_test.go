@@ -11,6 +11,7 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/connectors/sim"
+	"github.com/tongfa/tongfa/editions"
 	"github.com/tongfa/tongfa/store"
 )
 
@@ -30,25 +31,7 @@ func calendarSetup(t *testing.T, h *harness, titles ...string) (*sim.Server, int
 	}
 	now := h.hub.Now().In(tongfa.China)
 	tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 8, 0, 0, 0, tongfa.China)
-	add := func(title string, at time.Time, st tongfa.ItemState) int64 {
-		c := tongfa.Content{Title: title, Body: "<p>" + title + "，请相互转告。</p>", Category: tongfa.CategoryNotice,
-			Kind: tongfa.KindOriginal, Importance: tongfa.ImportanceRoutine, Urgency: tongfa.UrgencyNormal, Targets: []int64{wx}}
-		it, err := h.db.CreateItemAt(ctx, h.unitA.ID, h.users["editor"].ID, c, &at, store.SystemActor, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = h.db.InTx(ctx, func(tx *store.Tx) error {
-			if err := tx.UpdateItemState(ctx, it.ID, store.ItemUpdate{From: []tongfa.ItemState{tongfa.StateDraft}, To: st, Tier: tongfa.TierRoutine}); err != nil {
-				return err
-			}
-			_, err := tx.PlanDeliveries(ctx, it)
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return it.ID
-	}
+	add := func(title string, at time.Time, st tongfa.ItemState) int64 { return approvedFor(t, h, wx, title, at, st) }
 	var ids []int64
 	for i, title := range titles {
 		ids = append(ids, add(title, tomorrow.Add(time.Duration(i)*time.Hour), tongfa.StateScheduled))
@@ -178,5 +161,86 @@ func TestBrowserCalendarAndEditions(t *testing.T) {
 			tb.waitFor("the list", `!!document.getElementById("editions")`)
 			tb.audit("editions-" + sc.name)
 		})
+	}
+}
+
+// approvedFor stores an item of bureau A for account at, moved to st
+// (scheduled or published) with its delivery planned.
+func approvedFor(t *testing.T, h *harness, account int64, title string, at time.Time, st tongfa.ItemState) int64 {
+	t.Helper()
+	ctx := context.Background()
+	c := tongfa.Content{Title: title, Body: "<p>" + title + "，请相互转告。</p>", Category: tongfa.CategoryNotice,
+		Kind: tongfa.KindOriginal, Importance: tongfa.ImportanceRoutine, Urgency: tongfa.UrgencyNormal, Targets: []int64{account}}
+	it, err := h.db.CreateItemAt(ctx, h.unitA.ID, h.users["editor"].ID, c, &at, store.SystemActor, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = h.db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.UpdateItemState(ctx, it.ID, store.ItemUpdate{From: []tongfa.ItemState{tongfa.StateDraft}, To: st, Tier: tongfa.TierRoutine}); err != nil {
+			return err
+		}
+		_, err := tx.PlanDeliveries(ctx, it)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return it.ID
+}
+
+// TestConsoleCalendarAndEditionPages: the calendar shows an edition and a
+// scheduled item on their day; the edition page offers each viewer what
+// they may do (the assembling editor: cancel, preview, no confirm; a
+// reviewer: confirm too; the city's auditor: nothing); another bureau's
+// editor gets 404 for the edition, the unit and the account.
+func TestConsoleCalendarAndEditionPages(t *testing.T) {
+	h := setupConsole(t)
+	ctx := context.Background()
+	wx := h.accountWith(tongfa.PlatformWeChat, "甲局微信", map[string]string{"wechat_mode": "mass", "wechat_type": "subscription"})
+	now := h.hub.Now().In(tongfa.China)
+	at := time.Date(now.Year(), now.Month(), now.Day()+2, 8, 0, 0, 0, tongfa.China)
+	inEdition := approvedFor(t, h, wx, "关于开展冬季消防检查的通知", at, tongfa.StateScheduled)
+	alone := approvedFor(t, h, wx, "市图书馆春节开放时间", at.Add(24*time.Hour), tongfa.StateScheduled)
+	e, err := h.hub.Editions.Create(ctx, h.as(h.users["editor"]), editions.Input{AccountID: wx, PublishAt: at, Items: []int64{inEdition}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := at.Format(time.DateOnly)
+	edition := fmt.Sprintf("/editions/%d", e.ID)
+
+	ed := h.visitor(t)
+	ed.login("editor")
+	st, body, _ := ed.get("/calendar?view=month&date=" + day)
+	if st != 200 || !strings.Contains(body, "群发 1 篇：关于开展冬季消防检查的通知") || !strings.Contains(body, `href="`+edition+`"`) ||
+		!strings.Contains(body, "市图书馆春节开放时间") || !strings.Contains(body, fmt.Sprintf(`/api/v1/items/%d/schedule`, alone)) ||
+		strings.Contains(body, fmt.Sprintf(`/api/v1/items/%d/schedule`, inEdition)) {
+		t.Fatalf("calendar: %d\n%s", st, body)
+	}
+	buttons := func(who string) (confirm, cancel, preview bool) {
+		t.Helper()
+		p := h.visitor(t)
+		p.login(who)
+		st, body, _ := p.get(edition)
+		if st != 200 || !strings.Contains(body, "待审核确认") {
+			t.Fatalf("%s: %d %s", who, st, body)
+		}
+		return strings.Contains(body, "/confirm\""), strings.Contains(body, "/cancel\""), strings.Contains(body, "/preview\"")
+	}
+	if c, x, p := buttons("editor"); c || !x || !p {
+		t.Errorf("editor: confirm %v cancel %v preview %v", c, x, p)
+	}
+	if c, x, p := buttons("reviewer"); !c || !x || !p {
+		t.Errorf("reviewer: confirm %v cancel %v preview %v", c, x, p)
+	}
+	if c, x, p := buttons("cityauditor"); c || x || p {
+		t.Errorf("auditor: confirm %v cancel %v preview %v", c, x, p)
+	}
+	other := h.visitor(t)
+	other.login("editorB")
+	for _, path := range []string{edition, fmt.Sprintf("/calendar?unit=%d", h.unitA.ID), fmt.Sprintf("/calendar?account=%d", wx),
+		fmt.Sprintf("/editions?account=%d", wx)} {
+		if st, _, _ := other.get(path); st != 404 {
+			t.Errorf("another bureau's editor, %s: %d", path, st)
+		}
 	}
 }

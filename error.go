@@ -33,10 +33,12 @@ const (
 	ESeparation     = "separation_of_duties"
 	EBadSignature   = "bad_signature"
 	EMissingHoliday = "calendar_missing"
-	ENoTargets      = "no_targets"       // submitted or approved without a channel, not archive-only
-	EUndeliverable  = "undeliverable"    // a channel would certainly refuse the item (data: the problems)
-	ESchedule       = "schedule_refused" // a publishing time past an urgent deadline, or moved earlier without the right
-	EQuota          = "quota_exhausted"  // no WeChat mass send left for the planned day
+	ENoTargets      = "no_targets"        // submitted or approved without a channel, not archive-only
+	EUndeliverable  = "undeliverable"     // a channel would certainly refuse the item (data: the problems)
+	ESchedule       = "schedule_refused"  // a publishing time past an urgent deadline, or moved earlier without the right
+	EQuota          = "quota_exhausted"   // no WeChat mass send left for the planned day
+	EEditionStarted = "edition_started"   // an edition already sending or ended cannot be cancelled
+	ENoWeChatID     = "wechat_id_missing" // a preview asked for by a user who recorded no WeChat ID
 	// Refused pushes from platforms to the callback URLs.
 	ENotConfigured = "not_configured" // the account has no callback secret
 	EStale         = "stale"          // timestamp outside the freshness window

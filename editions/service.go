@@ -15,6 +15,9 @@ import (
 // Sender queues an edition's send for its time (queue.Enqueuer).
 type Sender interface {
 	EnqueueEdition(ctx context.Context, id int64, at time.Time) error
+	// Reschedule queues again the deliveries a cancelled edition gave
+	// back to their items.
+	Reschedule(ctx context.Context, ds []store.OpenDelivery) error
 }
 
 // Service assembles, confirms and shows editions.
@@ -23,7 +26,10 @@ type Service struct {
 	Validate *validate.Validator
 	Quotas   *Quotas
 	Sender   Sender // nil: the reconciler queues confirmed editions
-	Log      *slog.Logger
+	// Previewer sends an edition or an article to one WeChat user (nil:
+	// previews are refused as unavailable).
+	Previewer Previewer
+	Log       *slog.Logger
 }
 
 // Input is POST /api/v1/editions: 1–8 items, the headline first, for one

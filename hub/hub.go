@@ -21,6 +21,7 @@ import (
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/config"
 	connmedia "github.com/tongfa/tongfa/connectors/media"
+	"github.com/tongfa/tongfa/connectors/render"
 	"github.com/tongfa/tongfa/deliveries"
 	"github.com/tongfa/tongfa/editions"
 	"github.com/tongfa/tongfa/identity"
@@ -153,7 +154,8 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Reposts = &repost.Service{DB: db, Items: h.Items, Notify: h.Notify, Log: log}
 	// Deadlines judged as the dashboard judges them; the indices from the stored statistics.
 	h.Reports = &reports.Service{DB: db, Clocks: h.Clocks, Indices: h.Stats, Replica: conns.Replica}
-	h.Editions = &editions.Service{DB: db, Validate: h.Validate, Quotas: quotas, Sender: h.Queue, Log: log}
+	h.Editions = &editions.Service{DB: db, Validate: h.Validate, Quotas: quotas, Sender: h.Queue, Log: log,
+		Previewer: &queue.Previewer{Box: h.Box, Render: render.Renderer{}, Platforms: func() queue.Platforms { return h.Platforms() }}}
 	h.Deliveries = &deliveries.Service{DB: db, Items: h.Items, Queue: h.Queue, Identity: h.Identity, Log: log}
 	h.Inbox = &inbox.Service{DB: db, Calendar: h.Calendar.Current, Checker: checker, Rules: rules, Log: log, Notify: h.Notify,
 		AnswerPolicy: h.Review.AnswerPolicy, Tasks: h.Tasks}

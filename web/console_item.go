@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"github.com/tongfa/tongfa/editions"
 	"html/template"
 	"net/http"
 	"time"
@@ -35,6 +36,10 @@ type itemView struct {
 	Can        itemRights
 	Reach      []readsChart // per channel, the first days' reads
 	Files      []fileView   // the cover, body pictures and attachments, with their findings
+	// WeChatPreviews are the WeChat targets the viewer may receive a
+	// preview of the item for (发送预览到我的微信).
+	WeChatPreviews []channelPreview
+	Previewed      bool // back from 发送预览到我的微信
 }
 
 type itemRights struct{ Edit, Correct, Submit, Withdraw, Sign bool }
@@ -81,6 +86,12 @@ func (s *Server) consoleItem(w http.ResponseWriter, r *http.Request, v *view) er
 		return err
 	}
 	d.Failing = deliveries.Failing(it, d.Deliveries.Rows)
+	d.Previewed = r.URL.Query().Get("previewed") != ""
+	for _, pv := range d.Previews.Previews {
+		if pv.AccountID != 0 && editions.MayPreviewItem(p, it.UnitID, &tongfa.Account{ID: pv.AccountID, Platform: pv.Platform, UnitID: pv.UnitID}) {
+			d.WeChatPreviews = append(d.WeChatPreviews, pv)
+		}
+	}
 	d.Correction = correctionOf(it, d.Deliveries.Rows)
 	d.Reach = s.readsCharts(ctx, p, it.ID)
 	if d.Timeline, err = s.timeline(ctx, it.ID); err != nil {

@@ -22,6 +22,7 @@ type channelPreview struct {
 	Label       string
 	AccountName string
 	AccountID   int64
+	UnitID      int64 // the account's
 	Platform    tongfa.Platform
 	Payload     connectors.Payload
 	HTML        template.HTML
@@ -72,7 +73,7 @@ func (s *Server) previews(ctx context.Context, p *access.Principal, itemID int64
 }
 
 func (s *Server) preview(itemID int64, c tongfa.Content, a *tongfa.Account) channelPreview {
-	pv := channelPreview{Label: a.Platform.Label(), AccountName: a.Name, AccountID: a.ID, Platform: a.Platform}
+	pv := channelPreview{Label: a.Platform.Label(), AccountName: a.Name, AccountID: a.ID, UnitID: a.UnitID, Platform: a.Platform}
 	p, err := render.For(a.Platform, itemID, c, previewLink, a.Settings)
 	if err != nil {
 		pv.Error = err.Error()

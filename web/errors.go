@@ -45,6 +45,8 @@ var statusOf = map[string]int{
 	tongfa.EMissingHoliday: http.StatusServiceUnavailable,
 	tongfa.ESchedule:       http.StatusUnprocessableEntity,
 	tongfa.EQuota:          http.StatusUnprocessableEntity,
+	tongfa.EEditionStarted: http.StatusConflict,
+	tongfa.ENoWeChatID:     http.StatusUnprocessableEntity,
 	tongfa.EInternal:       http.StatusInternalServerError,
 }
 

@@ -35,6 +35,8 @@ func matrixRows() []row {
 		{"DELETE", "/api/v1/session", fixed("/api/v1/session"), "all=204"},
 		{"GET", "/api/v1/me", fixed("/api/v1/me"), everyone},
 		{"GET", "/api/v1/me/totp", fixed("/api/v1/me/totp"), everyone},
+		{"GET", "/api/v1/me/wechat", fixed("/api/v1/me/wechat"), everyone},
+		{"PUT", "/api/v1/me/wechat", withBody("/api/v1/me/wechat", map[string]string{"wechat_id": "matrix_user"}), everyone},
 		{"POST", "/api/v1/me/totp", withBody("/api/v1/me/totp", map[string]string{"password": matrixPassword}), "all=201"},
 		{"POST", "/api/v1/me/totp/confirm", withBody("/api/v1/me/totp/confirm", map[string]string{"code": "000000"}), "all=422"},
 		{"GET", "/api/v1/notifications", fixed("/api/v1/notifications"), everyone},
@@ -85,6 +87,16 @@ func matrixRows() []row {
 		}, "all=403 ed=422,404,404,404"},
 		{"GET", "/api/v1/editions/{id}", fixed("/api/v1/editions/999999"), "all=404"},
 		{"POST", "/api/v1/editions/{id}/confirm", fixed("/api/v1/editions/999999/confirm"), "all=403 rv=404 dp=404 pr=404"},
+		{"GET", "/api/v1/editions", func(f *fixture, u *tongfa.Unit) request {
+			return request{path: fmt.Sprintf("/api/v1/editions?unit_id=%d", u.ID)}
+		}, readers},
+		// Cancel and preview: editors and signers pass the route, the
+		// service answers for the edition (cmd/tongfa's
+		// TestEditionPreviewAndCancel has the full rules).
+		{"POST", "/api/v1/editions/{id}/cancel", fixed("/api/v1/editions/999999/cancel"), "all=403 ed=404 rv=404 dp=404 pr=404"},
+		{"POST", "/api/v1/editions/{id}/preview", fixed("/api/v1/editions/999999/preview"), "all=403 ed=404 rv=404 dp=404 pr=404"},
+		{"POST", "/api/v1/items/{id}/preview", itemPath(draft, "/preview", map[string]any{"account_id": 999999}),
+			"all=403 ed=404,404,404,404 rv=404,404,404,404 dp=404,404,404,404 pr=404,404,404,404"},
 		{"POST", "/api/v1/items/{id}/schedule", itemPath(draft, "/schedule", map[string]any{"publish_at": time.Now().Add(24 * time.Hour), "reason": "矩阵"}),
 			"ed=200,404,404,404 rv=403,403,404,404 dp=403,403,404,404 pr=403,403,404,404 ad=403,403,404,404 au=403,403,404,404 sa=404"},
 		{"POST", "/api/v1/items/{id}/withdraw", itemPath(published, "/withdraw", map[string]string{"reason": "矩阵撤回", "password": matrixPassword}),
@@ -250,6 +262,10 @@ func matrixRows() []row {
 			return r
 		}, "all=303"},
 		{"GET", "/", fixed("/"), everyone},
+		{"GET", "/account", fixed("/account"), everyone},
+		{"GET", "/calendar", fixed("/calendar"), everyone},
+		{"GET", "/editions", fixed("/editions"), everyone},
+		{"GET", "/editions/{id:[0-9]+}", fixed("/editions/999999"), "all=404"},
 		{"GET", "/account/totp", fixed("/account/totp"), everyone},
 		{"POST", "/account/totp", func(f *fixture, u *tongfa.Unit) request {
 			r := form(url.Values{"password": {matrixPassword}})(f, u)

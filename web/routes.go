@@ -16,12 +16,17 @@ var (
 // signers may hold a sign-off level (delegates hold one of these roles too).
 var signers = perm{tongfa.RoleReviewer, tongfa.RoleDeputy, tongfa.RolePrincipal}
 
+// workers edit or sign: they assemble, preview and cancel editions.
+var workers = perm{tongfa.RoleEditor, tongfa.RoleReviewer, tongfa.RoleDeputy, tongfa.RolePrincipal}
+
 // routes declares every API endpoint with the roles it needs.
 func (s *Server) routes(api *mux.Router) {
 	api.HandleFunc("/session", s.handleLogin).Methods(http.MethodPost)
 	api.Handle("/session", s.authed(s.handleLogout, anyRole)).Methods(http.MethodDelete)
 	api.Handle("/me", s.authed(s.handleMe, anyRole)).Methods(http.MethodGet)
 	api.Handle("/me/totp", s.authed(s.handleTOTPStatus, anyRole)).Methods(http.MethodGet)
+	api.Handle("/me/wechat", s.authed(s.handleMyWeChat, anyRole)).Methods(http.MethodGet)
+	api.Handle("/me/wechat", s.authed(s.handleSetMyWeChat, anyRole)).Methods(http.MethodPut)
 	api.Handle("/me/totp", s.authed(s.handleTOTPStart, anyRole)).Methods(http.MethodPost)
 	api.Handle("/me/totp/confirm", s.authed(s.handleTOTPConfirm, anyRole)).Methods(http.MethodPost)
 	api.Handle("/users/{id}/totp", s.authed(s.handleTOTPReset, perm{tongfa.RoleAdmin})).Methods(http.MethodDelete)
@@ -66,7 +71,11 @@ func (s *Server) routes(api *mux.Router) {
 	api.Handle("/items/{id}/schedule", s.authed(s.handleSchedule, anyRole)).Methods(http.MethodPost)
 	api.Handle("/editions", s.authed(s.handleCreateEdition, perm{tongfa.RoleEditor})).Methods(http.MethodPost)
 	api.Handle("/editions/{id}", s.authed(s.handleGetEdition, anyRole)).Methods(http.MethodGet)
+	api.Handle("/editions", s.authed(s.handleListEditions, anyRole)).Methods(http.MethodGet)
 	api.Handle("/editions/{id}/confirm", s.authed(s.handleConfirmEdition, signers)).Methods(http.MethodPost)
+	api.Handle("/editions/{id}/cancel", s.authed(s.handleCancelEdition, workers)).Methods(http.MethodPost)
+	api.Handle("/editions/{id}/preview", s.authed(s.handlePreviewEdition, workers)).Methods(http.MethodPost)
+	api.Handle("/items/{id}/preview", s.authed(s.handlePreviewItem, workers)).Methods(http.MethodPost)
 	api.Handle("/urgent", s.authed(s.handleUrgent, anyRole)).Methods(http.MethodGet)
 	api.Handle("/frequency", s.authed(s.handleFrequency, anyRole)).Methods(http.MethodGet)
 	api.Handle("/frequency/weekly", s.authed(s.handleWeekly, anyRole)).Methods(http.MethodGet)

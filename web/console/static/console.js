@@ -82,6 +82,13 @@
         if (el.checked) setPath(out, el.name, fieldValue(el), true);
         return;
       }
+      if (el.dataset.many !== undefined && el.tagName === "SELECT") {
+        // Selects of one list in order (an edition's articles): the
+        // chosen values, in the page's order, blanks left out.
+        arrays[el.name] = true;
+        if (el.value !== "") setPath(out, el.name, fieldValue(el), true);
+        return;
+      }
       if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
       if (el.value === "") return;
       setPath(out, el.name, fieldValue(el), false);

@@ -38,6 +38,13 @@ func (a *attempt) massSend(ctx context.Context, post *connectors.Post, pub conne
 	if err != nil {
 		return a.platformError(err)
 	}
+	switch {
+	case r.State == wechat.MassAwaitingConfirmation:
+		a.w.Guard.awaiting(ctx, store.MassConfirmation{AccountID: a.d.AccountID, UnitID: a.dc.Account.UnitID,
+			DeliveryID: &a.d.ID, Title: post.Payload.Title}, r)
+	case r.State.Final():
+		a.w.Guard.ended(ctx, a.d.AccountID, r)
+	}
 	switch r.State {
 	case wechat.MassSent:
 		out := delivered(connectors.Receipt{PlatformPostID: r.MsgID, DeliveredAt: r.SentAt}, post)

@@ -45,6 +45,9 @@ type Worker struct {
 	// Deadline is when the publishing task of a manual channel is due
 	// (clocks.Service.TaskDeadline); nil: a day after it was set.
 	Deadline func(ctx context.Context, it *tongfa.Item, acc *tongfa.Account, now time.Time) (time.Time, error)
+	// Guard keeps the clock of mass sends awaiting an administrator's
+	// confirmation (群发保护); nil: no clock or alerts.
+	Guard    *Guard
 	Owner    string        // lease owner: unique per process
 	Lease    time.Duration // how long a silent worker keeps a delivery
 

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tongfa/tongfa"
+	"github.com/tongfa/tongfa/connectors/sim"
+	"github.com/tongfa/tongfa/queue"
+	"github.com/tongfa/tongfa/queue/queuetest"
+	"github.com/tongfa/tongfa/store"
+)
+
+// protect turns 群发保护 on for env's WeChat account, on the simulated
+// platform and in its settings, as a service account (four sends a
+// month) with a named manager.
+func protect(t *testing.T, env *queuetest.Env, acc *tongfa.Account) string {
+	t.Helper()
+	ctx := context.Background()
+	appID := fmt.Sprintf("wx%d", env.Unit.ID)
+	env.Sim.SetWechatAccount(appID, sim.WechatAccount{Type: "service", Followers: 500, Protection: true})
+	acc.Settings["wechat_type"], acc.Settings["mass_protection"] = "service", "on"
+	acc.Managers = []tongfa.Manager{{Name: "王晓明", Phone: "13800000000"}}
+	if err := env.DB.InTx(ctx, func(tx *store.Tx) error { return tx.UpdateAccount(ctx, acc) }); err != nil {
+		t.Fatal(err)
+	}
+	return appID
+}
+
+// protectionAlerts lists the levels of the alerts raised for msgID.
+func protectionAlerts(t *testing.T, db *store.DB, accountID int64, msgID string) []string {
+	t.Helper()
+	rows, err := db.Pool.Query(context.Background(), `SELECT level FROM alerts WHERE kind = 'mass_protection' AND subject = $1 ORDER BY id`,
+		fmt.Sprintf("account:%d/mass:%s", accountID, msgID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var l string
+		rows.Scan(&l) //nolint:errcheck // checked by the comparisons
+		out = append(out, l)
+	}
+	return out
+}
+
+// awaitingClock waits until the edition (editionID > 0) or delivery has a
+// protection clock.
+func awaitingClock(t *testing.T, db *store.DB, editionID, deliveryID int64) *store.MassConfirmation {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		c, err := db.MassConfirmationOf(context.Background(), editionID, deliveryID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c != nil {
+			return c
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no protection clock for edition %d / delivery %d", editionID, deliveryID)
+		}
+	}
+}
+
+func wechatDelivery(t *testing.T, db *store.DB, itemID int64) tongfa.Delivery {
+	t.Helper()
+	ds, err := db.ItemDeliveries(context.Background(), itemID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range ds {
+		if d.Platform == tongfa.PlatformWeChat {
+			return d
+		}
+	}
+	t.Fatalf("item %d has no WeChat delivery", itemID)
+	return tongfa.Delivery{}
+}
+
+// TestMassProtectionUnconfirmedFails: a one-article mass send to an
+// account with 群发保护 shows 待管理员在手机上确认, alerts the unit's
+// people at once (console and the notification) and again at 20 of the
+// 30 minutes, once each; at 30 minutes unconfirmed the sweep — working
+// from PostgreSQL alone, as after a worker restart — deletes the send on
+// the platform and fails the delivery with the reason. The test moves
+// the sweep's clock instead of waiting half an hour.
+func TestMassProtectionUnconfirmedFails(t *testing.T) {
+	env, acc, tokens, m := massHub(t, "p")
+	pushTo(t, env, acc, m)
+	appID := protect(t, env, acc)
+	ctx := context.Background()
+
+	s := approveScheduled(t, m, env, tokens, "关于启用新版政务服务平台的公告", time.Now().Add(2*time.Second))
+	d := wechatDelivery(t, env.DB, s.id)
+	c := awaitingClock(t, env.DB, 0, d.ID)
+	if c.State != store.MassAwaiting || c.ConfirmBy.Sub(c.SentAt) != 30*time.Minute || c.Title != s.title {
+		t.Fatalf("clock %+v", c)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		got, _ := env.DB.Delivery(ctx, d.ID)
+		if strings.Contains(got.Error, "待管理员在手机上确认") && !got.State.Done() {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("delivery while awaiting confirmation: %s %q", got.State, got.Error)
+		}
+	}
+	if got := protectionAlerts(t, env.DB, acc.ID, c.MsgID); !slices.Equal(got, []string{"awaiting"}) {
+		t.Fatalf("alerts at once: %v", got)
+	}
+	var notes int
+	var text string
+	env.DB.Pool.QueryRow(ctx, `SELECT count(*), max(message) FROM notifications WHERE kind = 'mass_protection'`).Scan(&notes, &text) //nolint:errcheck
+	if notes == 0 || !strings.Contains(text, "王晓明（13800000000）") || !strings.Contains(text, "在手机上确认") {
+		t.Fatalf("notifications %d %q", notes, text)
+	}
+
+	guard := &queue.Guard{DB: m.DB, Box: m.Box, Platforms: m.Platforms(), Notify: m.Notify, Log: m.Log}
+	for range 2 { // the reminder fires once, however often the sweep runs
+		if n, err := guard.Sweep(ctx, c.SentAt.Add(20*time.Minute+time.Second)); err != nil || n != 0 {
+			t.Fatalf("sweep at 20 minutes: %d %v", n, err)
+		}
+	}
+	if got := protectionAlerts(t, env.DB, acc.ID, c.MsgID); !slices.Equal(got, []string{"awaiting", "reminder"}) {
+		t.Fatalf("alerts at 20 minutes: %v", got)
+	}
+	if n, err := guard.Sweep(ctx, c.ConfirmBy.Add(time.Second)); err != nil || n != 1 {
+		t.Fatalf("sweep at 30 minutes: %d %v", n, err)
+	}
+	got, _ := env.DB.Delivery(ctx, d.ID)
+	if got.State != tongfa.DeliveryFailed || got.Error != queue.ExpiredReason {
+		t.Fatalf("unconfirmed delivery: %s %q", got.State, got.Error)
+	}
+	if a := protectionAlerts(t, env.DB, acc.ID, c.MsgID); !slices.Equal(a, []string{"awaiting", "reminder", "expired"}) {
+		t.Fatalf("alerts at 30 minutes: %v", a)
+	}
+	jobs := env.Sim.MassJobs()
+	if len(jobs) != 1 || jobs[0].State != "deleted" || jobs[0].Notified != 0 {
+		t.Fatalf("the platform's job: %+v", jobs)
+	}
+	if _, err := env.Sim.ConfirmMass(appID, 0, true); err == nil {
+		t.Fatal("a late confirmation found a send to confirm")
+	}
+	if c, _ := env.DB.MassConfirmationOf(ctx, 0, d.ID); c.State != store.MassRefused {
+		t.Fatalf("clock after the window: %+v", c)
+	}
+	for _, p := range env.Sim.Posts() {
+		if p.Platform == "wechat" {
+			t.Errorf("an unconfirmed send reached followers: %+v", p)
+		}
+	}
+}
+
+// TestMassProtectionConfirmedEdition: an edition whose send awaits the
+// administrator shows 待管理员在手机上确认 with the time to confirm by,
+// alerts at once, and once confirmed on the phone is sent normally; its
+// clock ends confirmed and a later sweep leaves it alone.
+func TestMassProtectionConfirmedEdition(t *testing.T) {
+	env, acc, tokens, m := massHub(t, "q")
+	pushTo(t, env, acc, m)
+	appID := protect(t, env, acc)
+	ctx := context.Background()
+
+	at := time.Now().Add(8 * time.Second).Truncate(time.Second)
+	a := approveScheduled(t, m, env, tokens, "市政府第十五次常务会议召开", at)
+	b := approveScheduled(t, m, env, tokens, "关于冬季供暖服务热线的公告", at)
+	st, ed := request(t, "POST", m.URL()+"/api/v1/editions", tokens["editor"],
+		map[string]any{"account_id": acc.ID, "publish_at": at.Format(time.RFC3339), "items": []int64{a.id, b.id}})
+	if st != 201 {
+		t.Fatalf("assemble: %d %v", st, ed)
+	}
+	id := int64(ed["id"].(float64))
+	path := fmt.Sprintf("%s/api/v1/editions/%d", m.URL(), id)
+	if st, out := request(t, "POST", path+"/confirm", tokens["reviewer"], nil); st != 200 {
+		t.Fatalf("confirm: %d %v", st, out)
+	}
+	c := awaitingClock(t, env.DB, id, 0)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		_, got := request(t, "GET", path, tokens["editor"], nil)
+		if w, _ := got["waiting"].(string); strings.Contains(w, "待管理员在手机上确认") && got["state"] == "sending" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("edition awaiting confirmation: %v", got)
+		}
+	}
+	if got := protectionAlerts(t, env.DB, acc.ID, c.MsgID); !slices.Equal(got, []string{"awaiting"}) {
+		t.Fatalf("alerts at once: %v", got)
+	}
+	if _, err := env.Sim.ConfirmMass(appID, 0, true); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		_, got := request(t, "GET", path, tokens["editor"], nil)
+		if got["state"] == "sent" {
+			if got["waiting"] != nil {
+				t.Errorf("a sent edition still waits: %v", got["waiting"])
+			}
+			break
+		}
+		if time.Now().After(deadline) || got["state"] == "failed" {
+			t.Fatalf("confirmed edition not sent: %v", got)
+		}
+	}
+	if c, _ := env.DB.MassConfirmationOf(ctx, id, 0); c.State != store.MassConfirmed {
+		t.Fatalf("clock after confirmation: %+v", c)
+	}
+	guard := &queue.Guard{DB: m.DB, Box: m.Box, Platforms: m.Platforms(), Notify: m.Notify, Log: m.Log}
+	if n, err := guard.Sweep(ctx, c.ConfirmBy.Add(time.Minute)); err != nil || n != 0 {
+		t.Fatalf("sweep after confirmation: %d %v", n, err)
+	}
+	if got := protectionAlerts(t, env.DB, acc.ID, c.MsgID); !slices.Equal(got, []string{"awaiting"}) {
+		t.Fatalf("alerts after confirmation: %v", got)
+	}
+	var posts []sim.Post
+	for _, p := range env.Sim.Posts() {
+		if p.Platform == "wechat" {
+			posts = append(posts, p)
+		}
+	}
+	if len(posts) != 1 || posts[0].Kind != "mass" || len(posts[0].Articles) != 2 || posts[0].Notified != 500 {
+		t.Fatalf("wechat posts %+v", posts)
+	}
+}

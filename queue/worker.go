@@ -47,9 +47,9 @@ type Worker struct {
 	Deadline func(ctx context.Context, it *tongfa.Item, acc *tongfa.Account, now time.Time) (time.Time, error)
 	// Guard keeps the clock of mass sends awaiting an administrator's
 	// confirmation (群发保护); nil: no clock or alerts.
-	Guard    *Guard
-	Owner    string        // lease owner: unique per process
-	Lease    time.Duration // how long a silent worker keeps a delivery
+	Guard *Guard
+	Owner string        // lease owner: unique per process
+	Lease time.Duration // how long a silent worker keeps a delivery
 
 	// Claims and finishes that come together are written together
 	// (package group): one round trip and one commit for all of them.

@@ -227,3 +227,55 @@ func TestMassProtectionConfirmedEdition(t *testing.T) {
 		t.Fatalf("wechat posts %+v", posts)
 	}
 }
+
+// TestEarlyMassPushKept: the MASSSENDJOBFINISH push of a send whose
+// sendall answer was lost reaches the hub before any msg_id is stored;
+// the hub keeps it (mass_early_pushes) and, when the resend learns the
+// msg_id (45065, the same clientmsgid), applies it: the delivery ends
+// with the push's counts and article URL, and nothing is sent twice.
+func TestEarlyMassPushKept(t *testing.T) {
+	env, acc, tokens, m := massHub(t, "x")
+	pushTo(t, env, acc, m)
+	ctx := context.Background()
+	env.Sim.SetFaults(sim.Faults{WeChat: sim.PlatformFaults{Endpoints: map[string]sim.Fault{
+		"message/mass/sendall": {LostRate: 1}}}})
+
+	s := approveScheduled(t, m, env, tokens, "关于开展冬季消防安全检查的通知", time.Now().Add(3*time.Second))
+	d := wechatDelivery(t, env.DB, s.id)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		var n int
+		if err := env.DB.Pool.QueryRow(ctx, `SELECT count(*) FROM mass_early_pushes WHERE account_id = $1`, acc.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no early push kept; mass jobs %+v", env.Sim.MassJobs())
+		}
+	}
+	if got, _ := env.DB.Delivery(ctx, d.ID); got.Steps["msg_id"] != "" || got.State.Done() {
+		t.Fatalf("the push was meant to come first: delivery %s steps %v", got.State, got.Steps)
+	}
+	env.Sim.SetFaults(sim.Faults{})
+
+	env.Wait(t, 30*time.Second, s.id)
+	got, _ := env.DB.Delivery(ctx, d.ID)
+	jobs := env.Sim.MassJobs()
+	if got.State != tongfa.DeliveryDelivered || len(jobs) != 1 || got.PlatformPostID != fmt.Sprint(jobs[0].MsgID) {
+		t.Fatalf("delivery %s %q post %q; mass jobs %+v", got.State, got.Error, got.PlatformPostID, jobs)
+	}
+	if !strings.Contains(got.Steps["mass_result"], `"sent_count":1000`) || got.URL == "" {
+		t.Fatalf("the early push was not applied: url %q result %s", got.URL, got.Steps["mass_result"])
+	}
+	var left int
+	env.DB.Pool.QueryRow(ctx, `SELECT count(*) FROM mass_early_pushes`).Scan(&left) //nolint:errcheck
+	if left != 0 {
+		t.Errorf("%d early pushes left after the msg_id was stored", left)
+	}
+	for _, p := range env.Sim.Posts() {
+		if p.Platform == "wechat" && (p.Kind != "mass" || p.Duplicates != 0) {
+			t.Errorf("wechat post %+v", p)
+		}
+	}
+}

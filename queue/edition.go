@@ -177,6 +177,9 @@ func (w *Worker) sendEdition(ctx context.Context, e *store.Edition) (wechat.Mass
 		if it.Version.Hash != x.VersionHash || !sendable(it, &tongfa.Delivery{VersionNumber: x.VersionNumber, VersionHash: x.VersionHash}) {
 			return wechat.MassReceipt{}, tongfa.Errorf(tongfa.EConflict, "稿件「%s」审签后已修改或撤回，本期未群发", x.Title)
 		}
+		if msg := embargoed(it, e.Steps, w.DB.Now()); msg != "" {
+			return wechat.MassReceipt{}, tongfa.Errorf(tongfa.EConflict, "稿件「%s」%s；本期未群发", x.Title, msg)
+		}
 		payload, err := w.Render.Render(it, cacc, "")
 		if err != nil {
 			return wechat.MassReceipt{}, &tongfa.Error{Code: tongfa.EConflict, Message: "内容无法按微信要求生成：" + err.Error(), Err: err}

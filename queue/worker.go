@@ -13,6 +13,7 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/connectors"
+	"github.com/tongfa/tongfa/connectors/wechat"
 	"github.com/tongfa/tongfa/group"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/store"
@@ -216,6 +217,10 @@ func (a *attempt) run(ctx context.Context) (store.DeliveryOutcome, error) {
 	if !sendable(dc.Item, a.d) {
 		return store.DeliveryOutcome{State: tongfa.DeliveryAbandoned, Error: "稿件已修改或撤回，该版本不再投递"}, nil
 	}
+	if msg := embargoed(dc.Item, a.d.Steps, a.w.DB.Now()); msg != "" && !a.takeOver {
+		return store.DeliveryOutcome{State: tongfa.DeliveryFailed, ErrorCode: "embargo", Error: msg},
+			fmt.Errorf("queue: delivery %d: %s: %w", a.d.ID, msg, asynq.SkipRetry)
+	}
 	post, pub, err := a.prepare(ctx, dc)
 	if err != nil {
 		var we *waitError
@@ -252,6 +257,21 @@ func (a *attempt) run(ctx context.Context) (store.DeliveryOutcome, error) {
 		return a.platformError(err)
 	}
 	return delivered(r, post), nil
+}
+
+// embargoed says why an item may no longer be sent: its 时效截止 has
+// passed. A send that may already have gone out (its first submit or
+// sendall checkpointed) is only followed, never refused here.
+func embargoed(it *tongfa.Item, steps map[string]string, now time.Time) string {
+	if it.NotAfter == nil || now.Before(*it.NotAfter) {
+		return ""
+	}
+	for _, k := range []string{wechat.StepMassSent, wechat.StepSubmitSent} {
+		if _, ok := steps[k]; ok {
+			return ""
+		}
+	}
+	return fmt.Sprintf("已过时效截止时间 %s（此后禁止发布），本渠道未发布", tongfa.ChinaTime(*it.NotAfter))
 }
 
 // sendable is the last guard of R1: only the approved version is sent.

@@ -279,3 +279,75 @@ func TestEarlyMassPushKept(t *testing.T) {
 		}
 	}
 }
+
+// TestEmbargoRefusedAndNeverSent: an item's 时效截止 (not_after) refuses
+// a publishing time at or after it — on creation and on rescheduling —
+// with the reason; a passed one is refused; and no worker sends the item
+// after it: deliveries held up past it end failed with the reason.
+func TestEmbargoRefusedAndNeverSent(t *testing.T) {
+	env, _, tokens, m := massHub(t, "b")
+	now := time.Now()
+	item := func(title string, extra map[string]any) (int, map[string]any) {
+		body := map[string]any{"title": title, "body": "<p>" + title + "，请相互转告。</p>", "category": "notice",
+			"kind": "original", "importance": "routine", "targets": env.Targets()}
+		for k, v := range extra {
+			body[k] = v
+		}
+		return request(t, "POST", m.URL()+"/api/v1/items", tokens["editor"], body)
+	}
+	code := func(out map[string]any) string { e, _ := out["error"].(map[string]any); return fmt.Sprint(e["code"], " ", e["message"]) }
+
+	st, out := item("关于周末道路临时封闭的通告", map[string]any{"not_after": now.Add(time.Hour).Format(time.RFC3339),
+		"publish_at": now.Add(2 * time.Hour).Format(time.RFC3339)})
+	if st != 422 || !strings.HasPrefix(code(out), tongfa.ESchedule) || !strings.Contains(code(out), "时效截止") {
+		t.Fatalf("publish_at past not_after: %d %v", st, out)
+	}
+	st, out = item("关于周末道路临时封闭的通告", map[string]any{"not_after": now.Add(-time.Minute).Format(time.RFC3339)})
+	if f, _ := out["error"].(map[string]any)["fields"].(map[string]any); st != 422 || !strings.Contains(fmt.Sprint(f["not_after"]), "时效截止时间已过") {
+		t.Fatalf("a passed not_after: %d %v", st, out)
+	}
+	st, out = item("关于周末道路临时封闭的通告", map[string]any{"not_after": now.Add(time.Hour).Format(time.RFC3339),
+		"publish_at": now.Add(30 * time.Minute).Format(time.RFC3339)})
+	if it, _ := out["item"].(map[string]any); st != 201 || it["not_after"] == nil {
+		t.Fatalf("create within the embargo: %d %v", st, out)
+	}
+	path := fmt.Sprintf("%s/api/v1/items/%v", m.URL(), out["id"])
+	st, out = request(t, "POST", path+"/schedule", tokens["editor"],
+		map[string]any{"publish_at": now.Add(90 * time.Minute).Format(time.RFC3339), "reason": "推迟"})
+	if st != 422 || !strings.HasPrefix(code(out), tongfa.ESchedule) || !strings.Contains(code(out), "时效截止") {
+		t.Fatalf("reschedule past not_after: %d %v", st, out)
+	}
+
+	// Every platform down until the embargo has passed: nothing may go
+	// out afterwards.
+	env.Sim.SetFaults(sim.Faults{WeChat: sim.PlatformFaults{Fault: sim.Fault{Down: true}},
+		Weibo: sim.PlatformFaults{Fault: sim.Fault{Down: true}}, App: sim.PlatformFaults{Fault: sim.Fault{Down: true}},
+		Website: sim.PlatformFaults{Fault: sim.Fault{Down: true}}})
+	limit := time.Now().Add(4 * time.Second)
+	title := "关于今日下午停水的紧急通知"
+	st, out = item(title, map[string]any{"not_after": limit.Format(time.RFC3339Nano)})
+	if st != 201 {
+		t.Fatalf("create: %d %v", st, out)
+	}
+	path = fmt.Sprintf("%s/api/v1/items/%v", m.URL(), out["id"])
+	hash := out["version"].(map[string]any)["hash"].(string)
+	if st, out := request(t, "POST", path+"/submit", tokens["editor"], nil); st != 200 {
+		t.Fatalf("submit: %d %v", st, out)
+	}
+	if st, out := request(t, "POST", path+"/signoffs", tokens["reviewer"],
+		map[string]any{"version_hash": hash, "decision": "approve", "password": "Sched-Passw0rd"}); st != 201 {
+		t.Fatalf("sign: %d %v", st, out)
+	}
+	time.Sleep(time.Until(limit) + 500*time.Millisecond)
+	env.Sim.SetFaults(sim.Faults{})
+	for _, d := range env.Wait(t, 40*time.Second, int64(out["id"].(float64))) {
+		if d.State != tongfa.DeliveryFailed || !strings.Contains(d.Error, "已过时效截止时间") {
+			t.Errorf("delivery %d on %s after the embargo: %s %q", d.ID, d.Platform, d.State, d.Error)
+		}
+	}
+	for _, p := range env.Sim.Posts() {
+		if p.Title == title {
+			t.Errorf("posted after its embargo: %+v", p)
+		}
+	}
+}

@@ -225,10 +225,10 @@ type Item struct {
 	// NotAfter is the item's 时效截止 (embargo): time-bound content that
 	// must not be published after it (a notice of an event, a deadline, a
 	// closure). Scheduling past it is refused; no worker sends past it.
-	NotAfter *time.Time `json:"not_after,omitempty"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
-	Version         *Version   `json:"version,omitempty"`
+	NotAfter  *time.Time `json:"not_after,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	Version   *Version   `json:"version,omitempty"`
 }
 
 // Version is one immutable revision of an item.

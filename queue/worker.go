@@ -234,12 +234,41 @@ func (a *attempt) run(ctx context.Context) (store.DeliveryOutcome, error) {
 	if pub == nil {
 		return a.task(ctx, post)
 	}
+	var fallback string
 	if dc.Account.MassMode() {
+		if fallback, err = a.massFallback(ctx, dc); err != nil {
+			return store.DeliveryOutcome{State: a.openState()}, err
+		}
+	}
+	if dc.Account.MassMode() && fallback == "" {
 		if err := a.w.Limiter.Wait(ctx, post.Account); err != nil {
 			return store.DeliveryOutcome{State: a.openState()}, err
 		}
-		return a.massSend(ctx, post, pub)
+		_, tried := steps.Get(wechat.StepMassSent)
+		out, err := a.massSend(ctx, post, pub)
+		if out.ErrorCode != "45028" || tried || !urgent(dc.Item) {
+			return out, err
+		}
+		// The platform says no mass send is left and none was made:
+		// an urgent item is published all the same.
+		if fallback, err = a.fallBack(ctx, dc); err != nil {
+			return store.DeliveryOutcome{State: a.openState()}, err
+		}
 	}
+	if fallback != "" {
+		out, err := a.publish(ctx, post, pub)
+		if out.State == tongfa.DeliveryDelivered {
+			out.ErrorCode, out.Error = "mass_fallback", fallback
+		}
+		return out, err
+	}
+	return a.publish(ctx, post, pub)
+}
+
+// publish puts the post on the platform (WeChat: freepublish), verifying
+// first when an earlier attempt may have done so.
+func (a *attempt) publish(ctx context.Context, post *connectors.Post, pub connectors.Publisher) (store.DeliveryOutcome, error) {
+	steps := a.steps
 	if a.takeOver {
 		r, found, err := pub.Verify(ctx, post, steps)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/tongfa/tongfa/connectors/sim"
 	"github.com/tongfa/tongfa/queue"
 	"github.com/tongfa/tongfa/queue/queuetest"
+	"github.com/tongfa/tongfa/redisconn/redistest"
 	"github.com/tongfa/tongfa/store"
 )
 
@@ -295,7 +296,10 @@ func TestEmbargoRefusedAndNeverSent(t *testing.T) {
 		}
 		return request(t, "POST", m.URL()+"/api/v1/items", tokens["editor"], body)
 	}
-	code := func(out map[string]any) string { e, _ := out["error"].(map[string]any); return fmt.Sprint(e["code"], " ", e["message"]) }
+	code := func(out map[string]any) string {
+		e, _ := out["error"].(map[string]any)
+		return fmt.Sprint(e["code"], " ", e["message"])
+	}
 
 	st, out := item("关于周末道路临时封闭的通告", map[string]any{"not_after": now.Add(time.Hour).Format(time.RFC3339),
 		"publish_at": now.Add(2 * time.Hour).Format(time.RFC3339)})
@@ -349,5 +353,64 @@ func TestEmbargoRefusedAndNeverSent(t *testing.T) {
 		if p.Title == title {
 			t.Errorf("posted after its embargo: %+v", p)
 		}
+	}
+}
+
+// TestUrgentMassOrFallback: an urgent item for a mass-mode subscription
+// account goes out at once as a one-article mass send while the day's
+// send is left; the next urgent item that day is published without a
+// mass send (freepublish, followers not notified), and its delivery and
+// urgent clock say so plainly. A routine item would have been refused
+// at submission instead.
+func TestUrgentMassOrFallback(t *testing.T) {
+	env, acc, _, m := massHub(t, "u")
+	ctx := context.Background()
+	if now := time.Now().In(tongfa.China); now.Hour() == 23 && now.Minute() >= 58 {
+		t.Skip("too close to China midnight")
+	}
+	urgent := func(title string) int64 {
+		c := tongfa.Content{Title: title, Body: "<p>" + title + "，请相互转告。</p>", Summary: "请相互转告",
+			Category: tongfa.CategoryNotice, Kind: tongfa.KindOriginal, Importance: tongfa.ImportanceRoutine,
+			Urgency: tongfa.UrgencyUrgent, Targets: []int64{acc.ID}}
+		return approveContent(t, env, redistest.URL(testRedisDB), c)
+	}
+	first := urgent("关于寒潮大风天气的紧急提醒")
+	ds := env.Wait(t, 30*time.Second, first)
+	if len(ds) != 1 || ds[0].State != tongfa.DeliveryDelivered || ds[0].Error != "" {
+		t.Fatalf("first urgent item: %+v", ds)
+	}
+	second := urgent("关于部分路段积雪结冰的紧急通知")
+	ds = env.Wait(t, 30*time.Second, second)
+	want := queue.FallbackReason("subscription")
+	if len(ds) != 1 || ds[0].State != tongfa.DeliveryDelivered || ds[0].Error != want || ds[0].URL == "" {
+		t.Fatalf("second urgent item: %+v", ds)
+	}
+	kinds := map[string]sim.Post{}
+	for _, p := range env.Sim.Posts() {
+		if p.Platform == "wechat" {
+			kinds[p.Title] = p
+		}
+	}
+	if p := kinds["关于寒潮大风天气的紧急提醒"]; p.Kind != "mass" || p.Notified == 0 {
+		t.Errorf("first urgent item on WeChat: %+v", p)
+	}
+	if p := kinds["关于部分路段积雪结冰的紧急通知"]; p.Kind != "publish" || p.Notified != 0 {
+		t.Errorf("second urgent item on WeChat: %+v", p)
+	}
+	if n := len(env.Sim.MassJobs()); n != 1 {
+		t.Errorf("%d mass sends, want 1", n)
+	}
+	cl, err := m.Clocks.Status(ctx, second, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cl.Channels) != 1 || cl.Channels[0].Note != want {
+		t.Errorf("urgent clock of the fallback: %+v", cl.Channels)
+	}
+	// The fallback is no mass send: the account's quota still shows the
+	// first send only.
+	from := time.Now().Add(-time.Hour)
+	if sends, err := env.DB.MassSends(ctx, acc.ID, nil, 0, from, from.Add(2*time.Hour)); err != nil || len(sends) != 1 {
+		t.Errorf("mass sends counted: %v %v", sends, err)
 	}
 }

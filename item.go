@@ -222,9 +222,13 @@ type Item struct {
 	PublishAt *time.Time `json:"publish_at,omitempty"`
 	// SignedPublishAt is PublishAt as the final sign-off saw it.
 	SignedPublishAt *time.Time `json:"signed_publish_at,omitempty"`
-	CreatedAt       time.Time  `json:"created_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
-	Version         *Version   `json:"version,omitempty"`
+	// NotAfter is the item's 时效截止 (embargo): time-bound content that
+	// must not be published after it (a notice of an event, a deadline, a
+	// closure). Scheduling past it is refused; no worker sends past it.
+	NotAfter  *time.Time `json:"not_after,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	Version   *Version   `json:"version,omitempty"`
 }
 
 // Version is one immutable revision of an item.

@@ -50,7 +50,11 @@ type ChannelClock struct {
 	Elapsed           float64    `json:"elapsed"` // share of the window used
 	Remaining         int64      `json:"remaining_seconds"`
 	Waiting           string     `json:"waiting,omitempty"` // what it waits for, in Chinese
-	span              Span
+	// Note qualifies a delivered channel, in Chinese: an urgent item
+	// published on a mass-mode WeChat account without a mass send left
+	// says its followers were not notified.
+	Note string `json:"note,omitempty"`
+	span Span
 }
 
 // Clock is an urgent item's clocks.
@@ -154,6 +158,8 @@ func (s *Service) channel(cl *Clock, a tongfa.Account, span Span, ds []tongfa.De
 	}
 	if ch.DeliveredAt == nil {
 		ch.Waiting = waiting(cl, last)
+	} else if last != nil && last.ErrorCode == "mass_fallback" {
+		ch.Note = last.Error
 	}
 	return ch
 }

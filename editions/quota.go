@@ -36,8 +36,13 @@ func (q *Quotas) Left(ctx context.Context, acc *tongfa.Account, now time.Time) (
 
 // CheckItem refuses, with the reason, an item that would mass-send on an
 // account without quota left on the China day (subscription) or month
-// (service) of its publishing time — before it is signed.
+// (service) of its publishing time — before it is signed. An urgent item
+// is never held back by the quota: without a mass send left it is
+// published without notifying the followers (queue.FallbackReason).
 func (q *Quotas) CheckItem(ctx context.Context, it *tongfa.Item) error {
+	if it.Version.Content.Urgency == tongfa.UrgencyUrgent {
+		return nil
+	}
 	at := q.DB.Now()
 	if it.PublishAt != nil && it.PublishAt.After(at) {
 		at = *it.PublishAt

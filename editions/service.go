@@ -73,6 +73,11 @@ func (s *Service) Create(ctx context.Context, p *access.Principal, in Input) (*s
 			if err != nil || !p.Tree.CanRead(p.User, it.UnitID) {
 				return notFound("item", id, err)
 			}
+			if it.NotAfter != nil && !in.PublishAt.Before(*it.NotAfter) {
+				msg := fmt.Sprintf("稿件「%s」的时效截止时间为 %s（此后禁止发布），本期群发时间 %s 已超出；请提前群发时间，或不把它编入本期",
+					it.Version.Content.Title, tongfa.ChinaTime(*it.NotAfter), tongfa.ChinaTime(in.PublishAt))
+				return &tongfa.Error{Code: tongfa.ESchedule, Message: msg, Fields: map[string]string{"publish_at": msg}}
+			}
 			e.Items = append(e.Items, store.EditionItem{Position: i + 1, ItemID: id, VersionNumber: it.Version.Number,
 				VersionHash: it.Version.Hash, Title: it.Version.Content.Title})
 		}

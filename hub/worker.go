@@ -34,6 +34,8 @@ func (h *Hub) Worker(owner string) (*queue.Runner, error) {
 	deliveries := &queue.Worker{DB: h.DB, Box: h.Box, Enqueuer: h.Queue, Platforms: p, Inspector: inspector,
 		Render: render.Renderer{}, Limiter: queue.NewLimiter(h.Redis), Log: h.Log, Owner: owner, Lease: h.Config.Lease,
 		Deadline: h.Clocks.TaskDeadline}
+	// 群发保护: the clock of mass sends awaiting an administrator.
+	deliveries.Guard = &queue.Guard{DB: h.DB, Box: h.Box, Platforms: p, Notify: h.Notify, Log: h.Log}
 	reconciler := &queue.Reconciler{DB: h.DB, Enqueuer: h.Queue, Inspector: inspector, Quiet: queue.DefaultQuiet, Log: h.Log}
 	poller := &inbox.Poller{Inbox: h.Inbox, Box: h.Box, Weibo: p.Weibo, WeChat: p.WeChat, Douyin: p.Douyin, App: p.App, Website: p.Website, Log: h.Log}
 	sender := &inbox.Sender{DB: h.DB, Box: h.Box, Repliers: p, Website: p.Website, Owner: owner, Lease: h.Config.Lease,
@@ -45,7 +47,7 @@ func (h *Hub) Worker(owner string) (*queue.Runner, error) {
 
 	r := queue.NewRunner(h.RedisOpt, h.Config.Concurrency, h.Log)
 	for _, register := range []func(tasks.Mux) error{
-		deliveries.Register, reconciler.Register,
+		deliveries.Register, deliveries.Guard.Register, reconciler.Register,
 		poller.Register, sender.Register, func(m tasks.Mux) error { return h.Inbox.Register(m, h.Notify) },
 		h.Review.Register, h.Clocks.Register, h.Patrol.Register,
 		func(m tasks.Mux) error { return h.Registry.Register(m, p) },

@@ -34,6 +34,10 @@ type Input struct {
 	// enter it). Nil: it goes out as soon as it is approved. Not part of
 	// the signed content: see Service.Reschedule.
 	PublishAt *time.Time `json:"publish_at"`
+	// NotAfter is the item's 时效截止 (embargo): it must not be published
+	// after this time (RFC 3339). Nil: no limit. Not part of the signed
+	// content, like PublishAt.
+	NotAfter *time.Time `json:"not_after"`
 	// BaseVersion, on PUT, is the version the editor started from; a save
 	// over a newer version is refused instead of silently overwriting it.
 	BaseVersion int `json:"base_version" validate:"omitempty,gt=0"`

@@ -175,13 +175,25 @@ func (s *Service) Create(ctx context.Context, p *Principal, in *Input) (*tongfa.
 		now := s.DB.Now()
 		c.EventTime = &now // R5: the clock runs from creation unless told otherwise
 	}
-	if err := s.checkPublishAt(ctx, unit, c, in.PublishAt); err != nil {
+	if err := s.checkNotAfter(in.NotAfter); err != nil {
 		return nil, err
 	}
-	it, err := s.DB.CreateItemAt(ctx, unit, p.User.ID, c, in.PublishAt, store.UserActor(p.User, p.IP),
-		map[string]any{"version": 1, "hash": s.DB.VersionHash(c), "title": c.Title, "publish_at": in.PublishAt})
+	if err := s.checkPublishAt(ctx, unit, c, in.PublishAt, in.NotAfter); err != nil {
+		return nil, err
+	}
+	details := map[string]any{"version": 1, "hash": s.DB.VersionHash(c), "title": c.Title, "publish_at": in.PublishAt}
+	if in.NotAfter != nil {
+		details["not_after"] = in.NotAfter
+	}
+	it, err := s.DB.CreateItemAt(ctx, unit, p.User.ID, c, in.PublishAt, store.UserActor(p.User, p.IP), details)
 	if err != nil {
 		return nil, fmt.Errorf("items: create: %w", err)
+	}
+	if in.NotAfter != nil {
+		if err := s.DB.InTx(ctx, func(tx *store.Tx) error { return tx.SetNotAfter(ctx, it.ID, in.NotAfter) }); err != nil {
+			return nil, fmt.Errorf("items: create: %w", err)
+		}
+		it.NotAfter = in.NotAfter
 	}
 	s.saved(ctx, it)
 	return it, nil
@@ -284,7 +296,7 @@ func (s *Service) update(ctx context.Context, p *Principal, id int64, in *Input,
 		if err := s.revise(ctx, tx, p, it, c, in.BaseVersion); err != nil {
 			return err
 		}
-		return s.keepPublishAt(ctx, tx, it, in.PublishAt)
+		return s.keepPublishAt(ctx, tx, it, in.PublishAt, in.NotAfter)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("items: update %d: %w", id, err)
@@ -293,13 +305,28 @@ func (s *Service) update(ctx context.Context, p *Principal, id int64, in *Input,
 	return it, nil
 }
 
-// keepPublishAt stores the publishing time a new version was saved with.
-func (s *Service) keepPublishAt(ctx context.Context, tx *store.Tx, it *tongfa.Item, at *time.Time) error {
-	if timeEqual(it.PublishAt, at) {
+// keepPublishAt stores the publishing time and 时效截止 a new version was
+// saved with (audited when the embargo changes).
+func (s *Service) keepPublishAt(ctx context.Context, tx *store.Tx, it *tongfa.Item, at, notAfter *time.Time) error {
+	if timeEqual(it.PublishAt, at) && timeEqual(it.NotAfter, notAfter) {
 		return nil
 	}
-	if err := s.checkPublishAt(ctx, it.UnitID, it.Version.Content, at); err != nil {
+	if !timeEqual(it.NotAfter, notAfter) {
+		if err := s.checkNotAfter(notAfter); err != nil {
+			return err
+		}
+	}
+	if err := s.checkPublishAt(ctx, it.UnitID, it.Version.Content, at, notAfter); err != nil {
 		return err
+	}
+	if !timeEqual(it.NotAfter, notAfter) {
+		if err := tx.SetNotAfter(ctx, it.ID, notAfter); err != nil {
+			return err
+		}
+		it.NotAfter = notAfter
+	}
+	if timeEqual(it.PublishAt, at) {
+		return nil
 	}
 	it.PublishAt = at
 	return tx.SetPublishAt(ctx, it.ID, at, false)

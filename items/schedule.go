@@ -29,13 +29,19 @@ type ScheduleInput struct {
 	Reason    string     `json:"reason" validate:"max=500"`
 }
 
-// checkPublishAt refuses a publishing time that has passed, or one after
-// an urgent item's first-report deadline (R5), with the reason.
-func (s *Service) checkPublishAt(ctx context.Context, unit int64, c tongfa.Content, at *time.Time) error {
+// checkPublishAt refuses a publishing time that has passed, one at or
+// after the item's 时效截止 (notAfter), or one after an urgent item's
+// first-report deadline (R5), with the reason.
+func (s *Service) checkPublishAt(ctx context.Context, unit int64, c tongfa.Content, at, notAfter *time.Time) error {
 	if at == nil {
 		return nil
 	}
 	now := s.DB.Now()
+	if notAfter != nil && !at.Before(*notAfter) {
+		msg := fmt.Sprintf("定时发布时间 %s 不早于本稿的时效截止时间 %s（此后禁止发布）；请提前发布时间，或调整时效截止",
+			tongfa.ChinaTime(*at), tongfa.ChinaTime(*notAfter))
+		return &tongfa.Error{Code: tongfa.ESchedule, Message: msg, Fields: map[string]string{"publish_at": msg}}
+	}
 	if !at.After(now) {
 		return validate.Invalid("publish_at", "定时发布时间已过，请选择将来的时间")
 	}
@@ -70,7 +76,7 @@ func (s *Service) Reschedule(ctx context.Context, p *Principal, id int64, in Sch
 		if err := s.mayReschedule(ctx, p, it, in.PublishAt); err != nil {
 			return err
 		}
-		if err := s.checkPublishAt(ctx, it.UnitID, it.Version.Content, in.PublishAt); err != nil {
+		if err := s.checkPublishAt(ctx, it.UnitID, it.Version.Content, in.PublishAt, it.NotAfter); err != nil {
 			return err
 		}
 		from := it.PublishAt
@@ -100,6 +106,14 @@ func (s *Service) Reschedule(ctx context.Context, p *Principal, id int64, in Sch
 		}
 	}
 	return it, nil
+}
+
+// checkNotAfter refuses a 时效截止 that has already passed.
+func (s *Service) checkNotAfter(at *time.Time) error {
+	if at != nil && !at.After(s.DB.Now()) {
+		return validate.Invalid("not_after", "时效截止时间已过，请选择将来的时间，或不设时效截止")
+	}
+	return nil
 }
 
 func notReadable(id int64, err error) error {

@@ -63,6 +63,14 @@ func (s *editionSteps) SaveMany(ctx context.Context, kv map[string]string) error
 		s.m = map[string]string{}
 	}
 	maps.Copy(s.m, kv)
+	if id, ok := kv[wechat.StepMsgID]; ok {
+		// A MASSSENDJOBFINISH push may have come before the msg_id.
+		early, err := s.db.TakeEarlyPushForEdition(ctx, s.id, id)
+		if err != nil {
+			return err
+		}
+		maps.Copy(s.m, early)
+	}
 	return nil
 }
 
@@ -111,6 +119,13 @@ func (w *Worker) HandleEdition(ctx context.Context, t *asynq.Task) error {
 			return wait(ce.RetryAfter, ce.Message)
 		}
 		return err
+	case r.State == wechat.MassAwaitingConfirmation:
+		w.Guard.awaiting(ctx, store.MassConfirmation{AccountID: e.AccountID, UnitID: e.UnitID, EditionID: &e.ID,
+			Title: editionTitle(e)}, r)
+	case r.State.Final():
+		w.Guard.ended(ctx, e.AccountID, r)
+	}
+	switch {
 	case r.State == wechat.MassSent:
 		o := store.EditionOutcome{State: "sent", MsgID: r.MsgID, Result: r}
 		if r.Result != nil {
@@ -121,6 +136,18 @@ func (w *Worker) HandleEdition(ctx context.Context, t *asynq.Task) error {
 		return w.endEdition(ctx, e, store.EditionOutcome{State: "failed", MsgID: r.MsgID, Error: r.Reason, Result: r}, nil)
 	}
 	return wait(massFollow[r.State], r.State.Label())
+}
+
+// editionTitle names an edition in alerts: its headline, and how many
+// articles follow.
+func editionTitle(e *store.Edition) string {
+	if len(e.Items) == 0 {
+		return fmt.Sprintf("第 %d 期", e.ID)
+	}
+	if len(e.Items) == 1 {
+		return e.Items[0].Title
+	}
+	return fmt.Sprintf("%s（共 %d 篇）", e.Items[0].Title, len(e.Items))
 }
 
 func (w *Worker) endEdition(ctx context.Context, e *store.Edition, o store.EditionOutcome, ret error) error {
@@ -149,6 +176,9 @@ func (w *Worker) sendEdition(ctx context.Context, e *store.Edition) (wechat.Mass
 		}
 		if it.Version.Hash != x.VersionHash || !sendable(it, &tongfa.Delivery{VersionNumber: x.VersionNumber, VersionHash: x.VersionHash}) {
 			return wechat.MassReceipt{}, tongfa.Errorf(tongfa.EConflict, "稿件「%s」审签后已修改或撤回，本期未群发", x.Title)
+		}
+		if msg := embargoed(it, e.Steps, w.DB.Now()); msg != "" {
+			return wechat.MassReceipt{}, tongfa.Errorf(tongfa.EConflict, "稿件「%s」%s；本期未群发", x.Title, msg)
 		}
 		payload, err := w.Render.Render(it, cacc, "")
 		if err != nil {

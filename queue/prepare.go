@@ -12,6 +12,7 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/connectors"
+	"github.com/tongfa/tongfa/connectors/wechat"
 	"github.com/tongfa/tongfa/store"
 )
 
@@ -147,6 +148,14 @@ func (s *dbSteps) SaveMany(ctx context.Context, kv map[string]string) error {
 	}
 	s.pending = nil
 	s.remember(kv)
+	if id, ok := kv[wechat.StepMsgID]; ok {
+		// A MASSSENDJOBFINISH push may have come before the msg_id.
+		early, err := s.db.TakeEarlyPushForDelivery(ctx, s.id, id)
+		if err != nil {
+			return err
+		}
+		s.remember(early)
+	}
 	return nil
 }
 

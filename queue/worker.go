@@ -13,6 +13,7 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/connectors"
+	"github.com/tongfa/tongfa/connectors/wechat"
 	"github.com/tongfa/tongfa/group"
 	"github.com/tongfa/tongfa/secret"
 	"github.com/tongfa/tongfa/store"
@@ -45,8 +46,11 @@ type Worker struct {
 	// Deadline is when the publishing task of a manual channel is due
 	// (clocks.Service.TaskDeadline); nil: a day after it was set.
 	Deadline func(ctx context.Context, it *tongfa.Item, acc *tongfa.Account, now time.Time) (time.Time, error)
-	Owner    string        // lease owner: unique per process
-	Lease    time.Duration // how long a silent worker keeps a delivery
+	// Guard keeps the clock of mass sends awaiting an administrator's
+	// confirmation (群发保护); nil: no clock or alerts.
+	Guard *Guard
+	Owner string        // lease owner: unique per process
+	Lease time.Duration // how long a silent worker keeps a delivery
 
 	// Claims and finishes that come together are written together
 	// (package group): one round trip and one commit for all of them.
@@ -213,6 +217,10 @@ func (a *attempt) run(ctx context.Context) (store.DeliveryOutcome, error) {
 	if !sendable(dc.Item, a.d) {
 		return store.DeliveryOutcome{State: tongfa.DeliveryAbandoned, Error: "稿件已修改或撤回，该版本不再投递"}, nil
 	}
+	if msg := embargoed(dc.Item, a.d.Steps, a.w.DB.Now()); msg != "" && !a.takeOver {
+		return store.DeliveryOutcome{State: tongfa.DeliveryFailed, ErrorCode: "embargo", Error: msg},
+			fmt.Errorf("queue: delivery %d: %s: %w", a.d.ID, msg, asynq.SkipRetry)
+	}
 	post, pub, err := a.prepare(ctx, dc)
 	if err != nil {
 		var we *waitError
@@ -226,12 +234,41 @@ func (a *attempt) run(ctx context.Context) (store.DeliveryOutcome, error) {
 	if pub == nil {
 		return a.task(ctx, post)
 	}
+	var fallback string
 	if dc.Account.MassMode() {
+		if fallback, err = a.massFallback(ctx, dc); err != nil {
+			return store.DeliveryOutcome{State: a.openState()}, err
+		}
+	}
+	if dc.Account.MassMode() && fallback == "" {
 		if err := a.w.Limiter.Wait(ctx, post.Account); err != nil {
 			return store.DeliveryOutcome{State: a.openState()}, err
 		}
-		return a.massSend(ctx, post, pub)
+		_, tried := steps.Get(wechat.StepMassSent)
+		out, err := a.massSend(ctx, post, pub)
+		if out.ErrorCode != "45028" || tried || !urgent(dc.Item) {
+			return out, err
+		}
+		// The platform says no mass send is left and none was made:
+		// an urgent item is published all the same.
+		if fallback, err = a.fallBack(ctx, dc); err != nil {
+			return store.DeliveryOutcome{State: a.openState()}, err
+		}
 	}
+	if fallback != "" {
+		out, err := a.publish(ctx, post, pub)
+		if out.State == tongfa.DeliveryDelivered {
+			out.ErrorCode, out.Error = "mass_fallback", fallback
+		}
+		return out, err
+	}
+	return a.publish(ctx, post, pub)
+}
+
+// publish puts the post on the platform (WeChat: freepublish), verifying
+// first when an earlier attempt may have done so.
+func (a *attempt) publish(ctx context.Context, post *connectors.Post, pub connectors.Publisher) (store.DeliveryOutcome, error) {
+	steps := a.steps
 	if a.takeOver {
 		r, found, err := pub.Verify(ctx, post, steps)
 		if err != nil {
@@ -249,6 +286,21 @@ func (a *attempt) run(ctx context.Context) (store.DeliveryOutcome, error) {
 		return a.platformError(err)
 	}
 	return delivered(r, post), nil
+}
+
+// embargoed says why an item may no longer be sent: its 时效截止 has
+// passed. A send that may already have gone out (its first submit or
+// sendall checkpointed) is only followed, never refused here.
+func embargoed(it *tongfa.Item, steps map[string]string, now time.Time) string {
+	if it.NotAfter == nil || now.Before(*it.NotAfter) {
+		return ""
+	}
+	for _, k := range []string{wechat.StepMassSent, wechat.StepSubmitSent} {
+		if _, ok := steps[k]; ok {
+			return ""
+		}
+	}
+	return fmt.Sprintf("已过时效截止时间 %s（此后禁止发布），本渠道未发布", tongfa.ChinaTime(*it.NotAfter))
 }
 
 // sendable is the last guard of R1: only the approved version is sent.

@@ -31,6 +31,12 @@ type Edition struct {
 	CreatedAt  time.Time       `json:"created_at"`
 	UpdatedAt  time.Time       `json:"updated_at"`
 	Items      []EditionItem   `json:"items"`
+	// Protection is the clock of the send's confirmation by an account
+	// administrator (群发保护), when the send awaited one.
+	Protection *MassConfirmation `json:"protection,omitempty"`
+	// Waiting says, in Chinese, what a sending edition waits for:
+	// 待管理员在手机上确认.
+	Waiting string `json:"waiting,omitempty"`
 }
 
 // EditionItem is one article of an edition: the version it was
@@ -100,7 +106,22 @@ func (db *DB) Edition(ctx context.Context, id int64) (*Edition, error) {
 		return nil, fmt.Errorf("store: edition %d items: %w", id, err)
 	}
 	e.Items, err = pgx.CollectRows(rows, pgx.RowToStructByPos[EditionItem])
-	return &e, err
+	if err != nil {
+		return nil, fmt.Errorf("store: edition %d items: %w", id, err)
+	}
+	if e.Protection, err = db.MassConfirmationOf(ctx, e.ID, 0); err != nil {
+		return nil, err
+	}
+	if p := e.Protection; p != nil && p.State == MassAwaiting && e.State == "sending" {
+		e.Waiting = AwaitingText(p.ConfirmBy)
+	}
+	return &e, nil
+}
+
+// AwaitingText is what the console shows of a send awaiting an
+// administrator's confirmation until confirmBy.
+func AwaitingText(confirmBy time.Time) string {
+	return "待管理员在手机上确认（群发保护，须于 " + confirmBy.In(tongfa.China).Format("15:04") + " 前确认，逾期群发失败）"
 }
 
 // SetEditionState moves an edition from one of from to to (confirm,

@@ -75,12 +75,12 @@ func (tx *Tx) AddVersion(ctx context.Context, itemID int64, prev int, authorID i
 }
 
 const itemColumns = `i.id, i.unit_id, i.author_id, i.state, i.version_number, coalesce(i.required_tier, ''), i.level, i.created_at, i.updated_at,
-	i.publish_at, i.signed_publish_at`
+	i.publish_at, i.signed_publish_at, i.not_after`
 
 func scanItem(row pgx.Row, extra ...any) (*tongfa.Item, error) {
 	var it tongfa.Item
 	dst := append([]any{&it.ID, &it.UnitID, &it.AuthorID, &it.State, &it.VersionNumber, &it.RequiredTier, &it.Level, &it.CreatedAt, &it.UpdatedAt,
-		&it.PublishAt, &it.SignedPublishAt}, extra...)
+		&it.PublishAt, &it.SignedPublishAt, &it.NotAfter}, extra...)
 	if err := row.Scan(dst...); err != nil {
 		return nil, err
 	}

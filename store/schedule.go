@@ -19,6 +19,14 @@ func (tx *Tx) SetPublishAt(ctx context.Context, itemID int64, at *time.Time, sig
 	return nil
 }
 
+// SetNotAfter changes an item's 时效截止 (nil: none).
+func (tx *Tx) SetNotAfter(ctx context.Context, itemID int64, at *time.Time) error {
+	if _, err := tx.Exec(ctx, `UPDATE items SET not_after = $2, updated_at = $3 WHERE id = $1`, itemID, at, tx.now); err != nil {
+		return fmt.Errorf("store: embargo of item %d: %w", itemID, err)
+	}
+	return nil
+}
+
 // RescheduleDeliveries moves the not-yet-sent deliveries of an item's
 // version to at and returns them, to be queued again for that time.
 func (tx *Tx) RescheduleDeliveries(ctx context.Context, itemID int64, version int, at time.Time) ([]OpenDelivery, error) {

@@ -146,11 +146,18 @@ func startWorkers(t *testing.T, dbURL, redisURL string, concurrency int) *worker
 	return w
 }
 
+// faultEditions is how many mass-mode WeChat accounts a fault run adds,
+// each with one edition of three articles (群发).
+const faultEditions = 8
+
 // faultRun approves n items for four accounts each, and every fifth for a
-// Douyin account too (a video post from the media library), runs two worker
-// processes that are SIGKILLed and restarted at least kills times, and
-// disrupts Redis halfway. It checks that every delivery ends delivered or
-// failed with a reason, and that no platform saw a post twice.
+// Douyin account too (a video post from the media library), and confirms
+// one three-article edition for each of faultEditions mass-mode WeChat
+// accounts; runs two worker processes that are SIGKILLed and restarted at
+// least kills times, and disrupts Redis halfway. It checks that every
+// delivery ends delivered or failed with a reason, every edition sent or
+// failed with a reason, that no platform saw a post twice, and that no
+// account was mass-sent to twice nor any article mass-sent twice.
 func faultRun(t *testing.T, n, kills int, r faultRedis) {
 	db, url := storetest.NewWithURL(t)
 	env := queuetest.New(t, db)
@@ -160,6 +167,7 @@ func faultRun(t *testing.T, n, kills int, r faultRedis) {
 	setFaults(s)
 
 	items := approveAndQueue(t, env, r.url, n)
+	editions := queueEditions(t, env, r.url, &items)
 
 	w := startWorkers(t, url, r.url, 25)
 	defer w.stop()
@@ -194,6 +202,7 @@ func faultRun(t *testing.T, n, kills int, r faultRedis) {
 		}
 		t.Fatalf("the simulators saw %d duplicate posts", dup)
 	}
+	checkEditions(t, env, editions)
 	douyin := 0
 	for _, p := range s.Posts() {
 		if p.Platform == "douyin" {
@@ -205,6 +214,90 @@ func faultRun(t *testing.T, n, kills int, r faultRedis) {
 	}
 	t.Logf("%d deliveries: %d delivered, %d failed with a reason; %d posts on the simulators (%d on Douyin), 0 duplicates",
 		len(ds), len(ds)-failed, failed, len(s.Posts()), douyin)
+}
+
+// queueEditions confirms one edition for each of faultEditions new
+// mass-mode accounts and queues its send; the editions' items join items.
+func queueEditions(t *testing.T, env *queuetest.Env, redisURL string, items *[]int64) []*store.Edition {
+	t.Helper()
+	enq := enqueuer(t, env, redisURL)
+	defer enq.Client.Close()
+	var out []*store.Edition
+	for i := range faultEditions {
+		acc := env.AddMassWeChat(t, i+1)
+		ed, ids := env.Edition(t, acc, []string{fmt.Sprintf("第%d期头条：全市重点项目建设进展", i+1),
+			fmt.Sprintf("第%d期次条：关于做好冬季安全生产工作的通知", i+1), fmt.Sprintf("第%d期三条：便民服务信息汇总", i+1)})
+		if err := enq.EnqueueEdition(context.Background(), ed.ID, ed.PublishAt); err != nil {
+			t.Fatal(err)
+		}
+		*items = append(*items, ids...)
+		out = append(out, ed)
+	}
+	return out
+}
+
+// checkEditions: every edition ended sent (one mass post with its three
+// articles in order) or failed with a reason; no account received more
+// than one mass send and no article was mass-sent twice.
+func checkEditions(t *testing.T, env *queuetest.Env, editions []*store.Edition) {
+	t.Helper()
+	ctx := context.Background()
+	sent := 0
+	for _, e := range editions {
+		var got *store.Edition
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(200 * time.Millisecond) {
+			var err error
+			if got, err = env.DB.Edition(ctx, e.ID); err != nil {
+				t.Fatal(err)
+			}
+			if got.State == "sent" || got.State == "failed" || time.Now().After(deadline) {
+				break
+			}
+		}
+		switch {
+		case got.State == "sent":
+			sent++
+		case got.State == "failed" && got.Error == "":
+			t.Errorf("edition %d failed without a reason", e.ID)
+		case got.State != "failed":
+			t.Errorf("edition %d ended %s", e.ID, got.State)
+		}
+	}
+	jobs := map[string]int{}
+	for _, j := range env.Sim.MassJobs() {
+		if j.State != "failed" {
+			jobs[j.AppID]++
+		}
+	}
+	for app, n := range jobs {
+		if n > 1 {
+			t.Errorf("account %s was mass-sent to %d times", app, n)
+		}
+	}
+	articles := map[string]int{}
+	posts := 0
+	for _, p := range env.Sim.Posts() {
+		if p.Kind != "mass" {
+			continue
+		}
+		posts++
+		if p.Duplicates != 0 || len(p.Articles) != 3 {
+			t.Errorf("mass post %q: %d articles, %d duplicates", p.Title, len(p.Articles), p.Duplicates)
+		}
+		for _, a := range p.Articles {
+			articles[a.Title]++
+		}
+	}
+	for title, n := range articles {
+		if n > 1 {
+			t.Errorf("article %q was mass-sent %d times", title, n)
+		}
+	}
+	if posts != sent {
+		t.Errorf("%d editions sent, %d mass posts on the simulator", sent, posts)
+	}
+	t.Logf("%d editions: %d sent, %d failed with a reason; %d mass sends, 0 duplicate sends or articles",
+		len(editions), sent, len(editions)-sent, posts)
 }
 
 func TestFaultsWithKilledWorkers(t *testing.T) {

@@ -201,7 +201,8 @@ func (s *Server) wxMassOf(appID string, body []byte) (*wxMassJob, *answer) {
 
 // wxMassDelete serves message/mass/delete: article_idx 0 (or absent)
 // deletes every article, n the n-th. Only sends that went out can be
-// deleted; deleting again is accepted.
+// deleted, or one still awaiting confirmation (群发保护), which is then
+// withdrawn unsent; deleting again is accepted.
 func (s *Server) wxMassDelete(r *http.Request, appID string, body []byte) answer {
 	job, fail := s.wxMassOf(appID, body)
 	if fail != nil {
@@ -212,6 +213,11 @@ func (s *Server) wxMassDelete(r *http.Request, appID string, body []byte) answer
 	}
 	json.Unmarshal(body, &req) //nolint:errcheck
 	switch {
+	case job.state == massAwaiting:
+		// Deleting a send still waiting for the administrator withdraws
+		// it: a confirmation after that finds nothing to send.
+		job.state, job.status = massDeleted, "deleted"
+		return wxErr(0, "ok")
 	case job.post == nil:
 		return wxErr(40059, "invalid msg id") // never reached anyone
 	case req.ArticleIdx < 0 || req.ArticleIdx > len(job.post.Articles):

@@ -40,14 +40,18 @@ const MaxArticles = 8
 // Steps of a mass send, besides the images (img:<digest of the source
 // URL>, thumb:<digest of the cover reference>).
 const (
-	StepMassDraft   = "mass_draft:"   // + the edition's content hash → the draft's media id
-	StepMassSent    = "mass_sent"     // RFC 3339 time (with fractions) of the first sendall, saved with StepClientMsgID before it
-	StepClientMsgID = "clientmsgid"   // what every sendall of the edition carries
-	StepMsgID       = "msg_id"        // WeChat's id of the send, saved with StepMsgDataID as soon as known
-	StepMsgDataID   = "msg_data_id"   // the articles' data id (comments, statistics)
-	StepMassResult  = "mass_result"   // the MASSSENDJOBFINISH push, as JSON (RecordMassJob)
-	stepThumbPrefix = "thumb:"        // + digest of a cover reference → its thumb media id
-	defaultCoverRef = "default-cover" // the cover of articles without one
+	StepMassDraft   = "mass_draft:" // + the edition's content hash → the draft's media id
+	StepMassSent    = "mass_sent"   // RFC 3339 time (with fractions) of the first sendall, saved with StepClientMsgID before it
+	StepClientMsgID = "clientmsgid" // what every sendall of the edition carries
+	StepMsgID       = "msg_id"      // WeChat's id of the send, saved with StepMsgDataID as soon as known
+	StepMsgDataID   = "msg_data_id" // the articles' data id (comments, statistics)
+	StepMassResult  = "mass_result" // the MASSSENDJOBFINISH push, as JSON (RecordMassJob)
+	// StepMassFallback: an urgent item found no mass send left and was
+	// published without notifying followers (the hub's queue); the value
+	// is the reason, in Chinese. Such a delivery is not a mass send.
+	StepMassFallback = "mass_fallback"
+	stepThumbPrefix  = "thumb:"        // + digest of a cover reference → its thumb media id
+	defaultCoverRef  = "default-cover" // the cover of articles without one
 )
 
 // repeatWindow is how long after the first sendall a resend with the

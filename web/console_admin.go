@@ -26,7 +26,7 @@ func (s *Server) consoleAccounts(w http.ResponseWriter, r *http.Request, v *view
 	authorized := ""
 	for _, a := range list {
 		changeable[a.ID] = registry.CanRequestChange(p, &a.Account)
-		authorizable[a.ID] = registry.CanAuthorizeDouyin(p, &a.Account)
+		authorizable[a.ID] = s.Registry.Douyin != nil && registry.CanAuthorizeDouyin(p, &a.Account) // offered once the app is configured
 		if r.URL.Query().Get("authorized") == strconv.FormatInt(a.ID, 10) && authorizable[a.ID] {
 			authorized = a.Name
 		}

@@ -98,7 +98,7 @@ func TestDouyinAuthorisation(t *testing.T) {
 	}
 	// Forged state.
 	st, body, _ := admin.get("/admin/accounts/douyin/authorized?code=code-ou-x.abc&state=forged")
-	if st != http.StatusBadRequest || !strings.Contains(body, "抖音授权请求无效、已使用或已过期") {
+	if st != http.StatusUnprocessableEntity || !strings.Contains(body, "抖音授权请求无效、已使用或已过期") {
 		t.Fatalf("forged state: %d %s", st, body)
 	}
 
@@ -107,7 +107,7 @@ func TestDouyinAuthorisation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st, body, _ := backFromDouyin(t, admin, back); st != http.StatusBadRequest || !strings.Contains(body, "未同意授权") {
+	if st, body, _ := backFromDouyin(t, admin, back); st != http.StatusUnprocessableEntity || !strings.Contains(body, "未同意授权") {
 		t.Fatalf("refused by the owner: %d %s", st, body)
 	}
 
@@ -119,7 +119,7 @@ func TestDouyinAuthorisation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st, body, _ := backFromDouyin(t, other, back); st != http.StatusBadRequest || !strings.Contains(body, "抖音授权请求无效") {
+	if st, body, _ := backFromDouyin(t, other, back); st != http.StatusUnprocessableEntity || !strings.Contains(body, "抖音授权请求无效") {
 		t.Fatalf("another session: %d %s", st, body)
 	}
 	if c := credsOf(t, h, acc.ID); len(c) != 0 {
@@ -156,7 +156,7 @@ func TestDouyinAuthorisation(t *testing.T) {
 	}
 
 	// Replayed: the same answer again is refused, the tokens stay.
-	if st, body, _ := backFromDouyin(t, admin, back); st != http.StatusBadRequest || !strings.Contains(body, "已使用或已过期") {
+	if st, body, _ := backFromDouyin(t, admin, back); st != http.StatusUnprocessableEntity || !strings.Contains(body, "已使用或已过期") {
 		t.Fatalf("replayed: %d %s", st, body)
 	}
 	if credsOf(t, h, acc.ID)["access_token"] != c["access_token"] {
@@ -170,7 +170,7 @@ func TestDouyinAuthorisation(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(1500 * time.Millisecond)
-	if st, body, _ := backFromDouyin(t, admin, back); st != http.StatusBadRequest || !strings.Contains(body, "已过期") {
+	if st, body, _ := backFromDouyin(t, admin, back); st != http.StatusUnprocessableEntity || !strings.Contains(body, "已过期") {
 		t.Fatalf("expired: %d %s", st, body)
 	}
 	if credsOf(t, h, acc.ID)["open_id"] != "ou-owner" {

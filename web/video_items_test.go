@@ -58,9 +58,13 @@ func TestItemVideo(t *testing.T) {
 	if !it.Check.Blocked || len(located) == 0 || !strings.Contains(located[0], "解读字幕.srt 字幕第 2 条（00:00:04.000）") {
 		t.Fatalf("subtitles check: blocked=%v %v %+v", it.Check.Blocked, located, it.Check.Findings)
 	}
+	var got itemChecked
+	if st := ed.do("GET", "/api/v1/items/"+itoa(it.ID), nil, &got); st != http.StatusOK {
+		t.Fatalf("get: %d", st)
+	}
 	for _, want := range []string{video, cover, subs} {
-		if !strings.Contains(strings.Join(it.Version.Content.Media, ","), want) {
-			t.Fatalf("media %v lacks %s", it.Version.Content.Media, want)
+		if !strings.Contains(strings.Join(got.Version.Content.Media, ","), want) {
+			t.Fatalf("media %v lacks %s", got.Version.Content.Media, want)
 		}
 	}
 	st, raw, _ := ed.raw("POST", "/api/v1/items/"+itoa(it.ID)+"/submit", "", nil)

@@ -147,6 +147,22 @@ type Content struct {
 	// nowhere: only such an item may be submitted without targets. Omitted
 	// when false, so the hashes of earlier versions stay as they were.
 	ArchiveOnly bool `json:"archive_only,omitempty"`
+	// Video is the item's video (Douyin and the manual video channels
+	// post it); omitted without one, so earlier hashes stay as they were.
+	Video *Video `json:"video,omitempty"`
+}
+
+// Video is an item's video: an MP4 of the media library with a library
+// picture as its cover, its own title and description (what video
+// platforms show beside it) and optionally a subtitles file (SRT or
+// WebVTT, stored as text). The checker reads the title, the description
+// and every subtitle.
+type Video struct {
+	File        MediaHash  `json:"file"`
+	Cover       MediaHash  `json:"cover"`
+	Title       string     `json:"title"`
+	Description string     `json:"description,omitempty"`
+	Subtitles   *MediaHash `json:"subtitles,omitempty"`
 }
 
 // Canonical returns a copy with order-insensitive and time-zone-dependent

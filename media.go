@@ -61,13 +61,21 @@ func BodyMedia(html string) []MediaHash {
 }
 
 // MediaUses returns every stored file c uses: its cover, the pictures in
-// its body and its attachments, each once, in that order.
+// its body, its attachments and its video (the file, its cover and its
+// subtitles), each once, in that order.
 func (c Content) MediaUses() []MediaHash {
 	var out []MediaHash
 	if h, ok := ParseMediaRef(c.Cover); ok {
 		out = append(out, h)
 	}
-	for _, h := range append(BodyMedia(c.Body), c.Attachments...) {
+	uses := append(BodyMedia(c.Body), c.Attachments...)
+	if v := c.Video; v != nil {
+		uses = append(uses, v.File, v.Cover)
+		if v.Subtitles != nil {
+			uses = append(uses, *v.Subtitles)
+		}
+	}
+	for _, h := range uses {
 		if !slices.Contains(out, h) {
 			out = append(out, h)
 		}

@@ -85,7 +85,11 @@ type Config struct {
 	OIDCIssuer       string // TONGFA_OIDC_ISSUER
 	OIDCClientID     string // TONGFA_OIDC_CLIENT_ID
 	OIDCClientSecret string // TONGFA_OIDC_CLIENT_SECRET (environment only)
-	OIDCUserClaim    string // TONGFA_OIDC_USER_CLAIM: the claim naming a Tongfa username
+	// DouyinClientKey and DouyinClientSecret are the hub's app on Douyin's
+	// open platform, which account owners authorise (environment only).
+	DouyinClientKey    string // TONGFA_DOUYIN_CLIENT_KEY
+	DouyinClientSecret string // TONGFA_DOUYIN_CLIENT_SECRET
+	OIDCUserClaim      string // TONGFA_OIDC_USER_CLAIM: the claim naming a Tongfa username
 }
 
 // MinAuditRetentionDays is the floor of TONGFA_AUDIT_RETENTION_DAYS: the
@@ -220,6 +224,8 @@ func (c *Config) fromEnv(getenv func(string) string) error {
 	str("TONGFA_OIDC_ISSUER", &c.OIDCIssuer)
 	str("TONGFA_OIDC_CLIENT_ID", &c.OIDCClientID)
 	str("TONGFA_OIDC_CLIENT_SECRET", &c.OIDCClientSecret)
+	str("TONGFA_DOUYIN_CLIENT_KEY", &c.DouyinClientKey)
+	str("TONGFA_DOUYIN_CLIENT_SECRET", &c.DouyinClientSecret)
 	str("TONGFA_OIDC_USER_CLAIM", &c.OIDCUserClaim)
 	if v := getenv("TONGFA_MEDIA_HOSTS"); v != "" {
 		(*hostList)(&c.MediaHosts).Set(v) //nolint:errcheck // never fails
@@ -449,6 +455,8 @@ func (c Config) Redacted() [][2]string {
 		{"TONGFA_OIDC_ISSUER", c.OIDCIssuer},
 		{"TONGFA_OIDC_CLIENT_ID", c.OIDCClientID},
 		{"TONGFA_OIDC_CLIENT_SECRET", redact(c.OIDCClientSecret)},
+		{"TONGFA_DOUYIN_CLIENT_KEY", c.DouyinClientKey},
+		{"TONGFA_DOUYIN_CLIENT_SECRET", redact(c.DouyinClientSecret)},
 		{"TONGFA_OIDC_USER_CLAIM", c.OIDCUserClaim},
 	}
 }

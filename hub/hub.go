@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/tongfa/tongfa/audit"
 	"github.com/tongfa/tongfa/clocks"
 	"github.com/tongfa/tongfa/config"
+	"github.com/tongfa/tongfa/connectors/douyin"
 	connmedia "github.com/tongfa/tongfa/connectors/media"
 	"github.com/tongfa/tongfa/connectors/render"
 	"github.com/tongfa/tongfa/deliveries"
@@ -143,6 +145,11 @@ func New(cfg config.Config, log *slog.Logger, conns Conns, checker *sensitive.Ch
 	h.Patrol = &registry.Patrol{DB: db, Checker: checker, Leaders: h.Leaders, Words: h.Words, Contacts: h.Contacts, Notify: h.Notify, Log: log, Batch: 500, Tasks: h.Tasks}
 	h.Registry = &registry.Service{DB: db, Box: h.Box, Validate: h.Validate, Calendar: h.Calendar.Current, Sessions: h.Sessions,
 		Dictionaries: h.Dictionaries, Patrol: h.Patrol, Leaders: h.Leaders, Words: h.Words, Contacts: h.Contacts, Log: log, RobotHosts: cfg.RobotHosts, Quota: quotas}
+	if cfg.DouyinClientKey != "" {
+		h.Registry.Douyin = &registry.DouyinApp{ClientKey: cfg.DouyinClientKey, ClientSecret: cfg.DouyinClientSecret,
+			RedirectURL: cfg.BaseURL() + "/accounts/douyin/callback", Redis: rdb,
+			Client: douyin.New(&http.Client{Timeout: cfg.PlatformTimeout}, rdb, nil, nil, douyin.Options{})}
+	}
 	h.Identity = identity.New(db, h.Sessions, rdb, log)
 	h.Identity.Box, h.Identity.TOTPRequired = h.Box, h.Review.RequiresTOTP
 	if cfg.OIDCIssuer != "" {

@@ -36,6 +36,9 @@ type Check struct {
 // fields are the parts of a version that are published, as text.
 func fields(c tongfa.Content) [][2]string {
 	fs := [][2]string{{"title", c.Title}, {"summary", c.Summary}, {"body", sanitize.PlainText(c.Body)}}
+	if v := c.Video; v != nil {
+		fs = append(fs, [2]string{"video.title", v.Title}, [2]string{"video.description", v.Description})
+	}
 	if s := c.Source; s != nil {
 		fs = append(fs, [2]string{"source.unit", s.Unit}, [2]string{"source.author", s.Author}, [2]string{"source.title", s.Title})
 	}

@@ -30,6 +30,8 @@ type Input struct {
 	Attachments  []string `json:"attachments" validate:"max=20,dive,len=64,hexadecimal"`
 	PolicyItemID *int64   `json:"policy_item_id" validate:"omitempty,gt=0"`
 	ArchiveOnly  bool     `json:"archive_only"`
+	// Video is the item's video, its cover and text (nil: none).
+	Video *VideoInput `json:"video"`
 	// PublishAt schedules the item (RFC 3339; China time as operators
 	// enter it). Nil: it goes out as soon as it is approved. Not part of
 	// the signed content: see Service.Reschedule.
@@ -41,6 +43,18 @@ type Input struct {
 	// BaseVersion, on PUT, is the version the editor started from; a save
 	// over a newer version is refused instead of silently overwriting it.
 	BaseVersion int `json:"base_version" validate:"omitempty,gt=0"`
+}
+
+// VideoInput is an item's video: files of the unit's media library named
+// by hash or /media/<hash> — an MP4, a picture as its cover, optionally a
+// subtitles file (SRT or WebVTT) — with the title and description video
+// platforms show.
+type VideoInput struct {
+	File        string `json:"file" validate:"required,max=200"`
+	Cover       string `json:"cover" validate:"required,max=200"`
+	Title       string `json:"title" validate:"required,max=100"`
+	Description string `json:"description" validate:"max=1000"`
+	Subtitles   string `json:"subtitles" validate:"max=200"`
 }
 
 // SourceInput attributes a reprint (R4).
@@ -64,6 +78,8 @@ var labels = validate.Labels{
 	"targets": "发布渠道", "cover": "封面图片", "policy_item_id": "关联政策文件", "attachments": "附件", "base_version": "基准版本", "archive_only": "仅存档", "publish_at": "定时发布时间",
 	"source.unit": "来源单位", "source.author": "原作者", "source.title": "原标题", "source.url": "原文链接",
 	"source.reprinted_at": "转载时间", "exemption.type": "豁免类型", "exemption.basis": "法定依据",
+	"video.file": "视频文件", "video.cover": "视频封面", "video.title": "视频标题", "video.description": "视频简介",
+	"video.subtitles": "字幕文件",
 }
 
 // reprintErrors enforces R4: a reprint names its source unit, original title

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/media"
+	"github.com/tongfa/tongfa/sanitize"
 	"github.com/tongfa/tongfa/sensitive"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/validate"
@@ -20,6 +21,7 @@ type Files interface {
 	CheckAttachment(ctx context.Context, unitID int64, h tongfa.MediaHash, opts media.CheckOptions) (*media.Report, error)
 	Links(ctx context.Context, unitID int64, h tongfa.MediaHash) ([]string, error)
 	MaskAttachment(ctx context.Context, unitID, userID int64, h tongfa.MediaHash) (*tongfa.MediaObject, error)
+	CheckSubtitles(ctx context.Context, unitID int64, h tongfa.MediaHash, opts media.CheckOptions) (*media.Report, error)
 }
 
 // Importer brings a remote picture into a unit's library (media.Importer),
@@ -72,7 +74,45 @@ func setMedia(c *tongfa.Content, in *Input) error {
 			c.Attachments = append(c.Attachments, h)
 		}
 	}
+	if err := setVideo(c, in.Video); err != nil {
+		return err
+	}
 	c.Media = c.MediaUses()
+	return nil
+}
+
+// setVideo reads the video of an input into c.
+func setVideo(c *tongfa.Content, in *VideoInput) error {
+	c.Video = nil
+	if in == nil {
+		return nil
+	}
+	ref := func(field, s, msg string) (tongfa.MediaHash, error) {
+		h, ok := tongfa.MediaRef(strings.TrimSpace(s))
+		if !ok {
+			return h, validate.Invalid(field, msg)
+		}
+		return h, nil
+	}
+	v := &tongfa.Video{Title: sanitize.Text(in.Title), Description: sanitize.Text(in.Description)}
+	var err error
+	if v.File, err = ref("video.file", in.File, "视频文件应为媒体库中的 MP4 视频"); err != nil {
+		return err
+	}
+	if v.Cover, err = ref("video.cover", in.Cover, "视频封面应为媒体库中的图片"); err != nil {
+		return err
+	}
+	if strings.TrimSpace(in.Subtitles) != "" {
+		h, err := ref("video.subtitles", in.Subtitles, "字幕文件应为媒体库中的 SRT 或 WebVTT 文件")
+		if err != nil {
+			return err
+		}
+		v.Subtitles = &h
+	}
+	if v.Title == "" {
+		return validate.Invalid("video.title", "视频标题不能只包含标记或空白")
+	}
+	c.Video = v
 	return nil
 }
 
@@ -98,9 +138,32 @@ func checkFiles(ctx context.Context, files Files, unit int64, c tongfa.Content) 
 		if err != nil {
 			return err
 		}
-		if attached := field == "attachments"; attached != o.Type.Document() {
-			msg := map[bool]string{true: "附件只能是 Word、Excel、PDF、CSV 或文本文件", false: "封面和正文中只能使用图片"}[attached]
+		var msg string
+		switch field {
+		case "attachments":
+			if !o.Type.Document() {
+				msg = "附件只能是 Word、Excel、PDF、CSV 或文本文件"
+			}
+		case "video.file":
+			if o.Type != tongfa.MediaMP4 {
+				msg = "视频文件只能是 MP4 视频"
+			}
+		case "video.subtitles":
+			if o.Type != tongfa.MediaTXT && o.Type != tongfa.MediaCSV {
+				msg = "字幕文件只能是 SRT 或 WebVTT 文本"
+			}
+		default:
+			if !o.Type.Image() {
+				msg = map[bool]string{true: "视频封面只能是图片", false: "封面和正文中只能使用图片"}[field == "video.cover"]
+			}
+		}
+		if msg != "" {
 			return &tongfa.Error{Code: tongfa.EInvalid, Message: msg, Fields: map[string]string{field: msg + "：" + o.Name}}
+		}
+		if field == "video.subtitles" { // refused now if it is not SRT or WebVTT
+			if _, err := files.CheckSubtitles(ctx, unit, h, media.CheckOptions{}); tongfa.ErrorCode(err) == tongfa.EInvalid {
+				return err
+			}
 		}
 	}
 	return nil
@@ -113,6 +176,12 @@ func fileField(c tongfa.Content, h tongfa.MediaHash) string {
 		return "attachments"
 	case c.Cover == h.Ref():
 		return "cover"
+	case c.Video != nil && c.Video.File == h:
+		return "video.file"
+	case c.Video != nil && c.Video.Cover == h:
+		return "video.cover"
+	case c.Video != nil && c.Video.Subtitles != nil && *c.Video.Subtitles == h:
+		return "video.subtitles"
 	}
 	return "body"
 }
@@ -146,6 +215,12 @@ func (k Checker) checkMedia(ctx context.Context, unit int64, c tongfa.Content, o
 func (k Checker) checkFile(ctx context.Context, unit int64, c tongfa.Content, o *tongfa.MediaObject, opts sensitive.Options) (*media.Report, error) {
 	if slices.Contains(c.Attachments, o.Hash) {
 		return k.Files.CheckAttachment(ctx, unit, o.Hash, media.CheckOptions{Options: opts, Allowed: k.Allowed})
+	}
+	switch fileField(c, o.Hash) {
+	case "video.subtitles":
+		return k.Files.CheckSubtitles(ctx, unit, o.Hash, media.CheckOptions{Options: opts, Allowed: k.Allowed})
+	case "video.file":
+		return &media.Report{Type: o.Type, Findings: []media.Finding{}, RequiredTier: tongfa.TierRoutine}, nil
 	}
 	codes, err := k.Files.Links(ctx, unit, o.Hash)
 	if err != nil {

@@ -39,8 +39,12 @@ func (s *Service) Confirm(ctx context.Context, p *access.Principal, id int64, in
 		return nil, &tongfa.Error{Code: tongfa.EInvalidState, Message: "该发布任务已" + t.State.Label() + "，不能再提交链接"}
 	}
 	link := strings.TrimSpace(in.URL)
-	if u, err := url.Parse(link); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, err := url.Parse(link)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, refused("请粘贴以 http:// 或 https:// 开头的完整发布链接")
+	}
+	if ok, why := OnDomain(t.Account.Platform, u, s.ExtraHosts); !ok {
+		return nil, refused(why)
 	}
 	page, err := s.Pages.Page(ctx, link)
 	if err != nil {

@@ -25,6 +25,9 @@ type Service struct {
 	Pages Pages
 	Files Files // the media library and the web, for the download
 	Log   *slog.Logger
+	// ExtraHosts (host:port) are accepted as any platform's site besides
+	// its own domains (Domains): the tests' loopback "platform".
+	ExtraHosts []string
 }
 
 // Task is a publishing task as its operators see it.

@@ -71,7 +71,7 @@ func setup(t *testing.T) *office {
 	o.worker = &queue.Worker{DB: db, Box: o.Box, Platforms: all.New(nil, time.Second), Render: render.Renderer{},
 		Owner: "test", Lease: 10 * time.Second, Deadline: cl.TaskDeadline}
 	o.svc = &manual.Service{DB: db, Pages: media.New(media.Options{Allow: []string{u.Host}, Timeout: 2 * time.Second}),
-		Files: files{all.Library{Blobs: db}}}
+		Files: files{all.Library{Blobs: db}}, ExtraHosts: []string{u.Host}}
 	return o
 }
 
@@ -152,10 +152,12 @@ func TestShipinhaoTask(t *testing.T) {
 	o.pages["/p/wrong"] = `<html><head><title>视频号</title></head><body><p>另一条视频</p></body></html>`
 	o.pages["/p/1"] = `<html><head><meta property="og:title" content="关于做好元旦春节期间安全生产工作的通知"></head><body>…</body></html>`
 	for link, want := range map[string]string{
-		o.site.URL + "/p/wrong":   "没有找到稿件标题「关于做好元旦春节期间安全生产工作的通知」",
-		o.site.URL + "/p/missing": "HTTP 404",
-		"ftp://example.com/p/1":   "http:// 或 https://",
-		"http://10.1.2.3/p/1":     "内网地址",
+		o.site.URL + "/p/wrong":                           "没有找到稿件标题「关于做好元旦春节期间安全生产工作的通知」",
+		o.site.URL + "/p/missing":                         "HTTP 404",
+		"ftp://example.com/p/1":                           "http:// 或 https://",
+		"http://10.1.2.3/p/1":                             "不在视频号的网站上",
+		"https://www.toutiao.com/a/7311":                  "应为 channels.weixin.qq.com、mp.weixin.qq.com 的链接",
+		"https://channels.weixin.qq.com.evil.example/p/1": "不在视频号的网站上",
 	} {
 		_, err := o.svc.Confirm(ctx, o.operator, id, manual.ConfirmInput{URL: link})
 		if tongfa.ErrorCode(err) != tongfa.EInvalid || !strings.Contains(tongfa.ErrorMessage(err), want) {
@@ -192,6 +194,21 @@ func TestShipinhaoTask(t *testing.T) {
 	}
 	if row == nil || row.Posts != 1 || row.Required != 1 {
 		t.Fatalf("report row %+v", row)
+	}
+	// The channel tables give 视频号 its own row; 其他新媒体 holds only
+	// accounts registered as "other".
+	channels := map[string]reports.ChannelRow{}
+	for _, c := range r.Channels {
+		channels[c.Label] = c
+	}
+	if c := channels["视频号"]; c.Key != "shipinhao" || c.Accounts != 1 || c.Posts != 1 {
+		t.Fatalf("视频号 row %+v in %+v", c, r.Channels)
+	}
+	if c := channels["其他新媒体"]; c.Accounts != 0 || c.Posts != 0 {
+		t.Fatalf("其他新媒体 row %+v", c)
+	}
+	if _, ok := channels["抖音"]; !ok || len(r.Channels) != len(tongfa.Platforms)+1 {
+		t.Fatalf("channel rows %+v", r.Channels)
 	}
 }
 
@@ -269,4 +286,52 @@ func (o *office) addCover(t *testing.T) tongfa.MediaHash {
 		t.Fatal(err)
 	}
 	return blob.Hash
+}
+
+// TestPastedURLDomains: a pasted link must be on the platform's site (or
+// a subdomain of it); "other" takes any host, and the test's extra hosts
+// are accepted everywhere.
+func TestPastedURLDomains(t *testing.T) {
+	cases := []struct {
+		platform tongfa.Platform
+		link     string
+		ok       bool
+	}{
+		{tongfa.PlatformToutiao, "https://www.toutiao.com/article/7311/", true},
+		{tongfa.PlatformToutiao, "https://m.toutiao.com/is/abc/", true},
+		{tongfa.PlatformToutiao, "https://www.douyin.com/video/1", false},
+		{tongfa.PlatformToutiao, "https://nottoutiao.com/a/1", false},
+		{tongfa.PlatformXiaohongshu, "https://www.xiaohongshu.com/explore/65a1", true},
+		{tongfa.PlatformXiaohongshu, "http://xhslink.com/a/Bc1", true},
+		{tongfa.PlatformXiaohongshu, "https://xiaohongshu.com.cn/explore/1", false},
+		{tongfa.PlatformKuaishou, "https://www.kuaishou.com/short-video/3x", true},
+		{tongfa.PlatformKuaishou, "https://v.kuaishou.com/abc", true},
+		{tongfa.PlatformShipinhao, "https://channels.weixin.qq.com/web/pages/feed?id=1", true},
+		{tongfa.PlatformShipinhao, "https://mp.weixin.qq.com/s/abc", true},
+		{tongfa.PlatformShipinhao, "https://weixin.qq.com/s/abc", false},
+		{tongfa.PlatformRenminhao, "https://rmh.people.com.cn/a/1", true},
+		{tongfa.PlatformRenminhao, "https://people.cn/a/1", false},
+		{tongfa.PlatformXuexi, "https://www.xuexi.cn/lgpage/detail/index.html?id=1", true},
+		{tongfa.PlatformXuexi, "https://xuexi.com/1", false},
+		{tongfa.PlatformDouyin, "https://www.douyin.com/video/7311", true},
+		{tongfa.PlatformDouyin, "https://www.iesdouyin.com/share/video/1", false},
+		{tongfa.PlatformToutiao, "https://1.2.3.4/a/1", false},
+		{tongfa.PlatformOther, "https://www.example.gov.cn/a/1", true},
+		{tongfa.PlatformOther, "http://203.0.113.9/a/1", true},    // the fetch still refuses private addresses
+		{tongfa.PlatformXuexi, "http://127.0.0.1:8123/p/1", true}, // an extra host
+		{tongfa.PlatformXuexi, "http://127.0.0.1:8124/p/1", false},
+	}
+	for _, c := range cases {
+		u, err := url.Parse(c.link)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok, why := manual.OnDomain(c.platform, u, []string{"127.0.0.1:8123"})
+		if ok != c.ok || ok != (why == "") {
+			t.Errorf("%s %s: %v %q, want %v", c.platform, c.link, ok, why, c.ok)
+		}
+		if !ok && !strings.Contains(why, c.platform.Label()) {
+			t.Errorf("%s %s: the reason %q does not name the platform", c.platform, c.link, why)
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/tongfa/tongfa/media/attach"
 	"github.com/tongfa/tongfa/media/picture"
 	"github.com/tongfa/tongfa/media/sniff"
+	"github.com/tongfa/tongfa/media/subtitles"
 	"github.com/tongfa/tongfa/sensitive"
 )
 
@@ -114,4 +115,40 @@ func (s *Service) load(ctx context.Context, unitID int64, h Hash) (o *Object, b 
 		return nil, nil, nil, err
 	}
 	return o, b, release, nil
+}
+
+// CheckSubtitles checks the unit's file h as a video's subtitles (SRT or
+// WebVTT): every cue's text with the checker, findings located by cue
+// number and time (字幕第 3 条（00:01:02.500）), personal data blocking as
+// in the body. A file that is not subtitles is refused with the reason.
+func (s *Service) CheckSubtitles(ctx context.Context, unitID int64, h Hash, opts CheckOptions) (*Report, error) {
+	o, b, release, err := s.load(ctx, unitID, h)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	cues, err := ParseSubtitles(o, b)
+	if err != nil {
+		return nil, err
+	}
+	doc := &attach.Document{Type: o.Type}
+	for _, c := range cues {
+		doc.Segments = append(doc.Segments, attach.Segment{Location: c.Location(), Text: c.Text})
+	}
+	return attach.Check(ctx, s.checker, doc, opts.Options), nil
+}
+
+// ParseSubtitles reads o's bytes b as subtitles; anything but a text file
+// of SRT or WebVTT cues is refused (validation_failed) with the reason.
+func ParseSubtitles(o *Object, b []byte) ([]subtitles.Cue, error) {
+	if o.Type != sniff.TXT && o.Type != sniff.CSV {
+		return nil, &tongfa.Error{Code: tongfa.EInvalid, Message: "字幕文件应为 SRT 或 WebVTT 文本：「" + o.Name + "」不是文本文件",
+			Fields: map[string]string{"video.subtitles": "字幕文件应为 SRT 或 WebVTT 文本"}}
+	}
+	cues, err := subtitles.Parse(b)
+	if err != nil {
+		return nil, &tongfa.Error{Code: tongfa.EInvalid, Message: "「" + o.Name + "」：" + err.Error(),
+			Fields: map[string]string{"video.subtitles": err.Error()}}
+	}
+	return cues, nil
 }

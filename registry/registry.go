@@ -42,6 +42,9 @@ type Service struct {
 	// RobotHosts may receive robot alerts besides WeCom's and DingTalk's
 	// own hosts (TONGFA_ROBOT_HOSTS).
 	RobotHosts []string
+	// Douyin is the hub's Douyin app, for authorisation by an account's
+	// owner (nil: not offered).
+	Douyin *DouyinApp
 }
 
 // AccountInput is POST /api/v1/accounts and the proposal of a request.

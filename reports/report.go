@@ -174,8 +174,10 @@ func nonNilInts(v []int) []int {
 	return v
 }
 
-// platforms are the channel rows of the per-channel tables, in order.
-var platforms = []tongfa.Platform{tongfa.PlatformWeChat, tongfa.PlatformWeibo, tongfa.PlatformApp, tongfa.PlatformWebsite, tongfa.PlatformOther}
+// platforms are the channel rows of the per-channel tables, in order:
+// every platform an account may be registered on (Douyin and each manual
+// channel its own row), "other" (其他新媒体) last.
+var platforms = tongfa.Platforms
 
 // platformIndex is a platform's row in the per-channel tables.
 func platformIndex(p tongfa.Platform) int {

@@ -22,11 +22,17 @@ func (s *Server) consoleAccounts(w http.ResponseWriter, r *http.Request, v *view
 	if err != nil {
 		return err
 	}
-	changeable := map[int64]bool{}
+	changeable, authorizable := map[int64]bool{}, map[int64]bool{}
+	authorized := ""
 	for _, a := range list {
 		changeable[a.ID] = registry.CanRequestChange(p, &a.Account)
+		authorizable[a.ID] = s.Registry.Douyin != nil && registry.CanAuthorizeDouyin(p, &a.Account) // offered once the app is configured
+		if r.URL.Query().Get("authorized") == strconv.FormatInt(a.ID, 10) && authorizable[a.ID] {
+			authorized = a.Name
+		}
 	}
-	v.Title, v.Nav, v.Data = "渠道账号", "accounts", map[string]any{"Accounts": list, "Units": adminUnits(p), "Changeable": changeable}
+	v.Title, v.Nav, v.Data = "渠道账号", "accounts", map[string]any{"Accounts": list, "Units": adminUnits(p), "Changeable": changeable,
+		"Authorizable": authorizable, "Authorized": authorized}
 	return s.render(w, http.StatusOK, "accounts", "layout", v)
 }
 

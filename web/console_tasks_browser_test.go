@@ -42,6 +42,7 @@ func TestBrowserManualTask(t *testing.T) {
 			u, _ := url.Parse(site.URL)
 			// The test option: the hub may read this loopback "platform".
 			h.hub.Manual.Pages = media.New(media.Options{Allow: []string{u.Host}, Timeout: 2 * time.Second})
+			h.hub.Manual.ExtraHosts = []string{u.Host}
 
 			tb := newTab(t, h.ts.URL, sc.width, sc.height, sc.mobile)
 			tb.login("editor")

@@ -14,7 +14,7 @@ const matrixPassword = password
 func matrixRows() []row {
 	inReview := tongfa.StateInReview
 	draft, published := tongfa.StateDraft, tongfa.StatePublished
-	return append(append(mediaRows(), manualRows()...), []row{
+	return append(append(append(mediaRows(), manualRows()...), douyinRows()...), []row{
 		// Outside the API: operations and the platforms' callbacks.
 		{"GET", "/healthz", fixed("/healthz"), "anon=200"},
 		{"GET", "/readyz", fixed("/readyz"), "anon=200"},

@@ -36,7 +36,8 @@ const openAPIFile = "../docs/openapi.yaml"
 var consolePages = []string{
 	"/static/", "/login", "/login/oidc", "/login/oidc/callback", "/logout", "/", "/compose", "/compose/preview", "/items", "/items/{id}",
 	"/items/{id}/edit", "/items/{id}/correct", "/items/{id}/deliveries", "/reviews", "/delegations", "/inbox",
-	"/reports", "/inbox/{id}", "/admin/accounts", "/admin/accounts/{id}/change", "/admin/requests",
+	"/reports", "/inbox/{id}", "/admin/accounts", "/admin/accounts/{id}/change", "/admin/accounts/{id}/douyin/authorize",
+	"/accounts/douyin/callback", "/admin/accounts/douyin/authorized", "/admin/requests",
 	"/admin/users", "/admin/users/{id}", "/admin/dictionaries", "/admin/policies", "/admin/holidays", "/admin/audit",
 	"/admin/leaders", "/admin/words", "/admin/contacts", "/account", "/account/totp", "/account/totp/confirm", "/calendar", "/editions", "/editions/{id}", "/repost-tasks", "/repost-tasks/{id}", "/tasks/{id}",
 }

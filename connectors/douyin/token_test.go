@@ -2,6 +2,7 @@ package douyin_test
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -83,12 +84,34 @@ func TestAuthorisation(t *testing.T) {
 	if err != nil || u.Path != "/douyin/platform/oauth/connect/" || !strings.Contains(u.Query().Get("scope"), "video.create.bind") {
 		t.Fatalf("%v %v", u, err)
 	}
-	if _, err := b.Client.Exchange(ctx, base, "awk-test", "wrong", "code-ou-new"); connectors.ClassOf(err) != connectors.Permanent {
+	back, err := sim.DouyinConsent(http.DefaultClient, u.String(), "ou-new")
+	code := back.Query().Get("code")
+	if err != nil || back.Host != "tongfa.example.gov.cn" || back.Query().Get("state") != "st-1" || code == "" {
+		t.Fatalf("%v %v", back, err)
+	}
+	if _, err := b.Client.Exchange(ctx, base, "awk-test", "wrong", code); connectors.ClassOf(err) != connectors.Permanent {
 		t.Fatalf("a wrong secret: %v", err)
 	}
-	g, err := b.Client.Exchange(ctx, base, "awk-test", "secret", "code-ou-new")
+	if _, err := b.Client.Exchange(ctx, base, "awk-test", "secret", "code-ou-new"); connectors.ClassOf(err) != connectors.Permanent {
+		t.Fatalf("a code the platform did not issue: %v", err)
+	}
+	g, err := b.Client.Exchange(ctx, base, "awk-test", "secret", code)
 	if err != nil || g.OpenID != "ou-new" || g.RefreshExpiresAt.Sub(b.Clock.Now()) < 29*24*time.Hour {
 		t.Fatalf("%+v %v", g, err)
+	}
+	if _, err := b.Client.Exchange(ctx, base, "awk-test", "secret", code); connectors.ClassOf(err) != connectors.Permanent {
+		t.Fatalf("a code used twice: %v", err)
+	}
+	back, err = sim.DouyinConsent(http.DefaultClient, u.String(), "ou-late")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Clock.Add(11 * time.Minute)
+	if _, err := b.Client.Exchange(ctx, base, "awk-test", "secret", back.Query().Get("code")); connectors.ClassOf(err) != connectors.Permanent {
+		t.Fatalf("a code past 10 minutes: %v", err)
+	}
+	if back, err = sim.DouyinConsent(http.DefaultClient, u.String(), ""); err != nil || back.Query().Get("error") != "access_denied" || back.Query().Get("code") != "" {
+		t.Fatalf("refused: %v %v", back, err)
 	}
 	p := b.Post("新授权账号")
 	p.Account.Credentials = g.Credentials("awk-test")

@@ -22,12 +22,17 @@ const (
 
 // douyin renders a Douyin post: 【title】summary（attribution） as its
 // text, without the item's link (Douyin shows links as plain text and
-// treats them as diverting traffic). An item whose body links to a video
+// treats them as diverting traffic). An item with a video (Content.Video)
+// is a post of that video with its cover, its text the video's title and
+// description (douyinVideo). Without one, an item whose body links to a video
 // of the media library (…/media/<hash>.mp4) becomes a video post, its
 // cover the item's cover or else its first picture; any other item is an
 // image post of the body's images, or of the cover alone.
 func douyin(p connectors.Payload, c tongfa.Content) (connectors.Payload, error) {
 	p.Link = ""
+	if v := c.Video; v != nil {
+		return douyinVideo(p, c, v), nil
+	}
 	p.Text = fitText(c, "", DouyinLength, utf8.RuneCountInString, Truncate)
 	p.Images = bodyImages(c.Body)
 	if v := bodyVideo(c.Body); v != "" {
@@ -83,4 +88,20 @@ func bodyImages(body string) []string {
 		out = append(out, html.UnescapeString(m[1]))
 	}
 	return out
+}
+
+// douyinVideo renders the post of an item's video: the library video with
+// its cover, the text 【video title】description（attribution） within
+// Douyin's length (the item's summary or body when the video has no
+// description).
+func douyinVideo(p connectors.Payload, c tongfa.Content, v *tongfa.Video) connectors.Payload {
+	vc := c
+	vc.Title = v.Title
+	if v.Description != "" {
+		vc.Summary = v.Description
+	}
+	p.Title = v.Title
+	p.Text = fitText(vc, "", DouyinLength, utf8.RuneCountInString, Truncate)
+	p.Video, p.Cover, p.Images = v.File.Ref()+".mp4", v.Cover.Ref(), nil
+	return p
 }

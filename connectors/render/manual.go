@@ -30,5 +30,11 @@ func manual(p connectors.Payload, c tongfa.Content) connectors.Payload {
 	if c.Cover != "" && !slices.Contains(p.Images, c.Cover) {
 		p.Images = append([]string{c.Cover}, p.Images...)
 	}
+	if v := c.Video; v != nil { // the item's video and its cover come first
+		p.Video = v.File.Ref() + ".mp4"
+		if cover := v.Cover.Ref(); !slices.Contains(p.Images, cover) {
+			p.Images = append([]string{cover}, p.Images...)
+		}
+	}
 	return p
 }

@@ -44,6 +44,7 @@ type douyinState struct {
 	expired time.Time            // access tokens issued before this are expired (zero: none)
 	posted  map[string][]time.Time
 	mine    []*dyReply
+	codes   map[string]dyCode // authorisation codes issued and not yet used
 }
 
 func newDouyinState(o DouyinOptions) *douyinState {
@@ -54,7 +55,7 @@ func newDouyinState(o DouyinOptions) *douyinState {
 	o.SimpleMax = orInt64(o.SimpleMax, 128<<20)
 	o.UploadTTL = orDuration(o.UploadTTL, 2*time.Hour)
 	return &douyinState{opts: o, uploads: map[string]*dyUpload{}, videos: map[string]*dyVideo{}, images: map[string]*dyImage{},
-		issued: map[string]time.Time{}, renewed: map[string]time.Time{}, posted: map[string][]time.Time{}}
+		issued: map[string]time.Time{}, renewed: map[string]time.Time{}, posted: map[string][]time.Time{}, codes: map[string]dyCode{}}
 }
 
 // dyAnswer is Douyin's envelope: the result and error_code in data, the
@@ -91,6 +92,10 @@ func (s *Server) handleDouyin(w http.ResponseWriter, r *http.Request) {
 	endpoint := strings.TrimPrefix(r.URL.Path, "/douyin/")
 	if id, ok := strings.CutPrefix(endpoint, "share/video/"); ok {
 		s.douyinPage(w, id)
+		return
+	}
+	if endpoint == "platform/oauth/connect/" {
+		s.douyinConnect(w, r)
 		return
 	}
 	in := readDouyinRequest(r)
@@ -203,16 +208,18 @@ func (s *Server) dyRefresh(r *http.Request) answer {
 		"refresh_token": rt, "refresh_expires_in": int64(left.Seconds()), "scope": "video.create.bind,video.data.bind,item.comment"})
 }
 
-// dyExchange answers oauth/access_token/: an authorisation code
-// code-<open_id> becomes that user's tokens.
+// dyExchange answers oauth/access_token/: an authorisation code the
+// consent page issued becomes its user's tokens, once and within 10
+// minutes.
 func (s *Server) dyExchange(r *http.Request) answer {
-	owner, ok := strings.CutPrefix(r.PostForm.Get("code"), "code-")
 	switch {
 	case r.PostForm.Get("client_key") == "" || r.PostForm.Get("grant_type") != "authorization_code":
 		return dyOAuthErr(10005, "缺少参数")
 	case r.PostForm.Get("client_secret") == "wrong":
 		return dyOAuthErr(10013, "client_key 或者 client_secret 报错")
-	case !ok || owner == "":
+	}
+	owner, ok := s.dyRedeem(r.PostForm.Get("code"))
+	if !ok {
 		return dyOAuthErr(10007, "授权码过期")
 	}
 	rt := "rft." + owner

@@ -98,6 +98,8 @@
     });
     var urgency = document.getElementById("urgency");
     urgency.addEventListener("change", function () { toggle("event-time-wrap", urgency.value === "urgent"); });
+    var hasVideo = document.getElementById("has-video");
+    hasVideo.addEventListener("change", function () { toggle("video", hasVideo.checked); });
     var exempt = document.getElementById("exempt");
     exempt.addEventListener("change", function () { toggle("exemption", exempt.checked); scheduleCheck(); });
     ["title", "summary", "exemption-basis", "exemption-type"].forEach(function (id) {

@@ -12,6 +12,7 @@
   var FIELD = { title: "标题", summary: "摘要", body: "正文", "source.unit": "来源单位", "source.author": "原作者", "source.title": "原标题",
     "source.url": "原文链接", "source.reprinted_at": "转载时间", category: "栏目分类", kind: "稿件类型", importance: "重要程度",
     urgency: "紧急程度", event_time: "事件发生时间", targets: "发布渠道", "exemption.type": "豁免类型", "exemption.basis": "法定依据",
+    "video.file": "视频文件", "video.cover": "视频封面", "video.title": "视频标题", "video.description": "视频简介", "video.subtitles": "字幕文件",
     comment: "审签意见", password: "密码", reason: "原因", version_hash: "版本", delegate_id: "受托人", starts_at: "开始时间",
     ends_at: "结束时间", unit_id: "单位", role: "角色", content: "内容", note: "说明", days: "延期工作日", user_id: "处理人",
     text: "答复内容", private_reason: "不公开理由", body_hash: "答复版本", decision: "审签决定", delivered: "是否已送达",

@@ -31,7 +31,9 @@ func calendarSetup(t *testing.T, h *harness, titles ...string) (*sim.Server, int
 	}
 	now := h.hub.Now().In(tongfa.China)
 	tomorrow := time.Date(now.Year(), now.Month(), now.Day()+1, 8, 0, 0, 0, tongfa.China)
-	add := func(title string, at time.Time, st tongfa.ItemState) int64 { return approvedFor(t, h, wx, title, at, st) }
+	add := func(title string, at time.Time, st tongfa.ItemState) int64 {
+		return approvedFor(t, h, wx, title, at, st)
+	}
 	var ids []int64
 	for i, title := range titles {
 		ids = append(ids, add(title, tomorrow.Add(time.Duration(i)*time.Hour), tongfa.StateScheduled))

@@ -165,8 +165,8 @@ func TestConsoleShowsPeople(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := h.consoleAs(t, "wangbj")
-	mustShow(t, "the header", page.open("/"), []string{`title="动态口令（双因素登录）">王编辑（采编）</a>`}, []string{`>wangbj</a>`})
+	mustShow(t, "the header", page.open("/"), []string{`title="个人设置">王编辑（采编）</a>`}, []string{`>wangbj</a>`})
 	mustShow(t, "the item page", page.open("/items/"+itoa(it.ID)), []string{`创建稿件 · <span class="person">王编辑（采编）</span></li>`,
 		`· <span class="person">reviewer（审核员）</span></li>`, "时限提醒：微博 · 系统</li>", `审核员 · <span class="person">reviewer（审核员）</span> · 同意`}, []string{"· wangbj", "· system"})
-	mustShow(t, "a signer's header", h.consoleAs(t, "lish").open("/"), []string{`title="动态口令（双因素登录）">李审核（审核员、分管领导）</a>`}, nil)
+	mustShow(t, "a signer's header", h.consoleAs(t, "lish").open("/"), []string{`title="个人设置">李审核（审核员、分管领导）</a>`}, nil)
 }

@@ -144,6 +144,19 @@ func TestBrowserComposeMedia(t *testing.T) {
 				document.getElementById("editor").dispatchEvent(new ClipboardEvent("paste", {clipboardData: dt, bubbles: true, cancelable: true}));
 			})()`, nil))
 			tb.waitFor("the pasted text", `document.getElementById("editor").textContent.includes("监督电话")`)
+			// A table from the toolbar, a word typed into its first cell.
+			tb.run(chromedp.Evaluate(`(() => {
+				const q = Quill.find(document.getElementById("editor-box"));
+				q.setSelection(q.getLength() - 1, 0, "user");
+			})()`, nil))
+			tb.click(`#toolbar button.ql-table-insert`)
+			tb.waitFor("the table", `document.querySelectorAll("#editor table td").length === 9`)
+			tb.run(chromedp.Evaluate(`(() => {
+				const q = Quill.find(document.getElementById("editor-box"));
+				const cell = Quill.find(document.querySelector("#editor table td"));
+				q.setSelection(cell.offset(q.scroll), 0, "user");
+			})()`, nil))
+			tb.typeInto("#editor", "公示期")
 			tb.click(`#media-list li[data-type="png"] button.insert`)
 			tb.waitFor("the poster in the body", `!!document.querySelector('#editor img[src^="/media/"]')`)
 			tb.click(`#media-list li[data-type="png"] input.as-cover`)
@@ -181,7 +194,8 @@ func TestBrowserComposeMedia(t *testing.T) {
 			// the picture a library reference, nothing of Quill's or Word's.
 			body := it.Version.Content.Body
 			if !strings.Contains(body, "<strong>请群众监督。</strong>") || !strings.Contains(body, `<img src="/media/`) ||
-				!strings.Contains(body, "监督电话") || sanitize.New().HTML(body) != body {
+				!strings.Contains(body, "监督电话") || !strings.Contains(body, "<table>") || !strings.Contains(body, "<td>公示期") ||
+				sanitize.New().HTML(body) != body {
 				t.Errorf("saved body: %s", body)
 			}
 			for _, bad := range []string{"ql-", "data-list", "style=", "宋体", "&nbsp;", "MsoNormal", "<span"} {

@@ -14,7 +14,7 @@
 
   // FORMATS are what the editor keeps, of pasted Word documents too: the
   // structure the sanitizer lets through, no colours, fonts or sizes.
-  var FORMATS = ["bold", "italic", "header", "list", "blockquote", "link", "image"];
+  var FORMATS = ["bold", "italic", "header", "list", "blockquote", "link", "image", "table"];
 
   // bodyHTML is the body as the server receives it (and sanitizes again).
   function bodyHTML() {
@@ -39,7 +39,8 @@
       quill = new window.Quill(box, {
         theme: "snow", formats: FORMATS, placeholder: "在此输入正文",
         modules: {
-          toolbar: { container: "#toolbar", handlers: { image: chooseImages } },
+          table: true,
+          toolbar: { container: "#toolbar", handlers: { image: chooseImages, "table-insert": insertTable } },
           uploader: { handler: function (range, files) { uploadAll(files, range ? range.index : null); } }
         }
       });
@@ -69,6 +70,21 @@
     ev.stopImmediatePropagation();
     html = html.replace(/\sstyle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, "");
     quill.clipboard.onPaste(quill.getSelection(true), { html: html, text: cd.getData("text/plain") });
+  }
+
+  // insertTable is the toolbar's table button: three rows of three cells
+  // at the caret (Quill's table module; the sanitizer keeps tables).
+  function insertTable() {
+    var sel = quill.getSelection(true);
+    var line = quill.getLine(sel.index), at = sel.index;
+    // The table takes the text before the caret on its line as its first
+    // cell: start it on a line of its own.
+    if (line[0] && line[1] > 0) {
+      quill.insertText(at, "\n", "user");
+      at += 1;
+    }
+    quill.setSelection(at, 0, "user");
+    quill.getModule("table").insertTable(3, 3);
   }
 
   // chooseImages is the toolbar's picture button: the files chosen go to

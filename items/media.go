@@ -102,6 +102,9 @@ func setVideo(c *tongfa.Content, in *VideoInput) error {
 	if v.Cover, err = ref("video.cover", in.Cover, "视频封面应为媒体库中的图片"); err != nil {
 		return err
 	}
+	if v.Cover == v.File {
+		return validate.Invalid("video.cover", "视频封面应为图片，不能是视频文件本身")
+	}
 	if strings.TrimSpace(in.Subtitles) != "" {
 		h, err := ref("video.subtitles", in.Subtitles, "字幕文件应为媒体库中的 SRT 或 WebVTT 文件")
 		if err != nil {

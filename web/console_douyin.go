@@ -11,8 +11,8 @@ import (
 
 // Douyin authorisation by an account's owner (OAuth): an administrator of
 // the account's unit starts it from the accounts page
-// (POST /admin/accounts/{id}/douyin/authorize), which sends the browser
-// to Douyin's authorize page with a state bound to the session and the
+// (POST /admin/accounts/{id}/douyin/authorize), whose page sends the
+// browser on to Douyin's authorize page with a state bound to the session and the
 // account (registry.StartDouyinAuth). Douyin sends the browser back to
 // /accounts/douyin/callback, a cross-site navigation on which the strict
 // session cookie is not sent; that page moves on within our own site to
@@ -28,9 +28,20 @@ func (s *Server) consoleDouyinAuthorize(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, to, http.StatusSeeOther)
+	// Not a redirect: the console's CSP (form-action 'self') holds for the
+	// redirects of a form post too. A page moving on to Douyin is a plain
+	// navigation.
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("Content-Security-Policy", consoleCSP)
+	douyinAway.Execute(w, to) //nolint:errcheck // the client went away
 	return nil
 }
+
+var douyinAway = template.Must(template.New("away").Parse(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">` +
+	`<meta name="referrer" content="no-referrer"><meta http-equiv="refresh" content="0;url={{.}}"><title>正在前往抖音授权</title></head>` +
+	`<body><p>正在前往抖音授权页面，请账号所有者登录抖音并同意授权……如未自动跳转，请<a id="douyin-go" href="{{.}}">点击这里</a>。</p></body></html>`))
 
 // consoleDouyinCallback passes Douyin's answer (code, state, error) on to
 // the authorized page; it reads and stores nothing itself.

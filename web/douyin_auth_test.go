@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -47,11 +48,12 @@ func startDouyin(t *testing.T, p *page, id int64) string {
 	if st != 200 || m == nil || !strings.Contains(body, `action="/admin/accounts/`+itoa(id)+`/douyin/authorize"`) {
 		t.Fatalf("accounts page: %d, no authorise button", st)
 	}
-	st, _, hdr := p.post("/admin/accounts/"+itoa(id)+"/douyin/authorize", url.Values{"csrf_token": {m[1]}})
-	if st != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), "/douyin/platform/oauth/connect/?") {
-		t.Fatalf("authorise: %d %q", st, hdr.Get("Location"))
+	st, body, _ = p.post("/admin/accounts/"+itoa(id)+"/douyin/authorize", url.Values{"csrf_token": {m[1]}})
+	to := regexp.MustCompile(`content="0;url=([^"]+)"`).FindStringSubmatch(body)
+	if st != http.StatusOK || to == nil || !strings.Contains(to[1], "/douyin/platform/oauth/connect/?") {
+		t.Fatalf("authorise: %d %s", st, body)
 	}
-	return hdr.Get("Location")
+	return html.UnescapeString(to[1])
 }
 
 // backFromDouyin follows the platform's redirect to the hub's callback
@@ -63,7 +65,7 @@ func backFromDouyin(t *testing.T, p *page, back *url.URL) (int, string, http.Hea
 	if st != 200 || m == nil {
 		t.Fatalf("callback: %d %s", st, body)
 	}
-	return p.get(strings.ReplaceAll(m[1], "&amp;", "&"))
+	return p.get(html.UnescapeString(m[1]))
 }
 
 func credsOf(t *testing.T, h *harness, id int64) map[string]string {

@@ -38,7 +38,7 @@ var consolePages = []string{
 	"/items/{id}/edit", "/items/{id}/correct", "/items/{id}/deliveries", "/reviews", "/delegations", "/inbox",
 	"/reports", "/inbox/{id}", "/admin/accounts", "/admin/accounts/{id}/change", "/admin/requests",
 	"/admin/users", "/admin/users/{id}", "/admin/dictionaries", "/admin/policies", "/admin/holidays", "/admin/audit",
-	"/admin/leaders", "/admin/words", "/admin/contacts", "/account/totp", "/account/totp/confirm", "/repost-tasks", "/repost-tasks/{id}", "/tasks/{id}",
+	"/admin/leaders", "/admin/words", "/admin/contacts", "/account/totp", "/account/totp/confirm", "/repost-tasks", "/repost-tasks/new", "/repost-tasks/{id}", "/tasks/{id}",
 }
 
 var docMethods = []string{"get", "put", "post", "delete", "patch", "head", "options", "trace"}

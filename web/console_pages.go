@@ -58,6 +58,7 @@ func (s *Server) mountConsole(r *mux.Router) {
 	r.Handle("/inbox", s.page(s.consoleInbox, anyRole)).Methods(http.MethodGet)
 	r.Handle("/reports", s.page(s.consoleReports, anyRole)).Methods(http.MethodGet)
 	r.Handle("/repost-tasks", s.page(s.consoleRepostTasks, anyRole)).Methods(http.MethodGet)
+	r.Handle("/repost-tasks/new", s.page(s.consoleRepostNew, perm{tongfa.RoleEditor})).Methods(http.MethodGet)
 	r.Handle("/repost-tasks/{id:[0-9]+}", s.page(s.consoleRepostTask, anyRole)).Methods(http.MethodGet)
 	r.Handle("/inbox/{id:[0-9]+}", s.page(s.consoleMessage, anyRole)).Methods(http.MethodGet)
 	r.Handle("/tasks/{id:[0-9]+}", s.page(s.consoleTask, anyRole)).Methods(http.MethodGet)

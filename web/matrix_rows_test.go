@@ -296,6 +296,7 @@ func matrixRows() []row {
 		}, readers},
 		{"GET", "/reports", fixed("/reports"), everyone},
 		{"GET", "/repost-tasks", fixed("/repost-tasks"), everyone},
+		{"GET", "/repost-tasks/new", fixed("/repost-tasks/new"), "all=403 ed=200"},
 		{"GET", "/repost-tasks/{id:[0-9]+}", func(f *fixture, u *tongfa.Unit) request {
 			return request{path: fmt.Sprintf("/repost-tasks/%d", f.repostTask(u))}
 		}, readers},

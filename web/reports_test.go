@@ -65,8 +65,13 @@ func TestReportAPI(t *testing.T) {
 		t.Fatalf("xlsx: %d %v", st, err)
 	}
 	defer f.Close()
-	if v, _ := f.GetCellValue("发布统计", "C3"); len(f.GetSheetList()) != 10 || v != "35" {
+	// Ten tables, and the 传播力 table of the account's index (its Weibo
+	// has no statistics: 无数据).
+	if v, _ := f.GetCellValue("发布统计", "C3"); len(f.GetSheetList()) != 11 || v != "35" {
 		t.Fatalf("xlsx sheets %v, Weibo posts %q", f.GetSheetList(), v)
+	}
+	if v, _ := f.GetCellValue("传播力指数", "F2"); v != "无数据" {
+		t.Errorf("the index of a Weibo account without statistics: %q", v)
 	}
 }
 

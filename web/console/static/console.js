@@ -16,7 +16,8 @@
     comment: "审签意见", password: "密码", reason: "原因", version_hash: "版本", delegate_id: "受托人", starts_at: "开始时间",
     ends_at: "结束时间", unit_id: "单位", role: "角色", content: "内容", note: "说明", days: "延期工作日", user_id: "处理人",
     text: "答复内容", private_reason: "不公开理由", body_hash: "答复版本", decision: "审签决定", delivered: "是否已送达",
-    "account.name": "账号名称", "account.api_base": "接口地址", "account.platform_ref": "平台账号或链接", "account.responsible": "责任领导", attachments: "附件", cover: "封面", "media.alt": "替代文字", "media.caption": "图片说明" };
+    "account.name": "账号名称", "account.api_base": "接口地址", "account.platform_ref": "平台账号或链接", "account.responsible": "责任领导", attachments: "附件", cover: "封面", "media.alt": "替代文字", "media.caption": "图片说明",
+    item_id: "稿件", account_ids: "转发账号", unit_ids: "转发单位", deadline: "截止时间", new_password: "新密码" };
 
   function csrf() {
     var m = document.querySelector('meta[name="csrf-token"]');

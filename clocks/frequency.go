@@ -71,8 +71,9 @@ func (s *Service) frequencies(ctx context.Context, units []int64, now time.Time)
 		return nil, err
 	}
 	var out []Frequency
+	pols := s.policies()
 	for _, a := range accounts {
-		pol, err := s.PolicyFor(ctx, a.UnitID)
+		pol, err := pols.For(ctx, a.UnitID)
 		if err != nil {
 			return nil, err
 		}
@@ -301,11 +302,12 @@ func (s *Service) WeeklyAt(ctx context.Context, units []int64, from, to, now tim
 		got[fmt.Sprint(c.AccountID, c.Week.Unix())] = c.Count
 	}
 	var rows []WeekRow
+	pols := s.policies()
 	for _, a := range accounts {
 		if a.Platform == tongfa.PlatformWebsite {
 			continue
 		}
-		pol, err := s.PolicyFor(ctx, a.UnitID)
+		pol, err := pols.For(ctx, a.UnitID)
 		if err != nil {
 			return nil, err
 		}

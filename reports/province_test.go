@@ -101,6 +101,10 @@ func TestProvinceGenerator(t *testing.T) {
 // loading it, the fourth quarter's report for the province and for one
 // unit, and the audit verify of the year. It runs only with
 // TONGFA_PROVINCE_BENCH=1; the figures go to the test log.
+// TONGFA_PROVINCE_SCALE, TONGFA_PROVINCE_SCHEMA and
+// TONGFA_PROVINCE_PARTITIONED choose the scale, keep the loaded year
+// between runs and read the big tables partitioned by month
+// (reportstest.OpenProvince).
 func TestProvinceYearFigures(t *testing.T) {
 	if os.Getenv("TONGFA_PROVINCE_BENCH") == "" {
 		t.Skip("set TONGFA_PROVINCE_BENCH=1 to load a province's year and measure it")

@@ -57,6 +57,25 @@ func weekCharts(rows []clocks.WeekRow) []weekChart {
 	return out
 }
 
+// shortFirst puts the charts with a week short of the requirement first,
+// keeping the order otherwise: when the dashboard shows only some, it
+// shows those.
+func shortFirst(cs []weekChart) []weekChart {
+	short := func(c weekChart) bool {
+		return slices.ContainsFunc(c.Bars, func(b weekBar) bool { return !b.Compliant })
+	}
+	slices.SortStableFunc(cs, func(a, b weekChart) int {
+		switch sa, sb := short(a), short(b); {
+		case sa && !sb:
+			return -1
+		case sb && !sa:
+			return 1
+		}
+		return 0
+	})
+	return cs
+}
+
 func chartOf(ws []clocks.WeekRow) weekChart {
 	c := weekChart{AccountName: ws[0].AccountName, Platform: ws[0].Platform, Width: len(ws) * (barWidth + barGap)}
 	top := 1

@@ -30,6 +30,9 @@ type dashboardView struct {
 	// Weeks charts each account's posts over the last four weeks.
 	Frequency []clocks.Frequency
 	Weeks     []weekChart
+	// FrequencyTotal and WeeksTotal count the accounts before the lists
+	// were cut to frequencyShown and weeksShown.
+	FrequencyTotal, WeeksTotal int
 	// Inbox lists open messages from the public that are overdue or due
 	// within 24 hours (R7).
 	Inbox []messageRow
@@ -41,6 +44,15 @@ type dashboardView struct {
 
 // failedShown bounds the failed deliveries the dashboard lists.
 const failedShown = 50
+
+// frequencyShown and weeksShown bound the update-frequency warnings and
+// the weekly charts: a province's office sees 2,000 accounts, whose charts
+// made a 2.6 MB page that took seconds to build (docs/benchmarks.md). The
+// reports page has every account.
+const (
+	frequencyShown = 50
+	weeksShown     = 30
+)
 
 func (s *Server) consoleDashboard(w http.ResponseWriter, r *http.Request, v *view) error {
 	ctx, p := r.Context(), principal(r)
@@ -109,10 +121,14 @@ func (s *Server) publishing(ctx context.Context, p *access.Principal, now time.T
 			d.Frequency = append(d.Frequency, f)
 		}
 	}
+	d.FrequencyTotal = len(d.Frequency)
+	d.Frequency = d.Frequency[:min(len(d.Frequency), frequencyShown)]
 	rows, err := s.Clocks.Weekly(ctx, p, now.AddDate(0, 0, -28), now)
 	if err != nil {
 		return err
 	}
-	d.Weeks = weekCharts(rows)
+	d.Weeks = shortFirst(weekCharts(rows))
+	d.WeeksTotal = len(d.Weeks)
+	d.Weeks = d.Weeks[:min(len(d.Weeks), weeksShown)]
 	return nil
 }

@@ -17,6 +17,7 @@ func TestBrowserDouyinAuthorisation(t *testing.T) {
 			h := setupConsole(t)
 			acc, _ := douyinApp(t, h, h.unitA.ID)
 			tb := newTab(t, h.ts.URL, sc.width, sc.height, sc.mobile)
+			tb.expect("/favicon.ico") // the pages moving on to Douyin and back, and the simulator's, name no icon
 			tb.login("admin")
 			tb.open("/admin/accounts")
 			sel := "#douyin-authorize-" + itoa(acc.ID) + " button[type=submit]"

@@ -92,7 +92,8 @@ func TestItemVideo(t *testing.T) {
 		video map[string]any
 		field string
 	}{
-		"a picture as the video":   {map[string]any{"file": cover, "cover": cover, "title": "解读"}, "video.file"},
+		"a text file as the video": {map[string]any{"file": notes, "cover": cover, "title": "解读"}, "video.file"},
+		"the video as its cover":   {map[string]any{"file": video, "cover": video, "title": "解读"}, "video.cover"},
 		"a video as the cover":     {map[string]any{"file": video, "cover": video, "title": "解读"}, "video.cover"},
 		"no cover":                 {map[string]any{"file": video, "title": "解读"}, "video.cover"},
 		"no title":                 {map[string]any{"file": video, "cover": cover}, "video.title"},

@@ -50,15 +50,25 @@ func (s *Service) Indices(ctx context.Context, accountIDs []int64, from, to time
 	for _, a := range sums {
 		byAccount[a.AccountID] = Aggregate{Posts: a.Posts, All: fromStore(a.All), Headline: fromStore(a.Headline), Peak: fromStore(a.Peak)}
 	}
-	with, err := s.DB.StatsAccountsWithData(ctx, ranked, from, to)
-	if err != nil {
-		return nil, err
+	// A post in the period was collected: only the accounts without one
+	// need asking whether anything was (an account day, an older post's).
+	var ask []int64
+	for _, id := range ranked {
+		if byAccount[id].Posts == 0 {
+			ask = append(ask, id)
+		}
+	}
+	with := map[int64]bool{}
+	if len(ask) > 0 {
+		if with, err = s.DB.StatsAccountsWithData(ctx, ask, from, to); err != nil {
+			return nil, err
+		}
 	}
 	days := daysBetween(from, to)
 	out := make(map[int64]*Index, len(ranked))
 	for _, id := range ranked {
 		out[id] = IndexFor(platforms[id], days, byAccount[id])
-		out[id].NoData = !with[id]
+		out[id].NoData = byAccount[id].Posts == 0 && !with[id]
 	}
 	return out, nil
 }

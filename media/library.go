@@ -192,3 +192,9 @@ func (s *Service) ForDelivery(ctx context.Context, h Hash, platform picture.Plat
 	b, err := s.store.GetBlob(ctx, blob.Hash)
 	return o, blob, b, err
 }
+
+// MayUpload says whether p may add files to unit's library: editors of
+// the unit do (the rule UploadAs applies).
+func MayUpload(p *access.Principal, unit int64) bool {
+	return slices.Contains(p.Tree.WithRole(p.User, tongfa.RoleEditor), unit)
+}

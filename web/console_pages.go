@@ -51,6 +51,7 @@ func (s *Server) mountConsole(r *mux.Router) {
 	r.Handle("/items/{id:[0-9]+}/correct", s.page(s.consoleCorrect, perm{tongfa.RoleEditor})).Methods(http.MethodGet)
 	r.Handle("/items/{id:[0-9]+}/deliveries", s.page(s.consoleDeliveries, anyRole)).Methods(http.MethodGet)
 	r.Handle("/reviews", s.page(s.consoleReviews, anyRole)).Methods(http.MethodGet)
+	r.Handle("/library", s.page(s.consoleLibrary, anyRole)).Methods(http.MethodGet)
 	r.Handle("/calendar", s.page(s.consoleCalendar, anyRole)).Methods(http.MethodGet)
 	r.Handle("/editions", s.page(s.consoleEditions, anyRole)).Methods(http.MethodGet)
 	r.Handle("/editions/{id:[0-9]+}", s.page(s.consoleEdition, anyRole)).Methods(http.MethodGet)

@@ -264,6 +264,7 @@ func matrixRows() []row {
 		{"GET", "/", fixed("/"), everyone},
 		{"GET", "/account", fixed("/account"), everyone},
 		{"GET", "/calendar", fixed("/calendar"), everyone},
+		{"GET", "/library", fixed("/library"), everyone},
 		{"GET", "/editions", fixed("/editions"), everyone},
 		{"GET", "/editions/{id:[0-9]+}", fixed("/editions/999999"), "all=404"},
 		{"GET", "/account/totp", fixed("/account/totp"), everyone},

@@ -39,7 +39,7 @@ var consolePages = []string{
 	"/reports", "/inbox/{id}", "/admin/accounts", "/admin/accounts/{id}/change", "/admin/accounts/{id}/douyin/authorize",
 	"/accounts/douyin/callback", "/admin/accounts/douyin/authorized", "/admin/requests",
 	"/admin/users", "/admin/users/{id}", "/admin/dictionaries", "/admin/policies", "/admin/holidays", "/admin/audit",
-	"/admin/leaders", "/admin/words", "/admin/contacts", "/account", "/account/totp", "/account/totp/confirm", "/calendar", "/editions", "/editions/{id}", "/repost-tasks", "/repost-tasks/new", "/repost-tasks/{id}", "/tasks/{id}",
+	"/admin/leaders", "/admin/words", "/admin/contacts", "/account", "/account/totp", "/account/totp/confirm", "/calendar", "/library", "/editions", "/editions/{id}", "/repost-tasks", "/repost-tasks/new", "/repost-tasks/{id}", "/tasks/{id}",
 }
 
 var docMethods = []string{"get", "put", "post", "delete", "patch", "head", "options", "trace"}

@@ -34,7 +34,7 @@ func mustSub(f fs.FS, dir string) fs.FS {
 // Pages are the page names; each is parsed with the layout and partials.
 var Pages = []string{"login", "dashboard", "compose", "item", "reviews", "items", "accounts", "users", "dictionaries", "audit", "error", "inbox", "inbox_message",
 	"policies", "holidays", "requests", "account_change", "user", "delegations", "reports", "leaders", "words", "contacts", "totp",
-	"repost_tasks", "repost_task", "repost_new", "task", "calendar", "editions", "edition", "profile"}
+	"repost_tasks", "repost_task", "repost_new", "task", "calendar", "editions", "edition", "profile", "library"}
 
 // Templates maps a page name to its parsed template; execute "layout" (or
 // a partial's name for an htmx fragment). Parsed on first use, not at

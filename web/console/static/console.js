@@ -29,7 +29,9 @@
   // synthetic error body.
   function api(method, url, body) {
     var opts = { method: method, credentials: "same-origin", headers: { "X-CSRF-Token": csrf(), "Accept": "application/json" } };
-    if (typeof body === "string" || body instanceof Blob) {
+    if (body instanceof FormData) {
+      opts.body = body; // multipart/form-data with its boundary, set by the browser
+    } else if (typeof body === "string" || body instanceof Blob) {
       opts.headers["Content-Type"] = "text/plain; charset=utf-8";
       opts.body = body;
     } else if (body !== undefined) {
@@ -209,6 +211,55 @@
     });
   });
 
+  // ---- uploads (data-upload): each chosen or dropped file goes on its
+  // own as multipart/form-data to the form's endpoint; the page reloads
+  // once every file is stored, and a refused file is named with the reason.
+
+  function uploadFiles(form, files) {
+    var list = Array.prototype.slice.call(files || []);
+    if (!list.length) return;
+    clearErrors(form);
+    var status = form.querySelector("[role=status]");
+    var done = 0, refused = [];
+    list.forEach(function (f) {
+      var fd = new FormData();
+      fd.append("file", f, f.name);
+      api("POST", form.dataset.upload, fd).then(function (res) {
+        done++;
+        if (!res.ok) {
+          var e = (res.data && res.data.error) || { code: "http_" + res.status, message: "上传失败" };
+          refused.push("「" + f.name + "」" + e.message + "（错误代码：" + e.code + "）");
+        }
+        if (status) status.textContent = "已处理 " + done + " / " + list.length + " 个文件";
+        if (done < list.length) return;
+        if (!refused.length) { window.location.reload(); return; }
+        var box = errorBox(form);
+        if (box) { box.textContent = "上传失败：" + refused.join("；"); box.hidden = false; }
+      });
+    });
+  }
+
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target;
+    if (!form.dataset || !form.dataset.upload) return;
+    ev.preventDefault();
+    uploadFiles(form, form.querySelector("input[type=file]").files);
+  });
+
+  function initUploads() {
+    document.querySelectorAll("form[data-upload]").forEach(function (form) {
+      ["dragenter", "dragover"].forEach(function (t) {
+        form.addEventListener(t, function (ev) { ev.preventDefault(); form.classList.add("over"); });
+      });
+      form.addEventListener("dragleave", function () { form.classList.remove("over"); });
+      form.addEventListener("drop", function (ev) {
+        ev.preventDefault();
+        form.classList.remove("over");
+        if (ev.dataTransfer) uploadFiles(form, ev.dataTransfer.files);
+      });
+    });
+  }
+
   // ---- countdowns ----
 
   function tick() {
@@ -287,6 +338,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     initPlatform();
+    initUploads();
     initFiles();
     tick();
   });

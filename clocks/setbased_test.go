@@ -75,15 +75,20 @@ func TestFrequencySetBasedEqualsPerAccount(t *testing.T) {
 			continue
 		}
 		if acc == accounts[2].ID || acc == accounts[6].ID {
-			// Enough posts, all six days old: warnings (a's weibo needs
-			// one, and its policy warns 72 hours ahead).
+			// Enough posts, all six days old: a warning. a's weibo needs
+			// one, posted four and a half days ago: a warning under its
+			// policy (72 hours ahead), none under the default (48).
+			at := now.Add(-6 * 24 * time.Hour)
+			if acc == accounts[6].ID {
+				at = now.Add(-108 * time.Hour)
+			}
 			for k := 0; k < 3; k++ {
 				n++
 				it := f.itemIn(t, fmt.Sprintf("稿件%d", n), tongfa.CategoryNews)
 				if _, err := f.DB.Pool.Exec(ctx, `INSERT INTO deliveries (item_id, version_number, version_hash, account_id, platform, state,
 					platform_post_id, url, created_at, updated_at, delivered_at)
 					SELECT $1, $2, $3, id, platform, 'delivered', 'p', 'u', $5, $5, $5 FROM accounts WHERE id = $4`,
-					it.ID, it.VersionNumber, it.Version.Hash, acc, now.Add(-6*24*time.Hour+time.Duration(k)*time.Hour)); err != nil {
+					it.ID, it.VersionNumber, it.Version.Hash, acc, at.Add(-time.Duration(k)*time.Hour)); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -143,6 +148,15 @@ func TestFrequencySetBasedEqualsPerAccount(t *testing.T) {
 			if fr.AccountID == accounts[11].ID {
 				t.Errorf("the suspended account was judged: %+v", fr)
 			}
+		}
+	}
+	ofA, err := f.svc.FrequenciesOf(ctx, []int64{a.ID}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fr := range ofA {
+		if fr.AccountID == accounts[6].ID && fr.State != clocks.FreqWarning {
+			t.Errorf("a's weibo: %s (%s), want a warning under a's policy", fr.State, fr.Message)
 		}
 	}
 	if states[clocks.FreqOK] == 0 || states[clocks.FreqWarning] == 0 || states[clocks.FreqBreached] == 0 {

@@ -101,3 +101,8 @@ func (s *Service) WeeklyPerAccount(ctx context.Context, units []int64, from, to,
 	}
 	return rows, nil
 }
+
+// OpenOf exposes open (a scope of units, nil: every unit).
+func (s *Service) OpenOf(ctx context.Context, units []int64, now time.Time) ([]Clock, error) {
+	return s.open(ctx, units, now)
+}

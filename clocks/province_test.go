@@ -63,6 +63,12 @@ func TestProvinceFrequencyFigures(t *testing.T) {
 		if !reflect.DeepEqual(wg, ww) {
 			t.Fatalf("set-based week rows (%d) differ from the per-account ones (%d)", len(wg), len(ww))
 		}
+		start = time.Now()
+		open, err := svc.OpenOf(ctx, nil, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("round %d: open urgent clocks (%d, item by item, not set-based yet) %s", round, len(open), time.Since(start).Round(time.Millisecond))
 		t.Logf("round %d: standings (%d) set-based %s, per account %s; weekly rows (%d) set-based %s, per account %s",
 			round, len(got), set.Round(time.Millisecond), per.Round(time.Millisecond), len(wg), wset.Round(time.Millisecond), wper.Round(time.Millisecond))
 	}

@@ -56,84 +56,98 @@ func (s *Service) Frequencies(ctx context.Context, p *access.Principal, now time
 }
 
 // frequencies is Frequencies over units (nil: every unit, for the sweep).
+// The whole scope is read in a few set-based statements (accounts, the
+// units' policies, posts in the last 7 days, posts staying in the window
+// WarnAhead from now, and the website columns' last posts), whatever its
+// number of accounts.
 func (s *Service) frequencies(ctx context.Context, units []int64, now time.Time) ([]Frequency, error) {
 	accounts, err := s.DB.ActiveAccounts(ctx, units)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(accounts))
-	for i, a := range accounts {
-		ids[i] = a.ID
-	}
-	week := 7 * 24 * time.Hour
-	counts, err := s.DB.PostCounts(ctx, ids, now.Add(-week), now.Add(time.Second))
+	pols, err := s.policiesOf(ctx, units)
 	if err != nil {
 		return nil, err
 	}
-	var out []Frequency
-	pols := s.policies()
+	week := 7 * 24 * time.Hour
+	var media, sites []int64
+	var staying []time.Time
 	for _, a := range accounts {
 		pol, err := pols.For(ctx, a.UnitID)
 		if err != nil {
 			return nil, err
 		}
 		if a.Platform == tongfa.PlatformWebsite {
-			cols, err := s.columns(ctx, a, pol, now)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, cols...)
+			sites = append(sites, a.ID)
 			continue
 		}
-		f, err := s.weekly(ctx, a, pol, counts[a.ID], now)
+		media = append(media, a.ID)
+		staying = append(staying, now.Add(pol.WarnAhead-week))
+	}
+	counts, err := s.DB.PostCounts(ctx, media, now.Add(-week), now.Add(time.Second))
+	if err != nil {
+		return nil, err
+	}
+	stay, err := s.DB.PostCountsFrom(ctx, media, staying, now.Add(time.Second))
+	if err != nil {
+		return nil, err
+	}
+	last := map[int64]map[string]time.Time{}
+	if len(sites) > 0 {
+		posts, err := s.DB.LastColumnPosts(ctx, sites)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, f)
+		for _, p := range posts {
+			if last[p.AccountID] == nil {
+				last[p.AccountID] = map[string]time.Time{}
+			}
+			col := columnOf(p.Category)
+			if p.Last.After(last[p.AccountID][col]) {
+				last[p.AccountID][col] = p.Last
+			}
+		}
+	}
+	var out []Frequency
+	for _, a := range accounts {
+		pol, err := pols.For(ctx, a.UnitID)
+		if err != nil {
+			return nil, err
+		}
+		if a.Platform == tongfa.PlatformWebsite {
+			out = append(out, s.columns(a, pol, last[a.ID], now)...)
+			continue
+		}
+		out = append(out, weekly(a, pol, counts[a.ID], stay[a.ID]))
 	}
 	return out, nil
 }
 
 // weekly judges a new-media account against its posts per 7 days. It warns
-// when the posts that will still be in the window WarnAhead from now fall
-// short: "unless something is published within two days…".
-func (s *Service) weekly(ctx context.Context, a tongfa.Account, pol *Policy, posts int, now time.Time) (Frequency, error) {
+// when the posts that will still be in the window WarnAhead from now
+// (staying) fall short: "unless something is published within two days…".
+func weekly(a tongfa.Account, pol *Policy, posts, staying int) Frequency {
 	req, ok := pol.Weekly[a.Platform]
 	if !ok {
 		req = pol.Weekly[tongfa.PlatformOther]
 	}
 	f := Frequency{AccountID: a.ID, AccountName: a.Name, UnitID: a.UnitID, Platform: a.Platform, Required: req, Posts: posts, State: FreqOK}
-	week := 7 * 24 * time.Hour
-	staying, err := s.DB.PostCounts(ctx, []int64{a.ID}, now.Add(pol.WarnAhead-week), now.Add(time.Second))
-	if err != nil {
-		return f, err
-	}
 	switch {
 	case posts < req:
 		f.State = FreqBreached
 		f.Message = fmt.Sprintf("近 7 天更新 %d 条，低于每周 %d 条的要求", posts, req)
-	case staying[a.ID] < req:
+	case staying < req:
 		f.State = FreqWarning
-		f.Message = fmt.Sprintf("须在 %s 内再发布 %d 条，否则将低于每周 %d 条的要求", durationText(pol.WarnAhead), req-staying[a.ID], req)
+		f.Message = fmt.Sprintf("须在 %s 内再发布 %d 条，否则将低于每周 %d 条的要求", durationText(pol.WarnAhead), req-staying, req)
 	default:
 		f.Message = fmt.Sprintf("近 7 天更新 %d 条，达到每周 %d 条的要求", posts, req)
 	}
-	return f, nil
+	return f
 }
 
-// columns judges each website column type by its longest gap.
-func (s *Service) columns(ctx context.Context, a tongfa.Account, pol *Policy, now time.Time) ([]Frequency, error) {
-	posts, err := s.DB.LastColumnPosts(ctx, []int64{a.ID})
-	if err != nil {
-		return nil, err
-	}
-	last := map[string]time.Time{}
-	for _, p := range posts {
-		col := columnOf(p.Category)
-		if p.Last.After(last[col]) {
-			last[col] = p.Last
-		}
-	}
+// columns judges each website column type by its longest gap; last is
+// the account's latest post per column type.
+func (s *Service) columns(a tongfa.Account, pol *Policy, last map[string]time.Time, now time.Time) []Frequency {
 	var out []Frequency
 	for _, col := range []string{"news", "policy", "other"} {
 		span, ok := pol.Columns[col]
@@ -157,7 +171,7 @@ func (s *Service) columns(ctx context.Context, a tongfa.Account, pol *Policy, no
 		}
 		out = append(out, f)
 	}
-	return out, nil
+	return out
 }
 
 var columnNames = map[string]string{"news": "新闻动态", "policy": "政策文件", "other": "其他"}
@@ -284,7 +298,9 @@ func (s *Service) WeeklyAt(ctx context.Context, units []int64, from, to, now tim
 	}
 	ids := []int64{}
 	for _, a := range accounts {
-		ids = append(ids, a.ID)
+		if a.Platform != tongfa.PlatformWebsite { // no weekly requirement (columns instead)
+			ids = append(ids, a.ID)
+		}
 	}
 	until := to // posts after now are not counted (a report of a week to come sees none)
 	if now.Before(until) {
@@ -297,12 +313,19 @@ func (s *Service) WeeklyAt(ctx context.Context, units []int64, from, to, now tim
 	if err != nil {
 		return nil, err
 	}
-	got := map[string]int{}
+	type key struct {
+		account int64
+		week    int64
+	}
+	got := map[key]int{}
 	for _, c := range counts {
-		got[fmt.Sprint(c.AccountID, c.Week.Unix())] = c.Count
+		got[key{c.AccountID, c.Week.Unix()}] = c.Count
 	}
 	var rows []WeekRow
-	pols := s.policies()
+	pols, err := s.policiesOf(ctx, units)
+	if err != nil {
+		return nil, err
+	}
 	for _, a := range accounts {
 		if a.Platform == tongfa.PlatformWebsite {
 			continue
@@ -316,7 +339,7 @@ func (s *Service) WeeklyAt(ctx context.Context, units []int64, from, to, now tim
 			req = pol.Weekly[tongfa.PlatformOther]
 		}
 		for w := mondayOf(from); w.Before(to); w = w.AddDate(0, 0, 7) {
-			n := got[fmt.Sprint(a.ID, w.Unix())]
+			n := got[key{a.ID, w.Unix()}]
 			rows = append(rows, WeekRow{AccountID: a.ID, AccountName: a.Name, Platform: string(a.Platform), Week: w, Posts: n,
 				Required: req, Compliant: n >= req, State: weekState(w, n, req, a.CreatedAt, now)})
 		}

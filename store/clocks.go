@@ -71,6 +71,27 @@ func (db *DB) ClockPolicy(ctx context.Context, unitID int64) (string, error) {
 	return p, err
 }
 
+// ClockPolicies returns the clock policy overrides of units (every unit
+// when nil), by unit; a unit without one is absent.
+func (db *DB) ClockPolicies(ctx context.Context, units []int64) (map[int64]string, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT unit_id, policy FROM clock_policies
+		WHERE $1::bigint[] IS NULL OR unit_id = ANY($1)`, units)
+	if err != nil {
+		return nil, fmt.Errorf("store: clock policies: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var p string
+		if err := rows.Scan(&id, &p); err != nil {
+			return nil, err
+		}
+		out[id] = p
+	}
+	return out, rows.Err()
+}
+
 // SetClockPolicy stores a unit's clock policy override.
 func (tx *Tx) SetClockPolicy(ctx context.Context, unitID int64, policy string) error {
 	_, err := tx.Exec(ctx, `INSERT INTO clock_policies (unit_id, policy, updated_at) VALUES ($1,$2,$3)
@@ -105,6 +126,34 @@ func (db *DB) PostCounts(ctx context.Context, accounts []int64, from, to time.Ti
 	rows, err := db.Pool.Query(ctx, `SELECT account_id, count(DISTINCT item_id) FROM deliveries
 		WHERE state IN ('delivered','withdrawn') AND account_id = ANY($1) AND delivered_at >= $2 AND delivered_at < $3
 		GROUP BY account_id`, accounts, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("store: post counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// PostCountsFrom counts, per account, the items delivered to it in
+// [from[i], to): PostCounts with a start of each account's own (the
+// window a unit's policy sets), in one statement for the whole scope.
+func (db *DB) PostCountsFrom(ctx context.Context, accounts []int64, from []time.Time, to time.Time) (map[int64]int, error) {
+	if len(accounts) != len(from) {
+		return nil, fmt.Errorf("store: post counts: %d accounts, %d starts", len(accounts), len(from))
+	}
+	rows, err := db.Pool.Query(ctx, `SELECT a.id, count(DISTINCT d.item_id)
+		FROM unnest($1::bigint[], $2::timestamptz[]) AS a(id, since)
+		JOIN deliveries d ON d.account_id = a.id AND d.state IN ('delivered','withdrawn')
+			AND d.delivered_at >= a.since AND d.delivered_at < $3
+		GROUP BY a.id`, accounts, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("store: post counts: %w", err)
 	}

@@ -14,7 +14,7 @@ func TestBrowserReports(t *testing.T) {
 			tb := newTab(t, h.ts.URL, screen.width, screen.height, screen.mobile)
 			tb.login("cityadmin")
 			tb.open("/reports?kind=quarter&from=2026-01-01&unit=" + itoa(q.City))
-			tb.waitFor("the tables", `document.querySelectorAll("table.report").length === 9`)
+			tb.waitFor("the tables", `document.querySelectorAll("table.report").length === 10`)
 			tb.audit("reports-" + screen.name)
 			if got := tb.text(`document.getElementById("h-report").textContent`); !strings.Contains(got, "2026 年第 1 季度") {
 				t.Fatalf("heading %q", got)

@@ -22,6 +22,8 @@ var code = regexp.MustCompile(`^([a-z][a-z0-9]*([_.:\-][a-z0-9]+)+|R[0-9]+)$`)
 // Chinese office reads as they are.
 var allowedWords = []string{"Tongfa", "App", "TOTP", "PDF", "CSV", "Excel", "Word", "ID", "URL", "API", "HTML", "JSON", "QR",
 	"Microsoft", "Authenticator", "FreeOTP", "GB", "SM", "IP", "YAML",
+	"JPG", "JPEG", "PNG", "GIF", "WebP", "TXT", "MP4", "KB", "MB", // file formats and sizes, named as offices name them
+	"WCI", "BCI", // the published communication indices of WeChat and Weibo accounts (docs/reports.md)
 	"AppID", "AppSecret", // WeChat's own names for an account's credentials, as 微信公众平台 shows them
 	"visitor"} // the seeded public author's nickname on the platform: the public's data, shown as it came
 

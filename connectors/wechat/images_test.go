@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +35,10 @@ func newOrigins(t *testing.T) *origins {
 		case "/redirect":
 			http.Redirect(w, r, o.internal.URL+"/secret.png", http.StatusFound)
 		case "/huge.png":
+			// Announced: refused from its header, however slowly a loaded
+			// machine would stream the body (the streamed limit is
+			// connectors/media's own test).
+			w.Header().Set("Content-Length", strconv.Itoa(len(img)+media.DefaultMaxBytes))
 			w.Write(img)                                 //nolint:errcheck
 			w.Write(make([]byte, media.DefaultMaxBytes)) //nolint:errcheck
 		case "/slow.png":

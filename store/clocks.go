@@ -79,17 +79,7 @@ func (db *DB) ClockPolicies(ctx context.Context, units []int64) (map[int64]strin
 	if err != nil {
 		return nil, fmt.Errorf("store: clock policies: %w", err)
 	}
-	defer rows.Close()
-	out := map[int64]string{}
-	for rows.Next() {
-		var id int64
-		var p string
-		if err := rows.Scan(&id, &p); err != nil {
-			return nil, err
-		}
-		out[id] = p
-	}
-	return out, rows.Err()
+	return byID[string](rows)
 }
 
 // SetClockPolicy stores a unit's clock policy override.
@@ -129,17 +119,7 @@ func (db *DB) PostCounts(ctx context.Context, accounts []int64, from, to time.Ti
 	if err != nil {
 		return nil, fmt.Errorf("store: post counts: %w", err)
 	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
+	return byID[int](rows)
 }
 
 // PostCountsFrom counts, per account, the items delivered to it in
@@ -157,17 +137,7 @@ func (db *DB) PostCountsFrom(ctx context.Context, accounts []int64, from []time.
 	if err != nil {
 		return nil, fmt.Errorf("store: post counts: %w", err)
 	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
+	return byID[int](rows)
 }
 
 // ColumnPost is the last post of one website account in one category.
@@ -260,4 +230,19 @@ func (db *DB) ActiveAccounts(ctx context.Context, units []int64) ([]tongfa.Accou
 		return nil, fmt.Errorf("store: active accounts: %w", err)
 	}
 	return pgx.CollectRows(rows, scanAccount)
+}
+
+// byID reads rows of (id, value) into a map by id, closing them.
+func byID[V any](rows pgx.Rows) (map[int64]V, error) {
+	defer rows.Close()
+	out := map[int64]V{}
+	for rows.Next() {
+		var id int64
+		var v V
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, err
+		}
+		out[id] = v
+	}
+	return out, rows.Err()
 }

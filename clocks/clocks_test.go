@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -310,4 +312,62 @@ func (f *fixture) reader(t *testing.T) *access.Principal {
 	// editor they read it (an empty scope reads nothing).
 	u.Grants = append(u.Grants, tongfa.Grant{UnitID: f.Unit.ID, Role: tongfa.RoleEditor})
 	return &access.Principal{User: u, Tree: access.NewTree(units)}
+}
+
+// TestOpenReadsOnlyUndelivered: the dashboard's open clocks, computed for
+// the urgent items with a target not yet reached, are exactly those the
+// item-by-item computation over every urgent item of the month finds.
+func TestOpenReadsOnlyUndelivered(t *testing.T) {
+	f := setup(t)
+	now := time.Now()
+	event := now.Add(-2 * time.Hour)
+	none := f.urgent(t, event)
+	all := f.urgent(t, event)
+	for p := range f.Accounts {
+		f.deliver(t, all, p, event.Add(20*time.Minute))
+	}
+	some := f.urgent(t, event)
+	f.deliver(t, some, tongfa.PlatformWeibo, event.Add(30*time.Minute))
+	f.deliver(t, some, tongfa.PlatformWebsite, event.Add(30*time.Minute))
+	failed := f.urgent(t, event) // every channel tried and failed: not reached
+	for p, a := range f.Accounts {
+		if _, err := f.DB.Pool.Exec(f.ctx, `INSERT INTO deliveries (item_id, version_number, version_hash, account_id, platform, state,
+			error, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'failed', '平台拒绝', $6, $6)`,
+			failed.ID, failed.VersionNumber, failed.Version.Hash, a.ID, string(p), event.Add(10*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	withdrawn := f.urgent(t, event)
+	old := f.urgent(t, now.AddDate(0, 0, -40))
+	if _, err := f.DB.Pool.Exec(f.ctx, `UPDATE items SET state = 'withdrawn' WHERE id = $1;`, withdrawn.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.DB.Pool.Exec(f.ctx, `UPDATE items SET created_at = $2 WHERE id = $1`, old.ID, now.AddDate(0, 0, -40)); err != nil {
+		t.Fatal(err)
+	}
+	for _, units := range [][]int64{nil, {f.Unit.ID}, {f.Unit.ID + 1000}} {
+		got, err := f.svc.OpenOf(f.ctx, units, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := f.svc.OpenPerItem(f.ctx, units, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("units %v: open clocks %+v, item by item %+v", units, got, want)
+		}
+		var ids []int64
+		for _, c := range got {
+			ids = append(ids, c.ItemID)
+		}
+		slices.Sort(ids)
+		if units == nil || units[0] == f.Unit.ID {
+			if want := []int64{none.ID, some.ID, failed.ID}; !slices.Equal(ids, want) {
+				t.Fatalf("open items %v, want %v (all delivered %d, withdrawn %d, old %d)", ids, want, all.ID, withdrawn.ID, old.ID)
+			}
+		} else if len(ids) != 0 {
+			t.Fatalf("another unit's scope sees %v", ids)
+		}
+	}
 }

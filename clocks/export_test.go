@@ -106,3 +106,13 @@ func (s *Service) WeeklyPerAccount(ctx context.Context, units []int64, from, to,
 func (s *Service) OpenOf(ctx context.Context, units []int64, now time.Time) ([]Clock, error) {
 	return s.open(ctx, units, now)
 }
+
+// OpenPerItem is what open computed before it read only the undelivered
+// items: every urgent item of the last 30 days, its clocks one by one.
+func (s *Service) OpenPerItem(ctx context.Context, units []int64, now time.Time) ([]Clock, error) {
+	ids, err := s.DB.UrgentItemIDs(ctx, units, now.Add(-30*24*time.Hour))
+	if err != nil {
+		return nil, err
+	}
+	return s.openOf(ctx, ids, now)
+}

@@ -107,10 +107,16 @@ func (s *Service) Open(ctx context.Context, p *access.Principal, now time.Time) 
 }
 
 func (s *Service) open(ctx context.Context, units []int64, now time.Time) ([]Clock, error) {
-	ids, err := s.DB.UrgentItemIDs(ctx, units, now.Add(-30*24*time.Hour))
+	ids, err := s.DB.UndeliveredUrgentItemIDs(ctx, units, now.Add(-30*24*time.Hour))
 	if err != nil {
 		return nil, err
 	}
+	return s.openOf(ctx, ids, now)
+}
+
+// openOf computes the clocks of the urgent items ids at now and returns
+// the open ones, most pressing first.
+func (s *Service) openOf(ctx context.Context, ids []int64, now time.Time) ([]Clock, error) {
 	out := []Clock{}
 	for _, id := range ids {
 		cl, err := s.Status(ctx, id, now)

@@ -134,6 +134,21 @@ func (s *Service) List(ctx context.Context, p *access.Principal, f store.Message
 	return out, nil
 }
 
+// DueFor returns the open messages of the units p may read that are due
+// before `before`, the most pressing first, at most limit, and how many
+// there are in all.
+func (s *Service) DueFor(ctx context.Context, p *access.Principal, before time.Time, limit int) ([]View, int, error) {
+	ms, total, err := s.DB.DueMessages(ctx, p.Tree.Readable(p.User), before, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]View, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, s.view(p, m))
+	}
+	return out, total, nil
+}
+
 // Get returns one message p may read.
 func (s *Service) Get(ctx context.Context, p *access.Principal, id int64) (*View, error) {
 	m, err := s.DB.Message(ctx, id)

@@ -102,6 +102,26 @@ func (db *DB) UrgentItemIDs(ctx context.Context, units []int64, since time.Time)
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }
 
+// UndeliveredUrgentItemIDs is UrgentItemIDs narrowed to the items with a
+// target account no delivery of the item has reached: the only ones whose
+// clocks can still run (a clock stops at its channel's first confirmed
+// post), so the dashboard computes clocks for these alone rather than for
+// every urgent item of the month.
+func (db *DB) UndeliveredUrgentItemIDs(ctx context.Context, units []int64, since time.Time) ([]int64, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT i.id FROM items i
+		JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
+		WHERE v.urgency = 'urgent' AND i.state <> 'withdrawn' AND i.created_at >= $1
+		  AND ($2::bigint[] IS NULL OR i.unit_id = ANY($2))
+		  AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(v.content->'targets') AS t(account)
+			WHERE NOT EXISTS (SELECT 1 FROM deliveries d
+				WHERE d.item_id = i.id AND d.account_id = t.account::bigint AND d.delivered_at IS NOT NULL))
+		ORDER BY i.id`, since, units)
+	if err != nil {
+		return nil, fmt.Errorf("store: undelivered urgent items: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
 // AccountsByID returns the accounts with these ids.
 func (db *DB) AccountsByID(ctx context.Context, ids []int64) ([]tongfa.Account, error) {
 	rows, err := db.Pool.Query(ctx, `SELECT `+accountColumns+` FROM accounts WHERE id = ANY($1) ORDER BY id`, ids)

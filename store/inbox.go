@@ -124,6 +124,23 @@ func (db *DB) Messages(ctx context.Context, f MessageFilter) ([]tongfa.Message, 
 	return pgx.CollectRows(rows, scanMessage)
 }
 
+// DueMessages returns the open messages (new or assigned) of units whose
+// deadline is before `before`, the earliest deadline first, at most
+// limit of them, and how many there are in all. Each unit's and state's
+// earliest come from messages_unit_state and are merged, so a scope with
+// a backlog of thousands reads only what it shows.
+func (db *DB) DueMessages(ctx context.Context, units []int64, before time.Time, limit int) ([]tongfa.Message, int, error) {
+	b := &pgx.Batch{}
+	b.Queue(`SELECT m.* FROM (SELECT DISTINCT unnest($1::bigint[]) AS id) AS u
+		CROSS JOIN (VALUES ('new'), ('assigned')) AS s(state)
+		CROSS JOIN LATERAL (SELECT `+messageColumns+` FROM messages
+			WHERE unit_id = u.id AND state = s.state AND deadline < $2
+			ORDER BY deadline, id LIMIT $3) AS m
+		ORDER BY m.deadline, m.id LIMIT $3`, units, before, limit)
+	b.Queue(`SELECT count(*) FROM messages WHERE unit_id = ANY($1) AND state IN ('new','assigned') AND deadline < $2`, units, before)
+	return listAndCount(ctx, db, b, "due messages", scanMessage)
+}
+
 // MessageUpdate is a change of one message, applied only from one of the
 // states in From: PostgreSQL decides between racing operators.
 type MessageUpdate struct {

@@ -175,6 +175,11 @@ type ItemFilter struct {
 	PerPage  int
 }
 
+// listMergeRows bounds the rows ListItems reads unit by unit and merges
+// (units × the rows up to the page's end); larger scopes read the newest
+// ids of all instead.
+var listMergeRows = 5000
+
 // ListItems returns one page of items, newest first, and the total count.
 func (db *DB) ListItems(ctx context.Context, f ItemFilter) ([]ItemSummary, int, error) {
 	if f.UnitIDs == nil {
@@ -188,39 +193,61 @@ func (db *DB) ListItems(ctx context.Context, f ItemFilter) ([]ItemSummary, int, 
 	// scope on every page (78,000 for a province's office), and the count
 	// needs the versions only when a filter reads them.
 	args := []any{f.UnitIDs, string(f.State), f.Category, string(f.Urgency), f.AuthorID, f.Query}
-	const where = `i.unit_id = ANY($1) AND ($2 = '' OR i.state = $2) AND ($3 = '' OR v.category = $3)
+	const filters = `($2 = '' OR i.state = $2) AND ($3 = '' OR v.category = $3)
 		  AND ($4 = '' OR v.urgency = $4) AND ($5 = 0 OR i.author_id = $5)
 		  AND ($6 = '' OR strpos(v.title, $6) > 0)`
-	b := &pgx.Batch{}
-	b.Queue(`SELECT i.id, i.unit_id, i.author_id, i.state, i.version_number,
+	const where = `i.unit_id = ANY($1) AND ` + filters
+	const columns = `i.id, i.unit_id, i.author_id, i.state, i.version_number,
 		coalesce(i.required_tier, ''), i.level, v.title, v.category, v.urgency, v.hash, i.created_at, i.updated_at,
 		i.publish_at
-		FROM items i JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
-		WHERE `+where+`
-		ORDER BY i.id DESC LIMIT $7 OFFSET $8`, append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
+		FROM items i JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number`
+	b := &pgx.Batch{}
+	page := append(args, f.PerPage, (f.Page-1)*f.PerPage)
+	if len(f.UnitIDs)*f.Page*f.PerPage <= listMergeRows {
+		// A scope of few units: each unit's newest rows up to the end of
+		// the page from items_unit_newest, merged. PostgreSQL 15 cannot read
+		// an index in order for unit_id = ANY(...), so the statement below
+		// walks everyone's ids newest first until it has a page of the
+		// scope's: some 6,000 rows for a department of a province.
+		b.Queue(`SELECT x.* FROM (SELECT DISTINCT unnest($1::bigint[]) AS id) AS u
+			CROSS JOIN LATERAL (SELECT `+columns+`
+				WHERE i.unit_id = u.id AND `+filters+`
+				ORDER BY i.id DESC LIMIT $7::int + $8::int) AS x
+			ORDER BY x.id DESC LIMIT $7 OFFSET $8`, page...)
+	} else {
+		// Many units: their page is among the newest ids of all.
+		b.Queue(`SELECT `+columns+` WHERE `+where+`
+			ORDER BY i.id DESC LIMIT $7 OFFSET $8`, page...)
+	}
 	if f.Category == "" && f.Urgency == "" && f.Query == "" {
 		b.Queue(`SELECT count(*) FROM items i WHERE i.unit_id = ANY($1) AND ($2 = '' OR i.state = $2) AND ($3 = 0 OR i.author_id = $3)`,
 			f.UnitIDs, string(f.State), f.AuthorID)
 	} else {
 		b.Queue(`SELECT count(*) FROM items i JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number WHERE `+where, args...)
 	}
-	br := db.Pool.SendBatch(ctx, b)
-	defer br.Close()
-	rows, err := br.Query()
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list items: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ItemSummary, error) {
+	return listAndCount(ctx, db, b, "items", func(r pgx.CollectableRow) (ItemSummary, error) {
 		var s ItemSummary
 		return s, r.Scan(&s.ID, &s.UnitID, &s.AuthorID, &s.State, &s.VersionNumber, &s.RequiredTier, &s.Level,
 			&s.Title, &s.Category, &s.Urgency, &s.Hash, &s.CreatedAt, &s.UpdatedAt, &s.PublishAt)
 	})
+}
+
+// listAndCount sends b, whose first statement lists rows and whose second
+// counts them all, in one round trip.
+func listAndCount[T any](ctx context.Context, db *DB, b *pgx.Batch, what string, scan pgx.RowToFunc[T]) ([]T, int, error) {
+	br := db.Pool.SendBatch(ctx, b)
+	defer br.Close()
+	rows, err := br.Query()
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: list items: %w", err)
+		return nil, 0, fmt.Errorf("store: list %s: %w", what, err)
+	}
+	list, err := pgx.CollectRows(rows, scan)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list %s: %w", what, err)
 	}
 	total := 0
 	if err := br.QueryRow().Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count items: %w", err)
+		return nil, 0, fmt.Errorf("store: count %s: %w", what, err)
 	}
 	return list, total, br.Close()
 }

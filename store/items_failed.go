@@ -29,13 +29,19 @@ type FailedChannel struct {
 // not reach every channel (a delivery failed or was abandoned), most
 // recent failure first.
 func (db *DB) FailedItems(ctx context.Context, units []int64, limit int) ([]FailedItem, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT i.id, v.title, i.state, array_agg(a.platform ORDER BY a.id), array_agg(a.name ORDER BY a.id)
-		FROM items i
-		JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
-		JOIN deliveries d ON d.item_id = i.id AND d.version_number = i.version_number AND d.state IN ('failed','abandoned')
-		JOIN accounts a ON a.id = d.account_id
-		WHERE i.unit_id = ANY($1) AND i.state IN ('failed','published')
-		GROUP BY i.id, v.title, i.state ORDER BY max(d.updated_at) DESC LIMIT $2`, units, limit)
+	// The items are chosen from the indexes alone (items_unit_newest,
+	// deliveries_failed) and only the chosen ones' titles are read: a
+	// title is in the version's row, next to its whole content.
+	rows, err := db.Pool.Query(ctx, `SELECT f.id, v.title, f.state, f.platforms, f.names FROM (
+			SELECT i.id, i.version_number, i.state, array_agg(a.platform ORDER BY a.id) AS platforms,
+				array_agg(a.name ORDER BY a.id) AS names, max(d.updated_at) AS last
+			FROM items i
+			JOIN deliveries d ON d.item_id = i.id AND d.version_number = i.version_number AND d.state IN ('failed','abandoned')
+			JOIN accounts a ON a.id = d.account_id
+			WHERE i.unit_id = ANY($1) AND i.state IN ('failed','published')
+			GROUP BY i.id, i.version_number, i.state ORDER BY last DESC, i.id DESC LIMIT $2) AS f
+		JOIN item_versions v ON v.item_id = f.id AND v.number = f.version_number
+		ORDER BY f.last DESC, f.id DESC`, units, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: failed items: %w", err)
 	}

@@ -286,15 +286,27 @@ type StatsTopPost struct {
 // StatsTopPosts are the accounts' posts published in [from, to) with the
 // most reads (then likes) in their first window days, at most limit.
 func (db *DB) StatsTopPosts(ctx context.Context, accounts []int64, from, to time.Time, window, limit int) ([]StatsTopPost, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT p.item_id, coalesce(nullif(v.title, ''), p.title), p.account_id, a.name, a.platform, p.published_on,
-			sum(d.reads)::bigint, sum(d.likes)::bigint, sum(d.wows)::bigint, sum(d.shares)::bigint, sum(d.comments)::bigint
-		FROM stats_posts p JOIN accounts a ON a.id = p.account_id
-		LEFT JOIN items i ON i.id = p.item_id
+	// The scope's posts of the period first (stats_posts_published), their
+	// days summed, the best chosen; only then are the chosen few named:
+	// joined before the sums, titles and accounts were read for every day
+	// of every post, and PostgreSQL chose to scan all posts of the year.
+	rows, err := db.Pool.Query(ctx, `WITH posts AS MATERIALIZED (
+			SELECT id, item_id, account_id, published_on, title FROM stats_posts
+			WHERE account_id = ANY($1) AND published_on >= $2 AND published_on < $3),
+		top AS (
+			SELECT p.id, p.item_id, p.account_id, p.published_on, p.title,
+				sum(d.reads)::bigint AS reads, sum(d.likes)::bigint AS likes, sum(d.wows)::bigint AS wows,
+				sum(d.shares)::bigint AS shares, sum(d.comments)::bigint AS comments
+			FROM posts p
+			LEFT JOIN stats_post_days d ON d.post_id = p.id AND d.day >= p.published_on AND d.day < p.published_on + $4::int
+			GROUP BY p.id, p.item_id, p.account_id, p.published_on, p.title
+			ORDER BY coalesce(sum(d.reads), 0) DESC, coalesce(sum(d.likes), 0) DESC, p.id LIMIT $5)
+		SELECT t.item_id, coalesce(nullif(v.title, ''), t.title), t.account_id, a.name, a.platform, t.published_on,
+			t.reads, t.likes, t.wows, t.shares, t.comments
+		FROM top t JOIN accounts a ON a.id = t.account_id
+		LEFT JOIN items i ON i.id = t.item_id
 		LEFT JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
-		LEFT JOIN stats_post_days d ON d.post_id = p.id AND d.day >= p.published_on AND d.day < p.published_on + $4::int
-		WHERE p.account_id = ANY($1) AND p.published_on >= $2 AND p.published_on < $3
-		GROUP BY p.id, v.title, a.name, a.platform
-		ORDER BY coalesce(sum(d.reads), 0) DESC, coalesce(sum(d.likes), 0) DESC, p.id LIMIT $5`, accounts, from, to, window, limit)
+		ORDER BY coalesce(t.reads, 0) DESC, coalesce(t.likes, 0) DESC, t.id`, accounts, from, to, window, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: top posts: %w", err)
 	}

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,5 +71,61 @@ func TestStatsDaysArePartitionedAndUpserted(t *testing.T) {
 	done, err := f.db.CompleteStatsDays(ctx, acc.ID, day, day)
 	if err != nil || !done[day] {
 		t.Fatalf("complete days %v, %v: a complete day stays complete", done, err)
+	}
+}
+
+// TestStatsTopPosts: the scope's posts of the period ranked by reads, then
+// likes, in their first window days only; posts without figures last;
+// posts of other periods and accounts left out.
+func TestStatsTopPosts(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	a, b, other := statsAccount(t, f, tongfa.PlatformWeibo), statsAccount(t, f, tongfa.PlatformApp), statsAccount(t, f, tongfa.PlatformDouyin)
+	type fig struct {
+		post, published, day string
+		reads, likes         *int64
+	}
+	write := func(acc *tongfa.Account, figs ...fig) {
+		for _, g := range figs {
+			w := store.StatsDayWrite{AccountID: acc.ID, Day: date(g.day), Posts: []store.StatsPostDay{{PlatformPostID: g.post,
+				Title: "稿件" + g.post, PublishedOn: date(g.published), Day: date(g.day), Source: store.StatsPlatform,
+				StatsFigures: store.StatsFigures{Reads: g.reads, Likes: g.likes}}}}
+			if err := f.db.SaveStatsDay(ctx, w); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	write(a,
+		fig{"p1", "2020-03-02", "2020-03-02", n(100), nil}, fig{"p1", "2020-03-02", "2020-03-05", n(50), nil},
+		fig{"p1", "2020-03-02", "2020-03-10", n(1000), nil}, // the eighth day: outside the window
+		fig{"p3", "2020-03-04", "2020-03-04", n(150), n(9)},
+		fig{"p4", "2020-02-20", "2020-02-20", n(5000), nil}) // before the period
+	write(b, fig{"p2", "2020-03-03", "2020-03-03", n(300), nil}, fig{"p5", "2020-03-06", "2020-03-06", nil, nil})
+	write(other, fig{"p6", "2020-03-03", "2020-03-03", n(9000), nil})
+	for _, c := range []struct {
+		limit int
+		want  []string
+		reads []int64
+	}{
+		{10, []string{"p2", "p3", "p1", "p5"}, []int64{300, 150, 150, -1}},
+		{2, []string{"p2", "p3"}, []int64{300, 150}},
+	} {
+		top, err := f.db.StatsTopPosts(ctx, []int64{a.ID, b.ID}, date("2020-03-01"), date("2020-03-08"), 7, c.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for i, p := range top {
+			got = append(got, strings.TrimPrefix(p.Title, "稿件"))
+			if i < len(c.reads) && (c.reads[i] < 0) != (p.Reads == nil) || p.Reads != nil && *p.Reads != c.reads[i] {
+				t.Errorf("post %s: reads %v, want %d", p.Title, p.Reads, c.reads[i])
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Fatalf("limit %d: top posts %v, want %v", c.limit, got, c.want)
+		}
+		if top[0].AccountID != b.ID || top[0].AccountName != b.Name || top[0].Platform != tongfa.PlatformApp || !top[0].PublishedOn.Equal(date("2020-03-03")) {
+			t.Fatalf("first post %+v", top[0])
+		}
 	}
 }

@@ -3,10 +3,13 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/store/storetest"
@@ -296,5 +299,173 @@ func TestVersionHashFollowsTheSuite(t *testing.T) {
 	})
 	if err != nil || v.Hash != content("国密切换后的修改").HashWith(tongfa.ContentHashFor("sm")) {
 		t.Fatalf("a new version of an older item: %+v %v, want its SM3 hash", v, err)
+	}
+}
+
+// TestListItemsMergedEqualsPlain: the page read unit by unit and merged
+// (a small scope) is the page the plain statement finds, for every filter
+// and page, and so is the count.
+func TestListItemsMergedEqualsPlain(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	units := []int64{f.unit.ID}
+	for _, name := range []string{"测试市教育局", "测试市卫健委"} {
+		var u *tongfa.Unit
+		err := f.db.InTx(ctx, func(tx *store.Tx) error {
+			var err error
+			u, err = tx.CreateUnit(ctx, name, &f.unit.ID)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		units = append(units, u.ID)
+	}
+	// Items of the three units interleaved, as they are created on a
+	// server, with titles, categories, urgencies and states that differ.
+	for n := range 24 {
+		c := content([]string{"甲", "乙", "丙甲"}[n%3])
+		if n%4 == 0 {
+			c.Category = "notice"
+		}
+		if n%5 == 0 {
+			c.Urgency = tongfa.UrgencyUrgent
+		}
+		it, err := f.db.CreateItem(ctx, units[n%len(units)], f.author.ID, c, store.SystemActor, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n%3 == 1 {
+			if err := f.db.InTx(ctx, func(tx *store.Tx) error {
+				return tx.UpdateItemState(ctx, it.ID, store.ItemUpdate{From: []tongfa.ItemState{tongfa.StateDraft}, To: tongfa.StateInReview, Level: 1})
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	list := func(merge int, flt store.ItemFilter) ([]store.ItemSummary, int) {
+		defer store.SetListMergeRows(merge)()
+		l, total, err := f.db.ListItems(ctx, flt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l, total
+	}
+	filters := []store.ItemFilter{
+		{UnitIDs: units},
+		{UnitIDs: units[1:]},
+		{UnitIDs: []int64{units[2], units[2], units[0]}},
+		{UnitIDs: units, State: tongfa.StateInReview},
+		{UnitIDs: units, Category: "notice"},
+		{UnitIDs: units, Urgency: tongfa.UrgencyUrgent},
+		{UnitIDs: units, Query: "甲"},
+		{UnitIDs: units, AuthorID: f.author.ID, State: tongfa.StateDraft},
+		{UnitIDs: []int64{units[0] + 1000}},
+	}
+	seen := 0
+	for _, flt := range filters {
+		for page := 1; page <= 5; page++ {
+			flt.Page, flt.PerPage = page, 3
+			merged, mt := list(1<<30, flt)
+			plain, pt := list(0, flt)
+			if mt != pt || len(merged) != len(plain) {
+				t.Fatalf("%+v: merged %d of %d, plain %d of %d", flt, len(merged), mt, len(plain), pt)
+			}
+			for i := range merged {
+				if merged[i].ID != plain[i].ID || merged[i].Title != plain[i].Title || merged[i].State != plain[i].State {
+					t.Fatalf("%+v row %d: merged %+v, plain %+v", flt, i, merged[i], plain[i])
+				}
+				if i > 0 && merged[i].ID >= merged[i-1].ID {
+					t.Fatalf("%+v: not newest first: %d after %d", flt, merged[i].ID, merged[i-1].ID)
+				}
+			}
+			seen += len(merged)
+		}
+	}
+	if seen < 60 {
+		t.Fatalf("only %d rows compared; the fixture lists too little", seen)
+	}
+}
+
+// TestDueMessagesMostPressingFirst: the open messages of a scope due
+// before an instant, merged from each unit and state, are the earliest
+// deadlines of all of them, and the count is of all.
+func TestDueMessagesMostPressingFirst(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	var child *tongfa.Unit
+	if err := f.db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		child, err = tx.CreateUnit(ctx, "测试市信访局", &f.unit.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var accounts []*tongfa.Account
+	for _, u := range []int64{f.unit.ID, child.ID} {
+		a := &tongfa.Account{UnitID: u, Platform: tongfa.PlatformWeibo, Name: fmt.Sprintf("留言账号%d", u)}
+		if err := f.db.InTx(ctx, func(tx *store.Tx) error { return tx.CreateAccount(ctx, a, nil) }); err != nil {
+			t.Fatal(err)
+		}
+		accounts = append(accounts, a)
+	}
+	base := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	var ms []tongfa.Message
+	for n := range 40 {
+		a := accounts[n%2]
+		ms = append(ms, tongfa.Message{AccountID: a.ID, UnitID: a.UnitID, Platform: "weibo", Kind: "comment",
+			PlatformMsgID: fmt.Sprint(n), Author: "网友", Body: "请问办理时间", ReceivedAt: base,
+			Class: "consultation", Deadline: base.Add(time.Duration((n*7)%40) * time.Hour)})
+	}
+	stored, err := f.db.InsertMessages(ctx, ms)
+	if err != nil || len(stored) != 40 {
+		t.Fatalf("stored %d: %v", len(stored), err)
+	}
+	// Every fifth assigned, every seventh answered, every eleventh closed.
+	if _, err := f.db.Pool.Exec(ctx, `UPDATE messages SET state = CASE
+		WHEN platform_msg_id::int % 11 = 0 THEN 'closed' WHEN platform_msg_id::int % 7 = 0 THEN 'answered'
+		WHEN platform_msg_id::int % 5 = 0 THEN 'assigned' ELSE 'new' END`); err != nil {
+		t.Fatal(err)
+	}
+	before := base.Add(30 * time.Hour)
+	for _, c := range []struct {
+		units []int64
+		limit int
+	}{
+		{[]int64{f.unit.ID, child.ID}, 7},
+		{[]int64{f.unit.ID, child.ID}, 100},
+		{[]int64{child.ID, child.ID}, 5},
+		{[]int64{child.ID + 1000}, 5},
+	} {
+		got, total, err := f.db.DueMessages(ctx, c.units, before, c.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.db.Pool.Query(ctx, `SELECT id FROM messages WHERE unit_id = ANY($1) AND state IN ('new','assigned')
+			AND deadline < $2 ORDER BY deadline, id`, c.units, before)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != len(want) {
+			t.Fatalf("%v: total %d, want %d", c.units, total, len(want))
+		}
+		want = want[:min(len(want), c.limit)]
+		var ids []int64
+		for _, m := range got {
+			ids = append(ids, m.ID)
+			if !m.State.Open() || !m.Deadline.Before(before) {
+				t.Fatalf("%v: message %d is %s due %s", c.units, m.ID, m.State, m.Deadline)
+			}
+		}
+		if !slices.Equal(ids, want) {
+			t.Fatalf("%v limit %d: %v, want %v", c.units, c.limit, ids, want)
+		}
+		if c.limit == 100 && total < 15 {
+			t.Fatalf("only %d due messages: the fixture tests too little", total)
+		}
 	}
 }

@@ -36,6 +36,8 @@ type dashboardView struct {
 	// Inbox lists open messages from the public that are overdue or due
 	// within 24 hours (R7).
 	Inbox []messageRow
+	// InboxTotal counts them before the list was cut to dashboardInboxShown.
+	InboxTotal int
 	// AnswersToSign counts the answers to messages waiting for my sign-off.
 	AnswersToSign int
 	// Reach compares this week's posts with last week's and lists the best.
@@ -96,7 +98,7 @@ func (s *Server) consoleDashboard(w http.ResponseWriter, r *http.Request, v *vie
 			return err
 		}
 	}
-	if d.Inbox, err = s.dueMessages(ctx, p, now); err != nil {
+	if d.Inbox, d.InboxTotal, err = s.dueMessages(ctx, p, now); err != nil {
 		return err
 	}
 	if err := s.publishing(ctx, p, now, &d); err != nil {

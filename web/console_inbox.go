@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -13,7 +12,6 @@ import (
 	"github.com/tongfa/tongfa"
 	"github.com/tongfa/tongfa/access"
 	"github.com/tongfa/tongfa/inbox"
-	"github.com/tongfa/tongfa/store"
 	"github.com/tongfa/tongfa/web/console"
 )
 
@@ -24,9 +22,9 @@ const atRiskWindow = 24 * time.Hour
 // inboxPageSize is how many messages one page of /inbox lists.
 const inboxPageSize = 50
 
-// dashboardInboxScan bounds how many open messages the dashboard looks
-// through for overdue and at-risk ones.
-const dashboardInboxScan = 200
+// dashboardInboxShown bounds the overdue and at-risk messages the
+// dashboard lists (the most pressing; the inbox has all of them).
+const dashboardInboxShown = 50
 
 var messageStates = console.Options(tongfa.MessageStates)
 
@@ -161,14 +159,14 @@ func (s *Server) consoleMessage(w http.ResponseWriter, r *http.Request, v *view)
 }
 
 // dueMessages are the open messages p may read whose deadline has passed
-// or falls within atRiskWindow, most urgent first (the dashboard block).
-func (s *Server) dueMessages(ctx context.Context, p *access.Principal, now time.Time) ([]messageRow, error) {
-	all, err := s.Inbox.List(ctx, p, store.MessageFilter{States: openStates, DueBefore: now.Add(atRiskWindow), Limit: dashboardInboxScan})
+// or falls within atRiskWindow, the most pressing first, at most
+// dashboardInboxShown of them, and how many there are.
+func (s *Server) dueMessages(ctx context.Context, p *access.Principal, now time.Time) ([]messageRow, int, error) {
+	due, total, err := s.Inbox.DueFor(ctx, p, now.Add(atRiskWindow), dashboardInboxShown)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	slices.SortFunc(all, func(a, b inbox.View) int { return cmp.Or(a.Deadline.Compare(b.Deadline), cmp.Compare(a.ID, b.ID)) })
-	return s.messageRows(ctx, p, all, now), nil
+	return s.messageRows(ctx, p, due, now), total, nil
 }
 
 // messageRows adds labels, account names and the deadline state.

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -223,4 +224,43 @@ type apiList struct {
 	Messages []struct {
 		ID int64 `json:"id"`
 	} `json:"messages"`
+}
+
+// TestDashboardInboxMostPressing: with more overdue messages than the
+// dashboard lists, it lists the most overdue, counts all of them and says
+// the list is cut.
+func TestDashboardInboxMostPressing(t *testing.T) {
+	h := setupConsole(t)
+	seed := seedInbox(t, h)
+	now := time.Now()
+	var ms []tongfa.Message
+	for n := range 55 {
+		ms = append(ms, tongfa.Message{AccountID: seed.account.ID, UnitID: seed.account.UnitID, Platform: string(seed.account.Platform),
+			Kind: "comment", PlatformMsgID: fmt.Sprintf("backlog-%d", n), Author: "visitor", Body: fmt.Sprintf("积压留言第%d条", n),
+			ReceivedAt: now.AddDate(0, 0, -60), Class: "谏言咨询", ClassRule: "默认", Deadline: now.Add(-time.Duration(n+1) * time.Hour)})
+	}
+	backlog, err := h.db.InsertMessages(context.Background(), ms)
+	if err != nil || len(backlog) != 55 {
+		t.Fatalf("insert: %d %v", len(backlog), err)
+	}
+	slices.SortFunc(backlog, func(a, b tongfa.Message) int { return a.Deadline.Compare(b.Deadline) }) // most overdue first
+	// Due: the 55, the seed's overdue one (a month old, the most overdue)
+	// and the one at risk; the complaint's deadline is days away.
+	total := 57
+	msgPath := func(m tongfa.Message) string { return "/inbox/" + itoa(m.ID) }
+	editor := h.visitor(t)
+	editor.login("editor")
+	st, body, _ := editor.get("/")
+	if st != 200 {
+		t.Fatalf("dashboard: %d", st)
+	}
+	dash := body[strings.Index(body, `id="dash-inbox"`):]
+	dash = dash[:strings.Index(dash, "</section>")]
+	mustShow(t, "the dashboard's inbox", dash, []string{fmt.Sprintf(`<span class="count">%d</span>`, total),
+		fmt.Sprintf(`id="inbox-more">仅列出时限最早的 50 条，共 %d 条。`, total),
+		msgPath(seed.overdue) + `"`, msgPath(backlog[0]) + `"`, msgPath(backlog[48]) + `"`},
+		[]string{msgPath(backlog[49]) + `"`, msgPath(backlog[54]) + `"`, msgPath(seed.atRisk) + `"`, msgPath(seed.complaint) + `"`})
+	if n := strings.Count(dash, `<a href="/inbox/`); n != 50 {
+		t.Fatalf("%d messages listed, want 50", n)
+	}
 }

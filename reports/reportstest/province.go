@@ -75,8 +75,12 @@ func Province(ctx context.Context, db *store.DB, sc Scale) (Loaded, error) {
 			return g.loaded, err
 		}
 	}
-	for table := range g.loaded { // only these: a bare ANALYZE reads every schema of the database
-		if _, err := db.Pool.Exec(ctx, `ANALYZE `+pgx.Identifier{table}.Sanitize()); err != nil {
+	// VACUUM as well as ANALYZE: a server's tables are kept vacuumed by
+	// autovacuum, while a table just filled by COPY has an empty visibility
+	// map, so every index-only scan would still read the table's pages.
+	// Only these tables: a bare VACUUM reads every schema of the database.
+	for table := range g.loaded {
+		if _, err := db.Pool.Exec(ctx, `VACUUM (ANALYZE) `+pgx.Identifier{table}.Sanitize()); err != nil {
 			return g.loaded, err
 		}
 	}
@@ -188,9 +192,13 @@ func (g *gen) items(ctx context.Context, db *store.DB) error {
 	var items, versions, subs, signs, dels [][]any
 	var itemID, subID, signID, delID int64
 	weeks := 52
-	for u := range sc.Units {
-		unit, staff := int64(u+1), g.unitUsers[u]
-		for n := range weeks * sc.ItemsPerUnitWeek {
+	// The items are made in the order of their days, each day's across
+	// the units, so ids grow with time across the province as they do on a
+	// server: a unit's newest items are not contiguous ids (what a list of
+	// one department's newest items has to find among everyone's).
+	for n := range weeks * sc.ItemsPerUnitWeek {
+		for u := range sc.Units {
+			unit, staff := int64(u+1), g.unitUsers[u]
 			day := g.start.AddDate(0, 0, n*7/sc.ItemsPerUnitWeek+g.rnd.IntN(2))
 			if !day.Before(g.end) {
 				continue

@@ -21,7 +21,7 @@ import (
 // GeneratorVersion changes whenever Province writes different rows for
 // the same Scale, so a kept schema (TONGFA_PROVINCE_SCHEMA) from an older
 // generator is loaded again rather than measured.
-const GeneratorVersion = 1
+const GeneratorVersion = 2
 
 // SmallProvince is a tenth of FullProvince, for developing the province
 // harnesses (TONGFA_PROVINCE_SCALE=small): it loads in well under a minute.

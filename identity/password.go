@@ -18,34 +18,47 @@ const (
 
 // ResetPassword sets u's password to pw (checked for strength by the
 // caller), audited under actor, and ends what the old one left behind:
-// the lockout, the failed attempts, every session. mustChange makes the
-// next sign-in replace it. It reports how many sessions it ended.
-func (s *Service) ResetPassword(ctx context.Context, actor store.Actor, u *tongfa.User, pw string, mustChange bool) (int, error) {
+// the lockout, the failed attempts, every session and every API token
+// (whoever reset it may be shutting out someone who learned it; the user
+// issues new tokens after signing in). mustChange makes the next sign-in
+// replace it.
+func (s *Service) ResetPassword(ctx context.Context, actor store.Actor, u *tongfa.User, pw string, mustChange bool) (Ended, error) {
 	hash, err := auth.HashPassword(pw, auth.DefaultParams)
 	if err != nil {
-		return 0, err
+		return Ended{}, err
 	}
+	var ended Ended
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.ResetPassword(ctx, u.ID, hash, mustChange); err != nil {
+			return err
+		}
+		n, err := tx.RevokeAllTokens(ctx, u.ID)
+		ended.Tokens = int(n)
 		tx.Audit(actor, ActionPasswordReset, userTarget(u.ID), &u.UnitID,
-			map[string]any{"username": u.Username, "must_change": mustChange})
-		return tx.ResetPassword(ctx, u.ID, hash, mustChange)
+			map[string]any{"username": u.Username, "must_change": mustChange, "tokens_revoked": n})
+		return err
 	})
 	if err != nil {
-		return 0, err
+		return Ended{}, err
 	}
 	s.Throttle.Clear(ctx, u.Username)
-	n, err := s.Sessions.DeleteUser(ctx, u.ID)
-	if err != nil {
-		return 0, &tongfa.Error{Code: tongfa.EUnavailable, Message: "密码已重设，但无法结束该用户的登录会话，请稍后再试一次", Err: err}
+	if ended.Sessions, err = s.Sessions.DeleteUser(ctx, u.ID); err != nil {
+		return ended, &tongfa.Error{Code: tongfa.EUnavailable, Message: "密码已重设，但无法结束该用户的登录会话，请稍后再试一次", Err: err}
 	}
-	return n, nil
+	return ended, nil
+}
+
+// Ended is what a password reset ended: sign-in sessions and API tokens.
+type Ended struct {
+	Sessions int `json:"sessions_ended"`
+	Tokens   int `json:"tokens_revoked"`
 }
 
 // PasswordReset is what an administrator's reset hands over: the
 // temporary password, shown once and never stored in the clear.
 type PasswordReset struct {
 	TemporaryPassword string `json:"temporary_password"`
-	SessionsEnded     int    `json:"sessions_ended"`
+	Ended
 }
 
 // AdminResetPassword gives user userID a temporary password that must be
@@ -64,11 +77,11 @@ func (s *Service) AdminResetPassword(ctx context.Context, p *access.Principal, u
 		return nil, &tongfa.Error{Code: tongfa.EForbidden, Message: "不能重设自己的密码，请联系另一位管理员"}
 	}
 	pw := temporaryPassword()
-	n, err := s.ResetPassword(ctx, store.UserActor(p.User, p.IP), u, pw, true)
+	ended, err := s.ResetPassword(ctx, store.UserActor(p.User, p.IP), u, pw, true)
 	if err != nil {
 		return nil, err
 	}
-	return &PasswordReset{TemporaryPassword: pw, SessionsEnded: n}, nil
+	return &PasswordReset{TemporaryPassword: pw, Ended: ended}, nil
 }
 
 // temporaryPassword is 12 characters without look-alikes (0/O, 1/l/I),

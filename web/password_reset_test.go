@@ -24,7 +24,8 @@ type loginError struct {
 }
 
 // TestAdminPasswordReset: an administrator gives an editor of the unit a
-// temporary password, shown once; the editor's sessions end; the next
+// temporary password, shown once; the editor's sessions end and API
+// tokens are revoked; the next
 // sign-in must set a new password before anything else, which refuses a
 // weak one and the temporary one again. Only administrators of the
 // user's unit or above may, never on themselves; to others the user does
@@ -43,12 +44,30 @@ func TestAdminPasswordReset(t *testing.T) {
 	if st := h.script("admin").do("POST", fmt.Sprintf("/api/v1/users/%d/password-reset", h.users["admin"].ID), nil, nil); st != 403 {
 		t.Errorf("an administrator resetting their own password: %d", st)
 	}
+	// The editor's tokens: the harness's and one made from the session.
+	var made struct {
+		Token string `json:"token"`
+	}
+	if st := session.do("POST", "/api/v1/tokens", map[string]string{"name": "发布脚本"}, &made); st != 201 {
+		t.Fatalf("token: %d", st)
+	}
+	tokens := []*client{h.script("editor"), {h: h, http: h.ts.Client(), bearer: made.Token}}
+	for _, c := range tokens {
+		if st := c.do("GET", "/api/v1/me", nil, nil); st != 200 {
+			t.Fatalf("a token before the reset: %d", st)
+		}
+	}
 	var reset identity.PasswordReset
-	if st := h.script("cityadmin").do("POST", path, nil, &reset); st != 200 || len(reset.TemporaryPassword) != 14 || reset.SessionsEnded != 1 {
+	if st := h.script("cityadmin").do("POST", path, nil, &reset); st != 200 || len(reset.TemporaryPassword) != 14 || reset.Sessions != 1 || reset.Tokens != 2 {
 		t.Fatalf("reset: %d %+v", st, reset)
 	}
 	if st := session.do("GET", "/api/v1/me", nil, nil); st != 401 {
 		t.Errorf("the editor's session outlived the reset: %d", st)
+	}
+	for i, c := range tokens {
+		if st := c.do("GET", "/api/v1/me", nil, nil); st != 401 {
+			t.Errorf("API token %d outlived the reset: %d", i, st)
+		}
 	}
 	anon := h.browser()
 	if st := anon.do("POST", "/api/v1/session", map[string]string{"username": "editor", "password": password}, nil); st != 401 {

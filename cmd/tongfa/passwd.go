@@ -12,18 +12,18 @@ import (
 )
 
 // passwordReset replaces a forgotten password through the identity
-// service the console's reset uses: audited, the user's sessions and any
-// lockout from guessing it ended.
+// service the console's reset uses: audited, the user's sessions, API
+// tokens and any lockout from guessing it ended.
 type passwordReset struct{ id *identity.Service }
 
 // reset sets u's password to pw (already checked for strength) and
-// reports how many sessions it ended.
-func (r passwordReset) reset(ctx context.Context, u *tongfa.User, pw string) (int, error) {
-	n, err := r.id.ResetPassword(ctx, cliActor, u, pw, false)
+// reports the sessions and API tokens it ended.
+func (r passwordReset) reset(ctx context.Context, u *tongfa.User, pw string) (identity.Ended, error) {
+	ended, err := r.id.ResetPassword(ctx, cliActor, u, pw, false)
 	if tongfa.ErrorCode(err) == tongfa.EUnavailable {
-		return 0, failure(err, "密码已重设，但无法结束%s的登录会话，请检查 Redis 后再运行一次", person(u))
+		return ended, failure(err, "密码已重设，但无法结束%s的登录会话，请检查 Redis 后再运行一次", person(u))
 	}
-	return n, err
+	return ended, err
 }
 
 func runUserPasswd(ctx context.Context, st Stdio, args []string) error {
@@ -61,10 +61,10 @@ func runUserPasswd(ctx context.Context, st Stdio, args []string) error {
 		return err
 	}
 	r := passwordReset{id: identity.New(db, session.New(rdb, cfg.SessionIdle, cfg.SessionMax), rdb, nil)}
-	n, err := r.reset(ctx, u, pw)
+	ended, err := r.reset(ctx, u, pw)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(st.Out, "已重设%s的密码，结束了其 %d 个登录会话并解除了锁定。\n", person(u), n)
+	fmt.Fprintf(st.Out, "已重设%s的密码，结束了其 %d 个登录会话、吊销了 %d 个 API 令牌并解除了锁定。\n", person(u), ended.Sessions, ended.Tokens)
 	return nil
 }

@@ -75,7 +75,7 @@ func TestUserPasswd(t *testing.T) {
 		t.Fatalf("unknown user: exit %d %q", code, out)
 	}
 	out := cliOK(t, url, "New-Passw0rd-1\n", passwd...)
-	if out != "已重设王编辑（采编）的密码，结束了其 1 个登录会话并解除了锁定。\n" {
+	if out != "已重设王编辑（采编）的密码，结束了其 1 个登录会话、吊销了 0 个 API 令牌并解除了锁定。\n" {
 		t.Fatalf("output %q", out)
 	}
 	c, _ := db.CredentialsByUsername(ctx, "wang")

@@ -339,17 +339,15 @@ func deadlineText(ch ChannelClock) string {
 }
 
 func (s *Service) recipients(ctx context.Context, tx *store.Tx, cl *Clock) ([]int64, error) {
-	to := []int64{cl.AuthorID}
-	for _, r := range []tongfa.Role{cl.role, tongfa.RolePrincipal} {
-		if r == "" {
-			continue
-		}
-		ids, err := tx.UsersWithRole(ctx, []int64{cl.UnitID}, r)
-		if err != nil {
-			return nil, err
-		}
-		to = append(to, ids...)
+	roles := []tongfa.Role{tongfa.RolePrincipal}
+	if cl.role != "" {
+		roles = append(roles, cl.role)
 	}
+	to, err := tx.UsersWithRole(ctx, []int64{cl.UnitID}, roles...)
+	if err != nil {
+		return nil, err
+	}
+	to = append(to, cl.AuthorID)
 	slices.Sort(to)
 	return slices.Compact(to), nil
 }

@@ -3,7 +3,6 @@ package manual
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/tongfa/tongfa"
@@ -54,16 +53,11 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (int, error) {
 			if err != nil || !fired {
 				return err
 			}
-			var to []int64
-			for _, role := range []tongfa.Role{tongfa.RoleEditor, tongfa.RoleAdmin} {
-				ids, err := tx.UsersWithRole(ctx, []int64{unit}, role)
-				if err != nil {
-					return err
-				}
-				to = append(to, ids...)
+			to, err := tx.UsersWithRole(ctx, []int64{unit}, tongfa.RoleEditor, tongfa.RoleAdmin)
+			if err != nil {
+				return err
 			}
-			slices.Sort(to)
-			return tx.Notify(ctx, slices.Compact(to), &t.ItemID, "manual_task", true, msg)
+			return tx.Notify(ctx, to, &t.ItemID, "manual_task", true, msg)
 		})
 		if tongfa.ErrorCode(err) == tongfa.EInvalidState {
 			continue // completed meanwhile

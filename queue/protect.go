@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
@@ -267,16 +266,7 @@ func (g *Guard) alert(ctx context.Context, m *store.MassConfirmation, level stri
 // recipients are the unit's editors and administrators; the account's
 // managers (who hold the phone) are named with their numbers in the text.
 func (g *Guard) recipients(ctx context.Context, tx *store.Tx, acc *tongfa.Account) ([]int64, error) {
-	var to []int64
-	for _, role := range []tongfa.Role{tongfa.RoleEditor, tongfa.RoleAdmin} {
-		ids, err := tx.UsersWithRole(ctx, []int64{acc.UnitID}, role)
-		if err != nil {
-			return nil, err
-		}
-		to = append(to, ids...)
-	}
-	slices.Sort(to)
-	return slices.Compact(to), nil
+	return tx.UsersWithRole(ctx, []int64{acc.UnitID}, tongfa.RoleEditor, tongfa.RoleAdmin)
 }
 
 // managerText names the account's managers for the alert: 账号管理员

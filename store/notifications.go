@@ -56,12 +56,17 @@ func (db *DB) MarkNotificationsRead(ctx context.Context, userID int64, ids []int
 	return err
 }
 
-// UsersWithRole returns the enabled users holding role in any of units.
-func (tx *Tx) UsersWithRole(ctx context.Context, units []int64, role tongfa.Role) ([]int64, error) {
+// UsersWithRole returns the enabled users holding any of roles in any of
+// units, each once, in id order.
+func (tx *Tx) UsersWithRole(ctx context.Context, units []int64, roles ...tongfa.Role) ([]int64, error) {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
 	rows, err := tx.Query(ctx, `SELECT DISTINCT g.user_id FROM role_grants g JOIN users u ON u.id = g.user_id
-		WHERE g.unit_id = ANY($1) AND g.role = $2 AND NOT u.disabled ORDER BY 1`, units, string(role))
+		WHERE g.unit_id = ANY($1) AND g.role = ANY($2) AND NOT u.disabled ORDER BY 1`, units, names)
 	if err != nil {
-		return nil, fmt.Errorf("store: users with role %s: %w", role, err)
+		return nil, fmt.Errorf("store: users with role %v: %w", roles, err)
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }

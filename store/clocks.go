@@ -89,17 +89,18 @@ func (tx *Tx) SetClockPolicy(ctx context.Context, unitID int64, policy string) e
 	return err
 }
 
+// urgentItems selects the urgent items created since $1, in units $2 (all
+// units when NULL), that are not withdrawn; a condition on i and v may
+// follow.
+const urgentItems = `SELECT i.id FROM items i
+		JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
+		WHERE v.urgency = 'urgent' AND i.state <> 'withdrawn' AND i.created_at >= $1
+		  AND ($2::bigint[] IS NULL OR i.unit_id = ANY($2))`
+
 // UrgentItemIDs lists urgent items created since, in the given units (all
 // units when nil), that are not withdrawn.
 func (db *DB) UrgentItemIDs(ctx context.Context, units []int64, since time.Time) ([]int64, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT i.id FROM items i
-		JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
-		WHERE v.urgency = 'urgent' AND i.state <> 'withdrawn' AND i.created_at >= $1
-		  AND ($2::bigint[] IS NULL OR i.unit_id = ANY($2)) ORDER BY i.id`, since, units)
-	if err != nil {
-		return nil, fmt.Errorf("store: urgent items: %w", err)
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
+	return db.urgentItemIDs(ctx, "", units, since)
 }
 
 // UndeliveredUrgentItemIDs is UrgentItemIDs narrowed to the items with a
@@ -108,16 +109,16 @@ func (db *DB) UrgentItemIDs(ctx context.Context, units []int64, since time.Time)
 // post), so the dashboard computes clocks for these alone rather than for
 // every urgent item of the month.
 func (db *DB) UndeliveredUrgentItemIDs(ctx context.Context, units []int64, since time.Time) ([]int64, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT i.id FROM items i
-		JOIN item_versions v ON v.item_id = i.id AND v.number = i.version_number
-		WHERE v.urgency = 'urgent' AND i.state <> 'withdrawn' AND i.created_at >= $1
-		  AND ($2::bigint[] IS NULL OR i.unit_id = ANY($2))
+	return db.urgentItemIDs(ctx, `
 		  AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(v.content->'targets') AS t(account)
 			WHERE NOT EXISTS (SELECT 1 FROM deliveries d
-				WHERE d.item_id = i.id AND d.account_id = t.account::bigint AND d.delivered_at IS NOT NULL))
-		ORDER BY i.id`, since, units)
+				WHERE d.item_id = i.id AND d.account_id = t.account::bigint AND d.delivered_at IS NOT NULL))`, units, since)
+}
+
+func (db *DB) urgentItemIDs(ctx context.Context, and string, units []int64, since time.Time) ([]int64, error) {
+	rows, err := db.Pool.Query(ctx, urgentItems+and+` ORDER BY i.id`, since, units)
 	if err != nil {
-		return nil, fmt.Errorf("store: undelivered urgent items: %w", err)
+		return nil, fmt.Errorf("store: urgent items: %w", err)
 	}
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }

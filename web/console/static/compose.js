@@ -406,15 +406,7 @@
       insertChosen = null;
       input.value = "";
     });
-    ["dragenter", "dragover"].forEach(function (t) {
-      zone.addEventListener(t, function (ev) { ev.preventDefault(); zone.classList.add("over"); });
-    });
-    zone.addEventListener("dragleave", function () { zone.classList.remove("over"); });
-    zone.addEventListener("drop", function (ev) {
-      ev.preventDefault();
-      zone.classList.remove("over");
-      if (ev.dataTransfer && ev.dataTransfer.files.length) uploadAll(ev.dataTransfer.files, null);
-    });
+    T.dropZone(zone, function (files) { uploadAll(files, null); });
     var files = [];
     try { files = JSON.parse(list.dataset.files || "[]"); } catch (e) { files = []; }
     files.forEach(function (o) {

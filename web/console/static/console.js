@@ -246,17 +246,23 @@
     uploadFiles(form, form.querySelector("input[type=file]").files);
   });
 
+  // dropZone marks el while files are dragged over it and hands the
+  // dropped ones to onFiles (the media library's form, compose's zone).
+  function dropZone(el, onFiles) {
+    ["dragenter", "dragover"].forEach(function (t) {
+      el.addEventListener(t, function (ev) { ev.preventDefault(); el.classList.add("over"); });
+    });
+    el.addEventListener("dragleave", function () { el.classList.remove("over"); });
+    el.addEventListener("drop", function (ev) {
+      ev.preventDefault();
+      el.classList.remove("over");
+      if (ev.dataTransfer && ev.dataTransfer.files.length) onFiles(ev.dataTransfer.files);
+    });
+  }
+
   function initUploads() {
     document.querySelectorAll("form[data-upload]").forEach(function (form) {
-      ["dragenter", "dragover"].forEach(function (t) {
-        form.addEventListener(t, function (ev) { ev.preventDefault(); form.classList.add("over"); });
-      });
-      form.addEventListener("dragleave", function () { form.classList.remove("over"); });
-      form.addEventListener("drop", function (ev) {
-        ev.preventDefault();
-        form.classList.remove("over");
-        if (ev.dataTransfer) uploadFiles(form, ev.dataTransfer.files);
-      });
+      dropZone(form, function (files) { uploadFiles(form, files); });
     });
   }
 
@@ -334,7 +340,7 @@
   }
 
   // Shared with compose.js and answer.js.
-  window.Tongfa = { api: api, csrf: csrf, formJSON: formJSON, findingItem: findingItem, KIND: KIND, LEVEL: LEVEL, FIELD: FIELD };
+  window.Tongfa = { api: api, csrf: csrf, formJSON: formJSON, findingItem: findingItem, dropZone: dropZone, KIND: KIND, LEVEL: LEVEL, FIELD: FIELD };
 
   document.addEventListener("DOMContentLoaded", function () {
     initPlatform();
